@@ -1,0 +1,3 @@
+from duchá.cli import main
+
+main()

@@ -1,0 +1,193 @@
+"""The command line: the root Typer app, global options, and error handling.
+
+Each area's commands live in duchá/commands/; this module only composes them.  Only Typer is
+imported at start-up: the database stack loads inside the commands that use it.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from duchá.commands import admin, items, units
+from duchá.errors import EXIT_BAD_INPUT, EXIT_LEDGER, DuchaError
+from duchá.state import State
+
+# Options that belong to the whole program but may be typed after the subcommand
+# (`duchá item list -f csv`): they are moved to the front before parsing.
+GLOBAL_VALUE_OPTIONS = {"--db", "--as-of", "--format", "-f", "--output", "-o", "--encoding",
+                        "--actor"}
+GLOBAL_FLAGS = {"--debug"}
+
+
+def hoist_globals(args: list[str]) -> list[str]:
+    front: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(args):
+        a = args[i]
+        if a == "--":
+            rest.extend(args[i:])
+            break
+        name = a.split("=", 1)[0] if a.startswith("--") else a
+        if name in GLOBAL_FLAGS:
+            front.append(a)
+        elif name in GLOBAL_VALUE_OPTIONS and "=" in a:
+            front.append(a)
+        elif name in GLOBAL_VALUE_OPTIONS and i + 1 < len(args):
+            front.extend(args[i:i + 2])
+            i += 1
+        elif a.startswith("-f") and len(a) > 2 and not a.startswith("--"):
+            front.append(a)  # -fcsv
+        else:
+            rest.append(a)
+        i += 1
+    return front + rest
+
+
+class DuchaGroup(TyperGroup):
+    """The root group: global options anywhere, and every failure as one line on stderr."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, hoist_globals(list(args)))
+
+    def main(self, args: Any = None, prog_name: str | None = None, complete_var: Any = None,
+             standalone_mode: bool = True, **extra: Any) -> Any:
+        argv = list(sys.argv[1:] if args is None else args)
+        debug = "--debug" in argv
+        try:
+            rc = super().main(argv, prog_name=prog_name or "duchá", complete_var=complete_var,
+                              standalone_mode=False, **extra)
+        except DuchaError as exc:
+            if debug:
+                raise
+            _fail(exc.message, exc.exit_code)
+        except typer.Abort:
+            _fail("aborted", 1)
+        except Exception as exc:
+            from typer._click.exceptions import ClickException
+
+            if isinstance(exc, ClickException):
+                _fail(_usage_message(exc), exc.exit_code)
+            if debug:
+                raise
+            _fail(*_unexpected(exc))
+        if not standalone_mode:
+            return rc
+        sys.exit(rc if isinstance(rc, int) else 0)
+
+
+def _usage_message(exc: Any) -> str:
+    message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+    message = " ".join(message.split())
+    cmd = getattr(getattr(exc, "ctx", None), "command_path", None)
+    if cmd:
+        return f"{message} (see `{cmd} --help`)"
+    return message
+
+
+def _unexpected(exc: Exception) -> tuple[str, int]:
+    """Database trouble is 'ledger unusable'; anything else is a bug shown in one line."""
+    try:
+        from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
+    except ImportError:  # pragma: no cover
+        return f"unexpected error: {exc} (run with --debug for details)", 1
+    if isinstance(exc, IntegrityError):
+        return (f"the ledger refused the change ({_first_line(exc)}); nothing was written",
+                EXIT_BAD_INPUT)
+    if isinstance(exc, OperationalError | DatabaseError):
+        return f"the ledger cannot be used: {_first_line(exc)}; nothing was written", EXIT_LEDGER
+    if isinstance(exc, BrokenPipeError):
+        return "output pipe closed", 1
+    return (f"unexpected error: {type(exc).__name__}: {exc} (run with --debug for the "
+            "traceback)", 1)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc)
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _fail(message: str, code: int) -> None:
+    sys.stderr.write(f"error: {message}\n")
+    sys.stderr.flush()
+    sys.exit(code)
+
+
+app = typer.Typer(
+    cls=DuchaGroup,
+    name="duchá",
+    help="duchá (督查): the supervision office's ledger of items, plans, inspections and "
+    "findings.\n\nExample: duchá demo",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from duchá import __version__
+
+        typer.echo(f"duchá {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    db: Annotated[str | None, typer.Option(
+        "--db", help="Ledger file or SQLAlchemy URL (else $DUCHA_DB, else the user data dir).",
+        metavar="PATH|URL")] = None,
+    as_of: Annotated[str | None, typer.Option(
+        "--as-of", help="The date to judge by, e.g. 2026-11-30 (default: today).",
+        metavar="DATE")] = None,
+    fmt: Annotated[str | None, typer.Option(
+        "--format", "-f", help="table, csv, tsv, json, jsonl, or plain/simple/github/grid/"
+        "pipe/markdown/html... (default: table on a terminal, csv in a pipe).",
+        metavar="FORMAT")] = None,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="Write the output to this file instead of stdout.",
+        metavar="FILE")] = None,
+    encoding: Annotated[str | None, typer.Option(
+        "--encoding", help="utf-8, utf-8-sig (Excel) or gb18030 (Chinese WPS/Excel).",
+        metavar="ENC")] = None,
+    actor: Annotated[str | None, typer.Option(
+        "--actor", help="Who makes the change, for the history (default: the OS user).",
+        metavar="NAME")] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
+    version: Annotated[bool, typer.Option(
+        "--version", callback=_version, is_eager=True, help="Show the version.")] = False,
+) -> None:
+    """duchá (督查): the supervision office's ledger.
+
+    Global options may also follow the subcommand: `duchá item list -f csv`.
+
+    Example: duchá --db office.db item list --overdue
+    """
+    if encoding is not None:
+        enc = encoding.strip().lower().replace("_", "-")
+        if enc not in ("utf-8", "utf8", "utf-8-sig", "gb18030", "gbk"):
+            raise DuchaError(f"unknown encoding '{encoding}'; use utf-8, utf-8-sig or gb18030")
+        encoding = "utf-8" if enc == "utf8" else enc
+    ctx.obj = State(db=db, as_of_text=as_of, fmt_text=fmt, output=output, encoding=encoding,
+                    actor_text=actor, debug=debug)
+
+
+app.add_typer(units.app, name="unit")
+app.add_typer(items.app, name="item")
+admin.register(app)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

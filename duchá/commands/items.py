@@ -1,0 +1,211 @@
+"""`duchá item ...`: supervision items (督办事项) and their progress."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from duchá.commands import state, sub_app
+from duchá.output import cols
+
+app = sub_app("Supervision items (督办事项).\n\nExample: duchá item list --overdue")
+
+ITEM_COLS = cols(
+    "number:编号 title:事项 category:类别 lead_unit:牵头单位 units:责任单位 assigned:交办日期 "
+    "due:落实时限 status:状态 closed_on:办结日期 last_progress:最近进展"
+)
+SHOW_COLS = [*cols(
+    "number:编号 title:事项 category:类别 source:来源 leader:责任领导 lead_unit:牵头单位 "
+    "units:责任单位 assigned:交办日期 due:落实时限 status:状态 closed_on:办结日期 "
+    "cancel_reason:撤销原因 last_progress:最近进展 percent:完成百分比 days_overdue:逾期天数"
+)]
+PROGRESS_COLS = cols("on:日期 text:进展 percent:百分比")
+
+
+def _show(ctx: typer.Context, number: str) -> None:
+    from duchá import items
+
+    st = state(ctx)
+    with st.ledger(write=False) as lg:
+        rec, notes = items.show(lg, number)
+    st.emit_record(rec, SHOW_COLS, title=f"{rec['number']} {rec['title']}",
+                   sections=[("progress", PROGRESS_COLS, notes)])
+
+
+@app.command("add")
+def item_add(
+    ctx: typer.Context,
+    title: Annotated[str, typer.Argument(help="What must be done.")],
+    category: Annotated[str, typer.Option(
+        "--category", "-c", help="policy, decision, meeting, target, proposal, instruction, "
+        "visit, assigned, or the Chinese name (批示, 建议提案, ...).")],
+    lead: Annotated[str, typer.Option(help="Lead unit (牵头单位): code or name.")],
+    due: Annotated[str, typer.Option(help="Due date (落实时限): 2026-12-31, +30d, +10wd...")],
+    unit: Annotated[list[str] | None, typer.Option(
+        "--unit", "-u", help="A responsible unit (责任单位); repeat for more.")] = None,
+    assigned: Annotated[str | None, typer.Option(
+        help="Assigned date (default: the as-of date).")] = None,
+    source: Annotated[str | None, typer.Option(help="Document number, meeting or instruction.")] = None,
+    leader: Annotated[str | None, typer.Option(help="Responsible leader.")] = None,
+) -> None:
+    """Register an item under supervision.
+
+    Example: duchá item add "推进城区供热管网改造" -c meeting --lead zjj -u fgw --due +30d
+    """
+    from duchá import items
+    from duchá.vocab import CATEGORY
+
+    st = state(ctx)
+    cat = CATEGORY.parse(category)
+    with st.ledger() as lg:
+        start = lg.date(assigned) if assigned else lg.today
+        row = items.add(lg, title=title, category=cat, lead=lead, responsible=unit or [],
+                        assigned=start, due=lg.date(due, base=start), source=source,
+                        leader=leader)
+    st.emit([row], ITEM_COLS)
+
+
+@app.command("list")
+def item_list(
+    ctx: typer.Context,
+    status: Annotated[str | None, typer.Option(help="open, done or cancelled.")] = None,
+    unit: Annotated[str | None, typer.Option(help="Items this unit leads or shares.")] = None,
+    category: Annotated[str | None, typer.Option("--category", "-c", help="A category.")] = None,
+    due_before: Annotated[str | None, typer.Option(help="Due before this date.")] = None,
+    overdue: Annotated[bool, typer.Option(help="Only open items past due as of --as-of.")] = False,
+    search: Annotated[str | None, typer.Option(help="Text in the title or source.")] = None,
+) -> None:
+    """List items, sorted by due date.
+
+    Example: duchá item list --unit 崆峒 --overdue -f csv
+    """
+    from duchá import items
+    from duchá.vocab import CATEGORY, ITEM_STATUS
+
+    st = state(ctx)
+    with st.ledger(write=False) as lg:
+        rows = items.query(
+            lg, status=ITEM_STATUS.parse(status) if status else None, unit=unit,
+            category=CATEGORY.parse(category) if category else None,
+            due_before=lg.date(due_before) if due_before else None, overdue=overdue,
+            search=search)
+    st.emit(rows, ITEM_COLS, title="items")
+
+
+@app.command("show")
+def item_show(
+    ctx: typer.Context,
+    number: Annotated[str, typer.Argument(help="DB-2026-0001 or the bare sequence number.")],
+) -> None:
+    """Show an item, its units and its whole progress history.
+
+    Example: duchá item show DB-2026-0001 -f json
+    """
+    _show(ctx, number)
+
+
+@app.command("edit")
+def item_edit(
+    ctx: typer.Context,
+    number: Annotated[str, typer.Argument(help="DB-2026-0001 or the bare sequence number.")],
+    title: Annotated[str | None, typer.Option(help="New title.")] = None,
+    category: Annotated[str | None, typer.Option("--category", "-c", help="New category.")] = None,
+    lead: Annotated[str | None, typer.Option(help="New lead unit.")] = None,
+    unit: Annotated[list[str] | None, typer.Option(
+        "--unit", "-u", help="Responsible units (replaces the list); repeat for more.")] = None,
+    assigned: Annotated[str | None, typer.Option(help="New assigned date.")] = None,
+    due: Annotated[str | None, typer.Option(help="Corrected due date.")] = None,
+    source: Annotated[str | None, typer.Option(help="New source.")] = None,
+    leader: Annotated[str | None, typer.Option(help="New responsible leader.")] = None,
+) -> None:
+    """Correct an item's details (every change is kept in the history).
+
+    Example: duchá item edit 12 --leader 张副市长 -u fgw -u czj
+    """
+    from duchá import items
+    from duchá.vocab import CATEGORY
+
+    st = state(ctx)
+    cat = CATEGORY.parse(category) if category else None
+    with st.ledger() as lg:
+        start = lg.date(assigned) if assigned else None
+        base = start or items.get(lg, number).assigned
+        row = items.edit(lg, number, title=title, category=cat, lead=lead, responsible=unit,
+                         assigned=start, due=lg.date(due, base=base) if due else None,
+                         source=source, leader=leader)
+    st.emit([row], ITEM_COLS)
+
+
+@app.command("progress")
+def item_progress(
+    ctx: typer.Context,
+    number: Annotated[str, typer.Argument(help="DB-2026-0001 or the bare sequence number.")],
+    text: Annotated[str, typer.Argument(help="What was done (进展动态).")],
+    on: Annotated[str | None, typer.Option(help="Date of the progress (default: as-of).")] = None,
+    percent: Annotated[int | None, typer.Option(help="Percent complete, 0-100.")] = None,
+) -> None:
+    """Record a dated progress note on an open item.
+
+    Example: duchá item progress 12 "完成管网招标" --percent 40 --on 2026-11-20
+    """
+    from duchá import items
+
+    st = state(ctx)
+    with st.ledger() as lg:
+        row = items.progress(lg, number, text=text, on=lg.date(on) if on else lg.today,
+                             percent=percent)
+    st.emit([row], cols("number:编号 on:日期 text:进展 percent:百分比"))
+
+
+@app.command("close")
+def item_close(
+    ctx: typer.Context,
+    number: Annotated[str, typer.Argument(help="DB-2026-0001 or the bare sequence number.")],
+    on: Annotated[str | None, typer.Option(help="Date closed (default: as-of).")] = None,
+) -> None:
+    """Close an item as done (办结销号).
+
+    Example: duchá item close DB-2026-0012 --on 2026-11-28
+    """
+    from duchá import items
+
+    st = state(ctx)
+    with st.ledger() as lg:
+        row = items.close(lg, number, on=lg.date(on) if on else lg.today)
+    st.emit([row], ITEM_COLS)
+
+
+@app.command("reopen")
+def item_reopen(
+    ctx: typer.Context,
+    number: Annotated[str, typer.Argument(help="DB-2026-0001 or the bare sequence number.")],
+) -> None:
+    """Reopen a done or cancelled item.
+
+    Example: duchá item reopen 12
+    """
+    from duchá import items
+
+    st = state(ctx)
+    with st.ledger() as lg:
+        row = items.reopen(lg, number)
+    st.emit([row], ITEM_COLS)
+
+
+@app.command("cancel")
+def item_cancel(
+    ctx: typer.Context,
+    number: Annotated[str, typer.Argument(help="DB-2026-0001 or the bare sequence number.")],
+    reason: Annotated[str, typer.Option(help="Why the item is cancelled.")],
+) -> None:
+    """Cancel an open item (撤销), with the reason.
+
+    Example: duchá item cancel 12 --reason "并入DB-2026-0003"
+    """
+    from duchá import items
+
+    st = state(ctx)
+    with st.ledger() as lg:
+        row = items.cancel(lg, number, reason=reason)
+    st.emit([row], ITEM_COLS)

@@ -1,0 +1,200 @@
+"""Where the ledger lives, how it is opened, and the one transaction each command runs in.
+
+Location: `--db PATH|URL` > `DUCHA_DB` > the per-user data directory.  Every SQLite connection
+gets its pragmas from a connect listener (pragmas are per connection).  A write scope starts
+with BEGIN IMMEDIATE so two writers queue on the busy timeout instead of failing when a read
+transaction tries to upgrade to a write.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from duchá.errors import LedgerUnusable
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+    from sqlmodel import Session
+
+APPLICATION_ID = "duchá ledger"
+BUSY_TIMEOUT_MS = 30_000
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def default_path() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("ducha", appauthor=False)) / "ledger.db"
+
+
+@dataclass(frozen=True)
+class Location:
+    """A ledger's address: a SQLAlchemy URL, and the file behind it when it is SQLite."""
+
+    url: str
+    path: Path | None
+
+    def __str__(self) -> str:
+        return str(self.path) if self.path else self.url
+
+
+def locate(db: str | None) -> Location:
+    raw = db or os.environ.get("DUCHA_DB") or str(default_path())
+    if "://" in raw:
+        if raw.startswith("sqlite:///"):
+            path = Path(raw.removeprefix("sqlite:///")).expanduser()
+            return Location(f"sqlite:///{path}", path)
+        return Location(raw, None)
+    path = Path(raw).expanduser()
+    return Location(f"sqlite:///{path}", path)
+
+
+def _on_connect(dbapi_conn: object, _record: object) -> None:
+    # The driver must not open transactions on its own: our "begin" listener does.
+    dbapi_conn.isolation_level = None  # type: ignore[attr-defined]
+    cur = dbapi_conn.cursor()  # type: ignore[attr-defined]
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.close()
+
+
+_engines: dict[str, Engine] = {}
+_begin_mode: ContextVar[str] = ContextVar("begin_mode", default="DEFERRED")
+
+
+def engine_for(loc: Location) -> Engine:
+    if loc.url in _engines:
+        return _engines[loc.url]
+    from sqlalchemy import create_engine, event
+
+    if loc.path is not None:
+        engine = create_engine(loc.url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        event.listen(engine, "connect", _on_connect)
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn: object) -> None:
+            conn.exec_driver_sql(f"BEGIN {_begin_mode.get()}")  # type: ignore[attr-defined]
+    else:
+        engine = create_engine(loc.url)
+    _engines[loc.url] = engine
+    return engine
+
+
+def dispose_all() -> None:
+    for engine in _engines.values():
+        engine.dispose()
+    _engines.clear()
+
+
+def _check_file(path: Path) -> None:
+    if path.is_dir():
+        raise LedgerUnusable(f"{path} is a directory, not a ledger; pass a file path with --db")
+    if not path.exists():
+        raise LedgerUnusable(f"no ledger at {path}; run `duchá init` first, or pass --db PATH")
+    if not os.access(path, os.R_OK):
+        raise LedgerUnusable(f"ledger {path} is not readable; check its permissions")
+    if not os.access(path, os.W_OK):
+        raise LedgerUnusable(
+            f"ledger {path} is read-only; make it writable (chmod u+w) or copy it elsewhere"
+        )
+    with path.open("rb") as fh:
+        head = fh.read(16)
+    if head and head != SQLITE_MAGIC:
+        raise LedgerUnusable(f"{path} is not a duchá ledger (not an SQLite file)")
+
+
+def read_schema_version(engine: Engine) -> int | None:
+    """The ledger's schema version, or None when the database is not a duchá ledger."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import DatabaseError
+
+    try:
+        with engine.connect() as conn:
+            rows = dict(conn.execute(text("SELECT key, value FROM ducha_meta")).all())
+    except DatabaseError:
+        return None
+    if rows.get("application_id") != APPLICATION_ID:
+        return None
+    try:
+        return int(rows.get("schema_version", ""))
+    except ValueError:
+        return None
+
+
+def open_ledger(loc: Location) -> Engine:
+    """An engine on an existing, usable ledger of this schema version (else LedgerUnusable)."""
+    from duchá.models import SCHEMA_VERSION
+
+    if loc.path is not None:
+        _check_file(loc.path)
+    engine = engine_for(loc)
+    try:
+        version = read_schema_version(engine)
+    except Exception as exc:  # a locked or corrupt file surfaces here first
+        raise LedgerUnusable(f"cannot open ledger {loc}: {_short(exc)}") from None
+    if version is None:
+        raise LedgerUnusable(f"{loc} is not a duchá ledger; run `duchá init` on a new path")
+    if version > SCHEMA_VERSION:
+        raise LedgerUnusable(
+            f"ledger {loc} has schema version {version}, newer than this duchá "
+            f"({SCHEMA_VERSION}); upgrade duchá to open it"
+        )
+    if version < SCHEMA_VERSION:
+        raise LedgerUnusable(
+            f"ledger {loc} has schema version {version} and no migration to {SCHEMA_VERSION}"
+        )
+    return engine
+
+
+def create_ledger(loc: Location) -> Engine:
+    """Create a new ledger (file mode 0600); refuses to touch an existing file."""
+    from sqlmodel import Session, SQLModel
+
+    import duchá.models as m
+
+    if loc.path is not None:
+        if loc.path.is_dir():
+            raise LedgerUnusable(f"{loc.path} is a directory; pass a file path with --db")
+        if loc.path.exists() and loc.path.stat().st_size > 0:
+            raise LedgerUnusable(f"{loc.path} already exists; it was not changed")
+        loc.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(loc.path, os.O_CREAT | os.O_WRONLY, 0o600)
+        os.close(fd)
+        os.chmod(loc.path, 0o600)
+    engine = engine_for(loc)
+    SQLModel.metadata.create_all(engine)
+    with Session(engine) as session:
+        session.add(m.Meta(key="application_id", value=APPLICATION_ID))
+        session.add(m.Meta(key="schema_version", value=str(m.SCHEMA_VERSION)))
+        session.commit()
+    return engine
+
+
+@contextmanager
+def session_scope(engine: Engine, *, write: bool) -> Iterator[Session]:
+    """One transaction: commits once at the end, rolls back on any error."""
+    from sqlmodel import Session
+
+    token = _begin_mode.set("IMMEDIATE" if write else "DEFERRED")
+    try:
+        with Session(engine, expire_on_commit=False) as session:
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+    finally:
+        _begin_mode.reset(token)
+
+
+def _short(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc)
+    return text.splitlines()[0] if text else type(exc).__name__

@@ -1,0 +1,316 @@
+"""Supervision items (督办事项): register, list, edit, progress, close, reopen, cancel."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from duchá import units
+from duchá.errors import BadInput
+from duchá.events import snapshot
+from duchá.numbers import find, next_number
+
+if TYPE_CHECKING:
+    from duchá.ledger import Ledger
+    from duchá.models import Item
+
+PREFIX = "DB"
+
+
+def get(lg: Ledger, ref: str) -> Item:
+    from duchá.models import Item
+
+    return find(lg.session, Item, PREFIX, ref, "item")
+
+
+def _title(text: str) -> str:
+    title = (text or "").strip()
+    if not title:
+        raise BadInput("empty title; give the item's title in quotes")
+    return title
+
+
+def _responsible(lg: Ledger, item: Item) -> list[str]:
+    from sqlmodel import select
+
+    from duchá.models import ItemUnit, Unit
+
+    stmt = (select(Unit.code).join(ItemUnit, ItemUnit.unit_id == Unit.id)  # type: ignore[arg-type]
+            .where(ItemUnit.item_id == item.id).order_by(Unit.code))
+    return list(lg.session.exec(stmt).all())
+
+
+def _snap(lg: Ledger, item: Item) -> dict[str, Any]:
+    data = snapshot(item)
+    data["units"] = _responsible(lg, item)
+    return data
+
+
+def _set_units(lg: Ledger, item: Item, names: list[str], lead_id: int) -> None:
+    from sqlmodel import delete
+
+    from duchá.models import ItemUnit
+
+    lg.session.exec(delete(ItemUnit).where(ItemUnit.item_id == item.id))  # type: ignore[arg-type]
+    for u in units.resolve_many(lg, names):
+        if u.id != lead_id:
+            lg.session.add(ItemUnit(item_id=item.id, unit_id=u.id))
+
+
+def add(
+    lg: Ledger,
+    *,
+    title: str,
+    category: str,
+    lead: str,
+    responsible: list[str],
+    assigned: date,
+    due: date,
+    source: str | None,
+    leader: str | None,
+) -> dict[str, Any]:
+    from duchá.models import Item
+
+    title = _title(title)
+    if due < assigned:
+        raise BadInput(f"due date {due} is before the assigned date {assigned}; "
+                       "give a due date on or after it")
+    lead_unit = units.resolve(lg, lead)
+    seq, number = next_number(lg.session, Item, PREFIX, assigned.year, 4)
+    item = Item(number=number, year=assigned.year, seq=seq, title=title, category=category,
+                source=source, leader=leader, lead_unit_id=lead_unit.id, assigned=assigned,
+                due=due)
+    lg.session.add(item)
+    lg.session.flush()
+    _set_units(lg, item, responsible, lead_unit.id or 0)
+    lg.session.flush()
+    lg.event("add", "item", number, after=_snap(lg, item), on=assigned)
+    return show(lg, number)[0]
+
+
+LIST_SQL_COLUMNS = (
+    "number", "title", "category", "lead_unit", "units", "assigned", "due", "status",
+    "closed_on", "last_progress", "percent",
+)
+
+
+def query(
+    lg: Ledger,
+    *,
+    status: str | None = None,
+    unit: str | None = None,
+    category: str | None = None,
+    due_before: date | None = None,
+    overdue: bool = False,
+    search: str | None = None,
+    numbers: list[str] | None = None,
+) -> list[dict[str, Any]]:
+    """Item rows for lists and reports, answered by SQL (indexes on status, due, units)."""
+    from sqlalchemy import func, or_, select
+
+    from duchá.models import Item, ItemUnit, Progress, Unit
+
+    lead = Unit.__table__.alias("lead")  # type: ignore[attr-defined]
+    shared = Unit.__table__.alias("shared")  # type: ignore[attr-defined]
+    units_sub = (
+        select(func.group_concat(shared.c.code, ";"))
+        .select_from(ItemUnit.__table__.join(shared, shared.c.id == ItemUnit.unit_id))  # type: ignore[attr-defined]
+        .where(ItemUnit.item_id == Item.id)
+        .scalar_subquery()
+    )
+    last_on = (select(func.max(Progress.on)).where(Progress.item_id == Item.id)
+               .scalar_subquery())
+    last_pct = (select(Progress.percent).where(Progress.item_id == Item.id,
+                                               Progress.percent.is_not(None))  # type: ignore[union-attr]
+                .order_by(Progress.on.desc(), Progress.id.desc())  # type: ignore[attr-defined,union-attr]
+                .limit(1).scalar_subquery())
+    stmt = (
+        select(Item.number, Item.title, Item.category, lead.c.code.label("lead_unit"),
+               units_sub.label("units"), Item.assigned, Item.due, Item.status,
+               Item.closed_on, last_on.label("last_progress"), last_pct.label("percent"),
+               Item.source, Item.leader, Item.id)
+        .select_from(Item.__table__.join(lead, lead.c.id == Item.lead_unit_id))  # type: ignore[attr-defined]
+    )
+    if status:
+        stmt = stmt.where(Item.status == status)
+    if category:
+        stmt = stmt.where(Item.category == category)
+    if unit:
+        u = units.resolve(lg, unit)
+        stmt = stmt.where(or_(
+            Item.lead_unit_id == u.id,
+            Item.id.in_(select(ItemUnit.item_id).where(ItemUnit.unit_id == u.id)),  # type: ignore[union-attr]
+        ))
+    if due_before:
+        stmt = stmt.where(Item.due < due_before)
+    if overdue:
+        stmt = stmt.where(Item.status == "open", Item.due < lg.today)
+    if search:
+        like = f"%{search}%"
+        stmt = stmt.where(or_(Item.title.like(like), Item.source.like(like)))  # type: ignore[attr-defined,union-attr]
+    if numbers is not None:
+        stmt = stmt.where(Item.number.in_(numbers))  # type: ignore[attr-defined]
+    stmt = stmt.order_by(Item.due, Item.number)
+    out = []
+    for r in lg.session.execute(stmt).mappings():
+        d = dict(r)
+        d["units"] = d["units"] or ""
+        d["days_overdue"] = (lg.today - d["due"]).days if (
+            d["status"] == "open" and d["due"] < lg.today) else 0
+        out.append(d)
+    return out
+
+
+def show(lg: Ledger, ref: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The item's row and its progress history (oldest first)."""
+    from sqlmodel import select
+
+    from duchá.models import Progress
+
+    item = get(lg, ref)
+    rec = query(lg, numbers=[item.number])[0]
+    rec["cancel_reason"] = item.cancel_reason
+    notes = lg.session.exec(
+        select(Progress).where(Progress.item_id == item.id).order_by(Progress.on, Progress.id)  # type: ignore[arg-type]
+    ).all()
+    return rec, [{"on": p.on, "text": p.text, "percent": p.percent} for p in notes]
+
+
+def edit(
+    lg: Ledger,
+    ref: str,
+    *,
+    title: str | None = None,
+    category: str | None = None,
+    lead: str | None = None,
+    responsible: list[str] | None = None,
+    assigned: date | None = None,
+    due: date | None = None,
+    source: str | None = None,
+    leader: str | None = None,
+) -> dict[str, Any]:
+    item = get(lg, ref)
+    before = _snap(lg, item)
+    if title is not None:
+        item.title = _title(title)
+    if category is not None:
+        item.category = category
+    if lead is not None:
+        item.lead_unit_id = units.resolve(lg, lead).id or 0
+    if assigned is not None:
+        item.assigned = assigned
+    if due is not None:
+        item.due = due
+    if source is not None:
+        item.source = source
+    if leader is not None:
+        item.leader = leader
+    if item.due < item.assigned:
+        raise BadInput(f"due date {item.due} is before the assigned date {item.assigned}")
+    if responsible is not None:
+        _set_units(lg, item, responsible, item.lead_unit_id)
+    lg.session.add(item)
+    lg.session.flush()
+    after = _snap(lg, item)
+    if after == before:
+        raise BadInput("nothing to change; give at least one of --title, --category, --lead, "
+                       "--unit, --assigned, --due, --source, --leader")
+    lg.event("edit", "item", item.number, before=before, after=after)
+    return show(lg, item.number)[0]
+
+
+def _require_open(item: Item, doing: str) -> None:
+    if item.status == "cancelled":
+        raise BadInput(f"item {item.number} is cancelled; `duchá item reopen {item.number}` "
+                       f"before {doing}")
+    if item.status == "done":
+        raise BadInput(f"item {item.number} is done (closed {item.closed_on}); "
+                       f"`duchá item reopen {item.number}` before {doing}")
+
+
+def progress(
+    lg: Ledger, ref: str, *, text: str, on: date, percent: int | None
+) -> dict[str, Any]:
+    from duchá.models import Progress
+
+    item = get(lg, ref)
+    _require_open(item, "adding progress")
+    if not (text or "").strip():
+        raise BadInput("empty progress note; say what was done")
+    if percent is not None and not 0 <= percent <= 100:
+        raise BadInput(f"--percent must be between 0 and 100, not {percent}")
+    if on < item.assigned:
+        raise BadInput(f"progress dated {on} is before the item was assigned ({item.assigned})")
+    note = Progress(item_id=item.id or 0, on=on, text=text.strip(), percent=percent)
+    lg.session.add(note)
+    lg.event("progress", "item", item.number,
+             after={"on": on.isoformat(), "text": note.text, "percent": percent}, on=on)
+    return {"number": item.number, "on": on, "text": note.text, "percent": percent}
+
+
+def close(lg: Ledger, ref: str, *, on: date) -> dict[str, Any]:
+    item = get(lg, ref)
+    if item.status == "done":
+        raise BadInput(f"item {item.number} is already done (closed {item.closed_on})")
+    _require_open(item, "closing it")
+    if on < item.assigned:
+        raise BadInput(f"close date {on} is before the item was assigned ({item.assigned})")
+    before = _snap(lg, item)
+    item.status, item.closed_on = "done", on
+    lg.session.add(item)
+    lg.event("close", "item", item.number, before=before, after=_snap(lg, item), on=on)
+    return show(lg, item.number)[0]
+
+
+def reopen(lg: Ledger, ref: str) -> dict[str, Any]:
+    item = get(lg, ref)
+    if item.status == "open":
+        raise BadInput(f"item {item.number} is already open")
+    before = _snap(lg, item)
+    item.status, item.closed_on, item.cancel_reason = "open", None, None
+    lg.session.add(item)
+    lg.event("reopen", "item", item.number, before=before, after=_snap(lg, item))
+    return show(lg, item.number)[0]
+
+
+def cancel(lg: Ledger, ref: str, *, reason: str) -> dict[str, Any]:
+    item = get(lg, ref)
+    if item.status == "cancelled":
+        raise BadInput(f"item {item.number} is already cancelled")
+    if item.status == "done":
+        raise BadInput(f"item {item.number} is done; reopen it before cancelling")
+    if not (reason or "").strip():
+        raise BadInput("empty --reason; say why the item is cancelled")
+    before = _snap(lg, item)
+    item.status, item.cancel_reason = "cancelled", reason.strip()
+    lg.session.add(item)
+    lg.event("cancel", "item", item.number, before=before, after=_snap(lg, item))
+    return show(lg, item.number)[0]
+
+
+def counts(lg: Ledger) -> list[dict[str, Any]]:
+    """Items per category and status, with overdue counts, in the opinion's category order."""
+    from sqlalchemy import case, func, select
+
+    from duchá.models import Item
+    from duchá.vocab import CATEGORY
+
+    def count_if(cond: Any) -> Any:
+        return func.sum(case((cond, 1), else_=0))
+
+    stmt = select(
+        Item.category,
+        count_if(Item.status == "open").label("open"),
+        count_if((Item.status == "open") & (Item.due < lg.today)).label("overdue"),
+        count_if(Item.status == "done").label("done"),
+        count_if(Item.status == "cancelled").label("cancelled"),
+        func.count().label("total"),
+    ).group_by(Item.category)
+    found = {r["category"]: dict(r) for r in lg.session.execute(stmt).mappings()}
+    rows = []
+    for code in CATEGORY.codes:
+        r = found.get(code, {"open": 0, "overdue": 0, "done": 0, "cancelled": 0, "total": 0})
+        rows.append({"category": code, "name": CATEGORY.zh(code), "open": r["open"],
+                     "overdue": r["overdue"], "done": r["done"], "cancelled": r["cancelled"],
+                     "total": r["total"]})
+    return rows

@@ -1,0 +1,320 @@
+"""The ledger's tables.  No I/O here: engines and sessions live in db.py.
+
+Enumerated values are stored as their English codes (plain strings) so that the SQLite file
+reads well in any tool; the allowed codes and their Chinese names are in vocab.py.
+Timestamps are stored as UTC ISO-8601 text (see UTCText) and dates as SQLite DATE.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import Column, Index, String, UniqueConstraint
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+SCHEMA_VERSION = 1
+
+
+class UTCText(TypeDecorator[datetime]):
+    """An aware UTC datetime stored as ISO text.
+
+    SQLite has no time zones and SQLModel refuses naive datetimes at flush, so timestamps are
+    normalised to UTC on the way in and come back aware on the way out.
+    """
+
+    impl = String(32)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: object) -> str | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: timestamps must carry a time zone")
+        return value.astimezone(UTC).isoformat(timespec="microseconds")
+
+    def process_result_value(self, value: str | None, dialect: object) -> datetime | None:
+        if value is None:
+            return None
+        return datetime.fromisoformat(value)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _ts() -> object:
+    return Field(default_factory=utcnow, sa_type=UTCText)
+
+
+class Meta(SQLModel, table=True):
+    """Key/value facts about the ledger itself: application id and schema version."""
+
+    __tablename__ = "ducha_meta"
+    key: str = Field(primary_key=True)
+    value: str
+
+
+class Unit(SQLModel, table=True):
+    __tablename__ = "unit"
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True)
+    name: str = Field(unique=True)
+    kind: str = "other"
+    parent_id: int | None = Field(default=None, foreign_key="unit.id")
+    created_at: datetime = _ts()
+
+
+class Item(SQLModel, table=True):
+    """督办事项: a task under supervision."""
+
+    __tablename__ = "item"
+    __table_args__ = (
+        UniqueConstraint("year", "seq"),
+        Index("ix_item_status_due", "status", "due"),
+        Index("ix_item_lead", "lead_unit_id", "status"),
+        Index("ix_item_seq", "seq"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(unique=True)
+    year: int
+    seq: int
+    title: str
+    category: str
+    source: str | None = None
+    leader: str | None = None
+    lead_unit_id: int = Field(foreign_key="unit.id")
+    assigned: date
+    due: date
+    status: str = "open"
+    closed_on: date | None = None
+    cancel_reason: str | None = None
+    created_at: datetime = _ts()
+
+
+class ItemUnit(SQLModel, table=True):
+    """责任单位: the other units that share an item's work."""
+
+    __tablename__ = "item_unit"
+    __table_args__ = (Index("ix_item_unit_unit", "unit_id"),)
+    item_id: int = Field(foreign_key="item.id", primary_key=True, ondelete="CASCADE")
+    unit_id: int = Field(foreign_key="unit.id", primary_key=True)
+
+
+class Progress(SQLModel, table=True):
+    """进展动态: a dated progress note on an item."""
+
+    __tablename__ = "progress"
+    __table_args__ = (Index("ix_progress_item_on", "item_id", "on"),)
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = Field(foreign_key="item.id", ondelete="CASCADE")
+    on: date
+    text: str
+    percent: int | None = None
+    created_at: datetime = _ts()
+
+
+class Setting(SQLModel, table=True):
+    """A threshold changed from its default; value is JSON text."""
+
+    __tablename__ = "setting"
+    key: str = Field(primary_key=True)
+    value: str
+
+
+class CalendarOverride(SQLModel, table=True):
+    """A local correction to the statutory working-day calendar."""
+
+    __tablename__ = "calendar_override"
+    day: date = Field(primary_key=True)
+    workday: bool
+    note: str | None = None
+
+
+class Event(SQLModel, table=True):
+    """One change to the ledger.  Append-only; hash-chained (prev_hash, hash)."""
+
+    __tablename__ = "event"
+    __table_args__ = (
+        Index("ix_event_subject", "subject_table", "subject"),
+        Index("ix_event_at", "at"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _ts()
+    on: date | None = None
+    actor: str
+    action: str
+    subject_table: str
+    subject: str
+    before: str | None = None
+    after: str | None = None
+    prev_hash: str | None = None
+    hash: str | None = None
+
+
+class PlanEntry(SQLModel, table=True):
+    """年度督查计划: one activity in a year's inspection plan."""
+
+    __tablename__ = "plan_entry"
+    __table_args__ = (
+        UniqueConstraint("year", "seq"),
+        Index("ix_plan_year_status", "year", "status"),
+        Index("ix_plan_organizer", "organizer_id", "year"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(unique=True)
+    year: int
+    seq: int
+    organizer_id: int = Field(foreign_key="unit.id")
+    title: str
+    kind: str
+    method: str | None = None
+    start: date | None = None
+    end: date | None = None
+    planned: bool = True
+    approver: str | None = None
+    approved_on: date | None = None
+    approval_ref: str | None = None
+    status: str = "planned"
+    cancel_reason: str | None = None
+    created_at: datetime = _ts()
+
+
+class PlanTarget(SQLModel, table=True):
+    __tablename__ = "plan_target"
+    __table_args__ = (Index("ix_plan_target_unit", "unit_id"),)
+    plan_id: int = Field(foreign_key="plan_entry.id", primary_key=True, ondelete="CASCADE")
+    unit_id: int = Field(foreign_key="unit.id", primary_key=True)
+
+
+class Quota(SQLModel, table=True):
+    """A year's reduction quota: allowed directly (max_count) or from a reduction ratio."""
+
+    __tablename__ = "quota"
+    year: int = Field(primary_key=True)
+    max_count: int | None = None
+    reduction: float | None = None
+    baseline: int | None = None
+
+
+class Inspection(SQLModel, table=True):
+    """督查: an inspection actually carried out, with its report."""
+
+    __tablename__ = "inspection"
+    __table_args__ = (
+        UniqueConstraint("year", "seq"),
+        Index("ix_inspection_start", "start"),
+        Index("ix_inspection_lead", "lead_id"),
+        Index("ix_inspection_plan", "plan_id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(unique=True)
+    year: int
+    seq: int
+    plan_id: int | None = Field(default=None, foreign_key="plan_entry.id")
+    lead_id: int = Field(foreign_key="unit.id")
+    method: str
+    topic: str
+    start: date
+    end: date | None = None
+    finished_on: date | None = None
+    report_summary: str | None = None
+    report_approved_by: str | None = None
+    report_approved_on: date | None = None
+    report_circulated_on: date | None = None
+    approver: str | None = None
+    approved_on: date | None = None
+    approval_ref: str | None = None
+    created_at: datetime = _ts()
+
+
+class InspectionMember(SQLModel, table=True):
+    """A joint inspection's other organizers (联合督查组)."""
+
+    __tablename__ = "inspection_member"
+    inspection_id: int = Field(foreign_key="inspection.id", primary_key=True, ondelete="CASCADE")
+    unit_id: int = Field(foreign_key="unit.id", primary_key=True)
+
+
+class InspectionTarget(SQLModel, table=True):
+    __tablename__ = "inspection_target"
+    __table_args__ = (Index("ix_inspection_target_unit", "unit_id"),)
+    inspection_id: int = Field(foreign_key="inspection.id", primary_key=True, ondelete="CASCADE")
+    unit_id: int = Field(foreign_key="unit.id", primary_key=True)
+
+
+class InspectionItem(SQLModel, table=True):
+    __tablename__ = "inspection_item"
+    __table_args__ = (Index("ix_inspection_item_item", "item_id"),)
+    inspection_id: int = Field(foreign_key="inspection.id", primary_key=True, ondelete="CASCADE")
+    item_id: int = Field(foreign_key="item.id", primary_key=True)
+
+
+class Finding(SQLModel, table=True):
+    """发现问题: a problem found at a unit, followed until verified."""
+
+    __tablename__ = "finding"
+    __table_args__ = (
+        UniqueConstraint("year", "seq"),
+        Index("ix_finding_status_due", "status", "due"),
+        Index("ix_finding_unit", "unit_id", "status"),
+        Index("ix_finding_inspection", "inspection_id"),
+        Index("ix_finding_item", "item_id"),
+        Index("ix_finding_lookback", "status", "lookback_due"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(unique=True)
+    year: int
+    seq: int
+    unit_id: int = Field(foreign_key="unit.id")
+    inspection_id: int | None = Field(default=None, foreign_key="inspection.id")
+    item_id: int | None = Field(default=None, foreign_key="item.id")
+    description: str
+    severity: str = "general"
+    mode: str
+    found_on: date
+    due: date | None = None
+    status: str = "open"
+    plan_text: str | None = None
+    plan_on: date | None = None
+    rectified_on: date | None = None
+    evidence: str | None = None
+    verified_on: date | None = None
+    verified_by: str | None = None
+    lookback_due: date | None = None
+    lookback_on: date | None = None
+    lookback_result: str | None = None
+    created_at: datetime = _ts()
+
+
+class Extension(SQLModel, table=True):
+    """延期: a request to move an item's or a finding's due date, then its decision."""
+
+    __tablename__ = "extension"
+    __table_args__ = (Index("ix_extension_subject", "subject_table", "subject_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    subject_table: str = Field(sa_column=Column(String(16), nullable=False))
+    subject_id: int
+    requested_on: date
+    old_due: date | None = None
+    to_date: date
+    reason: str
+    status: str = "pending"
+    decided_by: str | None = None
+    decided_on: date | None = None
+    created_at: datetime = _ts()
+
+
+class Accountability(SQLModel, table=True):
+    """问责: a measure taken against a person or unit over an item or a finding."""
+
+    __tablename__ = "accountability"
+    __table_args__ = (Index("ix_accountability_subject", "subject_table", "subject_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    subject_table: str = Field(sa_column=Column(String(16), nullable=False))
+    subject_id: int
+    who: str
+    measure: str
+    basis: str
+    on: date
+    created_at: datetime = _ts()

@@ -1,0 +1,59 @@
+"""Readable record numbers (DB-2026-0001, JH-2026-001, DC-2026-001, WT-2026-0001).
+
+A command takes the whole number or, where it names one record, the bare sequence number.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from duchá.errors import BadInput, NotFound
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+T = TypeVar("T")
+
+_FULL = re.compile(r"^([A-Za-z]{2})-?(\d{4})-?(\d{1,6})$")
+_YEAR_SEQ = re.compile(r"^(\d{4})-(\d{1,6})$")
+
+
+def next_number(session: Session, model: Any, prefix: str, year: int, width: int) -> tuple[
+    int, str
+]:
+    """The next sequence number of `year` and its readable form."""
+    from sqlalchemy import func
+    from sqlmodel import select
+
+    top = session.exec(select(func.max(model.seq)).where(model.year == year)).one()
+    seq = (top or 0) + 1
+    return seq, f"{prefix}-{year}-{seq:0{width}d}"
+
+
+def find(session: Session, model: type[T], prefix: str, ref: str, what: str) -> T:
+    """The record named by `ref` (whole number, YEAR-SEQ, or bare sequence)."""
+    from sqlmodel import select
+
+    raw = (ref or "").strip()
+    m = _FULL.match(raw)
+    if m:
+        if m[1].upper() != prefix:
+            raise BadInput(f"'{ref}' is not a {what} number; {what} numbers look like "
+                           f"{prefix}-2026-001")
+        stmt = select(model).where(model.year == int(m[2]), model.seq == int(m[3]))  # type: ignore[attr-defined]
+    elif _YEAR_SEQ.match(raw):
+        y, s = raw.split("-")
+        stmt = select(model).where(model.year == int(y), model.seq == int(s))  # type: ignore[attr-defined]
+    elif raw.isdigit():
+        stmt = select(model).where(model.seq == int(raw))  # type: ignore[attr-defined]
+    else:
+        raise BadInput(f"'{ref}' is not a {what} number; use {prefix}-2026-001 or the bare "
+                       "sequence number")
+    hits = session.exec(stmt.limit(6)).all()
+    if not hits:
+        raise NotFound(f"no {what} {ref}; `duchá {what} list` shows the numbers")
+    if len(hits) > 1:
+        names = ", ".join(h.number for h in hits)  # type: ignore[attr-defined]
+        raise BadInput(f"{what} {ref} is ambiguous: {names}; give the whole number")
+    return hits[0]

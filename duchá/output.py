@@ -1,0 +1,260 @@
+"""One renderer for every list and show command, in every format.
+
+Machine formats (csv, tsv, json, jsonl) use the rows' snake_case keys and ISO dates and carry
+text verbatim.  Text formats (Rich `table`, tabulate's) show control characters as visible
+escapes so stored text can never drive the clerk's terminal, and never parse Rich markup.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, TextIO
+
+MACHINE_FORMATS = ("csv", "tsv", "json", "jsonl")
+TABULATE_FORMATS = (
+    "plain", "simple", "github", "grid", "simple_grid", "rounded_grid", "heavy_grid",
+    "mixed_grid", "double_grid", "fancy_grid", "outline", "simple_outline", "rounded_outline",
+    "heavy_outline", "mixed_outline", "double_outline", "fancy_outline", "pipe", "orgtbl",
+    "asciidoc", "jira", "presto", "pretty", "psql", "rst", "mediawiki", "moinmoin", "youtrack",
+    "html", "unsafehtml", "latex", "latex_raw", "latex_booktabs", "latex_longtable",
+    "textile", "tsv_plain",
+)
+FORMATS = ("table", *MACHINE_FORMATS, "markdown", *TABULATE_FORMATS)
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+@dataclass(frozen=True)
+class Col:
+    """A column: its machine key and its Chinese table header."""
+
+    key: str
+    zh: str = ""
+
+    def header(self, chinese: bool) -> str:
+        return self.zh if chinese and self.zh else self.key
+
+
+def cols(spec: str) -> list[Col]:
+    """Columns from 'key:中文 key2:中文2' (a compact way to declare a table)."""
+    out = []
+    for part in spec.split():
+        key, _, zh = part.partition(":")
+        out.append(Col(key, zh))
+    return out
+
+
+def check_format(fmt: str) -> str:
+    from duchá.errors import BadInput
+
+    name = fmt.strip().lower()
+    if name in FORMATS:
+        return name
+    raise BadInput(
+        f"unknown format '{fmt}'; use table, csv, tsv, json, jsonl, or a text format: "
+        "plain, simple, github, grid, pipe, markdown, html, ..."
+    )
+
+
+def chinese_locale() -> bool:
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var)
+        if value:
+            return value.lower().startswith("zh")
+    return False
+
+
+def plain(value: Any) -> Any:
+    """A JSON-ready value: dates as ISO text, everything else unchanged."""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def cell(value: Any) -> str:
+    """A value as CSV text: empty for None, ISO for dates, lower-case booleans."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return ";".join(cell(v) for v in value)
+    return str(value)
+
+
+def safe(value: Any) -> str:
+    """A value as text for a terminal: control characters shown, not executed."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", cell(value))
+
+
+def render(
+    rows: Sequence[dict[str, Any]],
+    columns: Sequence[Col],
+    fmt: str,
+    out: TextIO,
+    *,
+    title: str | None = None,
+    color: bool = False,
+) -> None:
+    """Write rows in `fmt`; only the listed columns, in their order."""
+    keys = [c.key for c in columns]
+    if fmt == "json":
+        json.dump([{k: plain(r.get(k)) for k in keys} for r in rows], out,
+                  ensure_ascii=False, indent=2)
+        out.write("\n")
+    elif fmt == "jsonl":
+        for r in rows:
+            out.write(json.dumps({k: plain(r.get(k)) for k in keys}, ensure_ascii=False) + "\n")
+    elif fmt in ("csv", "tsv"):
+        _write_delimited(out, fmt, keys, ([r.get(k) for k in keys] for r in rows))
+    elif fmt == "table":
+        _rich_table(rows, columns, out, title=title, color=color)
+    else:
+        _tabulate(rows, columns, fmt, out, title=title)
+
+
+def render_record(
+    record: dict[str, Any],
+    fields: Sequence[Col],
+    fmt: str,
+    out: TextIO,
+    *,
+    sections: Sequence[tuple[str, Sequence[Col], Sequence[dict[str, Any]]]] = (),
+    title: str | None = None,
+    color: bool = False,
+) -> None:
+    """Write one record and its sections (progress, members, history, ...)."""
+    if fmt in ("json", "jsonl"):
+        obj = {c.key: plain(record.get(c.key)) for c in fields}
+        for name, scols, srows in sections:
+            obj[name] = [{c.key: plain(r.get(c.key)) for c in scols} for r in srows]
+        if fmt == "json":
+            json.dump(obj, out, ensure_ascii=False, indent=2)
+            out.write("\n")
+        else:
+            out.write(json.dumps(obj, ensure_ascii=False) + "\n")
+        return
+    chinese = fmt == "table" and chinese_locale()
+    pairs = [{"field": c.header(chinese), "value": record.get(c.key)} for c in fields]
+    kv = [Col("field", "字段"), Col("value", "内容")]
+    if fmt in ("csv", "tsv"):
+        _write_delimited(out, fmt, ["field", "value"], ([p["field"], p["value"]] for p in pairs))
+        for name, scols, srows in sections:
+            out.write("\n")
+            _write_delimited(out, fmt, [name], [])
+            keys = [c.key for c in scols]
+            _write_delimited(out, fmt, keys, ([r.get(k) for k in keys] for r in srows))
+        return
+    render(pairs, kv, fmt, out, title=title, color=color)
+    for name, scols, srows in sections:
+        out.write("\n")
+        if fmt != "table":
+            out.write(f"{name}\n")
+        render(srows, scols, fmt, out, title=name, color=color)
+
+
+def _write_delimited(out: TextIO, fmt: str, header: list[str], rows: Iterable[list[Any]]) -> None:
+    import csv
+
+    if fmt == "csv":
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow([cell(v) for v in row])
+        return
+    # TSV has no quoting: tabs and newlines inside a value are escaped as \t and \n.
+    def esc(v: Any) -> str:
+        return cell(v).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+
+    out.write("\t".join(header) + "\n")
+    for row in rows:
+        out.write("\t".join(esc(v) for v in row) + "\n")
+
+
+def _rich_table(
+    rows: Sequence[dict[str, Any]],
+    columns: Sequence[Col],
+    out: TextIO,
+    *,
+    title: str | None,
+    color: bool,
+) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    chinese = chinese_locale()
+    table = Table(title=Text(title) if title else None, show_lines=False,
+                  header_style="bold" if color else "")
+    for c in columns:
+        table.add_column(Text(c.header(chinese)), overflow="fold")
+    for r in rows:
+        table.add_row(*(_styled(c.key, r.get(c.key), color) for c in columns))
+    width = None if out.isatty() else 200
+    console = Console(file=out, no_color=not color, color_system="auto" if color else None,
+                      highlight=False, markup=False, emoji=False, width=width)
+    console.print(table)
+
+
+_LIGHT_STYLE = {"red": "bold red", "yellow": "yellow", "green": "green",
+                "error": "bold red", "warning": "yellow", "info": "cyan"}
+
+
+def _styled(key: str, value: Any, color: bool) -> Any:
+    from rich.text import Text
+
+    text = safe(value)
+    style = _LIGHT_STYLE.get(text, "") if color and key in ("light", "level") else ""
+    return Text(text, style=style)
+
+
+def _tabulate(
+    rows: Sequence[dict[str, Any]],
+    columns: Sequence[Col],
+    fmt: str,
+    out: TextIO,
+    *,
+    title: str | None,
+) -> None:
+    from tabulate import tabulate
+
+    name = "pipe" if fmt == "markdown" else fmt
+    data = [[safe(r.get(c.key)) for c in columns] for r in rows]
+    headers = [c.key for c in columns]
+    if name in ("html", "unsafehtml"):
+        name = "html"  # tabulate escapes cell text in "html"; never emit stored markup raw
+    out.write(tabulate(data, headers=headers, tablefmt=name, disable_numparse=True) + "\n")
+
+
+def render_sections(
+    sections: Sequence[tuple[str, Sequence[Col], Sequence[dict[str, Any]]]],
+    fmt: str,
+    out: TextIO,
+    *,
+    color: bool = False,
+) -> None:
+    """Several named tables: one JSON object of lists, or blocks separated by a blank line."""
+    if fmt in ("json", "jsonl"):
+        obj = {name: [{c.key: plain(r.get(c.key)) for c in scols} for r in srows]
+               for name, scols, srows in sections}
+        if fmt == "json":
+            json.dump(obj, out, ensure_ascii=False, indent=2)
+            out.write("\n")
+        else:
+            for name, rows in obj.items():
+                for r in rows:
+                    out.write(json.dumps({"section": name, **r}, ensure_ascii=False) + "\n")
+        return
+    for i, (name, scols, srows) in enumerate(sections):
+        if i:
+            out.write("\n")
+        if fmt not in ("table", "csv", "tsv"):
+            out.write(f"{name}\n")
+        render(srows, scols, fmt, out, title=name, color=color)
