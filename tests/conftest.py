@@ -1,0 +1,88 @@
+"""Shared fixtures: every test gets its own ledger file and data directory in tmp_path."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from duchá.cli import app
+from duchá.db import dispose_all
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """No test touches the real user data directory or a real clock-dependent default."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    monkeypatch.delenv("DUCHA_DB", raising=False)
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    yield
+    dispose_all()
+
+
+class Result:
+    def __init__(self, exit_code: int, stdout: str, stderr: str) -> None:
+        self.exit_code = exit_code
+        self.stdout = stdout
+        self.stderr = stderr
+
+    def json(self):
+        return json.loads(self.stdout)
+
+    def __repr__(self) -> str:
+        return f"<Result {self.exit_code} stdout={self.stdout[:500]!r} stderr={self.stderr!r}>"
+
+
+Runner = Callable[..., Result]
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "ledger.db"
+
+
+@pytest.fixture
+def cli(db_path: Path) -> Runner:
+    """Run duchá against the test ledger: cli("item", "list", "-f", "json")."""
+    runner = CliRunner()
+
+    def run(*args: str, db: Path | None = None, input: str | None = None) -> Result:
+        r = runner.invoke(app, ["--db", str(db or db_path), *args], input=input)
+        if r.exception and not isinstance(r.exception, SystemExit):
+            raise r.exception
+        return Result(r.exit_code, r.stdout, r.stderr)
+
+    return run
+
+
+@pytest.fixture
+def ledger(cli: Runner) -> Runner:
+    """A fresh ledger with a few units: a county, two departments and an office."""
+    assert cli("init").exit_code == 0
+    for code, name, kind in (
+        ("kongtong", "平凉市崆峒区人民政府", "county"),
+        ("jingchuan", "泾川县人民政府", "county"),
+        ("fgw", "平凉市发展和改革委员会", "department"),
+        ("jyj", "平凉市教育局", "department"),
+        ("zjj", "平凉市住房和城乡建设局", "department"),
+    ):
+        r = cli("unit", "add", code, name, "--kind", kind)
+        assert r.exit_code == 0, r
+    return cli
+
+
+def snapshot_db(path: Path) -> dict[str, list[tuple]]:
+    """Every row of every table, to prove that a failed command changed nothing."""
+    import sqlite3
+
+    con = sqlite3.connect(path)
+    try:
+        tables = [r[0] for r in con.execute(
+            "SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
+        return {t: con.execute(f'SELECT * FROM "{t}" ORDER BY 1').fetchall() for t in tables}
+    finally:
+        con.close()
