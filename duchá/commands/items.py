@@ -46,7 +46,8 @@ def item_add(
         "--unit", "-u", help="A responsible unit (责任单位); repeat for more.")] = None,
     assigned: Annotated[str | None, typer.Option(
         help="Assigned date (default: the as-of date).")] = None,
-    source: Annotated[str | None, typer.Option(help="Document number, meeting or instruction.")] = None,
+    source: Annotated[str | None, typer.Option(
+        help="Document number, meeting or instruction.")] = None,
     leader: Annotated[str | None, typer.Option(help="Responsible leader.")] = None,
 ) -> None:
     """Register an item under supervision.

@@ -19,7 +19,8 @@ def unit_add(
     ctx: typer.Context,
     code: Annotated[str, typer.Argument(help="Short code, e.g. fgw.")],
     name: Annotated[str, typer.Argument(help="Full name, e.g. 平凉市发展和改革委员会.")],
-    kind: Annotated[str, typer.Option(help="county, department, agency or other (县区/部门/驻市单位).")] = "other",
+    kind: Annotated[str, typer.Option(
+        help="county, department, agency or other (县区/部门/驻市单位).")] = "other",
     parent: Annotated[str | None, typer.Option(help="Parent unit (code or name).")] = None,
 ) -> None:
     """Add a unit.

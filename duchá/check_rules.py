@@ -1,0 +1,1 @@
+"""Gatherers for the rules on items, plans and inspections (registered with check.register)."""
