@@ -100,7 +100,8 @@ def _check_file(path: Path) -> None:
         raise LedgerUnusable(f"no ledger at {path}; run `duchá init` first, or pass --db PATH")
     if not os.access(path, os.R_OK):
         raise LedgerUnusable(f"ledger {path} is not readable; check its permissions")
-    if not os.access(path, os.W_OK):
+    # Root passes os.access on any file, so the owner's write bit is checked as well.
+    if not os.access(path, os.W_OK) or not path.stat().st_mode & 0o200:
         raise LedgerUnusable(
             f"ledger {path} is read-only; make it writable (chmod u+w) or copy it elsewhere"
         )
@@ -128,15 +129,42 @@ def read_schema_version(engine: Engine) -> int | None:
         return None
 
 
+def _file_schema_version(path: Path) -> int | None:
+    import sqlite3
+
+    con = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        rows = dict(con.execute("SELECT key, value FROM ducha_meta").fetchall())
+    except sqlite3.DatabaseError as exc:
+        if "locked" in str(exc):
+            raise
+        return None
+    finally:
+        con.close()
+    if rows.get("application_id") != APPLICATION_ID:
+        return None
+    try:
+        return int(rows.get("schema_version", ""))
+    except ValueError:
+        return None
+
+
 def open_ledger(loc: Location) -> Engine:
     """An engine on an existing, usable ledger of this schema version (else LedgerUnusable)."""
     from duchá.models import SCHEMA_VERSION
 
-    if loc.path is not None:
-        _check_file(loc.path)
-    engine = engine_for(loc)
     try:
-        version = read_schema_version(engine)
+        if loc.path is not None:
+            _check_file(loc.path)
+            # Read with a bare connection first: the engine's pragmas would switch a foreign
+            # SQLite file to WAL, and a file that is not ours must be left exactly as it was.
+            version = _file_schema_version(loc.path)
+            engine = engine_for(loc)
+        else:
+            engine = engine_for(loc)
+            version = read_schema_version(engine)
+    except LedgerUnusable:
+        raise
     except Exception as exc:  # a locked or corrupt file surfaces here first
         raise LedgerUnusable(f"cannot open ledger {loc}: {_short(exc)}") from None
     if version is None:

@@ -154,7 +154,8 @@ def query(
     out = []
     for r in lg.session.execute(stmt).mappings():
         d = dict(r)
-        d["units"] = d["units"] or ""
+        # group_concat has no ORDER BY before SQLite 3.44: sort here for stable output.
+        d["units"] = ";".join(sorted(d["units"].split(";"))) if d["units"] else ""
         d["days_overdue"] = (lg.today - d["due"]).days if (
             d["status"] == "open" and d["due"] < lg.today) else 0
         out.append(d)

@@ -1,0 +1,60 @@
+"""Every command has help with an example; `--help` does not load the database stack."""
+
+import subprocess
+import sys
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from duchá.cli import app
+
+
+def _commands() -> list[tuple[str, ...]]:
+    root = typer.main.get_command(app)
+    found: list[tuple[str, ...]] = []
+
+    def walk(cmd, path: tuple[str, ...]) -> None:
+        found.append(path)
+        for name, sub in getattr(cmd, "commands", {}).items():
+            walk(sub, (*path, name))
+
+    walk(root, ())
+    return found
+
+
+COMMANDS = _commands()
+
+
+def test_the_command_tree_is_discovered() -> None:
+    assert ("item", "add") in COMMANDS and ("unit", "list") in COMMANDS
+    assert ("demo",) in COMMANDS and ("config", "set") in COMMANDS
+
+
+@pytest.mark.parametrize("path", COMMANDS, ids=lambda p: " ".join(p) or "duchá")
+def test_help_has_an_example(path: tuple[str, ...]) -> None:
+    result = CliRunner().invoke(app, [*path, "--help"])
+    assert result.exit_code == 0, result.output
+    assert "Example:" in result.output, f"`duchá {' '.join(path)} --help` lacks an example"
+
+
+def test_help_does_not_import_the_database_stack() -> None:
+    code = (
+        "import sys, io, contextlib\n"
+        "from duchá.cli import app\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    try: app(['--help'])\n"
+        "    except SystemExit: pass\n"
+        "heavy = {'sqlalchemy', 'sqlmodel', 'tabulate', 'dateutil', 'chinese_calendar',"
+        " 'rich.table'}\n"
+        "print(sorted(m for m in heavy if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_module_entry_point_and_version() -> None:
+    out = subprocess.run([sys.executable, "-m", "duchá", "--version"], capture_output=True,
+                         text=True, check=True)
+    assert out.stdout.startswith("duchá ")
