@@ -5,6 +5,7 @@ import io
 import sqlite3
 
 import pytest
+
 from conftest import Runner, snapshot_db
 
 AS_OF = ["--as-of", "2026-11-28"]

@@ -1,0 +1,51 @@
+"""Behaviour on a real terminal (a pseudo-terminal): table by default, colour unless NO_COLOR."""
+
+import os
+import pty
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import Runner
+
+
+def _on_tty(args: list[str], env: dict[str, str]) -> str:
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "duchá", *args], stdout=slave,
+                            stderr=subprocess.DEVNULL, env=env)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    proc.wait(timeout=30)
+    os.close(master)
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
+def test_terminal_gets_a_coloured_table_unless_no_color(ledger: Runner, db_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    env["COLUMNS"] = "120"
+    coloured = _on_tty(["--db", str(db_path), "unit", "list"], {**env, "TERM": "xterm"})
+    assert "┃" in coloured and "平凉市教育局" in coloured
+    assert "\x1b[" in coloured
+    plain = _on_tty(["--db", str(db_path), "unit", "list"],
+                    {**env, "NO_COLOR": "1", "TERM": "xterm"})
+    assert "┃" in plain and "\x1b[" not in plain
+
+
+def test_event_timestamps_are_utc(ledger: Runner, db_path: Path) -> None:
+    con = sqlite3.connect(db_path)
+    stamps = [at for (at,) in con.execute("SELECT at FROM event")]
+    assert stamps and all(at.endswith("+00:00") for at in stamps)
+    actors = {a for (a,) in con.execute("SELECT actor FROM event")}
+    assert actors and "" not in actors
