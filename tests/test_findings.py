@@ -192,6 +192,10 @@ def test_item_extension_and_accountability(ledger: Runner) -> None:
     assert r.exit_code == 0, r
     item = ledger("item", "show", "1", "-f", "json").json()
     assert item["due"] == "2026-12-31"
+    assert [(x["old_due"], x["to_date"], x["decision"], x["decided_by"])
+            for x in item["extensions"]] == [("2026-10-31", "2026-12-31", "approved", "张市长")]
+    assert item["accountability"] == [{"who": "住建局分管负责人", "measure": "约谈",
+                                       "basis": "实施意见第十条", "on": "2026-11-02"}]
     log = ledger("item", "account", "-f", "json").json()
     assert log == [{"subject": "item DB-2026-0001", "unit": "zjj", "who": "住建局分管负责人",
                     "measure": "约谈", "basis": "实施意见第十条", "on": "2026-11-02"}]

@@ -239,7 +239,7 @@ def finding_extend(
     to: Annotated[str | None, typer.Option(help="The new due date asked for.")] = None,
     reason: Annotated[str | None, typer.Option(help="Why more time is needed.")] = None,
     approve: Annotated[bool, typer.Option("--approve", help="Approve the pending one.")] = False,
-    reject: Annotated[bool, typer.Option("--reject", help="Reject the pending request.")] = False,
+    reject: Annotated[bool, typer.Option("--reject", help="Reject the pending one.")] = False,
     by: Annotated[str | None, typer.Option(help="Who decided (with --approve/--reject).")] = None,
     on: Annotated[str | None, typer.Option(help="Date asked or decided (default: as-of).")] = None,
 ) -> None:

@@ -25,13 +25,16 @@ PROGRESS_COLS = cols("on:日期 text:进展 percent:百分比")
 
 
 def _show(ctx: typer.Context, number: str) -> None:
-    from duchá import items
+    from duchá import extensions
+    from duchá.commands.findings import ACCOUNT_COLS, EXTENSION_COLS
 
     st = state(ctx)
     with st.ledger(write=False) as lg:
-        rec, notes = items.show(lg, number)
+        rec, notes, exts, accs = extensions.item_show(lg, number)
     st.emit_record(rec, SHOW_COLS, title=f"{rec['number']} {rec['title']}",
-                   sections=[("progress", PROGRESS_COLS, notes)])
+                   sections=[("progress", PROGRESS_COLS, notes),
+                             ("extensions", EXTENSION_COLS, exts),
+                             ("accountability", ACCOUNT_COLS, accs)])
 
 
 @app.command("add")
@@ -223,7 +226,7 @@ def item_extend(
     to: Annotated[str | None, typer.Option(help="The new due date asked for.")] = None,
     reason: Annotated[str | None, typer.Option(help="Why more time is needed.")] = None,
     approve: Annotated[bool, typer.Option("--approve", help="Approve the pending one.")] = False,
-    reject: Annotated[bool, typer.Option("--reject", help="Reject the pending request.")] = False,
+    reject: Annotated[bool, typer.Option("--reject", help="Reject the pending one.")] = False,
     by: Annotated[str | None, typer.Option(help="Who decided (with --approve/--reject).")] = None,
     on: Annotated[str | None, typer.Option(help="Date asked or decided (default: as-of).")] = None,
 ) -> None:
