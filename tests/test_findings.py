@@ -358,3 +358,27 @@ def test_lookback_before_the_verification_date_is_refused(ledger: Runner, db_pat
         "error: look-back date 2026-09-09 is not after the verification date 2026-09-10; "
         "give a later --lookback, e.g. +3m"]
     assert snapshot_db(db_path) == before
+
+
+def test_a_finding_dated_before_its_inspection_started_is_refused(
+        ledger: Runner, db_path: Path) -> None:
+    make_inspection(db_path, ["jyj"], start=date(2026, 9, 10))
+    before = snapshot_db(db_path)
+    r = ledger("finding", "add", "a", "-u", "jyj", "--inspection", "1", "--mode", "immediate",
+               "--on", "2026-09-09", "-f", "json")
+    assert r.exit_code == 2
+    assert r.stderr.splitlines() == [
+        "error: the finding is dated 2026-09-09, before inspection DC-2026-001 started "
+        "(2026-09-10); give --on 2026-09-10 or later"]
+    assert snapshot_db(db_path) == before
+
+
+def test_a_finding_about_an_item(ledger: Runner) -> None:
+    assert ledger("item", "add", "供热", "-c", "meeting", "--lead", "zjj", "--due", "+30d",
+                  "--assigned", "2026-09-01").exit_code == 0
+    row = add(ledger, "管网漏损", "-u", "zjj", "--item", "DB-2026-0001", "--mode", "deadline",
+              "--on", "2026-09-05")
+    assert (row["item"], row["inspection"]) == ("DB-2026-0001", None)
+    assert [r["number"] for r in ledger("finding", "list", "--item", "1", "-f", "json").json()] \
+        == ["WT-2026-0001"]
+    assert ledger("finding", "list", "--unit", "jyj", "-f", "json").json() == []
