@@ -42,6 +42,7 @@ def register(code: str, level: str, help: str) -> Callable[[Gatherer], Gatherer]
 
 def _load_rule_modules() -> None:
     """Import the modules whose gatherers register themselves."""
+    import duchá.check_findings
     import duchá.check_rules  # noqa: F401
 
 

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from duchá.commands import admin, items, units
+from duchá.commands import admin, findings, items, units
 from duchá.errors import EXIT_BAD_INPUT, EXIT_LEDGER, DuchaError
 from duchá.state import State
 
@@ -182,6 +182,7 @@ def root(
 
 app.add_typer(units.app, name="unit")
 app.add_typer(items.app, name="item")
+app.add_typer(findings.app, name="finding")
 admin.register(app)
 
 

@@ -7,8 +7,8 @@ runs; a fixed random seed makes it the same ledger every time for the same as-of
 from __future__ import annotations
 
 import random
-from datetime import timedelta
-from typing import TYPE_CHECKING
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
 
 from duchá import items, units
 from duchá.vocab import CATEGORY
@@ -85,3 +85,110 @@ def build(lg: Ledger) -> None:
                 items.close(lg, number, on=max(on, assigned))
             elif fate < 0.3:
                 items.cancel(lg, number, reason="任务调整，并入其他事项")
+    build_findings(lg)
+
+
+# Findings in every state, told as (unit, description, severity, mode, found, due, steps).
+# Days are relative to the as-of date; each step is (verb, day, details).
+FINDINGS: tuple[tuple[str, str, str, str, int, int | None, tuple[tuple[Any, ...], ...]], ...] = (
+    ("kongtong", "城区供热投诉办理不及时", "serious", "deadline", -60, None, ()),
+    ("jyj", "学校食堂食材索证索票不全", "general", "deadline", -20, 2, ()),
+    ("zjj", "老旧小区改造进度台账未更新", "general", "deadline", -10, 20,
+     (("plan", -5, "一周内补齐台账，建立周报制度"),)),
+    ("jingchuan", "河道采砂点未落实巡查制度", "serious", "deadline", -50, -10,
+     (("plan", -45, "建立巡查台账，每周巡查两次"), ("extend", -15, 30, "汛期施工受阻"),
+      ("reject", -12, "李副市长"),
+      ("account", -3, "泾川县水务局分管负责人", "约谈", "《平凉市督查工作实施意见》第十条"))),
+    ("fgw", "重点项目入库审核流程超时", "general", "deadline", -40, -5,
+     (("plan", -35, "简化审核环节"), ("extend", -8, 25, "需省级部门会签"),
+      ("approve", -6, "张市长"))),
+    ("sthjj", "工业园区扬尘管控措施未落实", "general", "deadline", -30, 15,
+     (("plan", -25, "增设喷淋设施"), ("rectify", -3, "喷淋设施安装照片及验收单"))),
+    ("huating", "农民工工资专户管理不规范", "serious", "deadline", -70, -40,
+     (("plan", -65, "全面清理专户"), ("rectify", -50, "专户清单"),
+      ("fail", -48, "佐证材料不实，抽查两个项目仍未开户"), ("rectify", -35, "补开专户及银行回单"),
+      ("verify", -30, "王科长", 60))),
+    ("lingtai", "农贸市场消防通道被占用", "general", "immediate", -120, None,
+     (("rectify", -116, "清理现场照片"), ("verify", -110, "赵科员", -5))),
+    ("chongxin", "校车安全检查记录缺失", "serious", "deadline", -150, -120,
+     (("rectify", -130, "补齐检查记录"), ("verify", -125, "王科长", -20),
+      ("rebound", -20, "回头看发现记录再次中断", 10))),
+    ("zhuanglang", "高标准农田建设管护机制不健全", "general", "long-term", -90, 200,
+     (("plan", -80, "制定管护办法，分三年落实"),)),
+    ("jingning", "政务服务窗口一次性告知不到位", "general", "deadline", -200, -170,
+     (("rectify", -180, "告知单样本"), ("verify", -170, "赵科员", -80), ("ok", -80))),
+    ("czj", "专项资金拨付滞后", "general", "deadline", -100, -60,
+     (("rectify", -90, "拨付凭证"), ("verify", -85, "王科长", None),
+      ("reopen", -10, "审计再次发现滞留资金", -1))),
+    ("kongtong", "背街小巷垃圾清运不及时", "general", "immediate", -3, None, ()),
+)
+
+
+def build_findings(lg: Ledger) -> None:
+    """Findings in every state: overdue and due soon, extensions approved and rejected, a
+    failed verification, a look-back rebound, a look-back overdue, accountability records,
+    and an item behind its schedule (序时进度)."""
+    from sqlmodel import select
+
+    from duchá import extensions, findings
+    from duchá.models import Inspection, InspectionTarget, Item, Unit
+
+    today = lg.today
+
+    def day(offset: int) -> date:
+        return today + timedelta(days=offset)
+
+    # Attach a finding to an inspection that targeted its unit when one exists (the plans
+    # demo may have made some), else to an item the unit leads.
+    targets = lg.session.exec(
+        select(Unit.code, Inspection.number, Inspection.start)
+        .join(InspectionTarget, InspectionTarget.unit_id == Unit.id)  # type: ignore[arg-type]
+        .join(Inspection, Inspection.id == InspectionTarget.inspection_id)  # type: ignore[arg-type]
+    ).all()
+    led = lg.session.exec(select(Unit.code, Item.number).join(
+        Item, Item.lead_unit_id == Unit.id).order_by(Item.id)).all()  # type: ignore[arg-type]
+    for unit, text, severity, mode, found_off, due_off, steps in FINDINGS:
+        found = day(found_off)
+        insp = next((n for c, n, start in targets if c == unit and start <= found), None)
+        item = None if insp else next((n for c, n in led if c == unit), None)
+        row = findings.add(lg, text=text, unit=unit, severity=severity, mode=mode, found=found,
+                           due=day(due_off) if due_off is not None else None,
+                           inspection=insp, item=item)
+        n = row["number"]
+        for verb, off, *args in steps:
+            on = day(off)
+            if verb == "plan":
+                findings.plan(lg, n, text=args[0], on=on)
+            elif verb == "rectify":
+                findings.rectify(lg, n, evidence=args[0], on=on)
+            elif verb == "verify":
+                lookback = day(args[1]) if args[1] is not None else None
+                findings.verify(lg, n, by=args[0], on=on, lookback=lookback)
+            elif verb == "fail":
+                findings.verify(lg, n, by="王科长", on=on, fail=True, reason=args[0])
+            elif verb == "rebound":
+                findings.lookback(lg, n, result="rebound", on=on, note=args[0],
+                                  due=day(off + args[1]))
+            elif verb == "ok":
+                findings.lookback(lg, n, result="ok", on=on, note="未发现反弹")
+            elif verb == "reopen":
+                findings.reopen(lg, n, reason=args[0], on=on, due=day(args[1]))
+            elif verb == "extend":
+                extensions.request(lg, "finding", n, to=day(args[0]), reason=args[1], on=on)
+            elif verb in ("approve", "reject"):
+                extensions.decide(lg, "finding", n, approve=verb == "approve", by=args[0],
+                                  on=on)
+            elif verb == "account":
+                extensions.account(lg, "finding", n, who=args[0], measure=args[1],
+                                   basis=args[2], on=on)
+    # An item two thirds through its time with a fifth of the work done: item-lag.
+    row = items.add(lg, title="推进城区集中供热二期工程", category="decision", lead="zjj",
+                    responsible=["fgw"], assigned=day(-120), due=day(60),
+                    source=f"平政督〔{day(-120).year}〕88号", leader="张市长")
+    items.progress(lg, row["number"], text="完成可研批复", on=day(-30), percent=20)
+    overdue = items.query(lg, overdue=True)
+    if overdue:
+        worst = max(overdue, key=lambda r: r["days_overdue"])
+        extensions.account(lg, "item", worst["number"], who=f"{worst['lead_unit']}主要负责人",
+                           measure="通报批评", basis="《平凉市督查工作实施意见》第十条",
+                           on=today)

@@ -104,11 +104,18 @@ def query(
     overdue: bool = False,
     search: str | None = None,
     numbers: list[str] | None = None,
+    light: str | None = None,
 ) -> list[dict[str, Any]]:
-    """Item rows for lists and reports, answered by SQL (indexes on status, due, units)."""
+    """Item rows for lists and reports, answered by SQL (indexes on status, due, units).
+
+    Each row's light (rules.item_light) is computed from its columns as of lg.today; the
+    --light filter narrows in SQL where dates decide it (red, and closed items out).
+    """
     from sqlalchemy import func, or_, select
 
+    from duchá import settings
     from duchá.models import Item, ItemUnit, Progress, Unit
+    from duchá.rules import item_light
 
     lead = Unit.__table__.alias("lead")  # type: ignore[attr-defined]
     shared = Unit.__table__.alias("shared")  # type: ignore[attr-defined]
@@ -150,7 +157,16 @@ def query(
         stmt = stmt.where(or_(Item.title.like(like), Item.source.like(like)))  # type: ignore[attr-defined,union-attr]
     if numbers is not None:
         stmt = stmt.where(Item.number.in_(numbers))  # type: ignore[attr-defined]
+    if light:
+        stmt = stmt.where(Item.status == "open")
+        if light == "red":
+            stmt = stmt.where(Item.due < lg.today)
+        else:
+            stmt = stmt.where(Item.due >= lg.today)
     stmt = stmt.order_by(Item.due, Item.number)
+    values = settings.load(lg)
+    yellow_days = int(values["item_overdue.yellow_days"])
+    margin = float(values["item_lag.margin"])
     out = []
     for r in lg.session.execute(stmt).mappings():
         d = dict(r)
@@ -158,6 +174,10 @@ def query(
         d["units"] = ";".join(sorted(d["units"].split(";"))) if d["units"] else ""
         d["days_overdue"] = (lg.today - d["due"]).days if (
             d["status"] == "open" and d["due"] < lg.today) else 0
+        d["light"] = item_light(d["status"], d["assigned"], d["due"], d["percent"], lg.today,
+                                yellow_days, margin)
+        if light and d["light"] != light:
+            continue
         out.append(d)
     return out
 

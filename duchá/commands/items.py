@@ -13,24 +13,28 @@ app = sub_app("Supervision items (督办事项).\n\nExample: duchá item list --
 
 ITEM_COLS = cols(
     "number:编号 title:事项 category:类别 lead_unit:牵头单位 units:责任单位 assigned:交办日期 "
-    "due:落实时限 status:状态 closed_on:办结日期 last_progress:最近进展"
+    "due:落实时限 status:状态 closed_on:办结日期 last_progress:最近进展 light:灯"
 )
 SHOW_COLS = [*cols(
     "number:编号 title:事项 category:类别 source:来源 leader:责任领导 lead_unit:牵头单位 "
     "units:责任单位 assigned:交办日期 due:落实时限 status:状态 closed_on:办结日期 "
-    "cancel_reason:撤销原因 last_progress:最近进展 percent:完成百分比 days_overdue:逾期天数"
+    "cancel_reason:撤销原因 last_progress:最近进展 percent:完成百分比 days_overdue:逾期天数 "
+    "light:灯"
 )]
 PROGRESS_COLS = cols("on:日期 text:进展 percent:百分比")
 
 
 def _show(ctx: typer.Context, number: str) -> None:
-    from duchá import items
+    from duchá import extensions
+    from duchá.commands.findings import ACCOUNT_COLS, EXTENSION_COLS
 
     st = state(ctx)
     with st.ledger(write=False) as lg:
-        rec, notes = items.show(lg, number)
+        rec, notes, exts, accs = extensions.item_show(lg, number)
     st.emit_record(rec, SHOW_COLS, title=f"{rec['number']} {rec['title']}",
-                   sections=[("progress", PROGRESS_COLS, notes)])
+                   sections=[("progress", PROGRESS_COLS, notes),
+                             ("extensions", EXTENSION_COLS, exts),
+                             ("accountability", ACCOUNT_COLS, accs)])
 
 
 @app.command("add")
@@ -76,13 +80,16 @@ def item_list(
     due_before: Annotated[str | None, typer.Option(help="Due before this date.")] = None,
     overdue: Annotated[bool, typer.Option(help="Only open items past due as of --as-of.")] = False,
     search: Annotated[str | None, typer.Option(help="Text in the title or source.")] = None,
+    light: Annotated[str | None, typer.Option(
+        help="red (past due), yellow (due soon or behind schedule) or green, as of --as-of."
+    )] = None,
 ) -> None:
-    """List items, sorted by due date.
+    """List items, sorted by due date, each with its light (红黄绿灯) as of --as-of.
 
     Example: duchá item list --unit 崆峒 --overdue -f csv
     """
     from duchá import items
-    from duchá.vocab import CATEGORY, ITEM_STATUS
+    from duchá.vocab import CATEGORY, ITEM_STATUS, LIGHT
 
     st = state(ctx)
     with st.ledger(write=False) as lg:
@@ -90,7 +97,7 @@ def item_list(
             lg, status=ITEM_STATUS.parse(status) if status else None, unit=unit,
             category=CATEGORY.parse(category) if category else None,
             due_before=lg.date(due_before) if due_before else None, overdue=overdue,
-            search=search)
+            search=search, light=LIGHT.parse(light) if light else None)
     st.emit(rows, ITEM_COLS, title="items")
 
 
@@ -210,3 +217,45 @@ def item_cancel(
     with st.ledger() as lg:
         row = items.cancel(lg, number, reason=reason)
     st.emit([row], ITEM_COLS)
+
+
+@app.command("extend")
+def item_extend(
+    ctx: typer.Context,
+    number: Annotated[str, typer.Argument(help="DB-2026-0001 or the bare sequence number.")],
+    to: Annotated[str | None, typer.Option(help="The new due date asked for.")] = None,
+    reason: Annotated[str | None, typer.Option(help="Why more time is needed.")] = None,
+    approve: Annotated[bool, typer.Option("--approve", help="Approve the pending one.")] = False,
+    reject: Annotated[bool, typer.Option("--reject", help="Reject the pending one.")] = False,
+    by: Annotated[str | None, typer.Option(help="Who decided (with --approve/--reject).")] = None,
+    on: Annotated[str | None, typer.Option(help="Date asked or decided (default: as-of).")] = None,
+) -> None:
+    """Ask for an extension (延期) before the due date, or decide the pending one.
+
+    Example: duchá item extend 12 --to 2027-03-31 --reason "冬季停工" ; duchá item extend 12
+    --approve --by 张市长
+    """
+    from duchá.commands.findings import _extend
+
+    _extend(ctx, "item", number, to=to, reason=reason, approve=approve, reject=reject, by=by,
+            on=on)
+
+
+@app.command("account")
+def item_account(
+    ctx: typer.Context,
+    number: Annotated[str | None, typer.Argument(
+        help="DB-2026-0001 or the bare sequence number.  Without it: list every "
+        "accountability record.")] = None,
+    who: Annotated[str | None, typer.Option(help="Who is held accountable.")] = None,
+    measure: Annotated[str | None, typer.Option(help="The measure (约谈, 通报批评...).")] = None,
+    basis: Annotated[str | None, typer.Option(help="The rule or document it rests on.")] = None,
+    on: Annotated[str | None, typer.Option(help="Date of the measure (default: as-of).")] = None,
+) -> None:
+    """Record accountability (问责) over an item; without a number, list (export) them all.
+
+    Example: duchá item account 12 --who 某局 --measure 通报批评 --basis 平政办发〔2019〕1号
+    """
+    from duchá.commands.findings import _account
+
+    _account(ctx, "item", number, who=who, measure=measure, basis=basis, on=on)

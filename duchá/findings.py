@@ -1,0 +1,385 @@
+"""Findings (发现问题) and their rectification (整改), from the day found to the day verified.
+
+Lifecycle (DESIGN.md "Findings"):
+
+    open ──plan──▶ rectifying ──rectify──▶ rectified ──verify──▶ verified
+      │                                       │                     │
+      └──────────rectify (立行立改)───────────▶│                     │
+    reopened ◀──verify --fail (退回重办)───────┘                     │
+    reopened ◀──reopen / lookback --result rebound (反弹)───────────┘
+
+`reopened` behaves like `open`: a plan or a rectification moves it on.  Every transition is one
+event with the finding's full snapshot before and after, so `show` replays the whole story.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+from duchá import units
+from duchá.errors import BadInput
+from duchá.events import snapshot
+from duchá.numbers import find, next_number
+from duchá.rules import FINDING_RUNNING
+
+if TYPE_CHECKING:
+    from duchá.ledger import Ledger
+    from duchá.models import Finding
+
+PREFIX = "WT"
+
+# Each step: the statuses it starts from, and the command that takes it (for messages).
+STEPS: dict[str, tuple[tuple[str, ...], str, str]] = {
+    "plan": (("open", "reopened"), "plan {n} TEXT", " (→ rectifying)"),
+    "rectify": (("open", "rectifying", "reopened"), "rectify {n} --evidence TEXT",
+                " (→ rectified)"),
+    "verify": (("rectified",), "verify {n} --by NAME", " (→ verified)"),
+    "verify-fail": (("rectified",), "verify {n} --fail --reason TEXT", " (→ reopened)"),
+    "reopen": (("verified",), "reopen {n} --reason TEXT", " (→ reopened)"),
+    "lookback": (("verified",), "lookback {n} --result ok|rebound", ""),
+    "extend": (FINDING_RUNNING, "extend {n} --to DATE --reason TEXT", ""),
+}
+# Events that hang off a finding without moving its status (and may be dated freely).
+SIDE_ACTIONS = ("extend", "extend-approve", "extend-reject", "account")
+VERBS = {"plan": "given a plan", "rectify": "reported rectified", "verify": "verified",
+         "verify-fail": "sent back", "reopen": "reopened", "lookback": "looked back on",
+         "extend": "extended"}
+
+
+def get(lg: Ledger, ref: str) -> Finding:
+    from duchá.models import Finding
+
+    return find(lg.session, Finding, PREFIX, ref, "finding")
+
+
+def next_steps(status: str, number: str = "N") -> list[str]:
+    return [f"`duchá finding {how.format(n=number)}`{to}"
+            for froms, how, to in STEPS.values() if status in froms]
+
+
+def require(f: Finding, step: str) -> None:
+    """Refuse an illegal transition, naming the steps that are allowed from here."""
+    if f.status in STEPS[step][0]:
+        return
+    allowed = next_steps(f.status, f.number)
+    hint = "; next: " + ", ".join(allowed) if allowed else ""
+    raise BadInput(f"finding {f.number} is {f.status}; it cannot be {VERBS[step]}{hint}")
+
+
+def snap(lg: Ledger, f: Finding) -> dict[str, Any]:
+    """The finding's full snapshot, with its unit, inspection and item by their numbers."""
+    from duchá.models import Inspection, Item, Unit
+
+    data = snapshot(f)
+    unit = lg.session.get(Unit, f.unit_id)
+    data["unit"] = unit.code if unit else None
+    insp = lg.session.get(Inspection, f.inspection_id) if f.inspection_id else None
+    data["inspection"] = insp.number if insp else None
+    item = lg.session.get(Item, f.item_id) if f.item_id else None
+    data["item"] = item.number if item else None
+    return data
+
+
+def default_due(lg: Ledger, mode: str, found: date) -> date:
+    """Immediate: N working days (statutory calendar); deadline: N calendar days."""
+    from duchá import settings
+
+    values = settings.load(lg)
+    if mode == "immediate":
+        return lg.calendar.add_workdays(found, int(values["finding.immediate_workdays"]))
+    if mode == "deadline":
+        return found + timedelta(days=int(values["finding.deadline_days"]))
+    raise BadInput("a long-term (长期整改) finding needs --due: give the date by which the "
+                   "rectification must be complete, e.g. --due 2027-06-30 or --due +6m")
+
+
+def _text(value: str | None, what: str) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise BadInput(f"empty {what}")
+    return text
+
+
+def _not_before_last(lg: Ledger, f: Finding, on: date) -> None:
+    """A step may not be dated before the finding's previous step (its story runs forward)."""
+    from sqlmodel import select
+
+    from duchá.models import Event
+
+    row = lg.session.exec(
+        select(Event.action, Event.on)
+        .where(Event.subject_table == "finding", Event.subject == f.number,
+               Event.action.not_in(SIDE_ACTIONS), Event.on.is_not(None))  # type: ignore[attr-defined,union-attr]
+        .order_by(Event.on.desc(), Event.id.desc()).limit(1)  # type: ignore[union-attr,attr-defined]
+    ).first()
+    if row is not None and row[1] is not None and on < row[1]:
+        raise BadInput(f"{on} is before finding {f.number}'s last step ({row[0]} on {row[1]}); "
+                       f"give --on {row[1]} or later")
+
+
+def add(
+    lg: Ledger,
+    *,
+    text: str,
+    unit: str,
+    mode: str,
+    found: date,
+    due: date | None,
+    severity: str = "general",
+    inspection: str | None = None,
+    item: str | None = None,
+) -> dict[str, Any]:
+    from sqlmodel import select
+
+    from duchá import items
+    from duchá.models import Finding, Inspection, InspectionTarget
+
+    description = _text(text, "description; say what the problem is")
+    u = units.resolve(lg, unit)
+    if due is None:
+        due = default_due(lg, mode, found)
+    if due < found:
+        raise BadInput(f"due date {due} is before the date found ({found}); "
+                       "give a due date on or after it")
+    insp = None
+    if inspection:
+        insp = find(lg.session, Inspection, "DC", inspection, "inspection")
+        if found < insp.start:
+            raise BadInput(f"the finding is dated {found}, before inspection {insp.number} "
+                           f"started ({insp.start}); give --on {insp.start} or later")
+        targets = lg.session.exec(select(InspectionTarget.unit_id).where(
+            InspectionTarget.inspection_id == insp.id)).all()
+        if u.id not in targets:
+            # An inspection may find problems beyond its targets: record it, but say so.
+            lg.warn(f"{u.code} ({u.name}) was not among the targets of inspection "
+                    f"{insp.number}; the finding was recorded anyway")
+    it = items.get(lg, item) if item else None
+    seq, number = next_number(lg.session, Finding, PREFIX, found.year, 4)
+    f = Finding(number=number, year=found.year, seq=seq, unit_id=u.id or 0,
+                inspection_id=insp.id if insp else None, item_id=it.id if it else None,
+                description=description, severity=severity, mode=mode, found_on=found, due=due)
+    lg.session.add(f)
+    lg.session.flush()
+    lg.event("add", "finding", number, after=snap(lg, f), on=found)
+    return query(lg, numbers=[number])[0]
+
+
+def _change(lg: Ledger, f: Finding, action: str, on: date, before: dict[str, Any],
+            note: str | None = None) -> dict[str, Any]:
+    lg.session.add(f)
+    lg.session.flush()
+    after = snap(lg, f)
+    if note is not None:
+        # Not a column: the reason or verdict of this step, kept with the event.
+        after["note"] = note
+    lg.event(action, "finding", f.number, before=before, after=after, on=on)
+    return query(lg, numbers=[f.number])[0]
+
+
+def plan(lg: Ledger, ref: str, *, text: str, on: date) -> dict[str, Any]:
+    f = get(lg, ref)
+    require(f, "plan")
+    _not_before_last(lg, f, on)
+    before = snap(lg, f)
+    f.plan_text = _text(text, "plan; give the unit's rectification plan (整改方案)")
+    f.plan_on, f.status = on, "rectifying"
+    return _change(lg, f, "plan", on, before)
+
+
+def rectify(lg: Ledger, ref: str, *, evidence: str, on: date) -> dict[str, Any]:
+    f = get(lg, ref)
+    require(f, "rectify")
+    _not_before_last(lg, f, on)
+    before = snap(lg, f)
+    f.evidence = _text(evidence, "--evidence; say what proves the rectification")
+    f.rectified_on, f.status = on, "rectified"
+    return _change(lg, f, "rectify", on, before)
+
+
+def _reopen_due(lg: Ledger, f: Finding, due: date | None, on: date) -> None:
+    if due is not None:
+        if due < on:
+            raise BadInput(f"new due date {due} is before {on}; give a later --due")
+        f.due = due
+
+
+def verify(
+    lg: Ledger, ref: str, *, by: str | None, on: date, lookback: date | None = None,
+    fail: bool = False, reason: str | None = None, due: date | None = None,
+) -> dict[str, Any]:
+    """Pass (→ verified, optionally due for a look-back) or fail (退回重办 → reopened)."""
+    f = get(lg, ref)
+    require(f, "verify-fail" if fail else "verify")
+    _not_before_last(lg, f, on)
+    before = snap(lg, f)
+    if fail:
+        if lookback is not None:
+            raise BadInput("--lookback goes with a passed verification, not with --fail")
+        why = _text(reason, "--reason; say why the rectification is sent back")
+        _reopen_due(lg, f, due, on)
+        f.status = "reopened"
+        note = f"{why} ({by.strip()})" if by and by.strip() else why
+        return _change(lg, f, "verify-fail", on, before, note=note)
+    if due is not None:
+        raise BadInput("--due goes with --fail (a new due date for the redo)")
+    who = _text(by, "--by; say who re-checked the rectification (复核人)")
+    if lookback is not None and lookback <= on:
+        raise BadInput(f"look-back date {lookback} is not after the verification date {on}; "
+                       "give a later --lookback, e.g. +3m")
+    f.status, f.verified_on, f.verified_by = "verified", on, who
+    # A new verification starts a new look-back: the old one's result is in the history.
+    f.lookback_due, f.lookback_on, f.lookback_result = lookback, None, None
+    return _change(lg, f, "verify", on, before)
+
+
+def reopen(
+    lg: Ledger, ref: str, *, reason: str, on: date, due: date | None = None
+) -> dict[str, Any]:
+    """A verified problem came back (反弹): the unit must rectify it again."""
+    f = get(lg, ref)
+    require(f, "reopen")
+    _not_before_last(lg, f, on)
+    why = _text(reason, "--reason; say how the problem came back")
+    before = snap(lg, f)
+    _reopen_due(lg, f, due, on)
+    f.status = "reopened"
+    return _change(lg, f, "reopen", on, before, note=why)
+
+
+def lookback(
+    lg: Ledger, ref: str, *, result: str, on: date, note: str | None = None,
+    due: date | None = None,
+) -> dict[str, Any]:
+    """Record a look-back (回头看): ok keeps it verified, rebound reopens it."""
+    f = get(lg, ref)
+    require(f, "lookback")
+    _not_before_last(lg, f, on)
+    if result not in ("ok", "rebound"):
+        raise BadInput(f"unknown look-back result '{result}'; use ok or rebound")
+    before = snap(lg, f)
+    f.lookback_on, f.lookback_result = on, result
+    if result == "rebound":
+        _reopen_due(lg, f, due, on)
+        f.status = "reopened"
+    elif due is not None:
+        raise BadInput("--due goes with --result rebound (a new due date for the redo)")
+    return _change(lg, f, "lookback", on, before, note=(note or "").strip() or None)
+
+
+LIST_COLUMNS = (
+    "number", "unit", "description", "severity", "mode", "found_on", "due", "status", "light",
+    "days_overdue", "inspection", "item",
+)
+
+
+def query(
+    lg: Ledger,
+    *,
+    status: str | None = None,
+    unit: str | None = None,
+    light: str | None = None,
+    mode: str | None = None,
+    inspection: str | None = None,
+    item: str | None = None,
+    overdue: bool = False,
+    numbers: list[str] | None = None,
+) -> list[dict[str, Any]]:
+    """Finding rows with their light as of the ledger's date, answered by SQL.
+
+    The light filter is date arithmetic on (status, due), so ix_finding_status_due serves it.
+    """
+    from sqlalchemy import and_, or_, select
+
+    from duchá import items, settings
+    from duchá.models import Finding, Inspection, Item, Unit
+    from duchá.rules import finding_light
+
+    yellow_days = int(settings.load(lg)["finding_overdue.yellow_days"])
+    today = lg.today
+    running = Finding.status.in_(FINDING_RUNNING)  # type: ignore[attr-defined]
+    stmt = (
+        select(Finding.number, Unit.code.label("unit"), Finding.description,  # type: ignore[attr-defined]
+               Finding.severity, Finding.mode, Finding.found_on, Finding.due, Finding.status,
+               Inspection.number.label("inspection"), Item.number.label("item"),  # type: ignore[attr-defined]
+               Finding.plan_text, Finding.plan_on, Finding.rectified_on, Finding.evidence,
+               Finding.verified_on, Finding.verified_by, Finding.lookback_due,
+               Finding.lookback_on, Finding.lookback_result)
+        .join(Unit, Unit.id == Finding.unit_id)  # type: ignore[arg-type]
+        .outerjoin(Inspection, Inspection.id == Finding.inspection_id)  # type: ignore[arg-type]
+        .outerjoin(Item, Item.id == Finding.item_id)  # type: ignore[arg-type]
+    )
+    if status:
+        stmt = stmt.where(Finding.status == status)
+    if mode:
+        stmt = stmt.where(Finding.mode == mode)
+    if unit:
+        stmt = stmt.where(Finding.unit_id == units.resolve(lg, unit).id)
+    if inspection:
+        insp = find(lg.session, Inspection, "DC", inspection, "inspection")
+        stmt = stmt.where(Finding.inspection_id == insp.id)
+    if item:
+        stmt = stmt.where(Finding.item_id == items.get(lg, item).id)
+    soon = today + timedelta(days=yellow_days)
+    if light == "red" or overdue:
+        stmt = stmt.where(running, Finding.due < today)  # type: ignore[operator]
+    elif light == "yellow":
+        stmt = stmt.where(running, Finding.due >= today, Finding.due <= soon)  # type: ignore[operator]
+    elif light == "green":
+        stmt = stmt.where(or_(Finding.status == "rectified", and_(
+            running, or_(Finding.due.is_(None), Finding.due > soon))))  # type: ignore[union-attr,operator]
+    if numbers is not None:
+        stmt = stmt.where(Finding.number.in_(numbers))  # type: ignore[attr-defined]
+    stmt = stmt.order_by(Finding.due, Finding.number)
+    out = []
+    for r in lg.session.execute(stmt).mappings():
+        d = dict(r)
+        d["light"] = finding_light(d["status"], d["due"], today, yellow_days)
+        d["days_overdue"] = (today - d["due"]).days if d["light"] == "red" else 0
+        out.append(d)
+    return out
+
+
+SHOW_DETAIL = {"add": "description", "plan": "plan_text", "rectify": "evidence",
+               "verify": "verified_by", "lookback": "lookback_result"}
+
+
+def history(lg: Ledger, table: str, number: str) -> list[dict[str, Any]]:
+    """Every event of one record, oldest first: date, step, status after it, who, detail."""
+    import json
+
+    from sqlmodel import select
+
+    from duchá.models import Event
+
+    events = lg.session.exec(
+        select(Event).where(Event.subject_table == table, Event.subject == number)
+        .order_by(Event.id)  # type: ignore[arg-type]
+    ).all()
+    rows = []
+    for e in events:
+        after = json.loads(e.after) if e.after else {}
+        detail = after.get("note") or after.get(SHOW_DETAIL.get(e.action, ""), None)
+        if e.action.startswith("extend") and "extension" in after:
+            x = after["extension"]
+            detail = f"{x['old_due']} → {x['to_date']}: {x['reason']} ({x['status']})"
+        elif e.action == "account" and "accountability" in after:
+            a = after["accountability"]
+            detail = f"{a['who']}: {a['measure']}"
+        rows.append({"on": e.on, "action": e.action, "status": after.get("status"),
+                     "due": after.get("due"), "actor": e.actor, "detail": detail,
+                     "at": e.at})
+    return rows
+
+
+def show(lg: Ledger, ref: str) -> tuple[dict[str, Any], list[tuple[str, list[dict[str, Any]]]]]:
+    """The finding's row and its sections: history, extensions, accountability."""
+    from duchá import extensions
+
+    f = get(lg, ref)
+    rec = query(lg, numbers=[f.number])[0]
+    return rec, [
+        ("history", history(lg, "finding", f.number)),
+        ("extensions", extensions.extensions_of(lg, "finding", f.id or 0)),
+        ("accountability", extensions.accountability_of(lg, "finding", f.id or 0)),
+    ]
