@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from conftest import Runner
 
 AS_OF = date(2026, 11, 30)
