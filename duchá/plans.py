@@ -57,6 +57,20 @@ def row(lg: Ledger, entry: PlanEntry) -> dict[str, Any]:
     }
 
 
+def window(lg: Ledger, start: str | None, end: str | None) -> tuple[date | None, date | None]:
+    """A plan window from --from/--to text: dates or months ("--from 2026-03" alone is March)."""
+    from duchá.dates import parse_date_or_month, parse_month
+
+    first = parse_date_or_month(start, today=lg.today, end=False) if start else None
+    last = parse_date_or_month(end, today=lg.today, end=True) if end else None
+    if last is None and start:
+        try:
+            last = parse_month(start)[1]
+        except BadInput:
+            last = None  # a single day: the window is open-ended
+    return first, last
+
+
 def add(
     lg: Ledger,
     *,

@@ -29,14 +29,6 @@ QUOTA_COLS = cols("year:年度 baseline:基数 reduction:压减比例 allowed:�
                   "headroom:余量")
 
 
-def _window(lg: object, text: str | None, *, end: bool) -> object:
-    from duchá.dates import parse_date_or_month
-
-    if text is None:
-        return None
-    return parse_date_or_month(text, today=lg.today, end=end)  # type: ignore[attr-defined]
-
-
 @app.command("add")
 def plan_add(
     ctx: typer.Context,
@@ -62,24 +54,15 @@ def plan_add(
     -t kongtong --from 2026-03 --to 2026-04
     """
     from duchá import plans
-    from duchá.dates import parse_month
-    from duchá.errors import BadInput
     from duchá.vocab import METHOD, PLAN_KIND
 
     st = state(ctx)
     k = PLAN_KIND.parse(kind)
     m = METHOD.parse(method) if method else None
     with st.ledger() as lg:
-        start = _window(lg, from_, end=False)
-        end = _window(lg, to, end=True)
-        if end is None and from_ is not None:
-            try:  # "--from 2026-03" alone is the whole month
-                end = parse_month(from_)[1]
-            except BadInput:
-                end = None
+        start, end = plans.window(lg, from_, to)
         row = plans.add(lg, title=title, year=year, organizer=organizer, kind=k, method=m,
-                        targets=target or [], start=start, end=end,  # type: ignore[arg-type]
-                        unplanned=unplanned)
+                        targets=target or [], start=start, end=end, unplanned=unplanned)
     st.emit([row], PLAN_COLS)
 
 
