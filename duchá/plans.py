@@ -226,6 +226,15 @@ def used_counts(lg: Ledger) -> dict[int, int]:
     return {y: n for y, n in lg.session.exec(stmt).all()}
 
 
+def _has_year(lg: Ledger, year: int) -> bool:
+    from sqlmodel import select
+
+    from duchá.models import PlanEntry
+
+    return lg.session.exec(select(PlanEntry.id).where(PlanEntry.year == year).limit(1)).first() \
+        is not None
+
+
 def quota_dict(q: Quota | None) -> dict[str, Any] | None:
     if q is None:
         return None
@@ -271,6 +280,9 @@ def quota_set(
     if baseline is not None and baseline < 0:
         raise BadInput(f"--baseline must be 0 or more, not {baseline}")
     ratio = parse_reduction(reduction) if reduction is not None else None
+    if ratio is not None and baseline is None and not _has_year(lg, year - 1):
+        raise BadInput(f"{year - 1} has no plan entries in the ledger to reduce from; give "
+                       f"--baseline N (its number of entries)")
     old = lg.session.get(Quota, year)
     before = quota_dict(old)
     if old is None:

@@ -106,6 +106,8 @@ def test_unplanned_entry_approval(ledger: Runner) -> None:
     (("plan", "quota", "set", "2026", "--reduction", "-10%"), "between 0% and 100%"),
     (("plan", "quota", "set", "2026", "--max", "-1"), "--max must be 0 or more"),
     (("plan", "quota", "set", "2026"), "give either --max N or --reduction"),
+    (("plan", "quota", "set", "2026", "--reduction", "50%"),
+     "2025 has no plan entries in the ledger to reduce from; give --baseline N"),
     (("plan", "approve", "JH-2026-001", "--by", "张市长", "--on", "2026-05-06", "--ref", "x"),
      "only unplanned entries need `plan approve`"),
     (("plan", "cancel", "JH-2026-001", "--reason", " "), "empty --reason"),

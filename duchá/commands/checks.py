@@ -16,7 +16,9 @@ CHECK_COLS = cols("rule:规则 level:级别 subject:对象 unit:单位 message:�
 def check(
     ctx: typer.Context,
     rule: Annotated[list[str] | None, typer.Option(
-        "--rule", "-r", help="Only this rule (repeat for more); default: every rule.")] = None,
+        "--rule", "-r", metavar="CODE",
+        help="Only this rule, e.g. plan-quota, multi-headed, item-overdue (repeat for more); "
+        "default: every rule.")] = None,
     strict: Annotated[bool, typer.Option(
         help="Exit 1 on warnings too, not only on errors.")] = False,
 ) -> None:
