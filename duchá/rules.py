@@ -196,6 +196,12 @@ def _organizers(i: dict[str, Any]) -> frozenset[str]:
     return frozenset([i["lead"], *i.get("members", ())])
 
 
+def _some(numbers: list[str], limit: int = 10) -> str:
+    """A list of record numbers for a message, cut short on a crowded ledger."""
+    more = f" and {len(numbers) - limit} more" if len(numbers) > limit else ""
+    return ", ".join(numbers[:limit]) + more
+
+
 def multi_headed(inspections: list[dict[str, Any]], *, days: int) -> list[Violation]:
     """A unit inspected by two or more organizers within `days`, not as one joint inspection.
 
@@ -238,7 +244,7 @@ def multi_headed(inspections: list[dict[str, Any]], *, days: int) -> list[Violat
         for cluster in clusters:
             orgs = sorted(set().union(*(_organizers(r) for r in cluster)))
             first, last = cluster[0]["start"], cluster[-1]["start"]
-            numbers = ", ".join(r["number"] for r in cluster)
+            numbers = _some([r["number"] for r in cluster])
             out.append(Violation(
                 "multi-headed", "warning", f"inspection {cluster[-1]['number']}", unit,
                 f"{unit} inspected by {len(orgs)} organizers ({', '.join(orgs)}) between "
@@ -275,7 +281,7 @@ def plan_overlap(plans: list[dict[str, Any]]) -> list[Violation]:
         for run in runs:
             orgs = sorted({p["organizer"] for p in run})
             if len(orgs) > 1:
-                numbers = ", ".join(p["number"] for p in run)
+                numbers = _some([p["number"] for p in run])
                 out.append(Violation(
                     "plan-overlap", "info", f"plan {run[-1]['number']}", unit,
                     f"{unit} is planned for {', '.join(orgs)} in overlapping windows "

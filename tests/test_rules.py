@@ -307,3 +307,9 @@ def test_instruction_limit_in_working_days() -> None:
                                     workdays=5, add_workdays=_weekdays)
     assert [v.subject for v in found] == ["item B", "item C"]
     assert "by 2026-03-13" in found[1].message
+
+
+def test_crowded_cluster_message_stays_one_line_of_reason() -> None:
+    rows = [insp(f"DC-2026-{k:03d}", D0 + timedelta(k), lead=f"o{k % 3}") for k in range(15)]
+    [v] = rules.multi_headed(rows, days=30)
+    assert "DC-2026-009 and 5 more" in v.message and "DC-2026-010" not in v.message
