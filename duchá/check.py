@@ -40,15 +40,29 @@ def register(code: str, level: str, help: str) -> Callable[[Gatherer], Gatherer]
     return wrap
 
 
+# DESIGN.md's order, so listings and help read like the design's rule table.
+DESIGN_ORDER = (
+    "plan-quota", "one-comprehensive", "unplanned-approval", "repeat-inspection",
+    "multi-headed", "plan-overlap", "finding-overdue", "item-overdue", "item-stale",
+    "instruction-limit", "lookback-due", "report-missing", "item-lag",
+)
+
+
+RULE_MODULES = ("duchá.check_rules", "duchá.check_findings")
+
+
 def _load_rule_modules() -> None:
     """Import the modules whose gatherers register themselves."""
-    import duchá.check_findings
-    import duchá.check_rules  # noqa: F401
+    from importlib import import_module
+
+    for name in RULE_MODULES:
+        import_module(name)
 
 
 def codes() -> list[str]:
     _load_rule_modules()
-    return list(REGISTRY)
+    rank = {code: i for i, code in enumerate(DESIGN_ORDER)}
+    return sorted(REGISTRY, key=lambda c: rank.get(c, len(rank)))
 
 
 def parse_codes(texts: list[str] | None) -> list[str] | None:
@@ -71,7 +85,8 @@ def run(lg: Ledger, only: list[str] | None = None) -> list[dict[str, Any]]:
     _load_rule_modules()
     values = settings.load(lg)
     found: list[Violation] = []
-    for code, info in REGISTRY.items():
+    for code in codes():
+        info = REGISTRY[code]
         if only is None or code in only:
             found.extend(info.gather(lg, values))
     found.sort(key=lambda v: (LEVEL_ORDER.get(v.level, 9), v.rule, v.subject))

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from duchá.commands import admin, findings, items, units
+from duchá.commands import admin, checks, findings, inspections, items, plans, units
 from duchá.errors import EXIT_BAD_INPUT, EXIT_LEDGER, DuchaError
 from duchá.state import State
 
@@ -184,6 +184,9 @@ app.add_typer(units.app, name="unit")
 app.add_typer(items.app, name="item")
 app.add_typer(findings.app, name="finding")
 admin.register(app)
+app.add_typer(plans.app, name="plan")
+app.add_typer(inspections.app, name="inspect")
+app.command("check")(checks.check)
 
 
 def main() -> None:

@@ -42,8 +42,9 @@ def demo(
 
     Example: duchá demo --as-of 2026-11-30
     """
+    from duchá import check, items
     from duchá import demo as sample
-    from duchá import items
+    from duchá.commands.checks import CHECK_COLS
     from duchá.db import create_ledger, default_path, dispose_all, locate
 
     st = state(ctx)
@@ -64,10 +65,12 @@ def demo(
     with st.ledger(write=False) as lg:
         summary = items.counts(lg)
         overdue = items.query(lg, overdue=True)
+        violations = check.run(lg)
     overdue.sort(key=lambda r: -r["days_overdue"])
     st.emit_sections([
         ("summary", SUMMARY_COLS, summary),
         ("overdue", OVERDUE_COLS, overdue),
+        ("check", CHECK_COLS, violations),
     ])
     st.info(f"sample ledger: {loc} (as of {as_of})")
 
