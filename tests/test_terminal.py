@@ -12,10 +12,10 @@ import pytest
 from conftest import Runner
 
 
-def _on_tty(args: list[str], env: dict[str, str]) -> str:
+def _on_tty(args: list[str], env: dict[str, str], *, stderr_too: bool = False) -> str:
     master, slave = pty.openpty()
     proc = subprocess.Popen([sys.executable, "-m", "duchá", *args], stdout=slave,
-                            stderr=subprocess.DEVNULL, env=env)
+                            stderr=slave if stderr_too else subprocess.DEVNULL, env=env)
     os.close(slave)
     chunks = []
     while True:
@@ -49,3 +49,19 @@ def test_event_timestamps_are_utc(ledger: Runner, db_path: Path) -> None:
     assert stamps and all(at.endswith("+00:00") for at in stamps)
     actors = {a for (a,) in con.execute("SELECT actor FROM event")}
     assert actors and "" not in actors
+
+
+def test_check_prints_a_summary_line_on_a_terminal(ledger: Runner, db_path: Path) -> None:
+    for year, n in (("2025", 2), ("2026", 2)):
+        for i in range(n):
+            r = ledger("plan", "add", f"督查{year}-{i}", "--year", year, "--organizer", "fgw",
+                       "--kind", "special", "--as-of", f"{year}-01-05")
+            assert r.exit_code == 0, r
+    assert ledger("plan", "quota", "set", "2026", "--max", "1").exit_code == 0
+    env = {**os.environ, "COLUMNS": "160", "TERM": "xterm"}
+    screen = _on_tty(["--db", str(db_path), "check", "--as-of", "2026-11-30"], env,
+                     stderr_too=True)
+    assert "plan-quota" in screen
+    assert "1 errors, 0 warnings, 0 notes as of 2026-11-30" in screen
+    piped = ledger("check", "--as-of", "2026-11-30", "-f", "csv")
+    assert piped.exit_code == 1 and piped.stderr == ""
