@@ -52,7 +52,8 @@ def find(session: Session, model: type[T], prefix: str, ref: str, what: str) -> 
                        "sequence number")
     hits = session.exec(stmt.limit(6)).all()
     if not hits:
-        raise NotFound(f"no {what} {ref}; `duchá {what} list` shows the numbers")
+        command = {"inspection": "inspect", "plan entry": "plan"}.get(what, what)
+        raise NotFound(f"no {what} {ref}; `duchá {command} list` shows the numbers")
     if len(hits) > 1:
         names = ", ".join(h.number for h in hits)  # type: ignore[attr-defined]
         raise BadInput(f"{what} {ref} is ambiguous: {names}; give the whole number")
