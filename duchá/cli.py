@@ -13,7 +13,7 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from duchá.commands import admin, items, units
+from duchá.commands import admin, items, reports, transfer, units
 from duchá.errors import EXIT_BAD_INPUT, EXIT_LEDGER, DuchaError
 from duchá.state import State
 
@@ -183,6 +183,8 @@ def root(
 app.add_typer(units.app, name="unit")
 app.add_typer(items.app, name="item")
 admin.register(app)
+app.add_typer(reports.app, name="report")
+transfer.register(app, units.app)
 
 
 def main() -> None:
