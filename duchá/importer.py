@@ -646,7 +646,7 @@ def _chunks(rows: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
 def write(lg: Ledger, job: Job, records: list[Record],
           progress: Progress | None = None) -> list[dict[str, Any]]:
     """Insert the records, their links and their events in bulk; the events' snapshots."""
-    from sqlalchemy import insert
+    from sqlalchemy import bindparam, insert, update
 
     from duchá import models as m
     from duchá import units
@@ -689,11 +689,20 @@ def write(lg: Ledger, job: Job, records: list[Record],
         snapshots.append(snap)
     total = len(rows)
     done = 0
+    # A unit's parent may come later in the file: parents are set once all rows exist
+    # (SQLite checks the foreign key per statement).
+    parents = [{"_id": row["id"], "_parent": row["parent_id"]} for row in rows
+               if table == "units" and row["parent_id"] is not None]
     for chunk in _chunks(rows):
-        lg.session.execute(insert(model.__table__), chunk)
+        lg.session.execute(insert(model.__table__),
+                           [{**r, "parent_id": None} for r in chunk] if parents else chunk)
         done += len(chunk)
         if progress:
             progress("insert", done, total)
+    if parents:
+        t = model.__table__
+        lg.session.execute(update(t).where(t.c.id == bindparam("_id"))
+                           .values(parent_id=bindparam("_parent")), parents)
     for name, link_rows in links.items():
         if link_rows:
             lg.session.execute(insert(link_table[name][0].__table__), link_rows)

@@ -72,8 +72,8 @@ IMPORT_HELP = (
 
 def import_cmd(
     ctx: typer.Context,
-    table: Annotated[str, typer.Argument(help=f"{TABLE_LIST}.")],
-    file: Annotated[Path, typer.Argument(help="The CSV file.")],
+    table: Annotated[str, typer.Argument(help=f"{TABLE_LIST}.", metavar="TABLE")],
+    file: Annotated[Path, typer.Argument(help="The CSV file.", metavar="FILE")],
     dry_run: Annotated[bool, typer.Option(
         "--dry-run", help="Check every row and report; import nothing.")] = False,
 ) -> None:
@@ -96,7 +96,7 @@ def unit_import(
 def export_cmd(
     ctx: typer.Context,
     table: Annotated[str | None, typer.Argument(
-        help=f"{TABLE_LIST} (default: all, for -f xlsx or json).")] = None,
+        help=f"{TABLE_LIST} (default: all, for -f xlsx or json).", metavar="[TABLE]")] = None,
     headers: Annotated[str, typer.Option(
         "--headers", help="en (field names, for import and scripts) or zh (中文表头).")] = "en",
     excel: Annotated[bool, typer.Option(
