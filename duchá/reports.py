@@ -280,7 +280,7 @@ def weekly(lg: Ledger, week: str | None = None) -> tuple[dict[str, Any], list[di
             add("reopened", table, a, on)
         del subject
     order = {s: i for i, (s, _) in enumerate(WEEKLY_SECTIONS)}
-    rows.sort(key=lambda r: (order[r["section"]], r["kind"], r["date"] or date.min,
+    rows.sort(key=lambda r: (order[r["section"]], r["kind"] != "item", r["date"] or date.min,
                              r["number"]))
     meta = {"week": f"{y}-W{w:02d}", "start": monday, "end": sunday,
             **{s: sum(1 for r in rows if r["section"] == s) for s, _ in WEEKLY_SECTIONS}}

@@ -27,6 +27,7 @@ UNITS_COLS = cols(
     "unit:单位 name:名称 year:年度 items_open:在办事项 items_overdue:逾期事项 "
     "items_on_time:按时办结 items_late:超期办结 findings_open:未整改问题 "
     "findings_overdue:逾期问题 findings_verified:已销号问题 findings_reopened:反弹问题 "
+    "findings_on_time:按时整改 findings_late:超期整改 "
     "on_time_rate:按时率 inspections:接受督查 organizers:督查单位数 accountability:问责"
 )
 TARGET_COLS = cols("unit:单位 name:名称")
