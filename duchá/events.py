@@ -43,13 +43,12 @@ def record(
 def record_many(session: Session, events: list[dict[str, Any]]) -> None:
     """Many events in one executemany (bulk import): the same rows `record` writes.
 
-    Each dict has actor, action, table, subject, before, after and on.  Written with a core
-    INSERT in id order, so history reads exactly as if each had been recorded by `record`.
+    Each dict has actor, action, table, subject, before, after and on.  Written in bulk in
+    order, so history reads exactly as if each had been recorded by `record`.
     """
     from datetime import UTC, datetime
 
-    from sqlalchemy import insert
-
+    from duchá.bulk import insert_rows
     from duchá.models import Event
 
     now = datetime.now(UTC)
@@ -57,5 +56,4 @@ def record_many(session: Session, events: list[dict[str, Any]]) -> None:
              "subject_table": e["table"], "subject": e["subject"],
              "before": _dump(e["before"]), "after": _dump(e["after"]),
              "prev_hash": None, "hash": None} for e in events]
-    for i in range(0, len(rows), 5000):
-        session.execute(insert(Event.__table__), rows[i:i + 5000])  # type: ignore[attr-defined]
+    insert_rows(session, Event.__table__, rows)  # type: ignore[attr-defined]

@@ -27,7 +27,6 @@ if TYPE_CHECKING:
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
 
 MAX_ERRORS_SHOWN = 50
-CHUNK = 5000
 BINARY_PROBE = 64 * 1024
 NUL = b"\x00"
 _NUMBER = re.compile(r"^([A-Za-z]{2})-?(\d{4})-?(\d{1,6})$")
@@ -192,11 +191,20 @@ class Row:
         raw = self.text(name, required)
         if raw is None:
             return default
-        try:
-            return self.job.lg.date(raw, base=base)
-        except BadInput as exc:
-            self.fail(name, exc.message)
+        # Big files repeat the same few hundred dates: parse each text once (relative forms
+        # depend on their base, so the base is part of the key).
+        cache = self.job.dates
+        cache_key = (raw, base if raw[0] in "+-" else None)
+        if cache_key not in cache:
+            try:
+                cache[cache_key] = self.job.lg.date(raw, base=base)
+            except BadInput as exc:
+                cache[cache_key] = exc
+        found = cache[cache_key]
+        if isinstance(found, BadInput):
+            self.fail(name, found.message)
             return None
+        return found
 
     def month_bound(self, name: str, *, end: bool) -> date | None:
         from duchá.dates import parse_date_or_month
@@ -215,11 +223,17 @@ class Row:
         raw = self.text(name, required)
         if raw is None:
             return default
-        try:
-            return vocab.parse(raw)
-        except BadInput as exc:
-            self.fail(name, exc.message)
+        cache = self.job.terms
+        if (vocab.label, raw) not in cache:
+            try:
+                cache[(vocab.label, raw)] = vocab.parse(raw)
+            except BadInput as exc:
+                cache[(vocab.label, raw)] = exc
+        found = cache[(vocab.label, raw)]
+        if isinstance(found, BadInput):
+            self.fail(name, found.message)
             return None
+        return found
 
     def unit(self, name: str, *, required: bool = False) -> int | None:
         raw = self.text(name, required)
@@ -302,6 +316,8 @@ class Job:
     where: dict[str, int]
     errors: list[str] = field(default_factory=list)
     _units: dict[str, tuple[int | None, str]] = field(default_factory=dict)
+    dates: dict[tuple[str, date | None], date | BadInput] = field(default_factory=dict)
+    terms: dict[tuple[str, str], str | BadInput] = field(default_factory=dict)
     _numbers: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def header_of(self, name: str) -> str:
@@ -638,18 +654,14 @@ def _next_id(lg: Ledger, model: Any) -> int:
     return (lg.session.execute(select(func.max(model.id))).scalar() or 0) + 1
 
 
-def _chunks(rows: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
-    for i in range(0, len(rows), CHUNK):
-        yield rows[i:i + CHUNK]
-
-
 def write(lg: Ledger, job: Job, records: list[Record],
           progress: Progress | None = None) -> list[dict[str, Any]]:
     """Insert the records, their links and their events in bulk; the events' snapshots."""
-    from sqlalchemy import bindparam, insert, update
+    from sqlalchemy import bindparam, update
 
     from duchá import models as m
     from duchá import units
+    from duchá.bulk import insert_rows
     from duchá.events import record_many
     from duchá.output import plain
 
@@ -688,24 +700,19 @@ def write(lg: Ledger, job: Job, records: list[Record],
             snap[name] = sorted(names[x] for x in ids)
         snapshots.append(snap)
     total = len(rows)
-    done = 0
     # A unit's parent may come later in the file: parents are set once all rows exist
     # (SQLite checks the foreign key per statement).
     parents = [{"_id": row["id"], "_parent": row["parent_id"]} for row in rows
                if table == "units" and row["parent_id"] is not None]
-    for chunk in _chunks(rows):
-        lg.session.execute(insert(model.__table__),
-                           [{**r, "parent_id": None} for r in chunk] if parents else chunk)
-        done += len(chunk)
-        if progress:
-            progress("insert", done, total)
+    insert_rows(lg.session, model.__table__,
+                [{**r, "parent_id": None} for r in rows] if parents else rows,
+                (lambda n: progress("insert", n, total)) if progress else None)
     if parents:
         t = model.__table__
         lg.session.execute(update(t).where(t.c.id == bindparam("_id"))
                            .values(parent_id=bindparam("_parent")), parents)
     for name, link_rows in links.items():
-        if link_rows:
-            lg.session.execute(insert(link_table[name][0].__table__), link_rows)
+        insert_rows(lg.session, link_table[name][0].__table__, link_rows)
     subject = SUBJECT[table]
     key_field = "code" if table == "units" else "number"
     record_many(lg.session, [
