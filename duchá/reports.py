@@ -18,7 +18,6 @@ if TYPE_CHECKING:
 OPEN_FINDING = ("open", "rectifying", "reopened")
 ITEM_STATUSES = ("open", "done", "cancelled")
 FINDING_STATUSES = ("open", "rectifying", "rectified", "verified", "reopened")
-REOPEN_ACTIONS = ("reopen", "verify-fail")
 
 
 def _sum_if(cond: Any) -> Any:
@@ -358,9 +357,13 @@ def unit_scores(lg: Ledger, year: int | None = None) -> list[dict[str, Any]]:
         .where(Finding.year == y).group_by(Finding.unit_id),
         ("findings_open", "findings_overdue", "findings_verified", "findings_on_time",
          "findings_late"))
+    # Reopened (verification failed or the problem rebounded): any event that moved the
+    # finding into "reopened", whatever command wrote it.
+    into = '%"status": "reopened"%'
     put(select(Finding.unit_id, func.count(distinct(Finding.id)))
         .join(Event, (Event.subject_table == "finding") & (Event.subject == Finding.number))  # type: ignore[arg-type]
-        .where(Finding.year == y, Event.action.in_(REOPEN_ACTIONS))  # type: ignore[attr-defined]
+        .where(Finding.year == y, Event.after.like(into),  # type: ignore[union-attr]
+               Event.before.is_(None) | Event.before.not_like(into))  # type: ignore[union-attr]
         .group_by(Finding.unit_id), ("findings_reopened",))
     # The burden on the inspected (基层减负): inspections received, and by how many organizers.
     organizers = union(

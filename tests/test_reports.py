@@ -29,6 +29,7 @@ FINDINGS = (
     "DC-2026-001,jingchuan,台账不全,immediate,2026-11-05,2026-11-30,rectifying,2026-11-08,,\n"
     "DC-2026-001,jingchuan,储煤不足,deadline,2026-10-20,2026-11-01,,,2026-10-31,2026-11-02\n"
     "DC-2026-002,kongtong,\"应急预案缺失|待补\",long-term,2026-11-12,2026-12-20,,,,\n"
+    "DC-2026-002,kongtong,整改不到位,deadline,2026-11-12,2026-12-25,重新整改,,,\n"
 )
 
 
@@ -176,8 +177,9 @@ def test_unit_scoreboard(ledger: Runner, tmp_path: Path) -> None:
     rows = {x["unit"]: x for x in ledger("report", "units", "-f", "json", "--as-of",
                                          "2026-11-28").json()}
     k = rows["kongtong"]
-    assert (k["items_open"], k["findings_open"], k["findings_overdue"], k["inspections"],
-            k["organizers"]) == (1, 2, 1, 2, 3)
+    assert (k["items_open"], k["findings_open"], k["findings_overdue"], k["findings_reopened"],
+            k["inspections"], k["organizers"]) == (1, 3, 1, 1, 2, 3)
+    assert rows["jingchuan"]["findings_reopened"] == 0
     j = rows["jingchuan"]
     assert (j["findings_verified"], j["findings_on_time"], j["inspections"],
             j["organizers"]) == (1, 1, 1, 2)

@@ -77,6 +77,10 @@ def import_cmd(
     dry_run: Annotated[bool, typer.Option(
         "--dry-run", help="Check every row and report; import nothing.")] = False,
 ) -> None:
+    """Import a CSV file into a table (the full help, with the headers, is IMPORT_HELP).
+
+    Example: duchá import items 台账.csv --dry-run
+    """
     _import(ctx, table, file, dry_run)
 
 
