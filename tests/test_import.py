@@ -253,3 +253,18 @@ def test_plans_inspections_and_findings(ledger: Runner, tmp_path: Path) -> None:
     plan = ledger("export", "plans", "-f", "json").json()[0]
     assert (plan["start"], plan["end"], plan["targets"]) == ("2026-03-01", "2026-04-30",
                                                              "jingchuan;kongtong")
+
+
+def test_windows_line_ends_and_a_row_with_extra_cells(ledger: Runner, tmp_path: Path,
+                                                      db_path: Path) -> None:
+    text = ("事项名称,类别,牵头单位,落实时限\r\n供热,会议议定,fgw,2026-12-31\r\n"
+            "\"多行\r\n标题\",会议议定,fgw,2026-12-31\r\n管网,会议议定,fgw,2026-12-31,多余,列\r\n")
+    f = write(tmp_path / "a.csv", text, "gb18030")
+    before = snapshot_db(db_path)
+    r = ledger("import", "items", str(f), "-f", "csv")
+    assert r.exit_code == 2
+    assert "line 5: 6 cells but the header has 4 columns" in r.stderr
+    assert snapshot_db(db_path) == before
+    write(f, text.replace(",多余,列", ""), "gb18030")
+    assert ledger("import", "items", str(f), "-f", "csv").exit_code == 0
+    assert [x["title"] for x in items(ledger)] == ["供热", "多行\r\n标题", "管网"]

@@ -100,7 +100,7 @@ def unit_import(
 def export_cmd(
     ctx: typer.Context,
     table: Annotated[str | None, typer.Argument(
-        help=f"{TABLE_LIST} (default: all, for -f xlsx or json).", metavar="[TABLE]")] = None,
+        help=f"{TABLE_LIST} (default: all, for -f xlsx or json).", metavar="TABLE")] = None,
     headers: Annotated[str, typer.Option(
         "--headers", help="en (field names, for import and scripts) or zh (中文表头).")] = "en",
     excel: Annotated[bool, typer.Option(
