@@ -663,7 +663,6 @@ def write(lg: Ledger, job: Job, records: list[Record],
     from duchá import units
     from duchá.bulk import insert_rows
     from duchá.events import record_many
-    from duchá.output import plain
 
     table = job.table
     model = models_by_table()[table]
@@ -692,7 +691,8 @@ def write(lg: Ledger, job: Job, records: list[Record],
     for i, rec in enumerate(records):
         rid = first + i
         rows.append({"id": rid, **rec.values, "created_at": now})
-        snap = {k: plain(v) for k, v in rec.values.items()}
+        # events.snapshot's JSON-ready values (dates as ISO text), without a call per value.
+        snap = {k: v.isoformat() if isinstance(v, date) else v for k, v in rec.values.items()}
         for name, ids in rec.links.items():
             links.setdefault(name, []).extend(
                 {link_table[name][1]: rid, link_table[name][2]: x} for x in ids)
