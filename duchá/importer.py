@@ -292,7 +292,7 @@ class Row:
                       f"{table} first")
         return found
 
-    def number(self, table: str, year: int | None) -> tuple[int, int] | None:
+    def number(self, table: str) -> tuple[int, int] | None:
         """(year, seq) from the row's own number, or None to allocate one."""
         raw = self.text("number")
         if raw is None:
@@ -367,11 +367,13 @@ def models_by_table() -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------- per-table preparation
-# Each returns records: (line, numbered-by (year, seq) or None, column values, link lists).
 
 
 @dataclass
 class Record:
+    """A checked row: its column values, its links (unit or item ids) and its number, given
+    (seq) or still to allocate (seq None) in `year`; `on` is its history event's date."""
+
     line: int
     year: int
     seq: int | None
@@ -402,7 +404,7 @@ def _items(job: Job) -> list[Record]:
             r.fail("status", f"{status} but a closed date is given; say done or clear the date")
         if closed_on and assigned and closed_on < assigned:
             r.fail("closed_on", f"{closed_on} is before the assigned date {assigned}")
-        num = r.number("items", None)
+        num = r.number("items")
         if not r.ok or assigned is None:
             continue
         year, seq = num if num else (assigned.year, None)
@@ -430,22 +432,22 @@ def _plans(job: Job) -> list[Record]:
         if start and end and end < start:
             r.fail("end", f"{end} is before the start {start}")
         year_given = r.integer("year")
-        status = r.vocab("status", PLAN_STATUS, default="planned")
-        num = r.number("plans", None)
+        values = {
+            "organizer_id": organizer, "title": title, "kind": kind, "method": method,
+            "start": start, "end": end, "planned": r.boolean("planned", True),
+            "approver": r.text("approver"), "approved_on": r.date("approved_on"),
+            "approval_ref": r.text("approval_ref"),
+            "status": r.vocab("status", PLAN_STATUS, default="planned"),
+            "cancel_reason": r.text("cancel_reason"),
+        }
+        num = r.number("plans")
         if not r.ok:
             continue
         year = year_given or (start.year if start else lg.today.year)
         if num:
             year = num[0]
-        out.append(Record(r.line, year, num[1] if num else None, {
-            "organizer_id": organizer, "title": title, "kind": kind, "method": method,
-            "start": start, "end": end, "planned": r.boolean("planned", True),
-            "approver": r.text("approver"), "approved_on": r.date("approved_on"),
-            "approval_ref": r.text("approval_ref"), "status": status,
-            "cancel_reason": r.text("cancel_reason"),
-        }, {"targets": targets}, lg.today))
-        if not r.ok:
-            out.pop()
+        out.append(Record(r.line, year, num[1] if num else None, values,
+                          {"targets": targets}, lg.today))
     return out
 
 
@@ -480,7 +482,7 @@ def _inspections(job: Job) -> list[Record]:
             "approver": r.text("approver"), "approved_on": r.date("approved_on"),
             "approval_ref": r.text("approval_ref"),
         }
-        num = r.number("inspections", None)
+        num = r.number("inspections")
         if not r.ok or start is None:
             continue
         year, seq = num if num else (start.year, None)
@@ -532,7 +534,7 @@ def _findings(job: Job) -> list[Record]:
             "lookback_due": r.date("lookback_due"), "lookback_on": r.date("lookback_on"),
             "lookback_result": r.text("lookback_result"),
         }
-        num = r.number("findings", None)
+        num = r.number("findings")
         if not r.ok or found_on is None:
             continue
         year, seq = num if num else (found_on.year, None)
