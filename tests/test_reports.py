@@ -226,3 +226,21 @@ def test_demo_ends_with_where_the_sample_is_and_what_to_try(cli: Runner,
             args[args.index("-o") + 1] = str(tmp_path / "demo.xlsx")
         ran = cli(*args, "-f", "csv" if "xlsx" not in args else "xlsx", db=sample)
         assert ran.exit_code in (0, 1), ran  # --fail-on red exits 1 on the sample
+
+
+def test_weekly_in_other_formats_and_to_a_file(ledger: Runner, tmp_path: Path) -> None:
+    office(ledger, tmp_path)
+    target = tmp_path / "周报.md"
+    r = ledger("report", "weekly", "--week", "2026-W45", "--as-of", "2026-11-28", "-o",
+               str(target))
+    assert r.exit_code == 0, r
+    text = target.read_text(encoding="utf-8")
+    assert text.startswith("# 督查工作周报 2026-W45（2026-11-02 至 2026-11-08）")
+    assert "| finding | WT-2026-0001 | 管网漏损严重 | kongtong | 2026-11-05 |" in text
+    assert ledger("report", "weekly", "--week", "2026-W45", "--as-of", "2026-11-28",
+                  "-f", "markdown").stdout == text
+    rows = ledger("report", "weekly", "--week", "2026-11-03", "--as-of", "2026-11-28", "-f",
+                  "csv").stdout.splitlines()
+    assert rows[0] == "section,kind,number,title,unit,date,due,status"
+    assert "verified,finding,WT-2026-0003,储煤不足,jingchuan,2026-11-02,2026-11-01,verified" \
+        in rows

@@ -45,7 +45,7 @@ FAIL_ON = {"red": ("red",), "yellow": ("red", "yellow")}
 def _markdown(ctx: typer.Context) -> bool:
     """Documents are Markdown unless a format was asked for (they are mailed)."""
     st = state(ctx)
-    return st.fmt_text is None or st.fmt_text.strip().lower() in ("markdown", "md")
+    return st.fmt_text is None or st.fmt_text.strip().lower() == "markdown"
 
 
 def _write(ctx: typer.Context, text: str) -> None:
