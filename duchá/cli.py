@@ -13,7 +13,17 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from duchá.commands import admin, checks, findings, inspections, items, plans, units
+from duchá.commands import (
+    admin,
+    checks,
+    findings,
+    inspections,
+    items,
+    plans,
+    reports,
+    transfer,
+    units,
+)
 from duchá.errors import EXIT_BAD_INPUT, EXIT_LEDGER, DuchaError
 from duchá.state import State
 
@@ -187,6 +197,8 @@ admin.register(app)
 app.add_typer(plans.app, name="plan")
 app.add_typer(inspections.app, name="inspect")
 app.command("check")(checks.check)
+app.add_typer(reports.app, name="report")
+transfer.register(app, units.app)
 
 
 def main() -> None:

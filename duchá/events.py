@@ -38,3 +38,22 @@ def record(
 
     session.add(Event(actor=actor, action=action, subject_table=table, subject=subject,
                       before=_dump(before), after=_dump(after), on=on))
+
+
+def record_many(session: Session, events: list[dict[str, Any]]) -> None:
+    """Many events in one executemany (bulk import): the same rows `record` writes.
+
+    Each dict has actor, action, table, subject, before, after and on.  Written in bulk in
+    order, so history reads exactly as if each had been recorded by `record`.
+    """
+    from datetime import UTC, datetime
+
+    from duchá.bulk import insert_rows
+    from duchá.models import Event
+
+    now = datetime.now(UTC)
+    rows = [{"at": now, "on": e["on"], "actor": e["actor"], "action": e["action"],
+             "subject_table": e["table"], "subject": e["subject"],
+             "before": _dump(e["before"]), "after": _dump(e["after"]),
+             "prev_hash": None, "hash": None} for e in events]
+    insert_rows(session, Event.__table__, rows)  # type: ignore[attr-defined]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -72,7 +73,20 @@ def demo(
         ("overdue", OVERDUE_COLS, overdue),
         ("check", CHECK_COLS, violations),
     ])
-    st.info(f"sample ledger: {loc} (as of {as_of})")
+    _closing(st.info, str(loc), as_of.isoformat())
+
+
+def _closing(say: Callable[[str], None], where: str, as_of: str) -> None:
+    """Where the sample is and what to try next: on stderr, so stdout stays clean CSV."""
+    import shlex
+
+    db = shlex.quote(where)
+    say(f"sample ledger: {where} (as of {as_of})")
+    say("try:")
+    for command in (f"report status --as-of {as_of}",
+                    f"report overdue --as-of {as_of} --fail-on red",
+                    "export -f xlsx -o demo.xlsx --headers zh"):
+        say(f"  duchá --db {db} {command}")
 
 
 def config_list(ctx: typer.Context) -> None:

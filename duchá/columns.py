@@ -1,0 +1,152 @@
+"""The columns of the tables that `duchá import` reads and `duchá export` writes.
+
+One list per table: the English field name (the machine header), then the Chinese headers
+the office's Excel ledgers (台账) use for it, the first being the one `--headers zh` writes.
+Only the standard library is imported here: `duchá import --help` lists these at start-up.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    zh: tuple[str, ...]
+    required: bool = False
+    aliases: tuple[str, ...] = ()  # other English spellings
+
+    @property
+    def zh_header(self) -> str:
+        return self.zh[0] if self.zh else self.name
+
+
+def _c(name: str, zh: str, required: bool = False, aliases: str = "") -> Column:
+    return Column(name, tuple(zh.split()), required, tuple(aliases.split()))
+
+
+TABLES: dict[str, tuple[Column, ...]] = {
+    "units": (
+        _c("code", "单位代码 代码 简称", True),
+        _c("name", "单位名称 名称 单位全称 全称", True),
+        _c("kind", "单位类型 类型 类别"),
+        _c("parent", "上级单位 上级 主管单位"),
+    ),
+    "items": (
+        _c("number", "事项编号 编号 督办编号"),
+        _c("title", "事项名称 督查事项 督办事项 事项 事项内容 工作任务", True),
+        _c("category", "事项类别 类别 督查类别 事项类型", True),
+        _c("source", "事项来源 来源 交办依据 文号"),
+        _c("leader", "责任领导 分管领导"),
+        _c("lead_unit", "牵头单位 主办单位", True, "lead"),
+        _c("units", "责任单位 配合单位 协办单位", False, "responsible"),
+        _c("assigned", "交办日期 立项日期 交办时间"),
+        _c("due", "落实时限 办理时限 完成时限 截止日期", True),
+        _c("status", "办理状态 状态"),
+        _c("closed_on", "办结日期 销号日期 办结时间"),
+        _c("cancel_reason", "撤销原因"),
+    ),
+    "plans": (
+        _c("number", "计划编号 编号"),
+        _c("year", "年度 年份"),
+        _c("organizer", "组织单位 牵头单位 督查单位 实施单位", True),
+        _c("title", "督查名称 计划名称 名称 督查事项 督查内容", True),
+        _c("kind", "督查类型 类型 类别", True),
+        _c("method", "督查方式 方式"),
+        _c("targets", "督查对象 被督查单位 对象"),
+        _c("start", "开始时间 开始日期 计划时间"),
+        _c("end", "结束时间 结束日期"),
+        _c("planned", "是否计划内 计划内"),
+        _c("approver", "审批人 批准人"),
+        _c("approved_on", "审批日期 批准日期"),
+        _c("approval_ref", "审批文号 报备文号"),
+        _c("status", "计划状态 状态"),
+        _c("cancel_reason", "取消原因 撤销原因"),
+    ),
+    "inspections": (
+        _c("number", "督查编号 编号"),
+        _c("plan", "计划编号 所属计划"),
+        _c("lead", "牵头单位 组织单位 督查单位", True, "organizer"),
+        _c("members", "联合单位 成员单位 参加单位"),
+        _c("method", "督查方式 方式", True),
+        _c("topic", "督查主题 督查事项 主题 督查内容", True),
+        _c("targets", "督查对象 被督查单位 对象"),
+        _c("items", "涉及事项 督办事项编号 事项编号"),
+        _c("start", "开始日期 开始时间 督查日期", True),
+        _c("end", "结束日期 结束时间"),
+        _c("finished_on", "完成日期"),
+        _c("report_summary", "报告摘要 督查情况"),
+        _c("report_approved_by", "报告审批人"),
+        _c("report_approved_on", "报告审批日期"),
+        _c("report_circulated_on", "通报日期"),
+        _c("approver", "审批人 批准人"),
+        _c("approved_on", "审批日期 批准日期"),
+        _c("approval_ref", "审批文号 报备文号"),
+    ),
+    "findings": (
+        _c("number", "问题编号 编号"),
+        _c("unit", "责任单位 被督查单位 整改单位 单位", True),
+        _c("inspection", "督查编号 所属督查"),
+        _c("item", "事项编号 督办事项编号"),
+        _c("description", "发现问题 问题描述 存在问题 问题", True),
+        _c("severity", "严重程度 问题性质"),
+        _c("mode", "整改方式 整改类型"),
+        _c("found_on", "发现日期 发现时间"),
+        _c("due", "整改时限 整改期限 完成时限"),
+        _c("status", "整改状态 状态"),
+        _c("plan_text", "整改措施 整改方案"),
+        _c("plan_on", "方案报送日期 方案日期"),
+        _c("rectified_on", "整改完成日期 完成日期"),
+        _c("evidence", "佐证材料 整改情况"),
+        _c("verified_on", "复核日期 销号日期"),
+        _c("verified_by", "复核人"),
+        _c("lookback_due", "回头看时限"),
+        _c("lookback_on", "回头看日期"),
+        _c("lookback_result", "回头看结果"),
+    ),
+}
+
+# Columns a spreadsheet carries that are not data: ignored without a warning.
+IGNORED = {"序号", "备注", "no", "#"}
+
+
+def key(header: str) -> str:
+    """A header's comparison key: case, spaces, underscores, dashes and brackets ignored."""
+    return re.sub(r"[\s_\-（）()·:：*＊]", "", header.strip().lstrip("\ufeff").lower())
+
+
+def lookup(table: str) -> dict[str, str]:
+    """Header key -> field name for one table."""
+    out: dict[str, str] = {}
+    for col in TABLES[table]:
+        for name in (col.name, *col.aliases, *col.zh):
+            out.setdefault(key(name), col.name)
+    return out
+
+
+def table_name(text: str) -> str | None:
+    """The table named by `text` (plural, singular, or Chinese), or None."""
+    raw = (text or "").strip().lower()
+    names = {
+        "units": ("unit", "单位"), "items": ("item", "事项", "督办事项"),
+        "plans": ("plan", "plan_entry", "计划", "督查计划"),
+        "inspections": ("inspection", "inspect", "督查"),
+        "findings": ("finding", "问题", "发现问题"),
+    }
+    for name, others in names.items():
+        if raw == name or raw in others:
+            return name
+    return None
+
+
+def help_table() -> str:
+    """The header aliases, one line per column, for `duchá import --help`."""
+    lines = []
+    for table, columns in TABLES.items():
+        lines.append(f"{table}:")
+        for col in columns:
+            star = "*" if col.required else " "
+            lines.append(f"  {star}{col.name:<22}{' '.join(col.zh)}")
+    return "\n".join(lines)

@@ -1,0 +1,186 @@
+"""`duchá report ...`: the dashboard, the overdue list for cron, the weekly report, the unit
+scoreboard and the draft inspection report."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from duchá.commands import state, sub_app
+from duchá.errors import BadInput
+from duchá.output import cols
+
+app = sub_app("Reports: status, overdue, weekly, units, inspection N.\n\n"
+              "Example: duchá report overdue --fail-on red -f csv")
+
+OVERDUE_COLS = cols("kind:类型 number:编号 title:事项/问题 unit:单位 due:时限 "
+                    "days_overdue:逾期天数 light:灯 status:状态 last_progress:最近进展")
+STATUS_COLS = cols("kind:类型 status:状态 count:数量 red:红灯 yellow:黄灯 green:绿灯")
+CATEGORY_COLS = cols("category:类别 name:名称 open:在办 overdue:逾期 done:办结 "
+                     "cancelled:撤销 total:合计")
+RED_COLS = cols("unit:单位 name:名称 red_items:红灯事项 red_findings:红灯问题 red:合计")
+QUOTA_COLS = cols("year:年度 allowed:允许 used:已用 headroom:余量")
+WEEKLY_COLS = cols("section:栏目 kind:类型 number:编号 title:事项/问题 unit:单位 date:日期 "
+                   "due:时限 status:状态")
+UNITS_COLS = cols(
+    "unit:单位 name:名称 year:年度 items_open:在办事项 items_overdue:逾期事项 "
+    "items_on_time:按时办结 items_late:超期办结 findings_open:未整改问题 "
+    "findings_overdue:逾期问题 findings_verified:已销号问题 findings_reopened:反弹问题 "
+    "findings_on_time:按时整改 findings_late:超期整改 "
+    "on_time_rate:按时率 inspections:接受督查 organizers:督查单位数 accountability:问责"
+)
+TARGET_COLS = cols("unit:单位 name:名称")
+COVERED_COLS = cols("number:编号 title:事项 due:落实时限 status:状态")
+FINDING_COLS = cols("number:编号 unit:单位 description:问题 severity:性质 mode:整改方式 "
+                    "due:整改时限 status:状态")
+INSPECTION_COLS = cols(
+    "number:编号 topic:主题 method:方式 lead:牵头单位 plan:计划 start:开始 end:结束 "
+    "approval_ref:审批文号 report_summary:报告摘要 report_approved_by:审定人 "
+    "report_approved_on:审定日期 report_circulated_on:通报日期"
+)
+FAIL_ON = {"red": ("red",), "yellow": ("red", "yellow")}
+
+
+def _markdown(ctx: typer.Context) -> bool:
+    """Documents are Markdown unless a format was asked for (they are mailed)."""
+    st = state(ctx)
+    return st.fmt_text is None or st.fmt_text.strip().lower() == "markdown"
+
+
+def _write(ctx: typer.Context, text: str) -> None:
+    st = state(ctx)
+    with st._out() as out:
+        out.write(text)
+
+
+@app.command("status")
+def report_status(ctx: typer.Context) -> None:
+    """The dashboard: items and findings by status and light, by category, the units with
+    the most red, and the year's plan quota.
+
+    Panels and bar charts on a terminal; the same numbers as rows in any other format.
+
+    Example: duchá report status --as-of 2026-11-30
+    """
+    from duchá import reports
+
+    st = state(ctx)
+    with st.ledger(write=False) as lg:
+        data = reports.status(lg)
+    if st.fmt == "table":
+        from duchá.dashboard import render
+
+        with st._out() as out:
+            render(data, out, color=st.color)
+        return
+    st.emit_sections([("by_status", STATUS_COLS, data["by_status"]),
+                      ("by_category", CATEGORY_COLS, data["by_category"]),
+                      ("red_units", RED_COLS, data["red_units"]),
+                      ("quota", QUOTA_COLS, data["quota"])])
+
+
+@app.command("overdue")
+def report_overdue(
+    ctx: typer.Context,
+    unit: Annotated[str | None, typer.Option(help="Only this unit's rows.")] = None,
+    kind: Annotated[str | None, typer.Option(help="item or finding.")] = None,
+    min_days: Annotated[int | None, typer.Option(
+        "--min-days", help="Only rows at least N days overdue (1 = red only; yellow rows "
+        "count days left as negative).")] = None,
+    fail_on: Annotated[str | None, typer.Option(
+        "--fail-on", help="red or yellow: exit 1 when such rows exist (for cron).")] = None,
+) -> None:
+    """Every overdue (red) and soon-due (yellow) item and finding, most overdue first.
+
+    Example: duchá report overdue --fail-on red -f csv -o overdue.csv
+    """
+    from duchá import reports
+
+    st = state(ctx)
+    if kind is not None and kind.strip().lower() not in ("item", "finding"):
+        raise BadInput(f"--kind takes item or finding, not '{kind}'")
+    if fail_on is not None and fail_on.strip().lower() not in FAIL_ON:
+        raise BadInput(f"--fail-on takes red or yellow, not '{fail_on}'")
+    with st.ledger(write=False) as lg:
+        rows = reports.overdue(lg, unit=unit, kind=kind.strip().lower() if kind else None,
+                               min_days=min_days)
+    st.emit(rows, OVERDUE_COLS, title="overdue")
+    if fail_on and any(r["light"] in FAIL_ON[fail_on.strip().lower()] for r in rows):
+        raise typer.Exit(1)
+
+
+@app.command("weekly")
+def report_weekly(
+    ctx: typer.Context,
+    week: Annotated[str | None, typer.Option(
+        help="ISO week, e.g. 2026-W48 or W48, or a date in it (default: the --as-of week).")
+    ] = None,
+) -> None:
+    """The week's report: registered, closed, verified, reopened, newly overdue, and what
+    falls due next week, as the history said at the week's end (reproducible later).
+
+    Markdown by default (it is mailed); -f csv/json/... give the rows.
+
+    Example: duchá report weekly --week 2026-W48 -o 周报.md
+    """
+    from duchá import reports
+
+    st = state(ctx)
+    markdown = _markdown(ctx)
+    if not markdown:
+        _ = st.fmt
+    with st.ledger(write=False) as lg:
+        meta, rows = reports.weekly(lg, week)
+    if markdown:
+        _write(ctx, reports.weekly_markdown(meta, rows))
+    else:
+        st.emit(rows, WEEKLY_COLS, title=f"weekly {meta['week']}")
+
+
+@app.command("units")
+def report_units(
+    ctx: typer.Context,
+    year: Annotated[int | None, typer.Option(help="The year (default: the --as-of year).")
+                    ] = None,
+) -> None:
+    """The scoreboard per unit for the circular (通报): items and findings open, overdue, on
+    time and late, reopened, the on-time rate, inspections received and by how many
+    organizers (基层减负), and accountability.
+
+    Example: duchá report units --year 2026 -f csv
+    """
+    from duchá import reports
+
+    st = state(ctx)
+    with st.ledger(write=False) as lg:
+        rows = reports.unit_scores(lg, year)
+    st.emit(rows, UNITS_COLS, title="units")
+
+
+@app.command("inspection")
+def report_inspection(
+    ctx: typer.Context,
+    number: Annotated[str, typer.Argument(help="DC-2026-001 or the bare sequence number.")],
+) -> None:
+    """A draft 督查情况报告 (inspection report) as Markdown for the leader to approve.
+
+    Example: duchá report inspection DC-2026-003 -o 报告.md
+    """
+    from duchá import reports
+
+    st = state(ctx)
+    markdown = _markdown(ctx)
+    if not markdown:
+        _ = st.fmt
+    with st.ledger(write=False) as lg:
+        data = reports.inspection(lg, number)
+        today = lg.today
+    if markdown:
+        _write(ctx, reports.inspection_markdown(data, today))
+        return
+    st.emit_record(data["record"], INSPECTION_COLS, title=data["record"]["topic"],
+                   sections=[("members", TARGET_COLS, data["members"]),
+                             ("targets", TARGET_COLS, data["targets"]),
+                             ("items", COVERED_COLS, data["items"]),
+                             ("findings", FINDING_COLS, data["findings"])])

@@ -1,0 +1,150 @@
+"""`duchá import TABLE FILE` and `duchá export [TABLE]`: spreadsheets in and out."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from duchá.columns import TABLES, help_table, table_name
+from duchá.commands import state
+from duchá.errors import BadInput
+from duchá.output import cols
+
+SUMMARY_COLS = cols("table:表 file:文件 encoding:编码 rows:行数 imported:导入 first:首个编号 "
+                    "last:末个编号 dry_run:试运行")
+TABLE_LIST = "units, items, plans, inspections or findings"
+
+
+def _table(text: str) -> str:
+    name = table_name(text)
+    if name is None:
+        raise BadInput(f"unknown table '{text}'; use {TABLE_LIST}")
+    return name
+
+
+@contextmanager
+def _progress_bar(enabled: bool) -> Iterator[Callable[[str, int, int], None] | None]:
+    """A progress bar on stderr when it is a terminal; nothing in pipes and cron jobs."""
+    if not enabled:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("importing", total=None)
+
+        def advance(phase: str, done: int, total: int) -> None:
+            bar.update(task, description=phase, completed=done, total=total)
+
+        yield advance
+
+
+def _import(ctx: typer.Context, table: str, file: Path, dry_run: bool) -> None:
+    from duchá import importer
+
+    st = state(ctx)
+    name = _table(table)
+    with st.ledger() as lg, _progress_bar(sys.stderr.isatty()) as progress:
+        row = importer.run(lg, name, file, encoding=st.encoding, dry_run=dry_run,
+                           progress=progress)
+    st.emit([row], SUMMARY_COLS)
+    verb = "would import" if dry_run else "imported"
+    st.info(f"{verb} {row['rows']} {name} from {file} ({row['encoding']})")
+
+
+IMPORT_HELP = (
+    "Import a CSV file into a table: units, items, plans, inspections or findings.\n\n"
+    "The encoding (UTF-8, UTF-8 with BOM, GB18030) is detected; --encoding forces one. "
+    "Headers may be the English field names or the Chinese ones below (* = required). "
+    "Every row is checked first: if any is bad, all errors are listed with their line "
+    "numbers and nothing is imported (exit 2). Numbers (DB-2026-0001...) may be given; "
+    "missing ones are allocated. Lists of units take ; , 、 as separators.\n\n"
+    "\b\n" + help_table() + "\n\n"
+    "Example: duchá import items 台账.csv --dry-run"
+)
+
+
+def import_cmd(
+    ctx: typer.Context,
+    table: Annotated[str, typer.Argument(help=f"{TABLE_LIST}.", metavar="TABLE")],
+    file: Annotated[Path, typer.Argument(help="The CSV file.", metavar="FILE")],
+    dry_run: Annotated[bool, typer.Option(
+        "--dry-run", help="Check every row and report; import nothing.")] = False,
+) -> None:
+    """Import a CSV file into a table (the full help, with the headers, is IMPORT_HELP).
+
+    Example: duchá import items 台账.csv --dry-run
+    """
+    _import(ctx, table, file, dry_run)
+
+
+def unit_import(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="The CSV file (code, name, kind, parent).")],
+    dry_run: Annotated[bool, typer.Option(
+        "--dry-run", help="Check every row and report; import nothing.")] = False,
+) -> None:
+    """Import units from a CSV file (the same as `duchá import units FILE`).
+
+    Example: duchá unit import 单位.csv
+    """
+    _import(ctx, "units", file, dry_run)
+
+
+def export_cmd(
+    ctx: typer.Context,
+    table: Annotated[str | None, typer.Argument(
+        help=f"{TABLE_LIST} (default: all, for -f xlsx or json).", metavar="TABLE")] = None,
+    headers: Annotated[str, typer.Option(
+        "--headers", help="en (field names, for import and scripts) or zh (中文表头).")] = "en",
+    excel: Annotated[bool, typer.Option(
+        "--excel", help="CSV for a spreadsheet: BOM, and cells starting with = + - @ "
+        "guarded against formula injection.")] = False,
+) -> None:
+    """Export tables as csv, tsv, json, jsonl or xlsx (-f, or the -o file's suffix).
+
+    The columns are the ones `duchá import` reads, so an exported CSV imports back into the
+    same ledger. xlsx needs -o and holds one sheet per table.
+
+    Example: duchá export -f xlsx -o 台账.xlsx --headers zh
+    """
+    from duchá import exporter
+
+    st = state(ctx)
+    # xlsx is not a render format of the other commands: decide the format here, before
+    # State.fmt would refuse it.
+    fmt = exporter.pick_format(st.fmt_text, st.output)
+    head = headers.strip().lower()
+    if head not in ("en", "zh"):
+        raise BadInput(f"--headers takes en or zh, not '{headers}'")
+    names = [_table(table)] if table else list(TABLES)
+    if fmt in ("csv", "tsv") and len(names) != 1:
+        raise BadInput(f"{fmt} holds one table; name it (`duchá export items -f {fmt}`) or "
+                       "use -f xlsx or -f json for all tables")
+    if fmt == "xlsx":
+        exporter.check_target(st.output)
+    st.fmt_text = fmt if fmt != "xlsx" else "csv"
+    if excel and st.encoding is None:
+        st.encoding = "utf-8-sig"
+    with st.ledger(write=False) as lg:
+        data = exporter.gather(lg, names)
+    if fmt == "xlsx":
+        assert st.output is not None
+        exporter.write_xlsx(st.output, data, zh=head == "zh")
+        total = sum(len(r) for r in data.values())
+        st.info(f"wrote {total} rows in {len(data)} sheets to {st.output}")
+        return
+    with st._out() as out:
+        exporter.write_text(out, fmt, data, zh=head == "zh", excel=excel)
+
+
+def register(app: typer.Typer, unit_app: typer.Typer) -> None:
+    app.command("import", help=IMPORT_HELP)(import_cmd)
+    app.command("export")(export_cmd)
+    unit_app.command("import")(unit_import)

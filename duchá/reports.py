@@ -1,0 +1,509 @@
+"""Reports: the dashboard, the overdue list, the weekly report, the unit scoreboard and the
+draft inspection report.  Each is SQL over the indexed tables returning plain rows; the
+Markdown documents are composed from those rows by pure functions (no printing here).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+from duchá.errors import BadInput
+
+if TYPE_CHECKING:
+    from duchá.ledger import Ledger
+
+OPEN_FINDING = ("open", "rectifying", "reopened")
+ITEM_STATUSES = ("open", "done", "cancelled")
+FINDING_STATUSES = ("open", "rectifying", "rectified", "verified", "reopened")
+
+
+def _sum_if(cond: Any) -> Any:
+    from sqlalchemy import case, func
+
+    return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
+
+
+def _light_counts(due: Any, today: date, yellow: int) -> list[Any]:
+    horizon = today + timedelta(days=yellow)
+    return [_sum_if(due < today).label("red"),
+            _sum_if((due >= today) & (due <= horizon)).label("yellow")]
+
+
+# ---------------------------------------------------------------- report overdue
+
+
+def overdue(lg: Ledger, *, unit: str | None = None, kind: str | None = None,
+            min_days: int | None = None) -> list[dict[str, Any]]:
+    """Open items and findings past due (red) or due soon (yellow), most overdue first.
+
+    days_overdue is negative for yellow rows (days still left).  Answered by two indexed
+    range scans (status, due); Python only computes the day counts and lights.
+    """
+    from sqlalchemy import func, or_, select
+
+    from duchá import settings, units
+    from duchá.models import Finding, Item, ItemUnit, Progress, Unit
+    from duchá.rules import light
+
+    today = lg.today
+    limits = settings.load(lg)
+    unit_id = units.resolve(lg, unit).id if unit else None
+    out: list[dict[str, Any]] = []
+    lead = Unit.__table__.alias("lead")  # type: ignore[attr-defined]
+    if kind in (None, "item"):
+        yellow = int(limits["item_overdue.yellow_days"])
+        last = (select(func.max(Progress.on)).where(Progress.item_id == Item.id)
+                .scalar_subquery())
+        stmt = (select(Item.number, Item.title, lead.c.code, Item.due, Item.status,
+                       last.label("last"))
+                .select_from(Item.__table__.join(lead, lead.c.id == Item.lead_unit_id))  # type: ignore[attr-defined]
+                .where(Item.status == "open", Item.due <= today + timedelta(days=yellow)))
+        if unit_id is not None:
+            stmt = stmt.where(or_(Item.lead_unit_id == unit_id, Item.id.in_(  # type: ignore[union-attr]
+                select(ItemUnit.item_id).where(ItemUnit.unit_id == unit_id))))
+        for number, title, code, due, status, last_on in lg.session.execute(stmt):
+            out.append({"kind": "item", "number": number, "title": title, "unit": code,
+                        "due": due, "days_overdue": (today - due).days,
+                        "light": light(True, due, today, yellow), "status": status,
+                        "last_progress": last_on})
+    if kind in (None, "finding"):
+        yellow = int(limits["finding_overdue.yellow_days"])
+        stmt = (select(Finding.number, Finding.description, lead.c.code, Finding.due,
+                       Finding.status, Finding.plan_on, Finding.rectified_on)
+                .select_from(Finding.__table__.join(lead, lead.c.id == Finding.unit_id))  # type: ignore[attr-defined]
+                .where(Finding.status.in_(OPEN_FINDING),  # type: ignore[attr-defined]
+                       Finding.due <= today + timedelta(days=yellow)))  # type: ignore[operator]
+        if unit_id is not None:
+            stmt = stmt.where(Finding.unit_id == unit_id)
+        for number, text, code, due, status, plan_on, rect_on in lg.session.execute(stmt):
+            marks = [d for d in (plan_on, rect_on) if d is not None]
+            out.append({"kind": "finding", "number": number, "title": text, "unit": code,
+                        "due": due, "days_overdue": (today - due).days,
+                        "light": light(True, due, today, yellow), "status": status,
+                        "last_progress": max(marks) if marks else None})
+    if min_days is not None:
+        out = [r for r in out if r["days_overdue"] >= min_days]
+    out.sort(key=lambda r: (-r["days_overdue"], r["kind"], r["number"]))
+    return out
+
+
+# ---------------------------------------------------------------- report status
+
+
+def _quota(lg: Ledger, year: int) -> dict[str, Any]:
+    from sqlalchemy import func, select
+
+    from duchá.models import PlanEntry, Quota
+
+    def used_in(y: int) -> int:
+        return lg.session.execute(select(func.count()).select_from(PlanEntry).where(
+            PlanEntry.year == y, PlanEntry.status != "cancelled")).scalar() or 0
+
+    used = used_in(year)
+    q = lg.session.get(Quota, year)
+    allowed: int | None = None
+    if q is not None and q.max_count is not None:
+        allowed = q.max_count
+    elif q is not None and q.reduction is not None:
+        base = q.baseline if q.baseline is not None else used_in(year - 1)
+        allowed = int(base * (1 - q.reduction))
+    return {"year": year, "allowed": allowed, "used": used,
+            "headroom": None if allowed is None else allowed - used}
+
+
+def status(lg: Ledger) -> dict[str, list[dict[str, Any]]]:
+    """The dashboard's numbers: by status and light, by category, red units, plan quota."""
+    from sqlalchemy import func, select
+
+    from duchá import items, settings
+    from duchá.models import Finding, Item, Unit
+
+    today = lg.today
+    limits = settings.load(lg)
+    by_status: list[dict[str, Any]] = []
+    for kind, model, statuses, open_set, yellow in (
+        ("item", Item, ITEM_STATUSES, ("open",), int(limits["item_overdue.yellow_days"])),
+        ("finding", Finding, FINDING_STATUSES, OPEN_FINDING,
+         int(limits["finding_overdue.yellow_days"])),
+    ):
+        stmt = (select(model.status, func.count(), *_light_counts(model.due, today, yellow))
+                .group_by(model.status))
+        found = {s: (n, red, yel) for s, n, red, yel in lg.session.execute(stmt)}
+        for s in statuses:
+            n, red, yel = found.get(s, (0, 0, 0))
+            lit = s in open_set
+            by_status.append({"kind": kind, "status": s, "count": n,
+                              "red": red if lit else 0, "yellow": yel if lit else 0,
+                              "green": n - red - yel if lit else 0})
+    red_items = (select(Item.lead_unit_id.label("uid"), func.count().label("n"))  # type: ignore[attr-defined]
+                 .where(Item.status == "open", Item.due < today).group_by(Item.lead_unit_id))
+    red_findings = (select(Finding.unit_id.label("uid"), func.count().label("n"))
+                    .where(Finding.status.in_(OPEN_FINDING), Finding.due < today)  # type: ignore[attr-defined,operator]
+                    .group_by(Finding.unit_id))
+    counts: dict[int, list[int]] = {}
+    for i, stmt in enumerate((red_items, red_findings)):
+        for uid, n in lg.session.execute(stmt):
+            counts.setdefault(uid, [0, 0])[i] = n
+    names = {u.id: (u.code, u.name) for u in lg.session.execute(select(Unit)).scalars()}
+    top = sorted(counts.items(), key=lambda kv: (-sum(kv[1]), names[kv[0]][0]))[:10]
+    red_units = [{"unit": names[uid][0], "name": names[uid][1], "red_items": a,
+                  "red_findings": b, "red": a + b} for uid, (a, b) in top]
+    return {"by_status": by_status, "by_category": items.counts(lg), "red_units": red_units,
+            "quota": [_quota(lg, today.year)]}
+
+
+# ---------------------------------------------------------------- report weekly
+
+_WEEK = re.compile(r"^(?:(\d{4})\s*-?\s*)?w(?:eek)?\s*(\d{1,2})$", re.IGNORECASE)
+
+
+def parse_week(text: str | None, today: date, lg: Ledger | None = None) -> tuple[int, int]:
+    """(ISO year, week) from '2026-W48', '2026W48', 'W48' (this year) or a date in it."""
+    if not text:
+        y, w, _ = today.isocalendar()
+        return y, w
+    raw = text.strip()
+    m = _WEEK.match(raw.replace("第", "").replace("周", ""))
+    if m:
+        y, w = int(m[1] or today.isocalendar()[0]), int(m[2])
+        try:
+            date.fromisocalendar(y, w, 1)
+        except ValueError:
+            raise BadInput(f"{y} has no ISO week {w}; use 2026-W48 or a date") from None
+        return y, w
+    if lg is None:
+        raise BadInput(f"'{text}' is not a week; use 2026-W48, W48 or a date in the week")
+    try:
+        day = lg.date(raw)
+    except BadInput:
+        raise BadInput(f"'{text}' is not a week; use 2026-W48, W48 or a date in the week") \
+            from None
+    y, w, _ = day.isocalendar()
+    return y, w
+
+
+def _state_at(lg: Ledger, end: date) -> dict[tuple[str, str], dict[str, Any]]:
+    """Every item's and finding's last full snapshot recorded on or before `end`."""
+    from sqlalchemy import func, select
+
+    from duchá.models import Event
+
+    # Only full record snapshots (they carry the number); progress notes and the like are
+    # events on the item too, but their `after` is the note, not the record.
+    ranked = (select(Event.subject_table, Event.subject, Event.after,
+                     func.row_number().over(
+                         partition_by=(Event.subject_table, Event.subject),
+                         order_by=(Event.on.desc(), Event.id.desc())).label("rn"))  # type: ignore[union-attr,attr-defined]
+              .where(Event.subject_table.in_(("item", "finding")),  # type: ignore[attr-defined]
+                     Event.on <= end,  # type: ignore[operator]
+                     Event.after.like('%"number": "%'))  # type: ignore[union-attr]
+              .subquery())
+    stmt = select(ranked.c.subject_table, ranked.c.subject, ranked.c.after).where(
+        ranked.c.rn == 1)
+    return {(t, s): json.loads(a) for t, s, a in lg.session.execute(stmt)}
+
+
+def _d(value: Any) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _pending(table: str, snap: dict[str, Any], end: date) -> bool:
+    """Still to be done at the end of `end` (dated transitions after it do not count yet)."""
+    status = snap.get("status")
+    if table == "item":
+        closed = _d(snap.get("closed_on"))
+        return status == "open" or (status == "done" and closed is not None and closed > end)
+    if status in OPEN_FINDING:
+        return True
+    done = _d(snap.get("rectified_on")) or _d(snap.get("verified_on"))
+    return status in ("rectified", "verified") and done is not None and done > end
+
+
+WEEKLY_SECTIONS = (
+    ("registered", "新登记"), ("closed", "办结"), ("verified", "复核销号"),
+    ("reopened", "重新整改"), ("newly_overdue", "新增逾期"), ("due_next_week", "下周到期"),
+)
+
+
+def weekly(lg: Ledger, week: str | None = None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """What happened in an ISO week, as the ledger's history said at the week's end."""
+    from sqlalchemy import select
+
+    from duchá.models import Event, Unit
+
+    y, w = parse_week(week, lg.today, lg)
+    monday = date.fromisocalendar(y, w, 1)
+    sunday = monday + timedelta(days=6)
+    state = _state_at(lg, sunday)
+    codes = {i: c for i, c in lg.session.execute(select(Unit.id, Unit.code))}
+    rows: list[dict[str, Any]] = []
+
+    def add(section: str, table: str, snap: dict[str, Any], on: date | None) -> None:
+        unit_id = snap.get("lead_unit_id") if table == "item" else snap.get("unit_id")
+        rows.append({"section": section, "kind": table, "number": snap["number"],
+                     "title": snap.get("title") or snap.get("description"),
+                     "unit": codes.get(unit_id, ""), "date": on, "due": _d(snap.get("due")),
+                     "status": snap.get("status")})
+
+    def in_week(d: date | None, lo: date = monday, hi: date = sunday) -> bool:
+        return d is not None and lo <= d <= hi
+
+    for (table, _), snap in sorted(state.items()):
+        start = _d(snap.get("assigned") if table == "item" else snap.get("found_on"))
+        if in_week(start):
+            add("registered", table, snap, start)
+        if table == "item" and snap.get("status") == "done" and in_week(_d(snap.get("closed_on"))):
+            add("closed", table, snap, _d(snap.get("closed_on")))
+        if table == "finding" and snap.get("status") == "verified" and in_week(
+                _d(snap.get("verified_on"))):
+            add("verified", table, snap, _d(snap.get("verified_on")))
+        due = _d(snap.get("due"))
+        if _pending(table, snap, sunday) and start is not None and start <= sunday:
+            if in_week(due, monday - timedelta(days=1), sunday - timedelta(days=1)):
+                add("newly_overdue", table, snap, due)
+            if in_week(due, monday + timedelta(days=7), sunday + timedelta(days=7)):
+                add("due_next_week", table, snap, due)
+    # Reopenings are transitions, read from the week's own events.
+    moves = lg.session.execute(
+        select(Event.subject_table, Event.subject, Event.on, Event.before, Event.after)
+        .where(Event.subject_table.in_(("item", "finding")), Event.on >= monday,  # type: ignore[attr-defined,operator]
+               Event.on <= sunday, Event.before.is_not(None))  # type: ignore[union-attr,operator]
+        .order_by(Event.on, Event.id))  # type: ignore[arg-type]
+    for table, subject, on, before, after in moves:
+        b, a = json.loads(before), json.loads(after or "null") or {}
+        into = "open" if table == "item" else "reopened"
+        if "number" in a and a.get("status") == into and b.get("status") not in (into, "open"):
+            add("reopened", table, a, on)
+        del subject
+    order = {s: i for i, (s, _) in enumerate(WEEKLY_SECTIONS)}
+    rows.sort(key=lambda r: (order[r["section"]], r["kind"] != "item", r["date"] or date.min,
+                             r["number"]))
+    meta = {"week": f"{y}-W{w:02d}", "start": monday, "end": sunday,
+            **{s: sum(1 for r in rows if r["section"] == s) for s, _ in WEEKLY_SECTIONS}}
+    return meta, rows
+
+
+def _md_cell(value: Any) -> str:
+    from duchá.output import cell
+
+    return " ".join(cell(value).split()).replace("|", "\\|")
+
+
+def md_table(rows: list[dict[str, Any]], columns: list[tuple[str, str]]) -> str:
+    head = "| " + " | ".join(h for _, h in columns) + " |"
+    rule = "|" + "|".join("---" for _ in columns) + "|"
+    body = ["| " + " | ".join(_md_cell(r.get(k)) for k, _ in columns) + " |" for r in rows]
+    return "\n".join([head, rule, *body])
+
+
+def weekly_markdown(meta: dict[str, Any], rows: list[dict[str, Any]]) -> str:
+    parts = [f"# 督查工作周报 {meta['week']}（{meta['start']} 至 {meta['end']}）", "",
+             md_table([{"what": f"{zh} ({s})", "n": meta[s]} for s, zh in WEEKLY_SECTIONS],
+                      [("what", "项目"), ("n", "数量")])]
+    cols = [("kind", "类型"), ("number", "编号"), ("title", "事项/问题"), ("unit", "单位"),
+            ("date", "日期"), ("due", "时限"), ("status", "状态")]
+    for s, zh in WEEKLY_SECTIONS:
+        part = [r for r in rows if r["section"] == s]
+        parts += ["", f"## {zh} ({s})", ""]
+        parts.append(md_table(part, cols) if part else "无。")
+    return "\n".join(parts) + "\n"
+
+
+# ---------------------------------------------------------------- report units
+
+
+def unit_scores(lg: Ledger, year: int | None = None) -> list[dict[str, Any]]:
+    """The scoreboard per unit for a year (records of that year; open and overdue as of
+    --as-of): items, findings, on-time rate, inspections received, accountability."""
+    from sqlalchemy import distinct, extract, func, select, union
+
+    from duchá.models import (
+        Accountability,
+        Event,
+        Finding,
+        Inspection,
+        InspectionMember,
+        InspectionTarget,
+        Item,
+        Unit,
+    )
+
+    y = year or lg.today.year
+    today = lg.today
+    lo, hi = date(y, 1, 1), date(y, 12, 31)
+    score: dict[int, dict[str, Any]] = {}
+
+    def put(stmt: Any, names: tuple[str, ...]) -> None:
+        for uid, *values in lg.session.execute(stmt):
+            row = score.setdefault(uid, {})
+            for n, v in zip(names, values, strict=True):
+                row[n] = (row.get(n) or 0) + (v or 0)
+
+    is_open = Item.status == "open"
+    put(select(Item.lead_unit_id, _sum_if(is_open), _sum_if(is_open & (Item.due < today)),
+               _sum_if((Item.status == "done") & (Item.closed_on <= Item.due)),  # type: ignore[operator]
+               _sum_if((Item.status == "done") & (Item.closed_on > Item.due)))  # type: ignore[operator]
+        .where(Item.year == y).group_by(Item.lead_unit_id),
+        ("items_open", "items_overdue", "items_on_time", "items_late"))
+    f_open = Finding.status.in_(OPEN_FINDING)  # type: ignore[attr-defined]
+    f_done = Finding.status.in_(("rectified", "verified"))  # type: ignore[attr-defined]
+    put(select(Finding.unit_id, _sum_if(f_open), _sum_if(f_open & (Finding.due < today)),  # type: ignore[operator]
+               _sum_if(Finding.status == "verified"),
+               _sum_if(f_done & ((Finding.due.is_(None)) | (Finding.rectified_on <= Finding.due))),  # type: ignore[union-attr,operator]
+               _sum_if(f_done & (Finding.rectified_on > Finding.due)))  # type: ignore[operator]
+        .where(Finding.year == y).group_by(Finding.unit_id),
+        ("findings_open", "findings_overdue", "findings_verified", "findings_on_time",
+         "findings_late"))
+    # Reopened (verification failed or the problem rebounded): any event that moved the
+    # finding into "reopened", whatever command wrote it.
+    into = '%"status": "reopened"%'
+    put(select(Finding.unit_id, func.count(distinct(Finding.id)))
+        .join(Event, (Event.subject_table == "finding") & (Event.subject == Finding.number))  # type: ignore[arg-type]
+        .where(Finding.year == y, Event.after.like(into),  # type: ignore[union-attr]
+               Event.before.is_(None) | Event.before.not_like(into))  # type: ignore[union-attr]
+        .group_by(Finding.unit_id), ("findings_reopened",))
+    # The burden on the inspected (基层减负): inspections received, and by how many organizers.
+    organizers = union(
+        select(Inspection.id.label("iid"), Inspection.lead_id.label("org")),  # type: ignore[union-attr]
+        select(InspectionMember.inspection_id, InspectionMember.unit_id),
+    ).subquery()
+    put(select(InspectionTarget.unit_id, func.count(distinct(Inspection.id)),
+               func.count(distinct(organizers.c.org)))
+        .join(Inspection, Inspection.id == InspectionTarget.inspection_id)  # type: ignore[arg-type]
+        .join(organizers, organizers.c.iid == Inspection.id)
+        .where(Inspection.start >= lo, Inspection.start <= hi)  # type: ignore[operator]
+        .group_by(InspectionTarget.unit_id), ("inspections", "organizers"))
+    for table, model, col in (("item", Item, Item.lead_unit_id), ("finding", Finding,
+                                                                  Finding.unit_id)):
+        put(select(col, func.count()).select_from(Accountability)
+            .join(model, (Accountability.subject_table == table)
+                  & (Accountability.subject_id == model.id))
+            .where(extract("year", Accountability.on) == y).group_by(col),
+            ("accountability",))
+    out = []
+    for u in lg.session.execute(select(Unit).order_by(Unit.code)).scalars():
+        r = {k: 0 for k in (
+            "items_open", "items_overdue", "items_on_time", "items_late", "findings_open",
+            "findings_overdue", "findings_verified", "findings_reopened", "findings_on_time",
+            "findings_late", "inspections", "organizers", "accountability")}
+        r.update(score.get(u.id or 0, {}))
+        good = r["items_on_time"] + r["findings_on_time"]
+        judged = good + r["items_late"] + r["findings_late"] + r["items_overdue"] \
+            + r["findings_overdue"]
+        out.append({"unit": u.code, "name": u.name, "year": y, **r,
+                    "on_time_rate": round(100 * good / judged, 1) if judged else None})
+    out.sort(key=lambda r: (r["on_time_rate"] is None, -(r["on_time_rate"] or 0), r["unit"]))
+    return out
+
+
+# ---------------------------------------------------------------- report inspection N
+
+
+def inspection(lg: Ledger, ref: str) -> dict[str, Any]:
+    """Everything a draft 督查情况报告 needs about one inspection."""
+    from sqlalchemy import select
+
+    from duchá.models import (
+        Finding,
+        Inspection,
+        InspectionItem,
+        InspectionMember,
+        InspectionTarget,
+        Item,
+        PlanEntry,
+        Unit,
+    )
+    from duchá.numbers import find
+
+    ins = find(lg.session, Inspection, "DC", ref, "inspection")
+    units = {u.id: u for u in lg.session.execute(select(Unit)).scalars()}
+
+    def unit_list(link: Any) -> list[dict[str, Any]]:
+        ids = lg.session.execute(select(link.unit_id).where(link.inspection_id == ins.id)).scalars()
+        return sorted(({"unit": units[i].code, "name": units[i].name} for i in ids),
+                      key=lambda r: r["unit"])
+
+    plan = lg.session.get(PlanEntry, ins.plan_id) if ins.plan_id else None
+    covered = [{"number": n, "title": t, "due": d, "status": s} for n, t, d, s in
+               lg.session.execute(select(Item.number, Item.title, Item.due, Item.status)
+                                  .join(InspectionItem, InspectionItem.item_id == Item.id)  # type: ignore[arg-type]
+                                  .where(InspectionItem.inspection_id == ins.id)
+                                  .order_by(Item.number))]
+    found = []
+    for f in lg.session.execute(select(Finding).where(Finding.inspection_id == ins.id)
+                                .order_by(Finding.unit_id, Finding.seq)).scalars():
+        found.append({"number": f.number, "unit": units[f.unit_id].code,
+                      "unit_name": units[f.unit_id].name, "description": f.description,
+                      "severity": f.severity, "mode": f.mode, "due": f.due,
+                      "status": f.status})
+    found.sort(key=lambda r: (r["unit"], r["number"]))
+    record = {"number": ins.number, "topic": ins.topic, "method": ins.method,
+              "lead": units[ins.lead_id].code, "lead_name": units[ins.lead_id].name,
+              "plan": plan.number if plan else None, "start": ins.start, "end": ins.end,
+              "approval_ref": ins.approval_ref, "report_summary": ins.report_summary,
+              "report_approved_by": ins.report_approved_by,
+              "report_approved_on": ins.report_approved_on,
+              "report_circulated_on": ins.report_circulated_on}
+    return {"record": record, "members": unit_list(InspectionMember),
+            "targets": unit_list(InspectionTarget), "items": covered, "findings": found}
+
+
+def inspection_markdown(data: dict[str, Any], today: date) -> str:
+    """A draft 督查情况报告 for the leader to approve."""
+    from duchá.vocab import FINDING_STATUS, METHOD, MODE, SEVERITY
+
+    rec = data["record"]
+    organizers = "、".join([rec["lead_name"], *(m["name"] for m in data["members"])])
+    when = f"{rec['start']} 至 {rec['end']}" if rec["end"] else f"{rec['start']} 起"
+    parts = [f"# 关于{rec['topic']}的督查情况报告（草稿）", "",
+             f"- 编号：{rec['number']}" + (f"（计划 {rec['plan']}）" if rec["plan"] else ""),
+             f"- 督查单位：{organizers}",
+             f"- 督查方式：{METHOD.zh(rec['method'])}",
+             f"- 督查时间：{when}",
+             "- 督查对象：" + ("、".join(t["name"] for t in data["targets"]) or "（未登记）"),
+             ""]
+    parts += ["## 一、基本情况", "", rec["report_summary"] or
+              f"按照工作安排，{organizers}采取{METHOD.zh(rec['method'])}方式，"
+              f"对{len(data['targets'])}个单位开展了{rec['topic']}督查。", ""]
+    parts += ["## 二、督查事项", ""]
+    parts.append(md_table(data["items"], [("number", "编号"), ("title", "事项"),
+                                          ("due", "落实时限"), ("status", "状态")])
+                 if data["items"] else "本次督查未关联督办事项。")
+    parts += ["", "## 三、发现的问题及整改要求", ""]
+    if not data["findings"]:
+        parts.append("本次督查未发现问题。")
+    by_unit: dict[str, list[dict[str, Any]]] = {}
+    for f in data["findings"]:
+        by_unit.setdefault(f["unit_name"], []).append(f)
+    for n, (name, rows) in enumerate(by_unit.items(), start=1):
+        parts += [f"### （{n}）{name}（{len(rows)} 个问题）", ""]
+        shown = [{**r, "severity": SEVERITY.zh(r["severity"]), "mode": MODE.zh(r["mode"]),
+                  "status": FINDING_STATUS.zh(r["status"])} for r in rows]
+        parts += [md_table(shown, [("number", "编号"), ("description", "问题"),
+                                   ("severity", "性质"), ("mode", "整改方式"),
+                                   ("due", "整改时限"), ("status", "状态")]), ""]
+    parts += ["", "## 四、下一步要求", ""]
+    pending = [f for f in data["findings"] if f["status"] in OPEN_FINDING]
+    asks = []
+    immediate = [f for f in pending if f["mode"] == "immediate"]
+    if immediate:
+        asks.append(f"对{len(immediate)}个立行立改问题，相关单位要立即整改，于整改时限内报送整改结果。")
+    dated = sorted((f for f in pending if f["due"]), key=lambda f: f["due"])
+    if dated:
+        units = "、".join(dict.fromkeys(f["unit_name"] for f in dated))
+        asks.append(f"{units}要制定整改方案，明确责任人和时限，最迟于{dated[-1]['due']}前完成整改"
+                    f"并报送佐证材料；最早一项时限为{dated[0]['due']}。")
+    overdue_n = sum(1 for f in dated if f["due"] < today)
+    if overdue_n:
+        asks.append(f"截至{today}，已有{overdue_n}个问题超过整改时限，请督促相关单位说明情况。")
+    asks.append("督查机构将对整改情况进行复核，对易反弹问题适时开展“回头看”。")
+    if rec["report_approved_on"]:
+        by = rec["report_approved_by"] or ""
+        asks.append(f"本报告已于{rec['report_approved_on']}经{by}审定。")
+    else:
+        asks.append("本报告经领导审定后印发通报。")
+    parts += [f"{i}. {a}" for i, a in enumerate(asks, start=1)]
+    return "\n".join(parts) + "\n"

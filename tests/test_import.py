@@ -1,0 +1,271 @@
+"""`duchá import TABLE FILE`: encodings, Chinese headers, all-or-nothing validation, events."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from conftest import Runner, snapshot_db
+
+ITEMS_ZH = (
+    "序号,事项名称,类别,牵头单位,责任单位,交办日期,落实时限,办理状态,办结日期\n"
+    "1,推进城区供热管网改造,会议议定,发改委,\"崆峒、泾川\",2026-09-01,2026-11-20,,\n"
+    "2,老旧小区改造年度任务,目标任务,崆峒,,2026年10月1日,2026/11/27,,\n"
+    "3,落实减税降费政策,方针政策,jyj,,2026-10-01,2026-12-31,办结,2026-11-25\n"
+)
+
+
+def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def items(cli: Runner) -> list[dict]:
+    return cli("item", "list", "-f", "json", "--as-of", "2026-11-28").json()
+
+
+def test_gb18030_csv_with_chinese_headers_imports(ledger: Runner, tmp_path: Path) -> None:
+    f = write(tmp_path / "台账.csv", ITEMS_ZH, "gb18030")
+    r = ledger("import", "items", str(f), "-f", "json", "--as-of", "2026-11-28")
+    assert r.exit_code == 0, r
+    assert r.json()[0] | {"file": ""} == {
+        "table": "items", "file": "", "encoding": "gb18030", "rows": 3, "imported": 3,
+        "first": "DB-2026-0001", "last": "DB-2026-0003", "dry_run": False}
+    rows = items(ledger)
+    assert [(x["number"], x["title"], x["category"], x["lead_unit"], x["units"], x["assigned"],
+             x["due"], x["status"], x["closed_on"]) for x in rows] == [
+        ("DB-2026-0001", "推进城区供热管网改造", "meeting", "fgw", "jingchuan;kongtong",
+         "2026-09-01", "2026-11-20", "open", None),
+        ("DB-2026-0002", "老旧小区改造年度任务", "target", "kongtong", "", "2026-10-01",
+         "2026-11-27", "open", None),
+        ("DB-2026-0003", "落实减税降费政策", "policy", "jyj", "", "2026-10-01", "2026-12-31",
+         "done", "2026-11-25"),
+    ]
+
+
+def test_utf8_bom_and_forced_encoding(ledger: Runner, tmp_path: Path) -> None:
+    f = write(tmp_path / "a.csv", "\ufeff" + ITEMS_ZH)
+    r = ledger("import", "items", str(f), "-f", "csv", "--as-of", "2026-11-28")
+    assert r.exit_code == 0, r
+    assert ",utf-8-sig," in r.stdout
+    g = write(tmp_path / "b.csv", ITEMS_ZH, "gb18030")
+    r = ledger("import", "items", str(g), "--encoding", "utf-8", "-f", "csv")
+    assert r.exit_code == 2
+    assert "line 1 is not valid utf-8" in r.stderr
+    r = ledger("import", "items", str(g), "--encoding", "gb18030", "-f", "csv")
+    assert r.exit_code == 0, r
+    assert [x["number"] for x in items(ledger)][-1] == "DB-2026-0006"
+
+
+def test_import_writes_one_event_per_record_with_the_full_snapshot(
+        ledger: Runner, tmp_path: Path, db_path: Path) -> None:
+    assert ledger("item", "add", "手工登记", "-c", "批示", "--lead", "fgw", "-u", "jyj",
+                  "--due", "2026-12-01", "--assigned", "2026-11-01", "-f", "csv").exit_code == 0
+    f = write(tmp_path / "a.csv", ITEMS_ZH)
+    assert ledger("import", "items", str(f), "-f", "csv").exit_code == 0
+    con = sqlite3.connect(db_path)
+    events = con.execute("SELECT action, subject, \"on\", after FROM event "
+                         "WHERE subject_table='item' ORDER BY id").fetchall()
+    con.close()
+    assert [(a, s, on) for a, s, on, _ in events] == [
+        ("add", "DB-2026-0001", "2026-11-01"), ("import", "DB-2026-0002", "2026-09-01"),
+        ("import", "DB-2026-0003", "2026-10-01"), ("import", "DB-2026-0004", "2026-10-01")]
+    by_hand, imported = json.loads(events[0][3]), json.loads(events[1][3])
+    assert set(by_hand) == set(imported)  # the same snapshot shape as a record added by hand
+    assert imported["units"] == ["jingchuan", "kongtong"]
+    assert json.loads(events[3][3])["status"] == "done"
+
+
+def test_one_bad_row_imports_nothing_and_names_the_line(
+        ledger: Runner, tmp_path: Path, db_path: Path) -> None:
+    bad = ITEMS_ZH.replace("2026年10月1日", "2026-13-45")
+    f = write(tmp_path / "a.csv", bad)
+    before = snapshot_db(db_path)
+    r = ledger("import", "items", str(f), "-f", "csv")
+    assert r.exit_code == 2
+    assert "1 bad line, nothing imported" in r.stderr
+    assert "line 3: 交办日期: '2026-13-45' is not a real date" in r.stderr
+    assert r.stdout == ""
+    assert snapshot_db(db_path) == before
+
+
+def test_unknown_unit_on_line_57_lists_every_error(
+        ledger: Runner, tmp_path: Path, db_path: Path) -> None:
+    lines = ["title,category,lead_unit,due,assigned"]
+    lines += [f"事项{i},meeting,fgw,2026-12-31,2026-11-01" for i in range(2, 57)]
+    lines.append("事项57,meeting,交通局,2026-12-31,2026-11-01")
+    lines.append("事项58,会议,fgw,someday,2026-11-01")
+    f = write(tmp_path / "a.csv", "\n".join(lines) + "\n")
+    before = snapshot_db(db_path)
+    r = ledger("import", "items", str(f), "-f", "csv")
+    assert r.exit_code == 2
+    assert "2 bad lines, nothing imported" in r.stderr
+    assert "line 57: lead_unit: unknown unit '交通局'" in r.stderr
+    assert "line 58: due: 'someday' is not a date" in r.stderr
+    assert snapshot_db(db_path) == before
+
+
+def test_missing_required_column(ledger: Runner, tmp_path: Path, db_path: Path) -> None:
+    f = write(tmp_path / "a.csv", "事项名称,类别,牵头单位\n供热,会议议定,fgw\n")
+    before = snapshot_db(db_path)
+    r = ledger("import", "items", str(f), "-f", "csv")
+    assert r.exit_code == 2
+    assert "line 1 (header): missing required column due (落实时限" in r.stderr
+    assert snapshot_db(db_path) == before
+
+
+def test_duplicate_numbers_in_the_file_and_against_the_ledger(
+        ledger: Runner, tmp_path: Path, db_path: Path) -> None:
+    head = "number,title,category,lead_unit,due,assigned\n"
+    f = write(tmp_path / "a.csv", head + "DB-2026-0007,甲,meeting,fgw,2026-12-31,2026-11-01\n")
+    assert ledger("import", "items", str(f), "-f", "csv").exit_code == 0
+    g = write(tmp_path / "b.csv", head
+              + "DB-2026-0008,乙,meeting,fgw,2026-12-31,2026-11-01\n"
+              + "DB-2026-0008,丙,meeting,fgw,2026-12-31,2026-11-01\n"
+              + "DB-2026-0007,丁,meeting,fgw,2026-12-31,2026-11-01\n"
+              + ",戊,meeting,fgw,2026-12-31,2026-11-01\n")
+    before = snapshot_db(db_path)
+    r = ledger("import", "items", str(g), "-f", "csv")
+    assert r.exit_code == 2
+    assert "line 3: number DB-2026-0008 repeats line 2" in r.stderr
+    assert "line 4: number DB-2026-0007 is already in the ledger" in r.stderr
+    assert snapshot_db(db_path) == before
+    h = write(tmp_path / "c.csv", head + ",戊,meeting,fgw,2026-12-31,2026-11-01\n"
+              + "DB-2026-0010,己,meeting,fgw,2026-12-31,2026-11-01\n")
+    assert ledger("import", "items", str(h), "-f", "csv").exit_code == 0
+    # Allocation continues after the highest number, in the ledger and in the file.
+    rows = {x["number"]: x["title"] for x in items(ledger)}
+    assert rows == {"DB-2026-0007": "甲", "DB-2026-0011": "戊", "DB-2026-0010": "己"}
+
+
+def test_mixed_encodings(ledger: Runner, tmp_path: Path, db_path: Path) -> None:
+    f = tmp_path / "a.csv"
+    f.write_bytes(b"title,category,lead_unit,due\n"
+                  + "供热,meeting,fgw,2026-12-31\n".encode()
+                  + "管网,meeting,fgw,2026-12-31\n".encode("gb18030"))
+    before = snapshot_db(db_path)
+    r = ledger("import", "items", str(f), "-f", "csv")
+    assert r.exit_code == 2
+    assert "mixed encodings: line 2 is UTF-8 but line 3 is not" in r.stderr
+    assert snapshot_db(db_path) == before
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b"", "is empty"),
+    (b"\n\n  \n", "is empty"),
+    ("事项名称,类别,牵头单位,落实时限\n".encode(), "has a header but no rows"),
+])
+def test_empty_and_header_only_files(ledger: Runner, tmp_path: Path, db_path: Path,
+                                     content: bytes, message: str) -> None:
+    f = tmp_path / "a.csv"
+    f.write_bytes(content)
+    before = snapshot_db(db_path)
+    r = ledger("import", "items", str(f), "-f", "csv")
+    assert r.exit_code == 2
+    assert message in r.stderr
+    assert snapshot_db(db_path) == before
+
+
+def test_large_binary_file_is_refused(ledger: Runner, tmp_path: Path, db_path: Path) -> None:
+    f = tmp_path / "report.xlsx.csv"
+    f.write_bytes(b"PK\x03\x04" + os.urandom(3 * 1024 * 1024))
+    before = snapshot_db(db_path)
+    r = ledger("import", "items", str(f), "-f", "csv")
+    assert r.exit_code == 2
+    assert "is not a CSV text file (binary data on line" in r.stderr
+    assert snapshot_db(db_path) == before
+
+
+def test_unknown_table_and_missing_file(ledger: Runner, tmp_path: Path) -> None:
+    f = write(tmp_path / "a.csv", ITEMS_ZH)
+    r = ledger("import", "people", str(f), "-f", "csv")
+    assert r.exit_code == 2
+    assert "unknown table 'people'; use units, items, plans, inspections or findings" in r.stderr
+    r = ledger("import", "items", str(tmp_path / "nope.csv"), "-f", "csv")
+    assert r.exit_code == 2
+    assert "no file" in r.stderr
+
+
+def test_dry_run_checks_and_imports_nothing(ledger: Runner, tmp_path: Path,
+                                            db_path: Path) -> None:
+    f = write(tmp_path / "a.csv", ITEMS_ZH)
+    before = snapshot_db(db_path)
+    r = ledger("import", "items", str(f), "--dry-run", "-f", "json")
+    assert r.exit_code == 0, r
+    assert r.json()[0]["rows"] == 3 and r.json()[0]["imported"] == 0
+    assert snapshot_db(db_path) == before
+
+
+def test_ignored_columns_are_named(ledger: Runner, tmp_path: Path) -> None:
+    f = write(tmp_path / "a.csv", "title,category,lead_unit,due,负责人电话\n"
+              "供热,meeting,fgw,2026-12-31,138\n")
+    r = ledger("import", "items", str(f), "-f", "csv")
+    assert r.exit_code == 0, r
+    assert "warning: columns ignored (not items fields): 负责人电话" in r.stderr
+
+
+def test_units_import_with_parents_and_the_unit_import_alias(
+        cli: Runner, tmp_path: Path) -> None:
+    assert cli("init").exit_code == 0
+    f = write(tmp_path / "u.csv", "单位代码,单位名称,单位类型,上级单位\n"
+              "kongtong_jyj,崆峒区教育局,部门,kongtong\n"
+              "kongtong,平凉市崆峒区人民政府,县区,\n")
+    r = cli("unit", "import", str(f), "-f", "csv")
+    assert r.exit_code == 0, r
+    rows = cli("unit", "list", "-f", "json").json()
+    assert rows == [
+        {"code": "kongtong", "name": "平凉市崆峒区人民政府", "kind": "county", "parent": None},
+        {"code": "kongtong_jyj", "name": "崆峒区教育局", "kind": "department",
+         "parent": "kongtong"},
+    ]
+    r = cli("import", "units", str(f), "-f", "csv")
+    assert r.exit_code == 2
+    assert "line 2: 单位代码: 'kongtong_jyj' already exists" in r.stderr
+
+
+def test_plans_inspections_and_findings(ledger: Runner, tmp_path: Path) -> None:
+    plans = write(tmp_path / "p.csv", "组织单位,督查名称,督查类型,督查对象,开始时间,结束时间\n"
+                  "fgw,重点项目建设专项督查,专项,\"崆峒;泾川\",2026-03,2026-04\n")
+    r = ledger("import", "plans", str(plans), "-f", "csv", "--as-of", "2026-11-28")
+    assert r.exit_code == 0, r
+    insp = write(tmp_path / "i.csv", "计划编号,牵头单位,督查方式,督查主题,督查对象,开始日期\n"
+                 "JH-2026-001,fgw,实地,重点项目建设,崆峒,2026-03-10\n")
+    assert ledger("import", "inspections", str(insp), "-f", "csv").exit_code == 0
+    finds = write(tmp_path / "f.csv", "督查编号,责任单位,发现问题,整改方式,发现日期,整改时限\n"
+                  "DC-2026-001,崆峒,项目进度滞后,限期整改,2026-03-10,\n"
+                  "DC-2026-001,崆峒,台账不规范,立行立改,2026-03-10,\n"
+                  "DC-2026-009,崆峒,不存在的督查,立行立改,2026-03-10,\n")
+    r = ledger("import", "findings", str(finds), "-f", "csv")
+    assert r.exit_code == 2
+    assert "line 4: 督查编号: no inspection DC-2026-009 in the ledger" in r.stderr
+    write(finds, finds.read_text().rsplit("DC-2026-009", 1)[0])
+    r = ledger("import", "findings", str(finds), "-f", "csv")
+    assert r.exit_code == 0, r
+    rows = ledger("export", "findings", "-f", "json").json()
+    # Missing dues take the settings' defaults, like `finding add`: 30 days, 5 working days.
+    assert [(x["number"], x["inspection"], x["mode"], x["due"]) for x in rows] == [
+        ("WT-2026-0001", "DC-2026-001", "deadline", "2026-04-09"),
+        ("WT-2026-0002", "DC-2026-001", "immediate", "2026-03-17"),
+    ]
+    plan = ledger("export", "plans", "-f", "json").json()[0]
+    assert (plan["start"], plan["end"], plan["targets"]) == ("2026-03-01", "2026-04-30",
+                                                             "jingchuan;kongtong")
+
+
+def test_windows_line_ends_and_a_row_with_extra_cells(ledger: Runner, tmp_path: Path,
+                                                      db_path: Path) -> None:
+    text = ("事项名称,类别,牵头单位,落实时限\r\n供热,会议议定,fgw,2026-12-31\r\n"
+            "\"多行\r\n标题\",会议议定,fgw,2026-12-31\r\n管网,会议议定,fgw,2026-12-31,多余,列\r\n")
+    f = write(tmp_path / "a.csv", text, "gb18030")
+    before = snapshot_db(db_path)
+    r = ledger("import", "items", str(f), "-f", "csv")
+    assert r.exit_code == 2
+    assert "line 5: 6 cells but the header has 4 columns" in r.stderr
+    assert snapshot_db(db_path) == before
+    write(f, text.replace(",多余,列", ""), "gb18030")
+    assert ledger("import", "items", str(f), "-f", "csv").exit_code == 0
+    assert [x["title"] for x in items(ledger)] == ["供热", "多行\r\n标题", "管网"]
