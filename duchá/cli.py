@@ -13,7 +13,7 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from duchá.commands import admin, items, units
+from duchá.commands import admin, items, trust, units
 from duchá.errors import EXIT_BAD_INPUT, EXIT_LEDGER, DuchaError
 from duchá.state import State
 
@@ -183,6 +183,7 @@ def root(
 app.add_typer(units.app, name="unit")
 app.add_typer(items.app, name="item")
 admin.register(app)
+trust.register(app)
 
 
 def main() -> None:

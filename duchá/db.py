@@ -9,7 +9,7 @@ transaction tries to upgrade to a write.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -128,8 +128,11 @@ def read_schema_version(engine: Engine) -> int | None:
         return None
 
 
-def open_ledger(loc: Location) -> Engine:
-    """An engine on an existing, usable ledger of this schema version (else LedgerUnusable)."""
+def open_ledger(loc: Location, *, notify: Callable[[str], None] | None = None) -> Engine:
+    """An engine on an existing, usable ledger of this schema version (else LedgerUnusable).
+
+    An older ledger is migrated first (a copy is kept beside it); `notify` hears about it.
+    """
     from duchá.models import SCHEMA_VERSION
 
     if loc.path is not None:
@@ -147,17 +150,26 @@ def open_ledger(loc: Location) -> Engine:
             f"({SCHEMA_VERSION}); upgrade duchá to open it"
         )
     if version < SCHEMA_VERSION:
-        raise LedgerUnusable(
-            f"ledger {loc} has schema version {version} and no migration to {SCHEMA_VERSION}"
-        )
+        # Only now is Alembic imported: the version check above is one small query.
+        from duchá.migrate import upgrade
+
+        upgrade(loc, engine, notify=notify or _to_stderr)
     return engine
+
+
+def _to_stderr(message: str) -> None:
+    import sys
+
+    sys.stderr.write(f"{message}\n")
 
 
 def create_ledger(loc: Location) -> Engine:
     """Create a new ledger (file mode 0600); refuses to touch an existing file."""
+    from sqlalchemy import text
     from sqlmodel import Session, SQLModel
 
     import duchá.models as m
+    from duchá.migrate import VERSION_TABLE_DDL, revision
 
     if loc.path is not None:
         if loc.path.is_dir():
@@ -173,6 +185,10 @@ def create_ledger(loc: Location) -> Engine:
     with Session(engine) as session:
         session.add(m.Meta(key="application_id", value=APPLICATION_ID))
         session.add(m.Meta(key="schema_version", value=str(m.SCHEMA_VERSION)))
+        # The Alembic record too, so a later duchá migrates from the right revision.
+        session.execute(text(VERSION_TABLE_DDL))
+        session.execute(text("INSERT INTO alembic_version VALUES (:v)"),
+                        {"v": revision(m.SCHEMA_VERSION)})
         session.commit()
     return engine
 
