@@ -16,6 +16,7 @@ LOG_COLS = cols("id:序号 at:记录时间 on:业务日期 actor:操作人 actio
                 "subject:对象 changes:变更")
 LOG_FULL_COLS = [*LOG_COLS, *cols("before:变更前 after:变更后 hash:哈希")]
 COPY_COLS = cols("path:文件 bytes:字节 events:事件数 head:链头哈希 verified:校验")
+RESTORE_COLS = [*COPY_COLS, *cols("restored_from:来源")]
 
 
 def verify(ctx: typer.Context) -> None:
@@ -112,7 +113,7 @@ def restore(
     st = state(ctx)
     _ = st.fmt
     out = service.restore(st.location, path, notify=st.info)
-    st.emit([out.row()], COPY_COLS, title="restore")
+    st.emit([out.row()], RESTORE_COLS, title="restore")
     st.info(f"ledger {out.path} restored from {path}")
 
 
