@@ -113,6 +113,10 @@ def _first_line(exc: BaseException) -> str:
 
 
 def _fail(message: str, code: int) -> None:
+    from duchá.output import safe
+
+    # Messages quote what was typed: keep them to one line that cannot drive the terminal.
+    message = safe(message.replace("\r", "\\r").replace("\n", "\\n"))
     sys.stderr.write(f"error: {message}\n")
     sys.stderr.flush()
     sys.exit(code)
