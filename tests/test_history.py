@@ -23,13 +23,27 @@ def sql(path: Path, statement: str) -> None:
         con.close()
 
 
-@pytest.fixture
-def work(ledger: Runner) -> Runner:
-    """Two items, one with responsible units and progress, one closed; a setting; a rename."""
-    def ok(*args: str) -> None:
-        r = ledger(*args, "--as-of", AS_OF, "-f", "json")
-        assert r.exit_code == 0, r
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Units; two items, one with responsible units and progress, one closed; a setting; a
+    unit renamed.  Built once, copied for each test."""
+    from typer.testing import CliRunner
 
+    from duchá.cli import app
+    from duchá.db import dispose_all
+
+    path = tmp_path_factory.mktemp("history") / "ledger.db"
+    run = CliRunner()
+
+    def ok(*args: str) -> None:
+        r = run.invoke(app, ["--db", str(path), "--as-of", AS_OF, "-f", "json", *args])
+        assert r.exit_code == 0, r.stderr
+
+    ok("init")
+    for code, name in (("kongtong", "平凉市崆峒区人民政府"), ("jingchuan", "泾川县人民政府"),
+                       ("fgw", "平凉市发展和改革委员会"), ("jyj", "平凉市教育局"),
+                       ("zjj", "平凉市住房和城乡建设局")):
+        ok("unit", "add", code, name)
     ok("item", "add", "推进城区供热管网改造", "-c", "meeting", "--lead", "zjj", "-u", "fgw",
        "-u", "kongtong", "--due", "+30d")
     ok("item", "add", "市长关于冬季取暖保障的批示", "-c", "批示", "--lead", "jyj", "--due", "+5wd")
@@ -38,7 +52,14 @@ def work(ledger: Runner) -> Runner:
     ok("item", "close", "2", "--on", "2026-06-03")
     ok("config", "set", "multi_headed.days", "45")
     ok("unit", "edit", "jyj", "--code", "jiaoyu")
-    return ledger
+    dispose_all()
+    return path
+
+
+@pytest.fixture
+def work(template: Path, db_path: Path, cli: Runner) -> Runner:
+    shutil.copy(template, db_path)
+    return cli
 
 
 def verify(cli: Runner) -> tuple[int, list[dict], str]:
@@ -187,7 +208,7 @@ def test_log_of_one_record(work: Runner) -> None:
 
 
 def test_log_since_and_changes(work: Runner) -> None:
-    r = work("log", "--since", "2026-06-03", "--table", "item", "-f", "csv")
+    r = work("log", "--since", "2026-06-03", "-f", "csv")
     assert r.exit_code == 0, r
     lines = r.stdout.splitlines()
     assert lines[0] == "id,at,on,actor,action,table,subject,changes"
