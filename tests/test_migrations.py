@@ -164,3 +164,18 @@ def test_migration_scripts_ship_in_the_package(name: str) -> None:
     import duchá
 
     assert (Path(duchá.__file__).parent / "migrations" / name).is_file()
+
+
+def test_two_processes_opening_an_old_ledger_migrate_it_once(tmp_path: Path) -> None:
+    old = v1_ledger(tmp_path / "old.db")
+    run = [sys.executable, "-m", "duchá", "--db", str(old), "unit", "list", "-f", "csv"]
+    procs = [subprocess.Popen(run, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for _ in range(2)]
+    outs = [p.communicate(timeout=60) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], outs
+    assert outs[0][0] == outs[1][0] and outs[0][0].count("\n") == 4  # header + 3 units
+    assert sum("migrated from schema 1 to 2" in err for _, err in outs) == 1
+    assert len(list(tmp_path.glob("old.db.schema1-*.bak"))) == 1
+    con = sqlite3.connect(old)
+    assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [("0002",)]
+    con.close()
