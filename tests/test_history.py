@@ -157,6 +157,8 @@ def test_verify_reports_tables_it_cannot_check(work: Runner, db_path: Path) -> N
 
 def test_service_snapshots_equal_the_registry(work: Runner, db_path: Path) -> None:
     """history.current must build the very snapshot items._snap writes into events."""
+    from datetime import date
+
     from sqlmodel import select
 
     from duchá import history, items
@@ -165,7 +167,7 @@ def test_service_snapshots_equal_the_registry(work: Runner, db_path: Path) -> No
     from duchá.models import Item
 
     with session_scope(open_ledger(locate(str(db_path))), write=False) as s:
-        lg = Ledger(session=s, actor="t", today=__import__("datetime").date(2026, 6, 1))
+        lg = Ledger(session=s, actor="t", today=date(2026, 6, 1))
         now = history.current(s, "item")
         for item in s.exec(select(Item)).all():
             assert now[item.number] == items._snap(lg, item) == history.snap(s, "item", item)
@@ -231,3 +233,35 @@ def test_log_renders_in_text_formats(work: Runner) -> None:
     r = work("log", "multi_headed.days", "-f", "github")
     assert r.exit_code == 0, r
     assert "| value: 30 → 45" in r.stdout
+
+
+def test_finding_updated_through_sqlite_is_named(work: Runner, db_path: Path) -> None:
+    """The issue's own example, on a finding written the way the findings service will write
+    one (its model exists; its commands arrive with issue 4): verify covers it by rule."""
+    from datetime import date
+
+    from sqlmodel import select
+
+    from duchá.db import locate, open_ledger, session_scope
+    from duchá.events import snapshot
+    from duchá.ledger import Ledger
+    from duchá.models import Finding, Unit
+
+    with session_scope(open_ledger(locate(str(db_path))), write=True) as s:
+        lg = Ledger(session=s, actor="t", today=date(2026, 6, 10))
+        unit = s.exec(select(Unit).where(Unit.code == "fgw")).one()
+        f = Finding(number="WT-2026-0001", year=2026, seq=1, unit_id=unit.id or 0,
+                    description="台账不全", mode="deadline", found_on=date(2026, 6, 10),
+                    due=date(2026, 7, 10))
+        s.add(f)
+        s.flush()
+        lg.event("add", "finding", f.number, after=snapshot(f))
+    code, _, _ = verify(work)
+    assert code == 0
+    sql(db_path, "UPDATE finding SET status='verified' WHERE number='WT-2026-0001'")
+    code, rows, err = verify(work)
+    assert code == 1
+    assert rows == [{"event": 13, "table": "finding", "subject": "WT-2026-0001",
+                     "problem": 'finding WT-2026-0001 was changed outside duchá: status is '
+                                '"verified" but event 13 says "open"'}]
+    assert "finding WT-2026-0001" in err
