@@ -56,10 +56,13 @@ def head(session: Session) -> tuple[int, str | None]:
     Inside a write transaction (BEGIN IMMEDIATE) no other writer can append meanwhile, so
     two processes never fork the chain.
     """
-    from sqlalchemy import select
+    from sqlalchemy import select, text
 
     from duchá.models import Event
 
+    if session.get_bind().dialect.name == "postgresql":
+        # No BEGIN IMMEDIATE there: hold appends to the chain until this transaction ends.
+        session.execute(text("LOCK TABLE event IN SHARE ROW EXCLUSIVE MODE"))
     # An ORM select, so events added earlier in this transaction are flushed first.
     row = session.execute(
         select(Event.id, Event.hash).order_by(Event.id.desc()).limit(1)).first()  # type: ignore[union-attr]

@@ -49,13 +49,12 @@ def _run(engine: Engine, before: Callable[[int], None] | None = None,
     from sqlalchemy import inspect, text
 
     from duchá.db import _begin_mode
+    from duchá.models import SCHEMA_VERSION
 
     token = _begin_mode.set("IMMEDIATE")
     try:
         with engine.connect() as conn, conn.begin():
             found = _version(conn)
-            from duchá.models import SCHEMA_VERSION
-
             if found >= SCHEMA_VERSION:
                 return found, found
             if before is not None:

@@ -2,9 +2,10 @@
 
 The write is one transaction of many item registrations and progress notes through the
 services (what an import or a long edit does).  The writer is a forked copy of this process,
-so each of the many runs starts in milliseconds; it is killed at a random moment after its
-first write, and the ledger is then checked: counts exactly before or exactly after, and
-`verify` (integrity check included) clean.
+so each of the many runs starts in milliseconds.  It reports each record it writes; it is
+killed after a random number of them (so the kill lands mid-transaction however loaded the
+machine is), or a random moment after its last one (around the commit), and the ledger is
+then checked: counts exactly before or exactly after, integrity check and `verify` clean.
 """
 
 from __future__ import annotations
@@ -50,12 +51,12 @@ def _write(path: Path, signal_fd: int) -> None:
                             responsible=["jyj"], assigned=date(2026, 6, 1),
                             due=date(2026, 7, 1), source=None, leader=None)
             items.progress(lg, row["number"], text="开始", on=date(2026, 6, 2), percent=10)
-            if i == 0:
-                os.write(signal_fd, b"w")
+            os.write(signal_fd, b"w")
 
 
-def _run(path: Path, kill_after: float | None) -> tuple[bool, float]:
-    """Fork the writer; kill it `kill_after` seconds after its first write (None: let it be)."""
+def _run(path: Path, after: int | None, delay: float = 0.0) -> bool:
+    """Fork the writer; SIGKILL it `delay` seconds after its `after`-th record (None: let it
+    finish).  True when the kill caught it alive."""
     from duchá.db import dispose_all
 
     dispose_all()  # the child must inherit no open connection
@@ -70,17 +71,21 @@ def _run(path: Path, kill_after: float | None) -> tuple[bool, float]:
             code = 1
         os._exit(code)
     os.close(w)
-    ready, _, _ = select.select([r], [], [], 30)
-    assert ready, "the writer never started writing"
-    started = time.monotonic()
-    if kill_after is not None:
-        time.sleep(kill_after)
+    if after is not None:
+        seen = 0
+        while seen < after:
+            ready, _, _ = select.select([r], [], [], 30)
+            assert ready, "the writer stalled"
+            chunk = os.read(r, after - seen)
+            assert chunk, "the writer ended early"
+            seen += len(chunk)
+        time.sleep(delay)
         os.kill(pid, signal.SIGKILL)
     _, status = os.waitpid(pid, 0)
     os.close(r)
     if os.WIFEXITED(status):
         assert os.WEXITSTATUS(status) == 0, "the writer failed"
-    return os.WIFSIGNALED(status), time.monotonic() - started
+    return os.WIFSIGNALED(status)
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
@@ -91,15 +96,19 @@ def test_sigkill_mid_write_leaves_before_or_after(ledger: Runner, db_path: Path,
     seed = int(os.environ.get("DUCHA_CRASH_SEED", time.time_ns() % 100_000))
     rnd = random.Random(seed)
     delta = (ITEMS, ITEMS, 2 * ITEMS)
-    _, span = _run(db_path, None)  # one whole run: how long the write takes
+    _run(db_path, None)  # one whole run, not killed
     state = counts(db_path)
+    assert state == (ITEMS, ITEMS, 5 + 2 * ITEMS)
     killed = rolled_back = landed = 0
     runs = 0
     deadline = time.monotonic() + BUDGET_S
     while killed < KILLS and time.monotonic() < deadline:
         runs += 1
         before = state
-        was_killed, _ = _run(db_path, rnd.uniform(0, span * 1.15))
+        if rnd.random() < 0.8:  # mid-transaction
+            was_killed = _run(db_path, rnd.randint(1, ITEMS - 1), rnd.uniform(0, 0.005))
+        else:  # after the last record: while committing, or just after
+            was_killed = _run(db_path, ITEMS, rnd.uniform(0, 0.02))
         state = counts(db_path)
         after = tuple(b + d for b, d in zip(before, delta, strict=True))
         assert state in (before, after), f"seed {seed}, run {runs}: {before} -> {state}"
@@ -111,8 +120,8 @@ def test_sigkill_mid_write_leaves_before_or_after(ledger: Runner, db_path: Path,
             rolled_back += state == before
             landed += state == after
     with capsys.disabled():
-        print(f"\n[crash] seed {seed}: {runs} runs of {2 * ITEMS} writes in one transaction "
-              f"({span:.2f}s each), {killed} killed with SIGKILL ({rolled_back} left the ledger "
+        print(f"\n[crash] seed {seed}: {runs} runs of {2 * ITEMS} writes in one transaction, "
+              f"{killed} killed with SIGKILL ({rolled_back} left the ledger "
               f"as before, {landed} had committed); ledger now items/progress/events = {state}, "
               "verify clean after every kill")
     assert killed >= KILLS, f"only {killed} kills within {BUDGET_S}s"

@@ -211,8 +211,8 @@ def test_any_title_round_trips_and_never_reaches_the_terminal(title_ledger: str,
     from duchá.cli import app
 
     run = CliRunner()
-    r = run.invoke(app, ["--db", title_ledger, "item", "add", title, "-c", "policy", "--lead",
-                         "fgw", "--due", "+3d", "-f", "json", "--as-of", "2026-06-01"])
+    r = run.invoke(app, ["--db", title_ledger, "item", "add", "-c", "policy", "--lead", "fgw",
+                         "--due", "+3d", "-f", "json", "--as-of", "2026-06-01", "--", title])
     assert r.exit_code == 0, r.stderr
     (row,) = json.loads(r.stdout)
     assert row["title"] == title.strip()
