@@ -22,6 +22,7 @@ from duchá.commands import (
     plans,
     reports,
     transfer,
+    trust,
     units,
 )
 from duchá.errors import EXIT_BAD_INPUT, EXIT_LEDGER, DuchaError
@@ -123,6 +124,10 @@ def _first_line(exc: BaseException) -> str:
 
 
 def _fail(message: str, code: int) -> None:
+    from duchá.output import safe
+
+    # Messages quote what was typed: keep them to one line that cannot drive the terminal.
+    message = safe(message.replace("\r", "\\r").replace("\n", "\\n"))
     sys.stderr.write(f"error: {message}\n")
     sys.stderr.flush()
     sys.exit(code)
@@ -199,6 +204,7 @@ app.add_typer(inspections.app, name="inspect")
 app.command("check")(checks.check)
 app.add_typer(reports.app, name="report")
 transfer.register(app, units.app)
+trust.register(app)
 
 
 def main() -> None:

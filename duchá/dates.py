@@ -66,15 +66,19 @@ def parse_date(
         n = int(m[2]) * sign
         unit = m[3]
         start = base or today
-        if unit in ("d", "天", "日"):
-            return start + timedelta(days=n)
-        if unit in ("w", "周"):
-            return start + timedelta(weeks=n)
-        if unit.endswith("月") or unit == "m":
-            from dateutil.relativedelta import relativedelta
+        try:
+            if unit in ("d", "天", "日"):
+                return start + timedelta(days=n)
+            if unit in ("w", "周"):
+                return start + timedelta(weeks=n)
+            if unit.endswith("月") or unit == "m":
+                from dateutil.relativedelta import relativedelta
 
-            return start + relativedelta(months=n)
-        return (calendar or WorkCalendar()).add_workdays(start, n)
+                return start + relativedelta(months=n)
+            return (calendar or WorkCalendar()).add_workdays(start, n)
+        except (OverflowError, ValueError):  # past year 9999 or before year 1
+            raise BadInput(f"'{text}' from {start} falls outside the calendar; give a "
+                           "nearer date") from None
     raise BadInput(f"'{text}' is not a date; use {ACCEPTED}")
 
 
@@ -85,7 +89,7 @@ def parse_month(text: str) -> tuple[date, date]:
         m = pattern.match(raw)
         if m:
             y, mo = int(m[1]), int(m[2])
-            if not 1 <= mo <= 12:
+            if not 1 <= mo <= 12 or y < 1:
                 break
             return date(y, mo, 1), date(y, mo, monthrange(y, mo)[1])
     raise BadInput(f"'{text}' is not a month; use {MONTH_ACCEPTED}")

@@ -9,7 +9,7 @@ transaction tries to upgrade to a write.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -61,8 +61,10 @@ def _on_connect(dbapi_conn: object, _record: object) -> None:
     cur = dbapi_conn.cursor()  # type: ignore[attr-defined]
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-    cur.execute("PRAGMA journal_mode=WAL")
     cur.close()
+    # journal_mode=WAL is not set here: it is persistent in the file, so ledgers get it when
+    # they are created or opened (_ensure_wal), and a foreign SQLite file opened by mistake is
+    # left exactly as it was.
 
 
 _engines: dict[str, Engine] = {}
@@ -129,37 +131,33 @@ def read_schema_version(engine: Engine) -> int | None:
         return None
 
 
-def _file_schema_version(path: Path) -> int | None:
-    import sqlite3
-
-    con = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
+def _ensure_wal(engine: Engine) -> None:
+    # On the driver connection: SQLAlchemy would wrap the pragma in a transaction, where
+    # SQLite refuses to change the journal mode.
+    raw = engine.raw_connection()
     try:
-        rows = dict(con.execute("SELECT key, value FROM ducha_meta").fetchall())
-    except sqlite3.DatabaseError as exc:
-        if "locked" in str(exc):
-            raise
-        return None
+        cur = raw.cursor()
+        if cur.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            cur.execute("PRAGMA journal_mode=WAL")
+        cur.close()
     finally:
-        con.close()
-    if rows.get("application_id") != APPLICATION_ID:
-        return None
-    try:
-        return int(rows.get("schema_version", ""))
-    except ValueError:
-        return None
+        raw.close()
 
 
-def open_ledger(loc: Location) -> Engine:
-    """An engine on an existing, usable ledger of this schema version (else LedgerUnusable)."""
+def open_ledger(loc: Location, *, notify: Callable[[str], None] | None = None) -> Engine:
+    """An engine on an existing, usable ledger of this schema version (else LedgerUnusable).
+
+    An older ledger is migrated first (a copy is kept beside it); `notify` hears about it.
+    """
     from duchá.models import SCHEMA_VERSION
 
     try:
         if loc.path is not None:
             _check_file(loc.path)
-            # Read with a bare connection first: the engine's pragmas would switch a foreign
-            # SQLite file to WAL, and a file that is not ours must be left exactly as it was.
-            version = _file_schema_version(loc.path)
             engine = engine_for(loc)
+            version = read_schema_version(engine)
+            if version is not None:
+                _ensure_wal(engine)
         else:
             engine = engine_for(loc)
             version = read_schema_version(engine)
@@ -175,17 +173,26 @@ def open_ledger(loc: Location) -> Engine:
             f"({SCHEMA_VERSION}); upgrade duchá to open it"
         )
     if version < SCHEMA_VERSION:
-        raise LedgerUnusable(
-            f"ledger {loc} has schema version {version} and no migration to {SCHEMA_VERSION}"
-        )
+        # Only now is Alembic imported: the version check above is one small query.
+        from duchá.migrate import upgrade
+
+        upgrade(loc, engine, notify=notify or _to_stderr)
     return engine
+
+
+def _to_stderr(message: str) -> None:
+    import sys
+
+    sys.stderr.write(f"{message}\n")
 
 
 def create_ledger(loc: Location) -> Engine:
     """Create a new ledger (file mode 0600); refuses to touch an existing file."""
+    from sqlalchemy import text
     from sqlmodel import Session, SQLModel
 
     import duchá.models as m
+    from duchá.migrate import VERSION_TABLE_DDL, revision
 
     if loc.path is not None:
         if loc.path.is_dir():
@@ -197,10 +204,16 @@ def create_ledger(loc: Location) -> Engine:
         os.close(fd)
         os.chmod(loc.path, 0o600)
     engine = engine_for(loc)
+    if loc.path is not None:
+        _ensure_wal(engine)
     SQLModel.metadata.create_all(engine)
     with Session(engine) as session:
         session.add(m.Meta(key="application_id", value=APPLICATION_ID))
         session.add(m.Meta(key="schema_version", value=str(m.SCHEMA_VERSION)))
+        # The Alembic record too, so a later duchá migrates from the right revision.
+        session.execute(text(VERSION_TABLE_DDL))
+        session.execute(text("INSERT INTO alembic_version VALUES (:v)"),
+                        {"v": revision(m.SCHEMA_VERSION)})
         session.commit()
     return engine
 

@@ -13,7 +13,8 @@ from sqlalchemy import Column, Index, String, UniqueConstraint
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 1
+# Revision f"{SCHEMA_VERSION:04d}" of duchá/migrations is this schema (issue 6).
+SCHEMA_VERSION = 2
 
 
 class UTCText(TypeDecorator[datetime]):
@@ -138,6 +139,7 @@ class Event(SQLModel, table=True):
     __table_args__ = (
         Index("ix_event_subject", "subject_table", "subject"),
         Index("ix_event_at", "at"),
+        Index("ix_event_on", "on"),  # schema 2: `duchá log --since` and dated reports
     )
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = _ts()

@@ -45,7 +45,7 @@ def find(session: Session, model: type[T], prefix: str, ref: str, what: str) -> 
     elif _YEAR_SEQ.match(raw):
         y, s = raw.split("-")
         stmt = select(model).where(model.year == int(y), model.seq == int(s))  # type: ignore[attr-defined]
-    elif raw.isdigit():
+    elif re.fullmatch(r"\d{1,9}", raw):  # not str.isdigit: "²" is a digit but no number
         stmt = select(model).where(model.seq == int(raw))  # type: ignore[attr-defined]
     else:
         raise BadInput(f"'{ref}' is not a {what} number; use {prefix}-2026-001 or the bare "

@@ -191,7 +191,7 @@ def _rich_table(
     from rich.text import Text
 
     chinese = chinese_locale()
-    table = Table(title=Text(title) if title else None, show_lines=False,
+    table = Table(title=Text(safe(title)) if title else None, show_lines=False,
                   header_style="bold" if color else "")
     for c in columns:
         table.add_column(Text(c.header(chinese)), overflow="fold")

@@ -87,7 +87,7 @@ class State:
 
         as_of = self.as_of
         _ = self.fmt  # a bad --format fails before anything is written
-        engine = open_ledger(self.location)
+        engine = open_ledger(self.location, notify=self.info)
         with session_scope(engine, write=write) as session:
             lg = Ledger(session=session, actor=self.actor, today=as_of)
             yield lg

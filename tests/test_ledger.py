@@ -21,7 +21,10 @@ def test_init_creates_an_owner_only_ledger(cli: Runner, db_path: Path) -> None:
     assert stat.S_IMODE(db_path.stat().st_mode) == 0o600
     con = sqlite3.connect(db_path)
     assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert dict(con.execute("SELECT key, value FROM ducha_meta"))["schema_version"] == "1"
+    from duchá.models import SCHEMA_VERSION
+
+    meta = dict(con.execute("SELECT key, value FROM ducha_meta"))
+    assert meta["schema_version"] == str(SCHEMA_VERSION)
     r = cli("init")
     assert r.exit_code == 3 and "already exists" in r.stderr
 

@@ -1,0 +1,377 @@
+"""Replaying the history: what each record should look like, `duchá verify` and `duchá log`.
+
+Every record kind whose changes are events is registered here once, with how to take its
+current snapshot (the same shape its service writes into an event's `after`: events.snapshot
+plus its link lists).  `verify` then works by rule, for every registered kind:
+
+- the events form an unbroken hash chain (events.digest; prev_hash = the previous hash);
+- per record, the last event's `after` equals the record's current snapshot, a record with no
+  event or an event whose record is gone is reported;
+- child rows written by an action of their own (an item's progress notes) match those events
+  one for one.
+
+A field missing from an old event counts as null, so a migration that adds a nullable column
+keeps old ledgers verifiable.  Tables with rows that no kind covers are listed as unchecked.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from duchá.events import digest, dump, snapshot
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from duchá.ledger import Ledger
+
+
+@dataclass(frozen=True)
+class Link:
+    """A list in a record's snapshot drawn from a link table, e.g. an item's responsible units.
+
+    snapshot[name] = sorted target.label of link rows whose `parent` column is the record's id.
+    """
+
+    name: str
+    table: Any
+    parent: str
+    child: str
+    target: Any
+    label: str = "code"
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A record kind whose every change is an event of subject_table `table`."""
+
+    table: str
+    model: Any
+    key: str  # the snapshot field that is the event's subject (number, unit code, setting key)
+    links: tuple[Link, ...] = ()
+    snap: Callable[[Any], dict[str, Any]] | None = None  # default: events.snapshot
+
+
+@dataclass(frozen=True)
+class Child:
+    """Rows added one per event whose `after` is the row (not the parent's snapshot)."""
+
+    table: str  # subject_table of the events (the parent's kind)
+    action: str
+    model: Any
+    rows: Callable[[Session], Iterable[tuple[str, dict[str, Any]]]]  # (subject, after) per row
+
+
+KINDS: dict[str, Kind] = {}
+CHILDREN: list[Child] = []
+
+
+def register(kind: Kind) -> Kind:
+    KINDS[kind.table] = kind
+    return kind
+
+
+def register_child(child: Child) -> Child:
+    CHILDREN.append(child)
+    return child
+
+
+def _lists(session: Session, link: Link, ids: list[int] | None = None) -> dict[int, list[str]]:
+    from sqlalchemy import select
+
+    lt, tt = link.table.__table__, link.target.__table__
+    stmt = (select(lt.c[link.parent], tt.c[link.label])
+            .select_from(lt.join(tt, tt.c.id == lt.c[link.child])))
+    if ids is not None:
+        stmt = stmt.where(lt.c[link.parent].in_(ids))
+    out: dict[int, list[str]] = defaultdict(list)
+    for parent, label in session.execute(stmt):
+        out[parent].append(label)
+    return {k: sorted(v) for k, v in out.items()}
+
+
+def snap(session: Session, table: str, obj: Any) -> dict[str, Any]:
+    """One record's full snapshot, as its events store it."""
+    kind = KINDS[table]
+    data = kind.snap(obj) if kind.snap else snapshot(obj)
+    for link in kind.links:
+        data[link.name] = _lists(session, link, [obj.id]).get(obj.id, [])
+    return data
+
+
+def current(session: Session, table: str) -> dict[str, dict[str, Any]]:
+    """Every record of a kind by its subject, as snapshots (a few queries, not one per row)."""
+    from sqlmodel import select
+
+    kind = KINDS[table]
+    lists = {link.name: _lists(session, link) for link in kind.links}
+    out = {}
+    for obj in session.exec(select(kind.model)).all():
+        data = kind.snap(obj) if kind.snap else snapshot(obj)
+        for link in kind.links:
+            data[link.name] = lists[link.name].get(obj.id, [])
+        out[str(data[kind.key])] = data
+    return out
+
+
+def _register_known() -> None:
+    import duchá.models as m
+
+    register(Kind("unit", m.Unit, "code"))
+    register(Kind("item", m.Item, "number",
+                  links=(Link("units", m.ItemUnit, "item_id", "unit_id", m.Unit),)))
+    register(Kind("setting", m.Setting, "key",
+                  snap=lambda s: {"key": s.key, "value": json.loads(s.value)}))
+    register(Kind("finding", m.Finding, "number"))
+    # At merge: plans and inspections with the link lists their services put in `after`, e.g.
+    # register(Kind("plan", m.PlanEntry, "number",
+    #               links=(Link("targets", m.PlanTarget, "plan_id", "unit_id", m.Unit),)))
+
+    def progress_rows(session: Session) -> Iterable[tuple[str, dict[str, Any]]]:
+        from sqlalchemy import select
+
+        stmt = (select(m.Item.number, m.Progress.on, m.Progress.text, m.Progress.percent)
+                .join(m.Item, m.Item.id == m.Progress.item_id))  # type: ignore[arg-type]
+        for number, on, text, percent in session.execute(stmt):
+            yield number, {"on": on.isoformat(), "text": text, "percent": percent}
+
+    register_child(Child("item", "progress", m.Progress, progress_rows))
+
+
+_register_known()
+
+
+# ---------------------------------------------------------------------------------- verify
+
+
+@dataclass
+class Verdict:
+    problems: list[dict[str, Any]] = field(default_factory=list)
+    summary: list[dict[str, Any]] = field(default_factory=list)
+    events: int = 0
+    head: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def add(self, event: int | None, table: str, subject: str, problem: str) -> None:
+        self.problems.append({"event": event, "table": table, "subject": subject,
+                              "problem": problem})
+
+
+_EVENT_SQL = ('SELECT id, at, "on", actor, action, subject_table, subject, "before", "after", '
+              "prev_hash, hash FROM event ORDER BY id")
+
+
+def _text(v: Any) -> Any:
+    return v.isoformat() if isinstance(v, date | datetime) else v
+
+
+def _show(v: Any) -> str:
+    text = json.dumps(v, ensure_ascii=False)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def verify(session: Session) -> Verdict:
+    """Check the chain and that every record equals what its history says."""
+    v = Verdict()
+    child_actions = {(c.table, c.action) for c in CHILDREN}
+    last: dict[tuple[str, str], tuple[int, str | None]] = {}  # (table, subject) -> event, after
+    child_events: dict[tuple[str, str, str, str], list[int]] = defaultdict(list)
+    per_table: Counter[str] = Counter()
+    prev_hash: str | None = None
+    prev_id = 0
+    for row in session.connection().exec_driver_sql(_EVENT_SQL):
+        content = dict(zip(("id", "at", "on", "actor", "action", "subject_table", "subject",
+                            "before", "after", "prev_hash"), (_text(x) for x in row[:10]),
+                           strict=True))
+        eid, table, subject, action = row[0], row[5], row[6], row[4]
+        stored = row[10]
+        v.events += 1
+        per_table[table] += 1
+        what = f"event {eid} ({action} {table} {subject})"
+        if row[9] != prev_hash:
+            v.add(eid, table, subject,
+                  f"{what} does not follow event {prev_id}: an event between them was "
+                  "deleted or inserted, or the chain was rewritten")
+        if stored is None:
+            v.add(eid, table, subject, f"{what} has no hash: it was written outside duchá")
+        elif digest(content) != stored:
+            v.add(eid, table, subject,
+                  f"{what} was altered after it was written: its content does not match its hash")
+        prev_hash, prev_id = stored, eid
+        if (table, action) in child_actions:
+            child_events[(table, action, subject, row[8] or "")].append(eid)
+            continue
+        kind = KINDS.get(table)
+        if kind is None:
+            continue
+        if row[7] is not None and row[8] is not None:
+            try:
+                old = str(json.loads(row[7]).get(kind.key, subject))
+            except (ValueError, AttributeError):
+                old = subject
+            if old != subject:  # renamed (a unit's code): the old name is no longer a record
+                last.pop((table, old), None)
+        last[(table, subject)] = (eid, row[8])
+    v.head = prev_hash
+
+    for table in KINDS:
+        now = current(session, table)
+        expected = {s: ea for (t, s), ea in last.items() if t == table}
+        for subject in sorted(set(now) | set(expected)):
+            eid, after = expected.get(subject, (None, None))
+            if after is None:
+                if subject in now:
+                    what = (f"{table} {subject} has no event: it was added outside duchá"
+                            if eid is None else
+                            f"{table} {subject} exists but event {eid} deleted it")
+                    v.add(eid, table, subject, what)
+                continue
+            if subject not in now:
+                v.add(eid, table, subject,
+                      f"{table} {subject} is gone: event {eid} says it exists; it was deleted "
+                      "outside duchá")
+                continue
+            try:
+                want = json.loads(after)
+            except ValueError:
+                v.add(eid, table, subject, f"event {eid} holds no readable snapshot")
+                continue
+            have = now[subject]
+            diffs = [k for k in sorted(set(want) | set(have)) if want.get(k) != have.get(k)]
+            if diffs:
+                k = diffs[0]
+                more = f" (and {len(diffs) - 1} more fields)" if len(diffs) > 1 else ""
+                v.add(eid, table, subject,
+                      f"{table} {subject} was changed outside duchá: {k} is {_show(have.get(k))}"
+                      f" but event {eid} says {_show(want.get(k))}{more}")
+        v.summary.append({"table": table, "records": len(now), "events": per_table[table]})
+
+    for child in CHILDREN:
+        rows: Counter[tuple[str, str]] = Counter(
+            (s, dump(after) or "") for s, after in child.rows(session))
+        events = {(s, a): ids for (t, act, s, a), ids in child_events.items()
+                  if t == child.table and act == child.action}
+        for key in sorted(set(rows) | set(events)):
+            subject, after = key
+            have, ids = rows.get(key, 0), events.get(key, [])
+            name = f"{child.action} note on {child.table} {subject}"
+            if have > len(ids):
+                v.add(ids[0] if ids else None, child.table, subject,
+                      f"{name} {after} has no event: it was added or changed outside duchá")
+            elif have < len(ids):
+                v.add(ids[have], child.table, subject,
+                      f"{name} of event {ids[have]} is gone or changed outside duchá")
+        v.summary.append({"table": child.model.__tablename__, "records": sum(rows.values()),
+                          "events": sum(len(i) for i in events.values())})
+
+    for table, n in _unchecked(session).items():
+        v.summary.append({"table": table, "records": n, "events": per_table.get(table, 0),
+                          "note": "not checked"})
+    order = {p["event"]: i for i, p in enumerate(v.problems)}
+    v.problems.sort(key=lambda p: (p["event"] is None, p["event"] or 0, order[p["event"]]))
+    for s in v.summary:
+        s.setdefault("note", "")
+    return v
+
+
+def _unchecked(session: Session) -> dict[str, int]:
+    """Tables holding rows that no registered kind, link or child accounts for."""
+    from sqlalchemy import func, select
+    from sqlmodel import SQLModel
+
+    covered = {"event", "ducha_meta"}
+    for kind in KINDS.values():
+        covered.add(kind.model.__tablename__)
+        covered.update(link.table.__tablename__ for link in kind.links)
+    covered.update(c.model.__tablename__ for c in CHILDREN)
+    out = {}
+    for name, table in SQLModel.metadata.tables.items():
+        if name in covered:
+            continue
+        n = session.execute(select(func.count()).select_from(table)).scalar_one()
+        if n:
+            out[name] = n
+    return out
+
+
+# ------------------------------------------------------------------------------------- log
+
+
+def _changes(action: str, before: dict[str, Any] | None, after: dict[str, Any] | None) -> str:
+    if after is None and before is not None:
+        return "deleted"
+    if before is None:
+        pairs = [f"{k}={_plainval(v)}" for k, v in sorted((after or {}).items())
+                 if v not in (None, [], "")]
+        text = ", ".join(pairs)
+        return text if len(text) <= 200 else text[:197] + "..."
+    parts = []
+    for k in sorted(set(before) | set(after or {})):
+        old, new = before.get(k), (after or {}).get(k)
+        if old != new:
+            parts.append(f"{k}: {_plainval(old)} → {_plainval(new)}")
+    return "; ".join(parts)
+
+
+def _plainval(v: Any) -> str:
+    if v is None:
+        return "∅"
+    if isinstance(v, list):
+        return ",".join(str(x) for x in v) or "∅"
+    return str(v)
+
+
+def log(
+    lg: Ledger,
+    *,
+    subject: str | None = None,
+    table: str | None = None,
+    since: date | None = None,
+) -> list[dict[str, Any]]:
+    """Events, oldest first: all, or one record's (by its number, code or key)."""
+    from sqlalchemy import func
+    from sqlmodel import select
+
+    from duchá.errors import BadInput, NotFound
+    from duchá.models import Event
+
+    stmt = select(Event)
+    if table:
+        stmt = stmt.where(Event.subject_table == table)
+    if subject is not None:
+        want = subject.strip()
+        if not want:
+            raise BadInput("empty subject; give a record number, unit code or setting key")
+        match = func.lower(Event.subject) == want.lower()
+        if lg.session.exec(select(Event.id).where(match).limit(1)).first() is None:
+            from duchá import units
+
+            try:  # a unit may be named the way every other command accepts it
+                want = units.resolve(lg, want).code
+            except BadInput:
+                raise NotFound(f"no history for '{subject}'; give a record number "
+                               "(DB-2026-0001), a unit code or a setting key") from None
+            match = Event.subject == want
+        stmt = stmt.where(match)
+    if since is not None:
+        stmt = stmt.where(Event.on >= since)  # type: ignore[operator]
+    stmt = stmt.order_by(Event.id)  # type: ignore[arg-type]
+    rows = []
+    for e in lg.session.exec(stmt):
+        before = json.loads(e.before) if e.before else None
+        after = json.loads(e.after) if e.after else None
+        rows.append({
+            "id": e.id, "at": e.at.isoformat(timespec="seconds"), "on": e.on,
+            "actor": e.actor, "action": e.action, "table": e.subject_table,
+            "subject": e.subject, "changes": _changes(e.action, before, after),
+            "before": before, "after": after, "hash": e.hash,
+        })
+    return rows

@@ -1,0 +1,110 @@
+"""Bringing an older ledger up to this duchá's schema with the Alembic scripts it ships.
+
+Only imported when db.open_ledger finds an older schema version, so ordinary commands never
+load Alembic.  The whole upgrade runs in one BEGIN IMMEDIATE transaction: a second process
+opening the same old ledger waits, then finds it already migrated; a failure changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection, Engine
+
+    from duchá.db import Location
+
+VERSION_TABLE_DDL = (
+    "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, "
+    "CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))"
+)
+
+
+def revision(version: int) -> str:
+    """The Alembic revision id of a schema version: 1 -> "0001"."""
+    return f"{version:04d}"
+
+
+def _config(conn: Connection) -> object:
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(Path(__file__).with_name("migrations")))
+    cfg.attributes["connection"] = conn
+    return cfg
+
+
+def _version(conn: Connection) -> int:
+    from sqlalchemy import text
+
+    return int(conn.execute(
+        text("SELECT value FROM ducha_meta WHERE key = 'schema_version'")).scalar_one())
+
+
+def _run(engine: Engine, before: Callable[[int], None] | None = None,
+         to: str = "head") -> tuple[int, int]:
+    from alembic import command
+    from sqlalchemy import inspect, text
+
+    from duchá.db import _begin_mode
+    from duchá.models import SCHEMA_VERSION
+
+    token = _begin_mode.set("IMMEDIATE")
+    try:
+        with engine.connect() as conn, conn.begin():
+            found = _version(conn)
+            if found >= SCHEMA_VERSION:
+                return found, found
+            if before is not None:
+                before(found)
+            if not inspect(conn).has_table("alembic_version"):
+                # Ledgers of the first release carry no Alembic record of their version.
+                conn.execute(text(VERSION_TABLE_DDL))
+                conn.execute(text("INSERT INTO alembic_version VALUES (:v)"),
+                             {"v": revision(found)})
+            command.upgrade(_config(conn), to)  # type: ignore[arg-type]
+            return found, _version(conn)
+    finally:
+        _begin_mode.reset(token)
+
+
+def upgrade(loc: Location, engine: Engine, *, notify: Callable[[str], None]) -> None:
+    """Migrate the ledger at `loc` to this schema, after a backup copy beside it."""
+    from duchá import backup
+
+    def take_backup(found: int) -> None:
+        if loc.path is None:
+            notify(f"migrating {loc} from schema {found}; no copy taken (not an SQLite file)")
+            return
+        path = loc.path.with_name(f"{loc.path.name}.schema{found}-{backup.stamp()}.bak")
+        backup.copy(loc.path, path)
+        notify(f"ledger {loc} is at schema {found}; a copy was kept in {path} before migrating")
+
+    found, now = _run(engine, take_backup)
+    if now != found:
+        notify(f"ledger {loc} migrated from schema {found} to {now}")
+
+
+def upgrade_file(path: Path) -> None:
+    """Migrate a ledger file that nobody else uses (a backup being restored); no copy taken."""
+    from duchá.db import engine_for, locate
+
+    loc = locate(str(path))
+    try:
+        _run(engine_for(loc))
+    finally:
+        from duchá.db import _engines
+
+        eng = _engines.pop(loc.url, None)
+        if eng is not None:
+            eng.dispose()
+
+
+def create(engine: Engine, version: int) -> None:
+    """Build an empty ledger at an old schema version from the scripts (tests use it)."""
+    from alembic import command
+
+    with engine.connect() as conn, conn.begin():
+        command.upgrade(_config(conn), revision(version))  # type: ignore[arg-type]

@@ -1,0 +1,129 @@
+"""SIGKILL in the middle of a long write leaves the ledger as before it, or as after (issue 6).
+
+The write is one transaction of many item registrations and progress notes through the
+services (what an import or a long edit does).  The writer is a forked copy of this process,
+so each of the many runs starts in milliseconds.  It reports each record it writes; it is
+killed after a random number of them (so the kill lands mid-transaction however loaded the
+machine is), or a random moment after its last one (around the commit), and the ledger is
+then checked: counts exactly before or exactly after, integrity check and `verify` clean.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import select
+import signal
+import sqlite3
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from conftest import Runner
+
+ITEMS = 60  # per run: ITEMS items and ITEMS progress notes, 2 * ITEMS events
+KILLS = 20
+BUDGET_S = 25.0
+
+
+def counts(path: Path) -> tuple[int, int, int]:
+    con = sqlite3.connect(path)
+    try:
+        return tuple(con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # type: ignore[return-value]
+                     for t in ("item", "progress", "event"))
+    finally:
+        con.close()
+
+
+def _write(path: Path, signal_fd: int) -> None:
+    """The long command: one transaction, told to the parent once it has begun writing."""
+    from duchá import items
+    from duchá.db import _engines, locate, open_ledger, session_scope
+    from duchá.ledger import Ledger
+
+    _engines.clear()  # never reuse the parent's connections
+    engine = open_ledger(locate(str(path)))
+    with session_scope(engine, write=True) as session:
+        lg = Ledger(session=session, actor="crash", today=date(2026, 6, 1))
+        for i in range(ITEMS):
+            row = items.add(lg, title=f"批量事项{i}", category="policy", lead="fgw",
+                            responsible=["jyj"], assigned=date(2026, 6, 1),
+                            due=date(2026, 7, 1), source=None, leader=None)
+            items.progress(lg, row["number"], text="开始", on=date(2026, 6, 2), percent=10)
+            os.write(signal_fd, b"w")
+
+
+def _run(path: Path, after: int | None, delay: float = 0.0) -> bool:
+    """Fork the writer; SIGKILL it `delay` seconds after its `after`-th record (None: let it
+    finish).  True when the kill caught it alive."""
+    from duchá.db import dispose_all
+
+    dispose_all()  # the child must inherit no open connection
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        code = 0
+        try:
+            os.close(r)
+            _write(path, w)
+        except BaseException:
+            code = 1
+        os._exit(code)
+    os.close(w)
+    if after is not None:
+        seen = 0
+        while seen < after:
+            ready, _, _ = select.select([r], [], [], 30)
+            assert ready, "the writer stalled"
+            chunk = os.read(r, after - seen)
+            assert chunk, "the writer ended early"
+            seen += len(chunk)
+        time.sleep(delay)
+        os.kill(pid, signal.SIGKILL)
+    _, status = os.waitpid(pid, 0)
+    os.close(r)
+    if os.WIFEXITED(status):
+        assert os.WEXITSTATUS(status) == 0, "the writer failed"
+    return os.WIFSIGNALED(status)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_sigkill_mid_write_leaves_before_or_after(ledger: Runner, db_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    from duchá.backup import integrity, verify_file
+
+    seed = int(os.environ.get("DUCHA_CRASH_SEED", time.time_ns() % 100_000))
+    rnd = random.Random(seed)
+    delta = (ITEMS, ITEMS, 2 * ITEMS)
+    _run(db_path, None)  # one whole run, not killed
+    state = counts(db_path)
+    assert state == (ITEMS, ITEMS, 5 + 2 * ITEMS)
+    killed = rolled_back = landed = 0
+    runs = 0
+    deadline = time.monotonic() + BUDGET_S
+    while killed < KILLS and time.monotonic() < deadline:
+        runs += 1
+        before = state
+        if rnd.random() < 0.8:  # mid-transaction
+            was_killed = _run(db_path, rnd.randint(1, ITEMS - 1), rnd.uniform(0, 0.005))
+        else:  # after the last record: while committing, or just after
+            was_killed = _run(db_path, ITEMS, rnd.uniform(0, 0.02))
+        state = counts(db_path)
+        after = tuple(b + d for b, d in zip(before, delta, strict=True))
+        assert state in (before, after), f"seed {seed}, run {runs}: {before} -> {state}"
+        assert integrity(db_path) is None
+        v = verify_file(db_path)
+        assert v.ok, (seed, runs, v.problems[:3])
+        if was_killed:
+            killed += 1
+            rolled_back += state == before
+            landed += state == after
+    with capsys.disabled():
+        print(f"\n[crash] seed {seed}: {runs} runs of {2 * ITEMS} writes in one transaction, "
+              f"{killed} killed with SIGKILL ({rolled_back} left the ledger "
+              f"as before, {landed} had committed); ledger now items/progress/events = {state}, "
+              "verify clean after every kill")
+    assert killed >= KILLS, f"only {killed} kills within {BUDGET_S}s"
+    assert rolled_back >= KILLS // 2  # most kills landed mid-transaction, not after it

@@ -1,0 +1,268 @@
+"""Tamper-evident history: `duchá verify` and `duchá log` (issue 6)."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import Runner
+
+AS_OF = "2026-06-01"
+
+
+def sql(path: Path, statement: str) -> None:
+    """What a clerk's `sqlite3 ledger.db "..."` does: a change behind duchá's back."""
+    con = sqlite3.connect(path)
+    try:
+        con.execute(statement)
+        con.commit()
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Units; two items, one with responsible units and progress, one closed; a setting; a
+    unit renamed.  Built once, copied for each test."""
+    from typer.testing import CliRunner
+
+    from duchá.cli import app
+    from duchá.db import dispose_all
+
+    path = tmp_path_factory.mktemp("history") / "ledger.db"
+    run = CliRunner()
+
+    def ok(*args: str) -> None:
+        r = run.invoke(app, ["--db", str(path), "--as-of", AS_OF, "-f", "json", *args])
+        assert r.exit_code == 0, r.stderr
+
+    ok("init")
+    for code, name in (("kongtong", "平凉市崆峒区人民政府"), ("jingchuan", "泾川县人民政府"),
+                       ("fgw", "平凉市发展和改革委员会"), ("jyj", "平凉市教育局"),
+                       ("zjj", "平凉市住房和城乡建设局")):
+        ok("unit", "add", code, name)
+    ok("item", "add", "推进城区供热管网改造", "-c", "meeting", "--lead", "zjj", "-u", "fgw",
+       "-u", "kongtong", "--due", "+30d")
+    ok("item", "add", "市长关于冬季取暖保障的批示", "-c", "批示", "--lead", "jyj", "--due", "+5wd")
+    ok("item", "progress", "1", "完成管网招标", "--percent", "40")
+    ok("item", "progress", "1", "开工建设", "--percent", "60", "--on", "2026-06-05")
+    ok("item", "close", "2", "--on", "2026-06-03")
+    ok("config", "set", "multi_headed.days", "45")
+    ok("unit", "edit", "jyj", "--code", "jiaoyu")
+    dispose_all()
+    return path
+
+
+@pytest.fixture
+def work(template: Path, db_path: Path, cli: Runner) -> Runner:
+    shutil.copy(template, db_path)
+    return cli
+
+
+def verify(cli: Runner) -> tuple[int, list[dict], str]:
+    r = cli("verify", "-f", "json")
+    return r.exit_code, r.json(), r.stderr
+
+
+def test_untouched_ledger_verifies(work: Runner) -> None:
+    code, rows, err = verify(work)
+    assert code == 0, err
+    by_table = {r["table"]: r for r in rows}
+    assert by_table["item"] == {"table": "item", "records": 2, "events": 5, "note": ""}
+    assert by_table["unit"]["records"] == 5 and by_table["unit"]["events"] == 6
+    assert by_table["progress"]["records"] == 2
+    assert by_table["setting"]["records"] == 1
+    assert err.startswith("verified: 12 events, chain head ")
+
+
+def test_update_through_sqlite_is_named(work: Runner, db_path: Path) -> None:
+    sql(db_path, "UPDATE item SET status='done' WHERE number='DB-2026-0001'")
+    code, rows, err = verify(work)
+    assert code == 1
+    assert rows == [{"event": 6, "table": "item", "subject": "DB-2026-0001",
+                     "problem": 'item DB-2026-0001 was changed outside duchá: status is "done" '
+                                'but event 6 says "open"'}]
+    assert err.startswith("error: the ledger does not verify (1 problem): item DB-2026-0001 ")
+
+
+@pytest.mark.skipif(shutil.which("sqlite3") is None, reason="no sqlite3 shell installed")
+def test_update_through_the_sqlite3_shell_is_named(work: Runner, db_path: Path) -> None:
+    subprocess.run(["sqlite3", str(db_path),
+                    "UPDATE item SET due='2026-12-31' WHERE number='DB-2026-0002'"], check=True)
+    code, rows, _ = verify(work)
+    assert code == 1
+    assert [(r["subject"], r["problem"].split(":")[1].strip()) for r in rows] == [
+        ("DB-2026-0002", 'due is "2026-12-31" but event 10 says "2026-06-08"')]
+
+
+def test_deleted_event_is_caught(work: Runner, db_path: Path) -> None:
+    sql(db_path, "DELETE FROM event WHERE id = 9")  # the second progress note's event
+    code, rows, _ = verify(work)
+    assert code == 1
+    assert rows[0]["event"] == 10
+    assert "does not follow event 8: an event between them was deleted" in rows[0]["problem"]
+    # and the note it recorded now has no event
+    assert any("progress note on item DB-2026-0001" in r["problem"] for r in rows)
+
+
+def test_deleted_last_event_is_caught_by_its_record(work: Runner, db_path: Path) -> None:
+    sql(db_path, "DELETE FROM event WHERE id = (SELECT max(id) FROM event)")  # the rename
+    code, rows, _ = verify(work)
+    assert code == 1
+    assert {r["subject"] for r in rows} == {"jiaoyu", "jyj"}
+
+
+def test_altered_event_is_caught(work: Runner, db_path: Path) -> None:
+    sql(db_path, "UPDATE event SET actor='someone else' WHERE id = 7")
+    code, rows, _ = verify(work)
+    assert code == 1
+    assert rows == [{"event": 7, "table": "item", "subject": "DB-2026-0002",
+                     "problem": "event 7 (add item DB-2026-0002) was altered after it was "
+                                "written: its content does not match its hash"}]
+
+
+@pytest.mark.parametrize(("statement", "subject", "says"), [
+    ("UPDATE item_unit SET unit_id = (SELECT id FROM unit WHERE code='zjj') "
+     "WHERE unit_id = (SELECT id FROM unit WHERE code='fgw')", "DB-2026-0001", "units is"),
+    ("DELETE FROM progress WHERE text = '开工建设'", "DB-2026-0001", "is gone or changed"),
+    ("UPDATE progress SET percent = 100 WHERE text = '开工建设'", "DB-2026-0001",
+     "has no event"),
+    ("INSERT INTO unit (code, name, kind, created_at) VALUES ('ghost', '影子单位', 'other', "
+     "'2026-01-01T00:00:00.000000+00:00')", "ghost", "added outside duchá"),
+    ("DELETE FROM item WHERE number = 'DB-2026-0002'", "DB-2026-0002", "is gone"),
+    ("UPDATE setting SET value = '5' WHERE key = 'multi_headed.days'", "multi_headed.days",
+     "value is 5 but event 11 says 45"),
+    ("UPDATE unit SET name = '假单位' WHERE code = 'jiaoyu'", "jiaoyu", 'name is "假单位"'),
+])
+def test_rows_changed_behind_the_tools_back(
+    work: Runner, db_path: Path, statement: str, subject: str, says: str
+) -> None:
+    sql(db_path, statement)
+    code, rows, _ = verify(work)
+    assert code == 1
+    assert any(r["subject"] == subject and says in r["problem"] for r in rows), rows
+
+
+def test_verify_reports_tables_it_cannot_check(work: Runner, db_path: Path) -> None:
+    sql(db_path, "INSERT INTO calendar_override (day, workday, note) VALUES ('2026-06-06', 1, "
+                 "'调休')")
+    code, rows, _ = verify(work)
+    assert code == 0
+    assert {"table": "calendar_override", "records": 1, "events": 0,
+            "note": "not checked"} in rows
+
+
+def test_service_snapshots_equal_the_registry(work: Runner, db_path: Path) -> None:
+    """history.current must build the very snapshot items._snap writes into events."""
+    from datetime import date
+
+    from sqlmodel import select
+
+    from duchá import history, items
+    from duchá.db import locate, open_ledger, session_scope
+    from duchá.ledger import Ledger
+    from duchá.models import Item
+
+    with session_scope(open_ledger(locate(str(db_path))), write=False) as s:
+        lg = Ledger(session=s, actor="t", today=date(2026, 6, 1))
+        now = history.current(s, "item")
+        for item in s.exec(select(Item)).all():
+            assert now[item.number] == items._snap(lg, item) == history.snap(s, "item", item)
+
+
+def test_bulk_chain_links_events_for_importers(work: Runner, db_path: Path) -> None:
+    from datetime import date
+
+    from sqlalchemy import insert
+
+    from duchá import events
+    from duchá.db import locate, open_ledger, session_scope
+    from duchá.models import Event, Unit
+
+    with session_scope(open_ledger(locate(str(db_path))), write=True) as s:
+        rows = []
+        for i in range(3):
+            s.add(Unit(code=f"u{i}", name=f"导入单位{i}", kind="other"))
+            rows.append({"actor": "import", "action": "import", "subject_table": "unit",
+                         "subject": f"u{i}", "before": None, "on": date(2026, 6, 1),
+                         "after": {"code": f"u{i}", "name": f"导入单位{i}", "kind": "other",
+                                   "parent_id": None}})
+        chained = events.chain(s, rows)
+        assert [r["id"] for r in chained] == [13, 14, 15]
+        assert chained[1]["prev_hash"] == chained[0]["hash"]
+        s.execute(insert(Event), chained)
+    code, rows_out, err = verify(work)
+    assert code == 0, rows_out
+    assert err.startswith("verified: 15 events")
+
+
+def test_log_of_one_record(work: Runner) -> None:
+    r = work("log", "DB-2026-0001", "-f", "json")
+    assert r.exit_code == 0, r
+    rows = r.json()
+    assert [(x["id"], x["action"], x["on"]) for x in rows] == [
+        (6, "add", "2026-06-01"), (8, "progress", "2026-06-01"), (9, "progress", "2026-06-05")]
+    assert rows[2]["changes"] == "on=2026-06-05, percent=60, text=开工建设"
+    assert all(x["actor"] and x["at"] for x in rows)
+
+
+def test_log_since_and_changes(work: Runner) -> None:
+    r = work("log", "--since", "2026-06-03", "-f", "csv")
+    assert r.exit_code == 0, r
+    lines = r.stdout.splitlines()
+    assert lines[0] == "id,at,on,actor,action,table,subject,changes"
+    assert [ln.split(",")[4] for ln in lines[1:]] == ["progress", "close"]
+    assert lines[2].endswith("closed_on: ∅ → 2026-06-03; status: open → done")
+
+
+def test_log_follows_a_unit_by_any_name_and_full_shows_snapshots(work: Runner) -> None:
+    r = work("log", "平凉市教育局", "--full", "-f", "json")
+    assert r.exit_code == 0, r
+    rows = r.json()
+    assert [x["action"] for x in rows] == ["edit"]
+    assert rows[0]["before"]["code"] == "jyj" and rows[0]["after"]["code"] == "jiaoyu"
+    assert len(rows[0]["hash"]) == 64
+
+
+def test_log_renders_in_text_formats(work: Runner) -> None:
+    r = work("log", "multi-headed.days", "-f", "plain")
+    assert r.exit_code == 2  # keys are matched exactly, not fuzzily
+    r = work("log", "multi_headed.days", "-f", "github")
+    assert r.exit_code == 0, r
+    assert "| value: 30 → 45" in r.stdout
+
+
+def test_finding_updated_through_sqlite_is_named(work: Runner, db_path: Path) -> None:
+    """The issue's own example, on a finding written the way the findings service will write
+    one (its model exists; its commands arrive with issue 4): verify covers it by rule."""
+    from datetime import date
+
+    from sqlmodel import select
+
+    from duchá.db import locate, open_ledger, session_scope
+    from duchá.events import snapshot
+    from duchá.ledger import Ledger
+    from duchá.models import Finding, Unit
+
+    with session_scope(open_ledger(locate(str(db_path))), write=True) as s:
+        lg = Ledger(session=s, actor="t", today=date(2026, 6, 10))
+        unit = s.exec(select(Unit).where(Unit.code == "fgw")).one()
+        f = Finding(number="WT-2026-0001", year=2026, seq=1, unit_id=unit.id or 0,
+                    description="台账不全", mode="deadline", found_on=date(2026, 6, 10),
+                    due=date(2026, 7, 10))
+        s.add(f)
+        s.flush()
+        lg.event("add", "finding", f.number, after=snapshot(f))
+    code, _, _ = verify(work)
+    assert code == 0
+    sql(db_path, "UPDATE finding SET status='verified' WHERE number='WT-2026-0001'")
+    code, rows, err = verify(work)
+    assert code == 1
+    assert rows == [{"event": 13, "table": "finding", "subject": "WT-2026-0001",
+                     "problem": 'finding WT-2026-0001 was changed outside duchá: status is '
+                                '"verified" but event 13 says "open"'}]
+    assert "finding WT-2026-0001" in err
