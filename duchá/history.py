@@ -55,6 +55,9 @@ class Kind:
     key: str  # the snapshot field that is the event's subject (number, unit code, setting key)
     links: tuple[Link, ...] = ()
     snap: Callable[[Any], dict[str, Any]] | None = None  # default: events.snapshot
+    # Or a function of the session that returns `snap` (to look up numbers in bulk).
+    snap_factory: Callable[[Session], Callable[[Any], dict[str, Any]]] | None = None
+    annotations: tuple[str, ...] = ()  # keys of `after` that describe the step, not the record
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,10 @@ class Child:
     action: str
     model: Any
     rows: Callable[[Session], Iterable[tuple[str, dict[str, Any]]]]  # (subject, after) per row
+    pick: str | None = None  # the row is after[pick], not the whole `after`
+    actions: tuple[str, ...] = ()  # more actions that write the same rows (default: action)
+    # With identity: rows change; the last event per identity says what the row holds.
+    identity: tuple[str, ...] = ()
 
 
 KINDS: dict[str, Kind] = {}
@@ -98,10 +105,16 @@ def _lists(session: Session, link: Link, ids: list[int] | None = None) -> dict[i
 def snap(session: Session, table: str, obj: Any) -> dict[str, Any]:
     """One record's full snapshot, as its events store it."""
     kind = KINDS[table]
-    data = kind.snap(obj) if kind.snap else snapshot(obj)
+    data = _snapper(session, kind)(obj)
     for link in kind.links:
         data[link.name] = _lists(session, link, [obj.id]).get(obj.id, [])
     return data
+
+
+def _snapper(session: Session, kind: Kind) -> Callable[[Any], dict[str, Any]]:
+    if kind.snap_factory is not None:
+        return kind.snap_factory(session)
+    return kind.snap or snapshot
 
 
 def current(session: Session, table: str) -> dict[str, dict[str, Any]]:
@@ -110,27 +123,64 @@ def current(session: Session, table: str) -> dict[str, dict[str, Any]]:
 
     kind = KINDS[table]
     lists = {link.name: _lists(session, link) for link in kind.links}
+    snap_one = _snapper(session, kind)
     out = {}
     for obj in session.exec(select(kind.model)).all():
-        data = kind.snap(obj) if kind.snap else snapshot(obj)
+        data = snap_one(obj)
         for link in kind.links:
             data[link.name] = lists[link.name].get(obj.id, [])
         out[str(data[kind.key])] = data
     return out
 
 
+def _numbers(session: Session, model: Any, label: str = "number") -> dict[int, str]:
+    from sqlalchemy import select
+
+    t = model.__table__
+    return dict(session.execute(select(t.c.id, t.c[label])).all())  # type: ignore[arg-type]
+
+
+def _finding_snaps(session: Session) -> Callable[[Any], dict[str, Any]]:
+    """The finding snapshot of findings.snap: its unit, inspection and item by their numbers."""
+    import duchá.models as m
+
+    units = _numbers(session, m.Unit, "code")
+    inspections = _numbers(session, m.Inspection)
+    items = _numbers(session, m.Item)
+
+    def snap_one(f: Any) -> dict[str, Any]:
+        data = snapshot(f)
+        data["unit"] = units.get(f.unit_id)
+        data["inspection"] = inspections.get(f.inspection_id) if f.inspection_id else None
+        data["item"] = items.get(f.item_id) if f.item_id else None
+        return data
+
+    return snap_one
+
+
 def _register_known() -> None:
     import duchá.models as m
 
+    # Keys an event may add to `after` that tell about the step, not the record's state.
+    notes = ("note", "extension", "accountability")
     register(Kind("unit", m.Unit, "code"))
     register(Kind("item", m.Item, "number",
-                  links=(Link("units", m.ItemUnit, "item_id", "unit_id", m.Unit),)))
+                  links=(Link("units", m.ItemUnit, "item_id", "unit_id", m.Unit),),
+                  annotations=notes))
     register(Kind("setting", m.Setting, "key",
                   snap=lambda s: {"key": s.key, "value": json.loads(s.value)}))
-    register(Kind("finding", m.Finding, "number"))
-    # At merge: plans and inspections with the link lists their services put in `after`, e.g.
-    # register(Kind("plan", m.PlanEntry, "number",
-    #               links=(Link("targets", m.PlanTarget, "plan_id", "unit_id", m.Unit),)))
+    register(Kind("finding", m.Finding, "number", snap_factory=_finding_snaps,
+                  annotations=notes))
+    register(Kind("plan", m.PlanEntry, "number",
+                  links=(Link("targets", m.PlanTarget, "plan_id", "unit_id", m.Unit),)))
+    register(Kind("inspection", m.Inspection, "number", links=(
+        Link("members", m.InspectionMember, "inspection_id", "unit_id", m.Unit),
+        Link("targets", m.InspectionTarget, "inspection_id", "unit_id", m.Unit),
+        Link("items", m.InspectionItem, "inspection_id", "item_id", m.Item, "number"),
+    )))
+    register(Kind("quota", m.Quota, "year", snap=lambda q: {
+        "year": q.year, "max_count": q.max_count, "reduction": q.reduction,
+        "baseline": q.baseline}))
 
     def progress_rows(session: Session) -> Iterable[tuple[str, dict[str, Any]]]:
         from sqlalchemy import select
@@ -141,6 +191,30 @@ def _register_known() -> None:
             yield number, {"on": on.isoformat(), "text": text, "percent": percent}
 
     register_child(Child("item", "progress", m.Progress, progress_rows))
+
+    def attached(model: Any) -> Callable[[Session, str], Iterable[tuple[str, dict[str, Any]]]]:
+        def rows(session: Session, table: str) -> Iterable[tuple[str, dict[str, Any]]]:
+            from sqlmodel import select
+
+            numbers = _numbers(session, m.Item if table == "item" else m.Finding)
+            for rec in session.exec(select(model).where(model.subject_table == table)).all():
+                yield numbers.get(rec.subject_id, "?"), snapshot(rec)
+
+        return rows
+
+    # Accountability records are written once, by an "account" event that carries them.
+    for table in ("item", "finding"):
+        register_child(Child(table, "account", m.Accountability,
+                             lambda session, t=table: attached(m.Accountability)(session, t),
+                             pick="accountability"))
+        # Extensions change after the request (approved or rejected): the last event about
+        # each request says what the row must hold.
+        register_child(Child(table, "extend", m.Extension,
+                             lambda session, t=table: attached(m.Extension)(session, t),
+                             pick="extension",
+                             actions=("extend", "extend-approve", "extend-reject"),
+                             identity=("subject_id", "requested_on", "old_due", "to_date",
+                                       "reason")))
 
 
 _register_known()
@@ -181,7 +255,7 @@ def _show(v: Any) -> str:
 def verify(session: Session) -> Verdict:
     """Check the chain and that every record equals what its history says."""
     v = Verdict()
-    child_actions = {(c.table, c.action) for c in CHILDREN}
+    child_of = {(c.table, a): c for c in CHILDREN for a in (c.action, *c.actions)}
     last: dict[tuple[str, str], tuple[int, str | None]] = {}  # (table, subject) -> event, after
     child_events: dict[tuple[str, str, str, str], list[int]] = defaultdict(list)
     per_table: Counter[str] = Counter()
@@ -206,9 +280,11 @@ def verify(session: Session) -> Verdict:
             v.add(eid, table, subject,
                   f"{what} was altered after it was written: its content does not match its hash")
         prev_hash, prev_id = stored, eid
-        if (table, action) in child_actions:
-            child_events[(table, action, subject, row[8] or "")].append(eid)
-            continue
+        child = child_of.get((table, action))
+        if child is not None:
+            _child_event(child, child_events, eid, subject, row[8])
+            if child.pick is None:
+                continue
         kind = KINDS.get(table)
         if kind is None:
             continue
@@ -245,6 +321,8 @@ def verify(session: Session) -> Verdict:
                 v.add(eid, table, subject, f"event {eid} holds no readable snapshot")
                 continue
             have = now[subject]
+            for k in KINDS[table].annotations:
+                want.pop(k, None)
             diffs = [k for k in sorted(set(want) | set(have)) if want.get(k) != have.get(k)]
             if diffs:
                 k = diffs[0]
@@ -259,10 +337,17 @@ def verify(session: Session) -> Verdict:
             (s, dump(after) or "") for s, after in child.rows(session))
         events = {(s, a): ids for (t, act, s, a), ids in child_events.items()
                   if t == child.table and act == child.action}
+        if child.identity:
+            # Only the last event about each row counts: collapse to it.
+            latest: dict[tuple[str, str], list[int]] = {}
+            for (s_, a), ids in sorted(events.items(), key=lambda kv: kv[1][-1]):
+                key = (s_, _identity(child, a))
+                latest[key] = [ids[-1], *([a] if a else [])]  # type: ignore[list-item]
+            events = {(k[0], v[1]): [v[0]] for k, v in latest.items()}  # type: ignore[misc]
         for key in sorted(set(rows) | set(events)):
             subject, after = key
             have, ids = rows.get(key, 0), events.get(key, [])
-            name = f"{child.action} note on {child.table} {subject}"
+            name = f"{child.action} record on {child.table} {subject}"
             if have > len(ids):
                 v.add(ids[0] if ids else None, child.table, subject,
                       f"{name} {after} has no event: it was added or changed outside duchá")
@@ -280,6 +365,26 @@ def verify(session: Session) -> Verdict:
     for s in v.summary:
         s.setdefault("note", "")
     return v
+
+
+def _child_event(child: Child, events: dict[tuple[str, str, str, str], list[int]], eid: int,
+                 subject: str, after: str | None) -> None:
+    """File an event under its child row: the whole `after`, or the part `pick` names."""
+    text = after or ""
+    if child.pick is not None:
+        try:
+            text = dump(json.loads(text).get(child.pick)) or ""
+        except (ValueError, AttributeError):
+            text = ""
+    events[(child.table, child.action, subject, text)].append(eid)
+
+
+def _identity(child: Child, after: str) -> str:
+    try:
+        data = json.loads(after)
+    except ValueError:
+        return after
+    return json.dumps([data.get(k) for k in child.identity], ensure_ascii=False)
 
 
 def _unchecked(session: Session) -> dict[str, int]:

@@ -688,8 +688,11 @@ def write(lg: Ledger, job: Job, records: list[Record],
                   "items": (m.InspectionItem, "inspection_id", "item_id")}
     snapshots: list[dict[str, Any]] = []
     item_numbers: dict[int, str] = {}
-    if table == "inspections" and any(rec.links.get("items") for rec in records):
+    if table in ("inspections", "findings"):
         item_numbers = {i: n for n, i in job.ledger_numbers("items").items()}
+    insp_numbers: dict[int, str] = {}
+    if table == "findings":
+        insp_numbers = {i: n for n, i in job.ledger_numbers("inspections").items()}
     for i, rec in enumerate(records):
         rid = first + i
         rows.append({"id": rid, **rec.values, "created_at": now})
@@ -700,6 +703,12 @@ def write(lg: Ledger, job: Job, records: list[Record],
                 {link_table[name][1]: rid, link_table[name][2]: x} for x in ids)
             names = item_numbers if name == "items" else code_of
             snap[name] = sorted(names[x] for x in ids)
+        if table == "findings":
+            # The same snapshot as findings.snap: unit, inspection and item by their numbers.
+            v = rec.values
+            snap["unit"] = code_of.get(v["unit_id"])
+            snap["inspection"] = insp_numbers.get(v.get("inspection_id") or 0)
+            snap["item"] = item_numbers.get(v.get("item_id") or 0)
         snapshots.append(snap)
     total = len(rows)
     # A unit's parent may come later in the file: parents are set once all rows exist

@@ -75,6 +75,10 @@ def test_csv_export_imports_back_into_the_same_ledger(ledger: Runner, tmp_path: 
         r = ledger("import", t, str(f), "-f", "csv", "--as-of", "2026-11-28", db=other)
         assert r.exit_code == 0, r
     assert exports(ledger, db=other) == first
+    # The imported history says exactly what the imported rows hold.
+    for db in (None, other):
+        r = ledger("verify", "-f", "json", db=db)
+        assert r.exit_code == 0, r
     rows = list(csv.DictReader(io.StringIO(first["inspections"])))
     assert (rows[0]["plan"], rows[0]["members"], rows[0]["targets"], rows[0]["items"]) == (
         "JH-2026-001", "jyj", "jingchuan;kongtong", "DB-2026-0003")
