@@ -134,11 +134,16 @@ def read_schema_version(engine: Engine) -> int | None:
 def _ensure_wal(engine: Engine) -> None:
     # On the driver connection: SQLAlchemy would wrap the pragma in a transaction, where
     # SQLite refuses to change the journal mode.
+    import sqlite3
+
     raw = engine.raw_connection()
     try:
         cur = raw.cursor()
         if cur.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-            cur.execute("PRAGMA journal_mode=WAL")
+            try:
+                cur.execute("PRAGMA journal_mode=WAL")
+            except sqlite3.OperationalError:
+                pass  # another process holds the file; the next open switches it
         cur.close()
     finally:
         raw.close()

@@ -347,7 +347,8 @@ def verify(session: Session) -> Verdict:
         for key in sorted(set(rows) | set(events)):
             subject, after = key
             have, ids = rows.get(key, 0), events.get(key, [])
-            name = f"{child.action} record on {child.table} {subject}"
+            noun = "note" if child.pick is None else "record"
+            name = f"{child.action} {noun} on {child.table} {subject}"
             if have > len(ids):
                 v.add(ids[0] if ids else None, child.table, subject,
                       f"{name} {after} has no event: it was added or changed outside duchá")

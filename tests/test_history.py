@@ -237,26 +237,10 @@ def test_log_renders_in_text_formats(work: Runner) -> None:
 
 
 def test_finding_updated_through_sqlite_is_named(work: Runner, db_path: Path) -> None:
-    """The issue's own example, on a finding written the way the findings service will write
-    one (its model exists; its commands arrive with issue 4): verify covers it by rule."""
-    from datetime import date
-
-    from sqlmodel import select
-
-    from duchá.db import locate, open_ledger, session_scope
-    from duchá.events import snapshot
-    from duchá.ledger import Ledger
-    from duchá.models import Finding, Unit
-
-    with session_scope(open_ledger(locate(str(db_path))), write=True) as s:
-        lg = Ledger(session=s, actor="t", today=date(2026, 6, 10))
-        unit = s.exec(select(Unit).where(Unit.code == "fgw")).one()
-        f = Finding(number="WT-2026-0001", year=2026, seq=1, unit_id=unit.id or 0,
-                    description="台账不全", mode="deadline", found_on=date(2026, 6, 10),
-                    due=date(2026, 7, 10))
-        s.add(f)
-        s.flush()
-        lg.event("add", "finding", f.number, after=snapshot(f))
+    """The issue's own example: a finding's status forged through SQL."""
+    r = work("finding", "add", "台账不全", "--unit", "fgw", "--mode", "deadline",
+             "--as-of", "2026-06-10", "-f", "json")
+    assert r.exit_code == 0, r
     code, _, _ = verify(work)
     assert code == 0
     sql(db_path, "UPDATE finding SET status='verified' WHERE number='WT-2026-0001'")
