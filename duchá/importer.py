@@ -641,10 +641,10 @@ def validate(lg: Ledger, table: str, sheet: Sheet) -> tuple[Job, list[Record]]:
     if job.errors:
         shown = job.errors[:MAX_ERRORS_SHOWN]
         more = len(job.errors) - len(shown)
-        tail = f"\n  ... and {more} more" if more > 0 else ""
+        tail = f" | ... and {more} more" if more > 0 else ""
         bad = len({e.split(":", 1)[0] for e in job.errors})
         raise BadInput(f"{sheet.path}: {bad} bad line{'s' if bad != 1 else ''}, nothing "
-                       "imported; fix them and import again:\n  " + "\n  ".join(shown) + tail)
+                       "imported; fix them and import again: " + " | ".join(shown) + tail)
     if unknown:
         lg.warn(f"columns ignored (not {table} fields): {', '.join(unknown)}")
     return job, records

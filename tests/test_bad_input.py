@@ -1,9 +1,10 @@
 """The bad-input matrix (issue 6): every command, given bad input, prints ONE line on stderr
 starting "error:", exits with the right code, and leaves the ledger exactly as it was.
 
-Cases of the commands on this branch (unit, item, config, init, verify, backup, restore, log
-and the global options); the plan, inspection, finding, check, report, import and export
-cases join at merge.  "{tmp}" in an argument is the test's folder, "{db}" the ledger.
+The cases of every issue live here, in one table: units and items (#2), plans, quotas,
+inspections and check (#3), findings and their rectification (#4), reports, import and export
+(#5), the trust commands and the global options (#6).  "{tmp}" in an argument is the test's
+folder, "{db}" the ledger; the CSV files an import case names are written by `_files_for`.
 """
 
 from __future__ import annotations
@@ -83,6 +84,151 @@ CASES: list[tuple[str, list[str], int, str]] = [
     ("config-nan", ["config", "set", "repeat_inspection.similarity", "nan"], BAD,
      "must be between"),
     ("config-missing", ["config", "set", "multi_headed.days"], BAD, "Missing argument"),
+    # -- plans and quotas
+    ("plan-kind", ["plan", "add", "x", "--year", "2026", "--organizer", "fgw", "--kind", "bogus"],
+     BAD, "unknown plan kind 'bogus'; use one of: comprehensive (综合性督查考核)"),
+    ("plan-method", ["plan", "add", "x", "--year", "2026", "--organizer", "fgw", "--kind",
+                     "special", "--method", "telepathy"], BAD, "unknown method 'telepathy'"),
+    ("plan-window", ["plan", "add", "x", "--year", "2026", "--organizer", "fgw", "--kind",
+                     "special", "--from", "2026-05-10", "--to", "2026-05-01"], BAD,
+     "window end 2026-05-01 is before its start 2026-05-10"),
+    ("plan-window-year", ["plan", "add", "x", "--year", "2026", "--organizer", "fgw", "--kind",
+                          "special", "--from", "2025-05"], BAD, "is outside plan year 2026"),
+    ("plan-year", ["plan", "add", "x", "--year", "1800", "--organizer", "fgw", "--kind",
+                   "special"], BAD, "--year 1800 is not a plan year"),
+    ("plan-organizer", ["plan", "add", "x", "--year", "2026", "--organizer", "nowhere", "--kind",
+                        "special"], BAD, "unknown unit 'nowhere'"),
+    ("plan-missing-kind", ["plan", "add", "x", "--year", "2026", "--organizer", "fgw"], BAD,
+     "Missing option '--kind'"),
+    ("quota-over-100", ["plan", "quota", "set", "2026", "--reduction", "150%"], BAD,
+     "--reduction must be between 0% and 100%, not 150%"),
+    ("quota-negative", ["plan", "quota", "set", "2026", "--reduction", "-10%"], BAD,
+     "between 0% and 100%"),
+    ("quota-max", ["plan", "quota", "set", "2026", "--max", "-1"], BAD,
+     "--max must be 0 or more"),
+    ("quota-nothing", ["plan", "quota", "set", "2026"], BAD,
+     "give either --max N or --reduction PERCENT"),
+    ("quota-no-baseline", ["plan", "quota", "set", "2028", "--reduction", "50%"], BAD,
+     "2027 has no plan entries in the ledger to reduce from; give --baseline N"),
+    ("plan-approve-planned", ["plan", "approve", "JH-2026-001", "--by", "张市长", "--on",
+                              "2026-05-06", "--ref", "x"], BAD,
+     "only unplanned entries need `plan approve`"),
+    ("plan-cancel-reason", ["plan", "cancel", "JH-2026-001", "--reason", " "], BAD,
+     "empty --reason"),
+    ("plan-unknown", ["plan", "show", "JH-2026-009"], BAD, "no plan JH-2026-009"),
+    ("plan-list-year", ["plan", "list", "--year", "abc"], BAD, "Invalid value for '--year'"),
+    # -- inspections
+    ("inspect-method", ["inspect", "add", "x", "--lead", "fgw", "--method", "telepathy", "-t",
+                        "kongtong", "--from", "2026-04-01"], BAD, "unknown method 'telepathy'"),
+    ("inspect-no-target", ["inspect", "add", "x", "--lead", "fgw", "--method", "on-site",
+                           "--from", "2026-04-01"], BAD, "at least one --target unit"),
+    ("inspect-end", ["inspect", "add", "x", "--lead", "fgw", "--method", "on-site", "-t",
+                     "kongtong", "--from", "2026-04-10", "--to", "2026-04-01"], BAD,
+     "end 2026-04-01 is before the start 2026-04-10"),
+    ("inspect-plan-year", ["inspect", "add", "x", "--lead", "fgw", "--method", "on-site", "-t",
+                           "kongtong", "--from", "2026-04-10", "--plan", "JH-2025-001"], BAD,
+     "plan entry JH-2025-001 is for 2025, but the inspection starts in 2026"),
+    ("inspect-target", ["inspect", "add", "x", "--lead", "fgw", "--method", "on-site", "-t",
+                        "nowhere", "--from", "2026-04-10"], BAD, "unknown unit 'nowhere'"),
+    ("inspect-half-approval", ["inspect", "add", "x", "--lead", "fgw", "--method", "on-site",
+                               "-t", "kongtong", "--from", "2026-04-10", "--approved-by",
+                               "张市长"], BAD, "needs both --approved-by and --approved-on"),
+    ("inspect-from", ["inspect", "add", "x", "--lead", "fgw", "--method", "on-site", "-t",
+                      "kongtong", "--from", "spring"], BAD, "'spring' is not a date"),
+    ("inspect-report-early", ["inspect", "report", "DC-2026-002", "--summary", "s",
+                              "--approved-by", "张", "--approved-on", "2026-07-03"], BAD,
+     "report it once it has started"),
+    ("inspect-report-before", ["inspect", "report", "DC-2026-001", "--summary", "s",
+                               "--approved-by", "张", "--approved-on", "2026-03-01"], BAD,
+     "before the inspection started (2026-03-02)"),
+    ("inspect-finish-before", ["inspect", "finish", "DC-2026-001", "--on", "2026-03-01"], BAD,
+     "finish date 2026-03-01 is before the inspection started"),
+    ("inspect-unknown", ["inspect", "show", "DC-2026-009"], BAD, "no inspection DC-2026-009"),
+    # -- check
+    ("check-rule", ["check", "--rule", "nonsense"], BAD,
+     "unknown rule 'nonsense'; use one of: plan-quota,"),
+    # -- findings and rectification
+    ("finding-verify-open", ["finding", "verify", "1", "--by", "王"], BAD,
+     "error: finding WT-2026-0001 is open; it cannot be verified; next: "
+     "`duchá finding plan WT-2026-0001 TEXT` (→ rectifying), "
+     "`duchá finding rectify WT-2026-0001 --evidence TEXT` (→ rectified), "
+     "`duchá finding extend WT-2026-0001 --to DATE --reason TEXT`"),
+    ("finding-rectify-verified", ["finding", "rectify", "2", "--evidence", "again"], BAD,
+     "error: finding WT-2026-0002 is verified; it cannot be reported rectified; next: "
+     "`duchá finding reopen WT-2026-0002 --reason TEXT` (→ reopened), "
+     "`duchá finding lookback WT-2026-0002 --result ok|rebound`"),
+    ("finding-reopen-open", ["finding", "reopen", "1", "--reason", "x"], BAD,
+     "finding WT-2026-0001 is open; it cannot be reopened"),
+    ("finding-extend-late", ["finding", "extend", "1", "--to", "2026-07-20", "--reason", "x",
+                             "--on", "2026-07-02"], BAD,
+     "error: finding WT-2026-0001 fell due on 2026-07-01; an extension must be asked before "
+     "the due date, not on 2026-07-02"),
+    ("finding-extend-earlier", ["finding", "extend", "1", "--to", "2026-06-20", "--reason",
+                                "x"], BAD,
+     "error: --to 2026-06-20 is not after the current due date 2026-07-01; an extension asks "
+     "for a later date"),
+    ("finding-extend-nothing", ["finding", "extend", "1", "--approve", "--by", "张"], BAD,
+     "has no extension awaiting a decision; request one with "
+     "`duchá finding extend WT-2026-0001 --to DATE --reason TEXT`"),
+    ("finding-long-term", ["finding", "add", "x", "-u", "jyj", "--mode", "long-term"], BAD,
+     "error: a long-term (长期整改) finding needs --due: give the date by which the "
+     "rectification must be complete, e.g. --due 2027-06-30 or --due +6m"),
+    ("finding-mode", ["finding", "add", "x", "-u", "jyj", "--mode", "someday"], BAD,
+     "unknown rectification mode 'someday'; use one of: immediate (立行立改), "
+     "deadline (限期整改), long-term (长期整改)"),
+    ("finding-severity", ["finding", "add", "x", "-u", "jyj", "--mode", "immediate",
+                          "--severity", "huge"], BAD, "unknown severity 'huge'"),
+    ("finding-unit", ["finding", "add", "x", "-u", "nowhere", "--mode", "immediate"], BAD,
+     "unknown unit 'nowhere'"),
+    ("finding-inspection", ["finding", "add", "x", "-u", "jyj", "--mode", "immediate",
+                            "--inspection", "DC-2026-009"], BAD, "no inspection DC-2026-009"),
+    ("finding-step-early", ["finding", "plan", "1", "方案", "--on", "2026-04-30"], BAD,
+     "error: 2026-04-30 is before finding WT-2026-0001's last step (add on 2026-05-01); "
+     "give --on 2026-05-01 or later"),
+    ("finding-lookback-result", ["finding", "lookback", "2", "--result", "meh"], BAD,
+     "unknown look-back result 'meh'; use ok or rebound"),
+    ("finding-lookback-early", ["finding", "lookback", "2", "--result", "ok", "--on",
+                                "2026-05-09"], BAD, "before finding WT-2026-0002's last step"),
+    ("finding-light", ["finding", "list", "--light", "purple"], BAD, "unknown light 'purple'"),
+    ("finding-unknown", ["finding", "show", "9"], BAD,
+     "error: no finding 9; `duchá finding list` shows the numbers"),
+    # -- reports
+    ("report-week", ["report", "weekly", "--week", "2026-W60"], BAD, "2026 has no ISO week 60"),
+    ("report-week-word", ["report", "weekly", "--week", "soon"], BAD, "'soon' is not a week"),
+    ("report-kind", ["report", "overdue", "--kind", "x"], BAD,
+     "--kind takes item or finding, not 'x'"),
+    ("report-fail-on", ["report", "overdue", "--fail-on", "purple"], BAD,
+     "--fail-on takes red or yellow, not 'purple'"),
+    ("report-inspection", ["report", "inspection", "DC-2026-009"], BAD,
+     "no inspection DC-2026-009"),
+    ("report-unknown", ["report", "nonsense"], BAD, "No such command 'nonsense'"),
+    # -- import
+    ("import-table", ["import", "people", "{tmp}/items.csv"], BAD,
+     "unknown table 'people'; use units, items, plans, inspections or findings"),
+    ("import-no-file", ["import", "items", "{tmp}/nope.csv"], BAD, "no file"),
+    ("import-empty", ["import", "items", "{tmp}/empty.csv"], BAD, "is empty"),
+    ("import-blank", ["import", "items", "{tmp}/blank.csv"], BAD, "is empty"),
+    ("import-header-only", ["import", "items", "{tmp}/header.csv"], BAD,
+     "has a header but no rows"),
+    ("import-bad-date", ["import", "items", "{tmp}/bad-date.csv"], BAD,
+     "1 bad line, nothing imported; fix them and import again: line 3: due: '2026-13-45' is "
+     "not a real date"),
+    ("import-missing-column", ["import", "items", "{tmp}/no-lead.csv"], BAD,
+     "missing required column lead_unit (牵头单位 / 主办单位)"),
+    ("import-binary", ["import", "items", "{tmp}/binary.csv"], BAD,
+     "is not a CSV text file (binary data on line"),
+    ("import-mixed", ["import", "items", "{tmp}/mixed.csv"], BAD,
+     "mixed encodings: line 2 is UTF-8 but line 3 is not"),
+    ("import-folder", ["import", "items", "{tmp}"], BAD, "is a folder; give a CSV file"),
+    # -- export
+    ("export-table", ["export", "people"], BAD, "unknown table 'people'"),
+    ("export-xlsx-stdout", ["export", "-f", "xlsx"], BAD, "xlsx is a file, not text"),
+    ("export-format", ["export", "items", "-f", "pdf", "-o", "{tmp}/exists.db"], BAD,
+     "export writes csv, tsv, json, jsonl, xlsx, not 'pdf'"),
+    ("export-csv-all", ["export", "-f", "csv", "-o", "{tmp}/exists.db"], BAD,
+     "csv holds one table; name it"),
+    ("export-folder", ["export", "items", "-o", "{tmp}/no/such/a.csv"], BAD,
+     "folder {tmp}/no/such does not exist"),
     # -- the ledger itself and the global options
     ("init-existing", ["init"], LEDGER, "already exists; it was not changed"),
     ("as-of", ["item", "list", "--as-of", "soon"], BAD, "--as-of: 'soon' is not a date"),
@@ -112,7 +258,10 @@ CASES: list[tuple[str, list[str], int, str]] = [
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One ledger built once: five units, item 1 open, item 2 done."""
+    """One ledger built once, as of 2026-06-01: five units; item 1 open, item 2 done; plan
+    entries JH-2025-001 and JH-2026-001; inspection DC-2026-001 under way since 2026-03-02 and
+    DC-2026-002 starting 2026-07-02; finding WT-2026-0001 open (due 2026-07-01) and
+    WT-2026-0002 verified on 2026-05-10."""
     path = tmp_path_factory.mktemp("template") / "ledger.db"
     run = CliRunner()
 
@@ -129,8 +278,40 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
        "--due", "+30d")
     ok("item", "add", "市长关于冬季取暖保障的批示", "-c", "批示", "--lead", "jyj", "--due", "+5wd")
     ok("item", "close", "2")
+    ok("plan", "add", "旧计划", "--year", "2025", "--organizer", "fgw", "--kind", "special")
+    ok("plan", "add", "营商环境专项督查", "--year", "2026", "--organizer", "fgw", "--kind",
+       "special", "-t", "kongtong", "--from", "2026-03")
+    ok("inspect", "add", "营商环境", "--lead", "fgw", "--method", "on-site", "-t", "kongtong",
+       "--from", "2026-03-02", "--plan", "JH-2026-001")
+    ok("inspect", "add", "安全生产", "--lead", "fgw", "--method", "on-site", "-t", "kongtong",
+       "--from", "2026-07-02", "--approved-by", "张", "--approved-on", "2026-05-20")
+    for text, unit in (("open one", "kongtong"), ("done one", "fgw")):
+        ok("finding", "add", text, "-u", unit, "--mode", "deadline", "--on", "2026-05-01",
+           "--due", "2026-07-01")
+    ok("finding", "rectify", "2", "--evidence", "e", "--on", "2026-05-05")
+    ok("finding", "verify", "2", "--by", "王", "--on", "2026-05-10")
     dispose_all()  # checkpoints the WAL: the file alone is the ledger
     return path
+
+
+ITEMS_HEAD = "title,category,lead_unit,due\n"
+
+
+def _files_for(folder: Path) -> None:
+    """The files the cases name: things that must survive, and CSV files to import."""
+    (folder / "exists.db").write_text("keep")
+    (folder / "notes.txt").write_text("not a ledger\n")
+    (folder / "items.csv").write_text(ITEMS_HEAD + "甲,meeting,fgw,2026-12-31\n")
+    (folder / "empty.csv").write_bytes(b"")
+    (folder / "blank.csv").write_bytes(b"\n\n  \n")
+    (folder / "header.csv").write_text("事项名称,类别,牵头单位,落实时限\n")
+    (folder / "bad-date.csv").write_text(ITEMS_HEAD + "甲,meeting,fgw,2026-12-31\n"
+                                         "乙,meeting,fgw,2026-13-45\n")
+    (folder / "no-lead.csv").write_text("title,category,due\n甲,meeting,2026-12-31\n")
+    (folder / "binary.csv").write_bytes(b"PK\x03\x04" + bytes(range(256)) * 8)
+    (folder / "mixed.csv").write_bytes(ITEMS_HEAD.encode() + "供热,meeting,fgw,2026-12-31\n"
+                                       .encode() + "管网,meeting,fgw,2026-12-31\n"
+                                       .encode("gb18030"))
 
 
 def _files(folder: Path) -> set[str]:
@@ -144,15 +325,15 @@ def test_bad_input(template: Path, tmp_path: Path, args: list[str], code: int,
                    says: str) -> None:
     db = tmp_path / "ledger.db"
     shutil.copy(template, db)
-    (tmp_path / "exists.db").write_text("keep")
-    (tmp_path / "notes.txt").write_text("not a ledger\n")
+    _files_for(tmp_path)
     before, files = snapshot_db(db), _files(tmp_path)
     argv = [a.replace("{tmp}", str(tmp_path)).replace("{db}", str(db)) for a in args]
     r = CliRunner().invoke(app, ["--db", str(db), "--as-of", "2026-06-01", "-f", "csv", *argv])
     assert r.exit_code == code, (r.exit_code, r.stderr)
     assert r.stderr.startswith("error: ") and r.stderr.count("\n") == 1, repr(r.stderr)
     assert "\x1b" not in r.stderr and "\x07" not in r.stderr
-    assert says in r.stderr, r.stderr
+    assert says.replace("{tmp}", str(tmp_path)) in r.stderr, r.stderr
+    assert r.stdout == "", r.stdout
     assert "Traceback" not in r.stdout + r.stderr
     assert snapshot_db(db) == before
     assert _files(tmp_path) == files

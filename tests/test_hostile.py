@@ -1,19 +1,21 @@
 """Hostile input (issue 6): any text yields a result or one clean error, and stored text
 comes back verbatim in machine formats and harmless on the clerk's terminal.
 
-The CSV importer (issue 5) is not on this branch; at merge its parser joins these properties
-(any CSV bytes -> rows or one DuchaError, never another exception).
+The CSV importer is driven through the real CLI: any bytes, or a CSV built from real and
+hostile headers and cells in any of the accepted encodings, either import (exit 0) or are
+refused with one `error:` line (exit 2) leaving the ledger exactly as it was.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import string
 from datetime import date
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import Runner
@@ -224,3 +226,124 @@ def test_any_title_round_trips_and_never_reaches_the_terminal(title_ledger: str,
 def test_hostile_ledger_path_is_reported_cleanly(cli: Runner, tmp_path: Path) -> None:
     r = cli("item", "list", "-f", "csv", db=tmp_path / "no\x1b[31mpe.db")
     assert r.exit_code == 3 and r.stderr.startswith("error: no ledger at ")
+
+
+# ------------------------------------------------------------------ the CSV importer
+
+IMPORT_TABLES = ["units", "items", "plans", "inspections", "findings"]
+CELLS = st.one_of(
+    st.sampled_from(["fgw", "jyj", "kongtong", "平凉市教育局", "meeting", "会议议定", "special",
+                     "on-site", "deadline", "立行立改", "2026-12-31", "2026年3月1日", "+5wd",
+                     "2026-13-45", "DB-2026-0001", "JH-2026-001", "DC-2026-001", "WT-2026-0009",
+                     "fgw;jyj", "崆峒、泾川", "done", "办结", "", " ", "=1+1", "\x1b[31m"]),
+    ANY)
+
+
+VALID = {  # one good row per table; "{text}" cells take any text
+    "units": {"code": "", "name": "{text}"},
+    "items": {"title": "{text}", "category": "meeting", "lead_unit": "fgw", "due": "2026-12-31"},
+    "plans": {"organizer": "fgw", "title": "{text}", "kind": "special", "year": "2026"},
+    "inspections": {"lead": "fgw", "method": "written", "topic": "{text}",
+                    "targets": "jyj", "start": "2026-05-01"},
+    "findings": {"unit": "jyj", "description": "{text}", "mode": "immediate",
+                 "found_on": "2026-05-20"},
+}
+
+
+@st.composite
+def csv_files(draw: st.DrawFn) -> tuple[str, bytes]:
+    """A table name and a file: random bytes, or a CSV of real and junk headers and cells."""
+    import csv
+    import io
+
+    from duchá.columns import TABLES
+
+    table = draw(st.sampled_from(IMPORT_TABLES))
+    shape = draw(st.sampled_from(["bytes", "junk", "valid"]))
+    if shape == "bytes":
+        return table, draw(st.binary(max_size=400))
+    if shape == "junk":
+        names = [n for col in TABLES[table] for n in (col.name, *col.zh[:1])]
+        header = draw(st.lists(st.one_of(st.sampled_from(names), ANY), min_size=1, max_size=8))
+        rows = draw(st.lists(st.lists(CELLS, max_size=len(header) + 1), max_size=4))
+    else:  # good rows with hostile text, and now and then one cell spoiled
+        header = list(VALID[table])
+        rows = [[draw(ANY) if v == "{text}" else v for v in VALID[table].values()]
+                for _ in range(draw(st.integers(1, 4)))]
+        if table == "units":
+            for i, row in enumerate(rows):
+                row[0] = f"u{i}{draw(st.text(alphabet=string.ascii_lowercase, max_size=6))}"
+        if draw(st.booleans()):
+            row = draw(st.sampled_from(rows))
+            row[draw(st.integers(0, len(row) - 1))] = draw(CELLS)
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator=draw(st.sampled_from(["\n", "\r\n"]))).writerows(
+        [header, *rows])
+    encoding = draw(st.sampled_from(["utf-8", "utf-8-sig", "gb18030"]))
+    return table, buf.getvalue().encode(encoding)
+
+
+@pytest.fixture(scope="module")
+def import_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A ledger with units, an item, a plan entry and an inspection for imports to refer to."""
+    from typer.testing import CliRunner
+
+    from duchá.cli import app
+    from duchá.db import dispose_all
+
+    path = tmp_path_factory.mktemp("import-template") / "ledger.db"
+    for args in (["init"], ["unit", "add", "fgw", "平凉市发展和改革委员会"],
+                 ["unit", "add", "jyj", "平凉市教育局"],
+                 ["unit", "add", "kongtong", "平凉市崆峒区人民政府"],
+                 ["item", "add", "供热", "-c", "meeting", "--lead", "fgw", "--due", "+30d"],
+                 ["plan", "add", "专项", "--year", "2026", "--organizer", "fgw", "--kind",
+                  "special"],
+                 ["inspect", "add", "专项", "--lead", "fgw", "--method", "on-site", "-t",
+                  "kongtong", "--from", "2026-03-02", "--plan", "JH-2026-001"]):
+        r = CliRunner().invoke(app, ["--db", str(path), "--as-of", "2026-06-01", "-f", "csv",
+                                     *args])
+        assert r.exit_code == 0, r.stderr
+    dispose_all()
+    return path
+
+
+@settings(max_examples=int(os.environ.get("DUCHA_HYPOTHESIS_EXAMPLES", 60)), deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(csv_files())
+@example(("items", b"\xff\xfe\x00t\x00i"))
+@example(("items", b"title,category,lead_unit,due\n\"unclosed,meeting,fgw,2026-12-31\n"))
+@example(("units", "code,name\nnew,新单位\nnew,又一个\n".encode()))
+@example(("findings", b"description,unit,mode\n\x00,jyj,immediate\n"))
+def test_import_any_file(import_template: Path, tmp_path: Path, case: tuple[str, bytes]) -> None:
+    import shutil
+    import tempfile
+
+    from typer.testing import CliRunner
+
+    from conftest import snapshot_db
+    from duchá.cli import app
+    from duchá.db import dispose_all
+
+    table, content = case
+    with tempfile.TemporaryDirectory(dir=tmp_path) as folder:
+        db, src = Path(folder) / "ledger.db", Path(folder) / "in.csv"
+        shutil.copy(import_template, db)
+        src.write_bytes(content)
+        before = snapshot_db(db)
+        r = CliRunner().invoke(app, ["--db", str(db), "--as-of", "2026-06-01", "-f", "json",
+                                     "import", table, str(src)])
+        assert "Traceback" not in r.stdout + r.stderr
+        event(f"exit {r.exit_code}")
+        assert r.exit_code in (0, 2), (r.exit_code, r.stderr, r.exception)
+        if r.exit_code == 2:
+            assert r.stderr.startswith("error: ") and r.stderr.count("\n") == 1, r.stderr
+            assert r.stdout == ""
+            assert snapshot_db(db) == before
+        else:
+            imported = json.loads(r.stdout)[0]["imported"]
+            added = sum(len(v) for v in snapshot_db(db).values()) - sum(
+                len(v) for v in before.values())
+            assert imported > 0 and added > 0
+            verify = CliRunner().invoke(app, ["--db", str(db), "verify", "-f", "json"])
+            assert verify.exit_code == 0, verify.stdout + verify.stderr
+        dispose_all()
