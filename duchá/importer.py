@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from duchá.columns import IGNORED, TABLES, key, lookup
 from duchá.errors import BadInput
+from duchá.words import a
 
 if TYPE_CHECKING:
     from duchá.ledger import Ledger
@@ -300,7 +301,7 @@ class Row:
         prefix, _ = PREFIX[table]
         m = _NUMBER.match(raw)
         if not m or m[1].upper() != prefix:
-            self.fail("number", f"'{raw}' is not a {SUBJECT[table]} number like "
+            self.fail("number", f"'{raw}' is not {a(SUBJECT[table])} number like "
                       f"{prefix}-2026-{'1'.zfill(PREFIX[table][1])}")
             return None
         return int(m[2]), int(m[3])

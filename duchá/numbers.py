@@ -9,6 +9,7 @@ import re
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from duchá.errors import BadInput, NotFound
+from duchá.words import a
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -39,7 +40,7 @@ def find(session: Session, model: type[T], prefix: str, ref: str, what: str) -> 
     m = _FULL.match(raw)
     if m:
         if m[1].upper() != prefix:
-            raise BadInput(f"'{ref}' is not a {what} number; {what} numbers look like "
+            raise BadInput(f"'{ref}' is not {a(what)} number; {what} numbers look like "
                            f"{prefix}-2026-001")
         stmt = select(model).where(model.year == int(m[2]), model.seq == int(m[3]))  # type: ignore[attr-defined]
     elif _YEAR_SEQ.match(raw):
@@ -48,7 +49,7 @@ def find(session: Session, model: type[T], prefix: str, ref: str, what: str) -> 
     elif re.fullmatch(r"\d{1,9}", raw):  # not str.isdigit: "²" is a digit but no number
         stmt = select(model).where(model.seq == int(raw))  # type: ignore[attr-defined]
     else:
-        raise BadInput(f"'{ref}' is not a {what} number; use {prefix}-2026-001 or the bare "
+        raise BadInput(f"'{ref}' is not {a(what)} number; use {prefix}-2026-001 or the bare "
                        "sequence number")
     hits = session.exec(stmt.limit(6)).all()
     if not hits:

@@ -10,6 +10,8 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
+from duchá.words import count
+
 LEVELS = ("error", "warning", "info")
 LIGHT_OF_LEVEL = {"error": "red", "warning": "yellow", "info": ""}
 
@@ -72,11 +74,11 @@ def finding_overdue(
         if lit == "red":
             days = (as_of - r["due"]).days
             out.append(Violation("finding-overdue", "error", f"finding {r['number']}", r["unit"],
-                                 f"rectification {days} days overdue (due {r['due']}, "
+                                 f"rectification {count(days, 'day')} overdue (due {r['due']}, "
                                  f"status {r['status']})"))
         elif lit == "yellow":
             days = (r["due"] - as_of).days
-            when = "today" if days == 0 else f"in {days} days"
+            when = "today" if days == 0 else f"in {count(days, 'day')}"
             out.append(Violation("finding-overdue", "warning", f"finding {r['number']}",
                                  r["unit"], f"rectification due {when} ({r['due']}, "
                                  f"status {r['status']})"))
@@ -96,7 +98,7 @@ def lookback_due(rows: list[dict[str, Any]], as_of: date) -> list[Violation]:
         if when < as_of:
             out.append(Violation("lookback-due", "warning", f"finding {r['number']}", r["unit"],
                                  f"look-back (回头看) was due {when}, "
-                                 f"{(as_of - when).days} days ago, and has no result"))
+                                 f"{count((as_of - when).days, 'day')} ago, and has no result"))
     return out
 
 
@@ -297,8 +299,8 @@ def repeat_inspection(
                            else f"topic similarity {sim:.2f}")
                     out.append(Violation(
                         "repeat-inspection", "warning", f"inspection {cur['number']}", unit,
-                        f"{unit} inspected again {gap} days after {prev['number']} on the same "
-                        f"subject ({why}): use the earlier results"))
+                        f"{unit} inspected again {count(gap, 'day')} after {prev['number']} on "
+                        f"the same subject ({why}): use the earlier results"))
                     break
             window.append((cur, grams))
     return out
@@ -418,7 +420,7 @@ def report_missing(inspections: list[dict[str, Any]], as_of: date, *, days: int)
             out.append(Violation(
                 "report-missing", "warning", f"inspection {i['number']}", i["lead"],
                 f"inspection {i['number']} ({i['topic']}) ended {end} and has no approved "
-                f"report, {late} days past the {days}-day limit"))
+                f"report, {count(late, 'day')} past the {days}-day limit"))
     return out
 
 
@@ -435,12 +437,12 @@ def item_overdue(items: list[dict[str, Any]], as_of: date, *, yellow_days: int) 
         if colour == "red":
             out.append(Violation(
                 "item-overdue", "error", f"item {i['number']}", i["lead_unit"],
-                f"{i['title']}: due {i['due']}, {(as_of - i['due']).days} days overdue"))
+                f"{i['title']}: due {i['due']}, {count((as_of - i['due']).days, 'day')} overdue"))
         elif colour == "yellow":
             left = (i["due"] - as_of).days
             out.append(Violation(
                 "item-overdue", "warning", f"item {i['number']}", i["lead_unit"],
-                f"{i['title']}: due {i['due']}, {left} days left"))
+                f"{i['title']}: due {i['due']}, {count(left, 'day')} left"))
     return out
 
 
@@ -461,7 +463,7 @@ def item_stale(items: list[dict[str, Any]], as_of: date, *, days: int) -> list[V
                 "since it was assigned on"
             out.append(Violation(
                 "item-stale", "warning", f"item {i['number']}", i["lead_unit"],
-                f"{i['title']}: {what} {since} ({quiet} days)"))
+                f"{i['title']}: {what} {since} ({count(quiet, 'day')})"))
     return out
 
 

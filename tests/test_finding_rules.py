@@ -66,7 +66,7 @@ def test_lookback_due_boundaries() -> None:
     assert rules.lookback_due([lrow(AS_OF)], AS_OF) == []  # due today has not passed
     (v,) = rules.lookback_due([lrow(AS_OF - day)], AS_OF)
     assert (v.rule, v.level, v.subject) == ("lookback-due", "warning", "finding WT-2026-0002")
-    assert "1 days ago" in v.message
+    assert "1 day ago" in v.message
     assert rules.lookback_due([lrow(AS_OF - day, "ok")], AS_OF) == []
     assert rules.lookback_due([lrow(None)], AS_OF) == []
     assert rules.lookback_due([lrow(AS_OF - day, status="reopened")], AS_OF) == []

@@ -313,3 +313,12 @@ def test_crowded_cluster_message_stays_one_line_of_reason() -> None:
     rows = [insp(f"DC-2026-{k:03d}", D0 + timedelta(k), lead=f"o{k % 3}") for k in range(15)]
     [v] = rules.multi_headed(rows, days=30)
     assert "DC-2026-009 and 5 more" in v.message and "DC-2026-010" not in v.message
+
+
+def test_messages_agree_in_number() -> None:
+    from duchá.words import a, count
+
+    assert [count(0, "day"), count(1, "day"), count(2, "day"), count(1, "entry", "entries"),
+            count(3, "entry", "entries")] == ["0 days", "1 day", "2 days", "1 entry", "3 entries"]
+    assert (a("item"), a("inspection"), a("plan entry"), a("finding")) == (
+        "an item", "an inspection", "a plan entry", "a finding")

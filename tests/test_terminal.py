@@ -62,6 +62,6 @@ def test_check_prints_a_summary_line_on_a_terminal(ledger: Runner, db_path: Path
     screen = _on_tty(["--db", str(db_path), "check", "--as-of", "2026-11-30"], env,
                      stderr_too=True)
     assert "plan-quota" in screen
-    assert "1 errors, 0 warnings, 0 notes as of 2026-11-30" in screen
+    assert "1 error, 0 warnings, 0 notes as of 2026-11-30" in screen
     piped = ledger("check", "--as-of", "2026-11-30", "-f", "csv")
     assert piped.exit_code == 1 and piped.stderr == ""

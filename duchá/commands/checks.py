@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from duchá import words
 from duchá.commands import state
 from duchá.output import cols
 
@@ -36,7 +37,8 @@ def check(
     count = {lvl: sum(1 for r in rows if r["level"] == lvl) for lvl in ("error", "warning",
                                                                         "info")}
     if sys.stderr.isatty():
-        st.info(f"{count['error']} errors, {count['warning']} warnings, {count['info']} notes "
+        st.info(f"{words.count(count['error'], 'error')}, "
+                f"{words.count(count['warning'], 'warning')}, {words.count(count['info'], 'note')} "
                 f"as of {st.as_of}")
     if count["error"] or (strict and count["warning"]):
         raise typer.Exit(1)
