@@ -107,7 +107,7 @@ def add(
     if plan is not None:
         from duchá import plans
 
-        entry = plans.get(lg, plan)
+        entry = plans.get(lg, plan, start.year)  # a bare "--plan 3" means this year's 3
         if entry.year != start.year:
             raise BadInput(f"plan entry {entry.number} is for {entry.year}, but the inspection "
                            f"starts in {start.year}; give an entry of {start.year}")

@@ -32,8 +32,12 @@ def next_number(session: Session, model: Any, prefix: str, year: int, width: int
     return seq, f"{prefix}-{year}-{seq:0{width}d}"
 
 
-def find(session: Session, model: type[T], prefix: str, ref: str, what: str) -> T:
-    """The record named by `ref` (whole number, YEAR-SEQ, or bare sequence)."""
+def find(session: Session, model: type[T], prefix: str, ref: str, what: str,
+         year: int | None = None) -> T:
+    """The record named by `ref` (whole number, YEAR-SEQ, or bare sequence).
+
+    A bare sequence repeats every year; `year`, when the context fixes one, picks it.
+    """
     from sqlmodel import select
 
     raw = (ref or "").strip()
@@ -48,6 +52,9 @@ def find(session: Session, model: type[T], prefix: str, ref: str, what: str) -> 
         stmt = select(model).where(model.year == int(y), model.seq == int(s))  # type: ignore[attr-defined]
     elif re.fullmatch(r"\d{1,9}", raw):  # not str.isdigit: "²" is a digit but no number
         stmt = select(model).where(model.seq == int(raw))  # type: ignore[attr-defined]
+        if year is not None:
+            stmt = stmt.where(model.year == year)  # type: ignore[attr-defined]
+            ref = f"{ref} of {year}"
     else:
         raise BadInput(f"'{ref}' is not {a(what)} number; use {prefix}-2026-001 or the bare "
                        "sequence number")

@@ -17,10 +17,10 @@ if TYPE_CHECKING:
 PREFIX = "JH"
 
 
-def get(lg: Ledger, ref: str) -> PlanEntry:
+def get(lg: Ledger, ref: str, year: int | None = None) -> PlanEntry:
     from duchá.models import PlanEntry
 
-    return find(lg.session, PlanEntry, PREFIX, ref, "plan")
+    return find(lg.session, PlanEntry, PREFIX, ref, "plan", year)
 
 
 def _targets(lg: Ledger, entry: PlanEntry) -> list[str]:

@@ -56,3 +56,16 @@ def test_unplanned_inspection_warns_and_keeps_its_approval(ledger: Runner) -> No
     shown = run(ledger, "inspect", "show", "2")
     assert (shown["approver"], shown["approved_on"], shown["approval_ref"]) == (
         "李副市长", "2026-03-28", "平政办〔2026〕3号")
+
+
+def test_bare_plan_number_means_the_inspections_year(ledger: Runner) -> None:
+    for year in ("2025", "2025", "2026"):
+        run(ledger, "plan", "add", f"{year}年专项", "--year", year, "--organizer", "fgw",
+            "--kind", "special")
+    made = run(ledger, "inspect", "add", "专项", "--lead", "fgw", "--method", "written", "-t",
+               "jyj", "--from", "2026-04-01", "--plan", "1")
+    assert made["plan"] == "JH-2026-001"
+    r = ledger("inspect", "add", "专项", "--lead", "fgw", "--method", "written", "-t", "jyj",
+               "--from", "2026-04-01", "--plan", "2", *AS_OF, "-f", "json")
+    assert r.exit_code == 2
+    assert r.stderr == "error: no plan 2 of 2026; `duchá plan list` shows the numbers\n"

@@ -41,7 +41,8 @@ def inspect_add(
         "--with", help="Another organizer of a joint inspection; repeat for more.")] = None,
     to: Annotated[str | None, typer.Option("--to", help="Planned end (+10d counts from the "
                                            "start).")] = None,
-    plan: Annotated[str | None, typer.Option(help="The plan entry it carries out.")] = None,
+    plan: Annotated[str | None, typer.Option(
+        help="The plan entry it carries out: JH-2026-001, or 1 for entry 1 of its year.")] = None,
     item: Annotated[list[str] | None, typer.Option(
         "--item", help="An item it covers; repeat for more.")] = None,
     approved_by: Annotated[str | None, typer.Option(
