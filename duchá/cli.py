@@ -70,6 +70,8 @@ class DuchaGroup(TyperGroup):
              standalone_mode: bool = True, **extra: Any) -> Any:
         argv = list(sys.argv[1:] if args is None else args)
         debug = "--debug" in argv
+        if "--help" in argv or "-h" in argv or not argv:
+            _name_metavars(self)
         try:
             rc = super().main(argv, prog_name=prog_name or "duchá", complete_var=complete_var,
                               standalone_mode=False, **extra)
@@ -90,6 +92,27 @@ class DuchaGroup(TyperGroup):
         if not standalone_mode:
             return rc
         sys.exit(rc if isinstance(rc, int) else 0)
+
+
+METAVARS = {  # what an option's value is, for help; Typer alone would show "<str>"
+    "DATE": {"approved_on", "assigned", "circulated_on", "due", "due_before", "from_",
+             "lookback", "on", "to", "since"},
+    "UNIT": {"lead", "organizer", "parent", "target", "unit", "with_"},
+    "NUMBER": {"inspection", "item", "plan"},
+    "YEAR": {"year"},
+    "PERCENT": {"reduction"},
+}
+_METAVAR_OF = {name: mv for mv, names in METAVARS.items() for name in names}
+
+
+def _name_metavars(cmd: Any) -> None:
+    """Give every option without a metavar one that says what to type (DATE, UNIT, TEXT...)."""
+    for p in cmd.params:
+        if p.param_type_name == "option" and p.metavar is None and not p.is_flag:
+            bare = p.bare_type().removeprefix("list[").removesuffix("]")
+            p.metavar = _METAVAR_OF.get(p.name) or {"int": "N", "Path": "FILE"}.get(bare, "TEXT")
+    for sub in getattr(cmd, "commands", {}).values():
+        _name_metavars(sub)
 
 
 def _usage_message(exc: Any) -> str:

@@ -36,6 +36,16 @@ def test_help_has_an_example(path: tuple[str, ...]) -> None:
     result = CliRunner().invoke(app, [*path, "--help"])
     assert result.exit_code == 0, result.output
     assert "Example:" in result.output, f"`duchá {' '.join(path)} --help` lacks an example"
+    options = result.output.partition("Options:")[2]
+    assert "<str>" not in options and "<int>" not in options, options
+
+
+def test_option_values_say_what_to_type() -> None:
+    out = CliRunner().invoke(app, ["item", "add", "--help"]).output
+    for shown in ("--lead UNIT", "--due DATE", "-u, --unit UNIT", "--source TEXT"):
+        assert shown in out, shown
+    out = CliRunner().invoke(app, ["plan", "quota", "set", "-h"]).output
+    assert "--max N" in out and "--reduction PERCENT" in out
 
 
 def test_help_does_not_import_the_database_stack() -> None:
