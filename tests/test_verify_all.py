@@ -39,9 +39,16 @@ def demo(demo_file: Path, tmp_path: Path) -> Path:
 def test_the_demo_verifies(cli: Runner, demo: Path) -> None:
     r = cli("verify", "-f", "json", db=demo)
     assert r.exit_code == 0, r
-    tables = {row["table"] for row in r.json()}
+    rows = r.json()
+    tables = [row["table"] for row in rows]
     assert {"item", "finding", "plan", "inspection", "quota", "progress", "extension",
-            "accountability"} <= tables
+            "accountability"} <= set(tables)
+    assert len(tables) == len(set(tables)), tables  # one row a table
+    con = sqlite3.connect(demo)
+    for table in ("extension", "accountability"):
+        (n,) = con.execute(f"SELECT count(*) FROM {table}").fetchone()
+        assert n > 0 and next(x for x in rows if x["table"] == table)["records"] == n
+    con.close()
 
 
 @pytest.mark.parametrize(("sql", "named"), [
