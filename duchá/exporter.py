@@ -51,7 +51,7 @@ def _list_sub(link: Any, owner_col: str, owner: Any, target: Any, target_col: st
               label: str) -> Any:
     from sqlalchemy import func, select
 
-    return (select(func.group_concat(getattr(target.c, label), ";"))
+    return (select(func.aggregate_strings(getattr(target.c, label), ";"))
             .select_from(link.join(target, target.c.id == getattr(link.c, target_col)))
             .where(getattr(link.c, owner_col) == owner)
             .scalar_subquery())
@@ -127,7 +127,7 @@ def _query(lg: Ledger, table: str) -> list[dict[str, Any]]:
     rows = [dict(r) for r in lg.session.execute(stmt).mappings()]
     for r in rows:
         for name in lists:
-            r[name] = _codes(r[name])  # group_concat has no order: sort for stable files
+            r[name] = _codes(r[name])  # the aggregate has no order: sort for stable files
     return rows
 
 

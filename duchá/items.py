@@ -120,7 +120,7 @@ def query(
     lead = Unit.__table__.alias("lead")  # type: ignore[attr-defined]
     shared = Unit.__table__.alias("shared")  # type: ignore[attr-defined]
     units_sub = (
-        select(func.group_concat(shared.c.code, ";"))
+        select(func.aggregate_strings(shared.c.code, ";"))
         .select_from(ItemUnit.__table__.join(shared, shared.c.id == ItemUnit.unit_id))  # type: ignore[attr-defined]
         .where(ItemUnit.item_id == Item.id)
         .scalar_subquery()
@@ -170,7 +170,7 @@ def query(
     out = []
     for r in lg.session.execute(stmt).mappings():
         d = dict(r)
-        # group_concat has no ORDER BY before SQLite 3.44: sort here for stable output.
+        # the string aggregate has no ORDER BY before SQLite 3.44: sort here for stable output.
         d["units"] = ";".join(sorted(d["units"].split(";"))) if d["units"] else ""
         d["days_overdue"] = (lg.today - d["due"]).days if (
             d["status"] == "open" and d["due"] < lg.today) else 0
