@@ -106,7 +106,41 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _c("lookback_on", "回头看日期"),
         _c("lookback_result", "回头看结果"),
     ),
+    "quotas": (
+        _c("year", "年度 年份", True),
+        _c("max_count", "计划上限 上限 限额", False, "max"),
+        _c("reduction", "压减比例 压减"),
+        _c("baseline", "基数 上年数量"),
+    ),
+    # The records that hang off items and findings: progress notes, extensions, accountability.
+    "progress": (
+        _c("item", "事项编号 督办编号 编号", True),
+        _c("on", "进展日期 日期 时间", False, "date"),
+        _c("text", "进展情况 工作进展 进展 落实情况", True),
+        _c("percent", "完成进度 进度 完成比例"),
+    ),
+    "extensions": (
+        _c("subject", "事项编号 问题编号 编号", True, "number"),
+        _c("requested_on", "申请日期 申请时间"),
+        _c("old_due", "原时限 原完成时限"),
+        _c("to_date", "延期至 延期时限 新时限", True, "to"),
+        _c("reason", "延期理由 延期原因 理由", True),
+        _c("status", "审批结果 状态", False, "decision"),
+        _c("decided_by", "审批人"),
+        _c("decided_on", "审批日期"),
+    ),
+    "accountability": (
+        _c("subject", "事项编号 问题编号 编号", True, "number"),
+        _c("who", "问责对象 对象 责任人", True),
+        _c("measure", "问责方式 问责措施 措施", True),
+        _c("basis", "问责依据 依据", True),
+        _c("on", "问责日期 日期", False, "date"),
+    ),
 }
+# Tables whose rows hang off an item or a finding and have no number of their own.
+CHILD_TABLES = ("progress", "extensions", "accountability")
+# Tables imported row by row through their command's own checks (a handful of rows a year).
+SERVICE_TABLES = ("quotas",)
 
 # Columns a spreadsheet carries that are not data: ignored without a warning.
 IGNORED = {"序号", "备注", "no", "#"}
@@ -134,6 +168,10 @@ def table_name(text: str) -> str | None:
         "plans": ("plan", "plan_entry", "计划", "督查计划"),
         "inspections": ("inspection", "inspect", "督查"),
         "findings": ("finding", "问题", "发现问题"),
+        "quotas": ("quota", "压减计划", "限额"),
+        "progress": ("progress_notes", "notes", "进展", "进展动态"),
+        "extensions": ("extension", "延期"),
+        "accountability": ("accountabilities", "问责"),
     }
     for name, others in names.items():
         if raw == name or raw in others:

@@ -59,7 +59,7 @@ def _list_sub(link: Any, owner_col: str, owner: Any, target: Any, target_col: st
 
 def _query(lg: Ledger, table: str) -> list[dict[str, Any]]:
     """One table's rows, keyed by the import column names (one SQL statement)."""
-    from sqlalchemy import select
+    from sqlalchemy import func, select
 
     from duchá import models as m
 
@@ -112,6 +112,27 @@ def _query(lg: Ledger, table: str) -> list[dict[str, Any]]:
                              .outerjoin(p2, p2.c.id == t.c.plan_id))
                 .order_by(t.c.year, t.c.seq))
         lists = ("members", "targets", "items")
+    elif table == "quotas":
+        t = m.Quota.__table__  # type: ignore[attr-defined]
+        stmt = select(t.c.year, t.c.max_count, t.c.reduction, t.c.baseline).order_by(t.c.year)
+    elif table == "progress":
+        t = m.Progress.__table__  # type: ignore[attr-defined]
+        stmt = (select(it.c.number.label("item"), t.c.on, t.c.text, t.c.percent)
+                .select_from(t.join(it, it.c.id == t.c.item_id))
+                .order_by(it.c.year, it.c.seq, t.c.on, t.c.id))
+    elif table in ("extensions", "accountability"):
+        t = (m.Extension if table == "extensions" else m.Accountability).__table__  # type: ignore[attr-defined]
+        fi = m.Finding.__table__  # type: ignore[attr-defined]
+        subject = func.coalesce(it.c.number, fi.c.number).label("subject")
+        fields = ((t.c.requested_on, t.c.old_due, t.c.to_date, t.c.reason, t.c.status,
+                   t.c.decided_by, t.c.decided_on) if table == "extensions"
+                  else (t.c.who, t.c.measure, t.c.basis, t.c.on))
+        stmt = (select(subject, *fields)
+                .select_from(t.outerjoin(it, (t.c.subject_table == "item")
+                                         & (it.c.id == t.c.subject_id))
+                             .outerjoin(fi, (t.c.subject_table == "finding")
+                                        & (fi.c.id == t.c.subject_id)))
+                .order_by(t.c.subject_table.desc(), t.c.subject_id, t.c.id))
     else:
         t = m.Finding.__table__  # type: ignore[attr-defined]
         i2, it2 = ins.alias("i2"), it.alias("it2")
@@ -125,6 +146,9 @@ def _query(lg: Ledger, table: str) -> list[dict[str, Any]]:
                              .outerjoin(it2, it2.c.id == t.c.item_id))
                 .order_by(t.c.year, t.c.seq))
     rows = [dict(r) for r in lg.session.execute(stmt).mappings()]
+    if table == "quotas":
+        for r in rows:  # as `plan quota set --reduction` takes it back
+            r["reduction"] = None if r["reduction"] is None else f"{r['reduction'] * 100:g}%"
     for r in rows:
         for name in lists:
             r[name] = _codes(r[name])  # the aggregate has no order: sort for stable files

@@ -282,7 +282,8 @@ def verify(session: Session) -> Verdict:
         prev_hash, prev_id = stored, eid
         child = child_of.get((table, action))
         if child is not None:
-            _child_event(child, child_events, eid, subject, row[8])
+            _child_event(child, child_events, eid, subject, row[8],
+                         action if child.identity else child.action)
             if child.pick is None:
                 continue
         kind = KINDS.get(table)
@@ -335,15 +336,11 @@ def verify(session: Session) -> Verdict:
     for child in CHILDREN:
         rows: Counter[tuple[str, str]] = Counter(
             (s, dump(after) or "") for s, after in child.rows(session))
-        events = {(s, a): ids for (t, act, s, a), ids in child_events.items()
-                  if t == child.table and act == child.action}
         if child.identity:
-            # Only the last event about each row counts: collapse to it.
-            latest: dict[tuple[str, str], list[int]] = {}
-            for (s_, a), ids in sorted(events.items(), key=lambda kv: kv[1][-1]):
-                key = (s_, _identity(child, a))
-                latest[key] = [ids[-1], *([a] if a else [])]  # type: ignore[list-item]
-            events = {(k[0], v[1]): [v[0]] for k, v in latest.items()}  # type: ignore[misc]
+            events = _follow(child, child_events)
+        else:
+            events = {(s, a): ids for (t, act, s, a), ids in child_events.items()
+                      if t == child.table and act == child.action}
         for key in sorted(set(rows) | set(events)):
             subject, after = key
             have, ids = rows.get(key, 0), events.get(key, [])
@@ -374,8 +371,39 @@ def verify(session: Session) -> Verdict:
     return v
 
 
+def _follow(child: Child, child_events: dict[tuple[str, str, str, str], list[int]]
+            ) -> dict[tuple[str, str], list[int]]:
+    """What rows with an identity must hold: each request (child.action) starts a row, and a
+    later event of another action with the same identity (a decision) replaces the newest
+    row of that identity while it is pending; a decision with no pending request before it
+    (an import) is a row alone.  Two requests alike in every identity field stay two rows."""
+    ordered = sorted(((eid, act, s, a) for (t, act, s, a), ids in child_events.items()
+                      if t == child.table for eid in ids))
+    rows: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
+    for eid, act, s, a in ordered:
+        if act not in (child.action, *child.actions):
+            continue
+        same = rows[(s, _identity(child, a))]
+        if act != child.action and same and _pending(same[-1][1]):
+            same[-1] = (eid, a)
+        else:
+            same.append((eid, a))
+    out: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for (s, _), states in rows.items():
+        for eid, a in states:
+            out[(s, a)].append(eid)
+    return out
+
+
+def _pending(after: str) -> bool:
+    try:
+        return json.loads(after).get("status") == "pending"
+    except (ValueError, AttributeError):
+        return False
+
+
 def _child_event(child: Child, events: dict[tuple[str, str, str, str], list[int]], eid: int,
-                 subject: str, after: str | None) -> None:
+                 subject: str, after: str | None, action: str) -> None:
     """File an event under its child row: the whole `after`, or the part `pick` names."""
     text = after or ""
     if child.pick is not None:
@@ -383,7 +411,7 @@ def _child_event(child: Child, events: dict[tuple[str, str, str, str], list[int]
             text = dump(json.loads(text).get(child.pick)) or ""
         except (ValueError, AttributeError):
             text = ""
-    events[(child.table, child.action, subject, text)].append(eid)
+    events[(child.table, action, subject, text)].append(eid)
 
 
 def _identity(child: Child, after: str) -> str:

@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from duchá.columns import IGNORED, TABLES, key, lookup
+from duchá.columns import CHILD_TABLES, IGNORED, SERVICE_TABLES, TABLES, key, lookup
 from duchá.errors import BadInput
 from duchá.words import a
 
@@ -635,10 +635,19 @@ def _number(job: Job, records: list[Record]) -> None:
 
 
 def validate(lg: Ledger, table: str, sheet: Sheet) -> tuple[Job, list[Record]]:
+    from duchá import import_children
+
     where, unknown = map_header(table, sheet)
     job = Job(lg, table, sheet, where)
-    records = PREPARE[table](job)
-    _number(job, records)
+    if table in CHILD_TABLES:
+        records = import_children.PREPARE[table](job)
+    elif table in SERVICE_TABLES:
+        from duchá import import_quotas
+
+        records = import_quotas.prepare(job)
+    else:
+        records = PREPARE[table](job)
+        _number(job, records)
     if job.errors:
         shown = job.errors[:MAX_ERRORS_SHOWN]
         more = len(job.errors) - len(shown)
@@ -746,10 +755,23 @@ def run(lg: Ledger, table: str, path: Path, *, encoding: str | None = None,
     job, records = validate(lg, table, sheet)
     if progress:
         progress("checked", len(records), len(records))
-    if not dry_run:
-        write(lg, job, records, progress)
-    key_field = "code" if table == "units" else "number"
-    keys = [rec.values[key_field] for rec in records]
+    if table in CHILD_TABLES:
+        from duchá import import_children
+
+        if not dry_run:
+            import_children.write(lg, table, records)
+        keys = import_children.key_of(lg, table, records)
+    elif table in SERVICE_TABLES:
+        from duchá import import_quotas
+
+        if not dry_run:
+            import_quotas.write(lg, records)
+        keys = [str(rec.year) for rec in records]
+    else:
+        if not dry_run:
+            write(lg, job, records, progress)
+        key_field = "code" if table == "units" else "number"
+        keys = [rec.values[key_field] for rec in records]
     return {"table": table, "file": str(path), "encoding": sheet.encoding, "rows": len(records),
             "imported": 0 if dry_run else len(records), "first": keys[0] if keys else None,
             "last": keys[-1] if keys else None, "dry_run": dry_run}

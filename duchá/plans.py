@@ -261,16 +261,9 @@ def quota_row(lg: Ledger, year: int, counts: dict[int, int] | None = None) -> di
             "headroom": None if allowed is None else allowed - used}
 
 
-def quota_set(
-    lg: Ledger,
-    year: int,
-    *,
-    max_count: int | None,
-    reduction: str | None,
-    baseline: int | None,
-) -> dict[str, Any]:
-    from duchá.models import Quota
-
+def check_quota(lg: Ledger, year: int, *, max_count: int | None, reduction: str | None,
+                baseline: int | None) -> float | None:
+    """The reduction as a ratio, once the quota's values are known to make sense."""
     if (max_count is None) == (reduction is None):
         raise BadInput("give either --max N or --reduction PERCENT")
     if max_count is not None and max_count < 0:
@@ -283,6 +276,20 @@ def quota_set(
     if ratio is not None and baseline is None and not _has_year(lg, year - 1):
         raise BadInput(f"{year - 1} has no plan entries in the ledger to reduce from; give "
                        f"--baseline N (its number of entries)")
+    return ratio
+
+
+def quota_set(
+    lg: Ledger,
+    year: int,
+    *,
+    max_count: int | None,
+    reduction: str | None,
+    baseline: int | None,
+) -> dict[str, Any]:
+    from duchá.models import Quota
+
+    ratio = check_quota(lg, year, max_count=max_count, reduction=reduction, baseline=baseline)
     old = lg.session.get(Quota, year)
     before = quota_dict(old)
     if old is None:

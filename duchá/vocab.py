@@ -128,3 +128,9 @@ LIGHT = Vocab("light", (
     Term("yellow", "黄灯", "临期"),
     Term("green", "绿灯", "正常"),
 ))
+
+EXTENSION_STATUS = Vocab("extension decision", (
+    Term("pending", "待审批", "审批中 未审批"),
+    Term("approved", "同意", "批准 已批准 同意延期"),
+    Term("rejected", "不同意", "驳回 不予批准 不同意延期"),
+))

@@ -204,7 +204,9 @@ CASES: list[tuple[str, list[str], int, str]] = [
     ("report-unknown", ["report", "nonsense"], BAD, "No such command 'nonsense'"),
     # -- import
     ("import-table", ["import", "people", "{tmp}/items.csv"], BAD,
-     "unknown table 'people'; use units, items, plans, inspections or findings"),
+     "unknown table 'people'; use units, items, plans, inspections, findings, quotas, "
+     "progress, "
+     "extensions or accountability"),
     ("import-no-file", ["import", "items", "{tmp}/nope.csv"], BAD, "no file"),
     ("import-empty", ["import", "items", "{tmp}/empty.csv"], BAD, "is empty"),
     ("import-blank", ["import", "items", "{tmp}/blank.csv"], BAD, "is empty"),

@@ -11,7 +11,8 @@ import pytest
 
 from conftest import Runner
 
-TABLES = ("units", "items", "plans", "inspections", "findings")
+TABLES = ("units", "items", "plans", "inspections", "findings", "quotas", "progress",
+          "extensions", "accountability")
 
 FILES = {
     "items": (
@@ -70,6 +71,8 @@ def test_csv_export_imports_back_into_the_same_ledger(ledger: Runner, tmp_path: 
     other = tmp_path / "other.db"
     assert ledger("init", db=other).exit_code == 0
     for t in TABLES:
+        if first[t].count("\n") == 1:
+            continue  # a header alone: nothing to import (and import says so, exit 2)
         f = tmp_path / f"{t}.csv"
         f.write_text(first[t], encoding="utf-8")
         r = ledger("import", t, str(f), "-f", "csv", "--as-of", "2026-11-28", db=other)

@@ -166,7 +166,8 @@ def test_unknown_table_and_missing_file(ledger: Runner, tmp_path: Path) -> None:
     f = write(tmp_path / "a.csv", ITEMS_ZH)
     r = ledger("import", "people", str(f), "-f", "csv")
     assert r.exit_code == 2
-    assert "unknown table 'people'; use units, items, plans, inspections or findings" in r.stderr
+    assert ("unknown table 'people'; use units, items, plans, inspections, findings, "
+            "quotas, progress, extensions or accountability") in r.stderr
     r = ledger("import", "items", str(tmp_path / "nope.csv"), "-f", "csv")
     assert r.exit_code == 2
     assert "no file" in r.stderr

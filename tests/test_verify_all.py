@@ -69,3 +69,17 @@ def test_a_change_behind_the_tools_back_is_named(cli: Runner, demo: Path, sql: s
     r = cli("verify", db=demo)
     assert r.exit_code == 1, r
     assert named in r.stderr or named in r.stdout
+
+
+def test_a_request_repeated_after_its_rejection_verifies(ledger: Runner) -> None:
+    as_of = ("--as-of", "2026-09-15", "-f", "json")
+    steps = (("finding", "add", "x", "-u", "jyj", "--mode", "deadline", "--on", "2026-09-01"),
+             ("finding", "extend", "1", "--to", "2026-11-01", "--reason", "r"),
+             ("finding", "extend", "1", "--reject", "--by", "张"),
+             ("finding", "extend", "1", "--to", "2026-11-01", "--reason", "r"))
+    for args in steps:
+        r = ledger(*args, *as_of)
+        assert r.exit_code == 0, r
+    v = ledger("verify", *as_of)
+    assert v.exit_code == 0, v
+    assert next(x for x in v.json() if x["table"] == "extension")["records"] == 2

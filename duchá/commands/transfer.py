@@ -17,7 +17,8 @@ from duchá.output import cols
 
 SUMMARY_COLS = cols("table:表 file:文件 encoding:编码 rows:行数 imported:导入 first:首个编号 "
                     "last:末个编号 dry_run:试运行")
-TABLE_LIST = "units, items, plans, inspections or findings"
+TABLE_LIST = ("units, items, plans, inspections, findings, quotas, progress, extensions or "
+              "accountability")
 
 
 def _table(text: str) -> str:
@@ -59,12 +60,15 @@ def _import(ctx: typer.Context, table: str, file: Path, dry_run: bool) -> None:
 
 
 IMPORT_HELP = (
-    "Import a CSV file into a table: units, items, plans, inspections or findings.\n\n"
+    f"Import a CSV file into a table: {TABLE_LIST}.\n\n"
     "The encoding (UTF-8, UTF-8 with BOM, GB18030) is detected; --encoding forces one. "
     "Headers may be the English field names or the Chinese ones below (* = required). "
     "Every row is checked first: if any is bad, all errors are listed with their line "
     "numbers and nothing is imported (exit 2). Numbers (DB-2026-0001...) may be given; "
-    "missing ones are allocated. Lists of units take ; , 、 as separators.\n\n"
+    "missing ones are allocated. Lists of units take ; , 、 as separators. Progress notes, "
+    "extensions and accountability name their item or finding (DB-2026-0001, WT-2026-0001), "
+    "which must already be in the ledger; extensions come in as history and do not move "
+    "due dates.\n\n"
     "\b\n" + help_table() + "\n\n"
     "Example: duchá import items 台账.csv --dry-run"
 )
