@@ -186,21 +186,72 @@ def _rich_table(
     title: str | None,
     color: bool,
 ) -> None:
+    from rich import box
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
     chinese = chinese_locale()
     table = Table(title=Text(safe(title)) if title else None, show_lines=False,
-                  header_style="bold" if color else "")
-    for c in columns:
-        table.add_column(Text(c.header(chinese)), overflow="fold")
-    for r in rows:
-        table.add_row(*(_styled(c.key, r.get(c.key), color) for c in columns))
+                  header_style="bold" if color else "", box=box.SIMPLE_HEAD, pad_edge=False,
+                  padding=(0, 1, 0, 0))
     width = None if out.isatty() else 200
     console = Console(file=out, no_color=not color, color_system="auto" if color else None,
                       highlight=False, markup=False, emoji=False, width=width)
+    cells = [[_styled(c.key, r.get(c.key), color) for c in columns] for r in rows]
+    headers = [Text(c.header(chinese)) for c in columns]
+    fixed = _widths(headers, cells, console.width)
+    for i, head in enumerate(headers):
+        head.overflow = "fold"
+        table.add_column(head, overflow="fold", width=fixed[i] if fixed else None)
+    for row in cells:
+        table.add_row(*row)
     console.print(table)
+
+
+def _squeezed(want: list[int], floor: list[int], room: int) -> list[int] | None:
+    """Too narrow for every column whole: keep whole what fits from the left (the number
+    and the first columns matter most), fold the rest into narrow columns."""
+    least = [min(w, 4) for w in want]
+    if sum(least) > room:
+        return None
+    out, spare = list(least), room - sum(least)
+    for i, f in enumerate(floor):
+        if f - out[i] <= spare:
+            spare -= f - out[i]
+            out[i] = f
+    return out
+
+
+def _widths(headers: list[Any], cells: list[list[Any]], width: int) -> list[int] | None:
+    """Column widths that keep numbers, codes, dates and states (ASCII without spaces) on one
+    line, folding long headers and wrapping the prose columns instead; None when not even a
+    few characters a column fit, and Rich folds every column rather than push one off."""
+    want, floor = [], []
+    for i, head in enumerate(headers):
+        values = [row[i].plain for row in cells]
+        longest = max([row[i].cell_len for row in cells], default=0)
+        want.append(max(longest, head.cell_len, 1))
+        if all(v.isascii() and " " not in v for v in values) and longest <= 24:
+            floor.append(max(longest, min(head.cell_len, 8), 1))
+        else:
+            floor.append(min(want[-1], 8))
+    room = width - 2 * len(headers)  # the padding and the space between columns
+    if sum(want) <= room:
+        return want
+    if sum(floor) > room:
+        return _squeezed(want, floor, room)
+    out, spare = list(floor), room - sum(floor)
+    # Whole headers first (they are short), then the prose shares what is left.
+    for i in sorted(range(len(out)), key=lambda i: want[i] - out[i]):
+        grow = min(want[i] - out[i], spare) if want[i] - out[i] <= 8 else 0
+        out[i] += grow
+        spare -= grow
+    wide = [i for i in range(len(out)) if want[i] > out[i]]
+    total = sum(want[i] - out[i] for i in wide)
+    for i in wide:
+        out[i] += (want[i] - out[i]) * spare // total if total else 0
+    return out
 
 
 _LIGHT_STYLE = {"red": "bold red", "yellow": "yellow", "green": "green",

@@ -119,7 +119,7 @@ def test_demo_csv_json_and_table(cli: Runner, tmp_path: Path) -> None:
     assert [x["number"] for x in data["overdue"]] == [x["number"] for x in overdue]
 
     r = cli("demo", "-f", "table", "--as-of", "2026-11-30", db=tmp_path / "demo3.db")
-    assert "领导批示" in r.stdout and "┃" in r.stdout
+    assert "领导批示" in r.stdout and "───" in r.stdout
 
 
 def test_demo_never_touches_the_users_ledger(cli: Runner, db_path: Path,

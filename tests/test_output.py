@@ -90,3 +90,29 @@ def test_record_with_sections() -> None:
     render_record(ROWS[0], COLS, "csv", out, sections=[("progress", cols("on text"), [])])
     rows = list(csv.reader(io.StringIO(out.getvalue())))
     assert rows[0] == ["field", "value"] and ["title", "推进城区供热管网改造"] in rows
+
+
+def _cells(*rows: tuple[str, ...]) -> list[list]:
+    from rich.text import Text
+
+    return [[Text(v) for v in row] for row in rows]
+
+
+def test_table_widths_keep_numbers_and_dates_whole() -> None:
+    from rich.text import Text
+
+    from duchá.output import _widths
+
+    heads = [Text(h) for h in ("number", "description", "days_overdue", "due")]
+    cells = _cells(("WT-2026-0011", "政务服务窗口一次性告知不到位", "0", "2026-06-11"),
+                   ("WT-2026-0012", "short", "12", "2026-11-27"))
+    # Room for everything: each column as wide as its widest cell or header (CJK counts 2).
+    assert _widths(heads, cells, 200) == [12, 28, 12, 10]
+    # Narrower: the number and the date stay whole, the short header too, and the
+    # description wraps into what is left.
+    assert _widths(heads, cells, 60) == [12, 18, 12, 10]
+    # Narrower still: the long header folds to 8 before the description goes under 8.
+    assert _widths(heads, cells, 46) == [12, 8, 8, 10]
+    # Too narrow for that: whole from the left while it lasts, the rest folded.
+    assert _widths(heads, cells, 40) == [12, 8, 8, 4]
+    assert _widths(heads, cells, 10) is None

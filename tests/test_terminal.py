@@ -36,11 +36,11 @@ def test_terminal_gets_a_coloured_table_unless_no_color(ledger: Runner, db_path:
     env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
     env["COLUMNS"] = "120"
     coloured = _on_tty(["--db", str(db_path), "unit", "list"], {**env, "TERM": "xterm"})
-    assert "┃" in coloured and "平凉市教育局" in coloured
+    assert "───" in coloured and "平凉市教育局" in coloured
     assert "\x1b[" in coloured
     plain = _on_tty(["--db", str(db_path), "unit", "list"],
                     {**env, "NO_COLOR": "1", "TERM": "xterm"})
-    assert "┃" in plain and "\x1b[" not in plain
+    assert "───" in plain and "\x1b[" not in plain
 
 
 def test_event_timestamps_are_utc(ledger: Runner, db_path: Path) -> None:
