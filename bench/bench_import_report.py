@@ -1,11 +1,12 @@
-"""Benchmark: import 20,000 items and 100,000 findings, then `report overdue -f csv`.
+"""Benchmark: import 20,000 items, 100,000 findings and 100,000 progress notes, then
+`report overdue -f csv`.
 
 Not part of the test suite.  Runs the real command line (`python -m duchá`, start-up included)
 on a ledger in a temporary folder and compares each step with a plain sqlite3 baseline doing the
 same work without duchá (executemany of the already-parsed rows; one SQL query written with the
 csv module), printing the times and the ratios.
 
-    python bench/bench_import_report.py [--findings 100000] [--items 20000]
+    python bench/bench_import_report.py [--findings 100000] [--items 20000] [--progress 100000]
 """
 
 from __future__ import annotations
@@ -148,10 +149,49 @@ def baseline_import(db: Path, findings: Path, scratch: Path) -> float:
     return time.perf_counter() - start
 
 
+def progress_file(db: Path, folder: Path, n: int) -> Path:
+    """Progress notes on the imported items, each dated within its item's life."""
+    rnd = random.Random(7)
+    con = sqlite3.connect(db)
+    items = con.execute("SELECT number, assigned, closed_on FROM item").fetchall()
+    con.close()
+    path = folder / "progress.csv"
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["事项编号", "进展日期", "进展情况", "完成进度"])
+        for i in range(n):
+            number, assigned, closed = rnd.choice(items)
+            start, end = date.fromisoformat(assigned), date.fromisoformat(closed or "2026-11-30")
+            on = start + timedelta(days=rnd.randint(0, max((min(end, AS_OF) - start).days, 0)))
+            w.writerow([number, on.isoformat(), f"第{i}次推进", rnd.randint(0, 100)])
+    return path
+
+
+def baseline_progress(db: Path, notes: Path, scratch: Path) -> float:
+    """Parse the notes and executemany them (item ids looked up in one dict): the floor."""
+    con = sqlite3.connect(db)
+    schema = con.execute("SELECT sql FROM sqlite_master WHERE name = 'progress'").fetchone()[0]
+    ids = dict(con.execute("SELECT number, id FROM item"))
+    con.close()
+    start = time.perf_counter()
+    con = sqlite3.connect(scratch)
+    con.execute(schema)
+    with notes.open(encoding="utf-8", newline="") as fh:
+        reader = csv.reader(fh)
+        next(reader)
+        rows = [(ids[r[0]], r[1], r[2], int(r[3]), "2026-01-01T00:00:00+00:00") for r in reader]
+    con.executemany('INSERT INTO progress (item_id, "on", text, percent, created_at) '
+                    "VALUES (?,?,?,?,?)", rows)
+    con.commit()
+    con.close()
+    return time.perf_counter() - start
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--items", type=int, default=20_000)
     ap.add_argument("--findings", type=int, default=100_000)
+    ap.add_argument("--progress", type=int, default=100_000)
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -164,6 +204,9 @@ def main() -> None:
         t_items = duchá(db, "import", "items", str(files["items"]), "-f", "csv", *as_of)
         t_findings = duchá(db, "import", "findings", str(files["findings"]), "-f", "csv",
                            *as_of)
+        notes = progress_file(db, folder, args.progress)
+        t_progress = duchá(db, "import", "progress", str(notes), "-f", "csv", *as_of)
+        t_base_progress = baseline_progress(db, notes, folder / "scratch-progress.db")
         out = folder / "overdue.csv"
         t_report = duchá(db, "report", "overdue", "-f", "csv", *as_of, "-o", str(out))
         base_out = folder / "baseline.csv"
@@ -171,14 +214,14 @@ def main() -> None:
         t_base_import = baseline_import(db, files["findings"], folder / "scratch.db")
         con = sqlite3.connect(db)
         counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                  for t in ("item", "finding", "event")}
+                  for t in ("item", "finding", "progress", "event")}
         con.close()
         with out.open(encoding="utf-8") as fh:
             report_rows = sum(1 for _ in fh) - 1
         with base_out.open(encoding="utf-8") as fh:
             base_rows = sum(1 for _ in fh) - 1
         print(f"ledger: {counts['item']} items, {counts['finding']} findings, "
-              f"{counts['event']} events")
+              f"{counts['progress']} progress notes, {counts['event']} events")
         cpu_findings = CPU["import findings"]
         cpu_report = CPU["report overdue"]
         print(f"duchá --help (start-up)              {start_up:6.2f} s wall")
@@ -187,6 +230,10 @@ def main() -> None:
         print(f"import findings ({args.findings})       {t_findings:6.2f} s wall "
               f"{cpu_findings:6.2f} s cpu   baseline executemany {t_base_import:5.2f} s   "
               f"ratio {cpu_findings / t_base_import:5.1f}x (cpu)")
+        print(f"import progress ({args.progress})       {t_progress:6.2f} s wall "
+              f"{CPU['import progress']:6.2f} s cpu   baseline executemany "
+              f"{t_base_progress:5.2f} s   ratio {CPU['import progress'] / t_base_progress:5.1f}x "
+              "(cpu)")
         print(f"report overdue -f csv ({report_rows} rows) {t_report:6.2f} s wall "
               f"{cpu_report:6.2f} s cpu   baseline sqlite3 {t_base_report:5.2f} s "
               f"({base_rows} rows)   ratio {cpu_report / t_base_report:5.1f}x (cpu)")
