@@ -206,6 +206,26 @@ def _state_at(lg: Ledger, end: date) -> dict[tuple[str, str], dict[str, Any]]:
     return {(t, s): json.loads(a) for t, s, a in lg.session.execute(stmt)}
 
 
+def _codes_at(lg: Ledger, end: date) -> dict[int, str]:
+    """Unit id -> code as it was at the end of `end`: today's codes with the renames made
+    after it undone, newest first."""
+    from sqlalchemy import select
+
+    from duchá.models import Event, Unit
+
+    codes = {i: c for i, c in lg.session.execute(select(Unit.id, Unit.code))}
+    renames = lg.session.execute(
+        select(Event.before, Event.after)
+        .where(Event.subject_table == "unit", Event.action == "edit",  # type: ignore[arg-type]
+               Event.on > end)  # type: ignore[operator]
+        .order_by(Event.id.desc()))  # type: ignore[union-attr]
+    for before, after in renames:
+        old, new = json.loads(before or "{}").get("code"), json.loads(after or "{}").get("code")
+        if old and new and old != new:
+            codes = {i: old if c == new else c for i, c in codes.items()}
+    return codes
+
+
 def _d(value: Any) -> date | None:
     return date.fromisoformat(value) if value else None
 
@@ -232,13 +252,13 @@ def weekly(lg: Ledger, week: str | None = None) -> tuple[dict[str, Any], list[di
     """What happened in an ISO week, as the ledger's history said at the week's end."""
     from sqlalchemy import select
 
-    from duchá.models import Event, Unit
+    from duchá.models import Event
 
     y, w = parse_week(week, lg.today, lg)
     monday = date.fromisocalendar(y, w, 1)
     sunday = monday + timedelta(days=6)
     state = _state_at(lg, sunday)
-    codes = {i: c for i, c in lg.session.execute(select(Unit.id, Unit.code))}
+    codes = _codes_at(lg, sunday)
     rows: list[dict[str, Any]] = []
 
     def add(section: str, table: str, snap: dict[str, Any], on: date | None) -> None:

@@ -244,3 +244,23 @@ def test_weekly_in_other_formats_and_to_a_file(ledger: Runner, tmp_path: Path) -
     assert rows[0] == "section,kind,number,title,unit,date,due,status"
     assert "verified,finding,WT-2026-0003,储煤不足,jingchuan,2026-11-02,2026-11-01,verified" \
         in rows
+
+
+def test_weekly_shows_unit_codes_as_they_were_that_week(ledger: Runner) -> None:
+    def weekly(week: str) -> set[tuple[str, str]]:
+        r = ledger("report", "weekly", "--week", week, "--as-of", "2026-11-30", "-f", "json")
+        assert r.exit_code == 0, r
+        return {(row["number"], row["unit"]) for row in r.json()
+                if row["section"] == "registered"}
+
+    r = ledger("item", "add", "供热", "-c", "meeting", "--lead", "fgw", "--due", "+30d",
+               "--as-of", "2026-11-03")
+    assert r.exit_code == 0, r
+    for new, on in (("fzggw", "2026-11-18"), ("fgj", "2026-11-25")):
+        r = ledger("unit", "edit", "fgw" if new == "fzggw" else "fzggw", "--code", new,
+                   "--as-of", on)
+        assert r.exit_code == 0, r
+    assert weekly("2026-W45") == {("DB-2026-0001", "fgw")}
+    r = ledger("item", "add", "管网", "-c", "meeting", "--lead", "fgj", "--due", "+30d",
+               "--as-of", "2026-11-26")
+    assert weekly("2026-W48") == {("DB-2026-0002", "fgj")}
