@@ -353,6 +353,30 @@ def test_init_records_the_schema_and_refuses_a_second_time(pg_url: str) -> None:
     one_error(run("unit", "list"), LEDGER, f"schema version {SCHEMA_VERSION + 1}, newer")
 
 
+def test_a_schema_1_ledger_on_the_server_is_migrated_when_opened(pg_url: str) -> None:
+    """Schema 1 -> 2 (the event hash chain) through the Alembic scripts, on PostgreSQL."""
+    run = runner(pg_url)
+    for args in (("init",), ("unit", "add", "zjj", "平凉市住房和城乡建设局"),
+                 ("item", "add", "供热", "-c", "meeting", "--lead", "zjj", "--due", "+30d"),
+                 ("item", "progress", "1", "开工")):
+        assert run("--as-of", AS_OF, *args).exit_code == 0
+    current = dump(pg_url)
+    dispose_all()
+    with _connect(pg_url) as con:  # what schema 1 looked like: no chain, no ix_event_on
+        con.execute("UPDATE event SET prev_hash = NULL, hash = NULL")
+        con.execute("DROP INDEX ix_event_on")
+        con.execute("UPDATE ducha_meta SET value = '1' WHERE key = 'schema_version'")
+        con.execute("UPDATE alembic_version SET version_num = '0001'")
+    r = run("verify")
+    assert r.exit_code == 0, r
+    assert "no copy taken" in r.stderr and "migrated from schema 1 to 2" in r.stderr
+    assert dump(pg_url) == current  # the chain rebuilt exactly as duchá writes it
+    with _connect(pg_url) as con:
+        assert con.execute("SELECT 1 FROM pg_indexes WHERE indexname = 'ix_event_on'").fetchone()
+    r = run("verify")
+    assert r.exit_code == 0 and "migrat" not in r.stderr  # once only
+
+
 def test_init_refuses_a_database_with_other_tables(pg_url: str) -> None:
     with _connect(pg_url) as con:
         con.execute("CREATE TABLE payroll (id int)")
