@@ -317,6 +317,20 @@ def test_the_office_story_reads_the_same_as_on_sqlite(pg_url: str, tmp_path: Pat
     assert pg["verify"][0] == 0 and pg["verify"][2].startswith("verified: ")
 
 
+def test_the_demo_city_reads_the_same_as_on_sqlite(pg_url: str, tmp_path: Path) -> None:
+    """The sample prefecture-level city: hundreds of records through every service."""
+    commands = [("demo",), ("check",), ("report", "status"), ("report", "units", "--year", "2026"),
+                ("report", "weekly", "--week", "2026-W48"), ("finding", "list"), ("export",)]
+    seen = []
+    for db in (str(tmp_path / "demo.db"), pg_url):
+        run = runner(db)
+        seen.append([(r.exit_code, r.stdout) for r in (
+            run("--as-of", "2026-11-30", "-f", "json", *args) for args in commands)])
+        dispose_all()
+    assert seen[0] == seen[1]
+    assert seen[1][0][0] == 0 and len(json.loads(seen[1][-1][1])["findings"]) > 10
+
+
 # --- the ledger itself -----------------------------------------------------------------------
 
 
