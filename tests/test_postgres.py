@@ -444,6 +444,25 @@ def test_verify_names_rows_changed_behind_duchas_back(pg_url: str) -> None:
                for p in r.json() if p.get("problem")), r.json()
 
 
+def test_a_read_sees_one_snapshot_while_another_clerk_writes(pg_url: str) -> None:
+    """`verify` and reports read many tables: a commit meanwhile must not show half-way."""
+    from sqlalchemy import func, select
+
+    from duchá.db import locate, open_ledger, session_scope
+    from duchá.models import Unit
+
+    run = runner(pg_url)
+    assert run("init").exit_code == 0
+    assert run("unit", "add", "fgw", "平凉市发展和改革委员会").exit_code == 0
+    count = select(func.count()).select_from(Unit)
+    with session_scope(open_ledger(locate(pg_url)), write=False) as s:
+        assert s.execute(count).scalar_one() == 1
+        assert run("unit", "add", "jyj", "平凉市教育局").exit_code == 0  # commits meanwhile
+        assert s.execute(count).scalar_one() == 1
+    with session_scope(open_ledger(locate(pg_url)), write=False) as s:
+        assert s.execute(count).scalar_one() == 2
+
+
 # --- bad input: the whole matrix of test_bad_input.py, on PostgreSQL -------------------------
 
 
