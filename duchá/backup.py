@@ -126,8 +126,13 @@ class Outcome:
 
 def _sqlite_path(loc: Location, what: str) -> Path:
     if loc.path is None:
-        raise BadInput(f"{what} works on SQLite ledger files; back up {loc.url} with the "
-                       "database server's own tools")
+        # The online backup API is SQLite's; a server's ledger is copied by the server's tools.
+        pg = loc.url.startswith("postgresql")
+        how = {"backup": "back it up with " + ("pg_dump" if pg else "the server's own tools"),
+               "restore": "restore it with " + ("pg_restore or psql" if pg
+                                                else "the server's own tools")}[what]
+        raise BadInput(f"{what} works on SQLite ledger files only; {loc} is on a database "
+                       f"server: {how}")
     return loc.path
 
 

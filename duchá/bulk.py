@@ -32,6 +32,8 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]],
             conn.execute(insert(table), list(rows[i:i + CHUNK]))
             if progress:
                 progress(min(i + CHUNK, len(rows)))
+        if "id" in rows[0] and dialect.name == "postgresql":
+            _catch_up_sequence(session, table)
         return
     names = list(rows[0])
     columns = [table.c[n] for n in names]
@@ -50,3 +52,20 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]],
                 progress(min(i + CHUNK, len(rows)))
     finally:
         cursor.close()
+
+
+def _catch_up_sequence(session: Session, table: Table) -> None:
+    """Move the id sequence past ids the importer chose itself.
+
+    Importers number rows (max(id) + 1 ...) to link them before they exist.  SQLite's next
+    rowid follows max(id) by itself; a PostgreSQL SERIAL does not, and the next ordinary
+    insert would collide with an imported row.
+    """
+    from sqlalchemy import func, select
+
+    col = table.c.get("id")
+    if col is None or not col.autoincrement:
+        return
+    session.execute(select(func.setval(
+        func.pg_get_serial_sequence(table.name, "id"),
+        select(func.coalesce(func.max(col), 0) + 1).scalar_subquery(), False)))

@@ -3,7 +3,9 @@
 Location: `--db PATH|URL` > `DUCHA_DB` > the per-user data directory.  Every SQLite connection
 gets its pragmas from a connect listener (pragmas are per connection).  A write scope starts
 with BEGIN IMMEDIATE so two writers queue on the busy timeout instead of failing when a read
-transaction tries to upgrade to a write.
+transaction tries to upgrade to a write.  On PostgreSQL a write scope takes one ledger-wide
+advisory lock instead (the same queue, so numbers and the event chain never fork), and a read
+scope reads one snapshot (REPEATABLE READ), as a SQLite read transaction does.
 """
 
 from __future__ import annotations
@@ -19,11 +21,14 @@ from typing import TYPE_CHECKING
 from duchá.errors import LedgerUnusable
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Engine
+    from sqlalchemy.engine import Connection, Engine
     from sqlmodel import Session
 
 APPLICATION_ID = "duchá ledger"
 BUSY_TIMEOUT_MS = 30_000
+# Any fixed 64-bit number names the ledger's writer lock on a PostgreSQL server; this one is
+# "duchá" in ASCII-ish hex, so it is unlikely to collide with another application's lock.
+PG_WRITE_LOCK = 0x6475636861
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
@@ -41,7 +46,16 @@ class Location:
     path: Path | None
 
     def __str__(self) -> str:
-        return str(self.path) if self.path else self.url
+        if self.path:
+            return str(self.path)
+        # Messages name the ledger; they must not print the password in its URL.
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
+        try:
+            return make_url(self.url).render_as_string(hide_password=True)
+        except ArgumentError:
+            return self.url
 
 
 def locate(db: str | None) -> Location:
@@ -85,8 +99,23 @@ def engine_for(loc: Location) -> Engine:
             conn.exec_driver_sql(f"BEGIN {_begin_mode.get()}")  # type: ignore[attr-defined]
     else:
         engine = create_engine(loc.url)
+        if engine.dialect.name == "postgresql":
+            event.listen(engine, "begin", _pg_begin)
     _engines[loc.url] = engine
     return engine
+
+
+def _pg_begin(conn: Connection) -> None:
+    # The driver has opened the transaction; these are its first statements.
+    if _begin_mode.get() == "IMMEDIATE":
+        # Writers queue here, like SQLite's BEGIN IMMEDIATE on its busy timeout.  READ
+        # COMMITTED (the default) then shows each statement what the previous writer committed.
+        conn.exec_driver_sql(f"SET LOCAL lock_timeout = {BUSY_TIMEOUT_MS}")
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PG_WRITE_LOCK})")
+    else:
+        # A report or `verify` reads many tables: one snapshot, so a writer committing
+        # meanwhile cannot make it see half a change.
+        conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
 
 
 def dispose_all() -> None:
@@ -118,11 +147,13 @@ def read_schema_version(engine: Engine) -> int | None:
     from sqlalchemy import text
     from sqlalchemy.exc import DatabaseError
 
-    try:
-        with engine.connect() as conn:
+    # Connecting is outside the try: a server that cannot be reached (or refuses the login)
+    # is "cannot open", not "not a ledger".  SQLite connects to any file and fails below.
+    with engine.connect() as conn:
+        try:
             rows = dict(conn.execute(text("SELECT key, value FROM ducha_meta")).all())
-    except DatabaseError:
-        return None
+        except DatabaseError:
+            return None
     if rows.get("application_id") != APPLICATION_ID:
         return None
     try:
@@ -209,8 +240,9 @@ def create_ledger(loc: Location) -> Engine:
         os.close(fd)
         os.chmod(loc.path, 0o600)
     engine = engine_for(loc)
-    if loc.path is not None:
-        _ensure_wal(engine)
+    if loc.path is None:
+        return _create_on_server(loc, engine)
+    _ensure_wal(engine)
     SQLModel.metadata.create_all(engine)
     with Session(engine) as session:
         session.add(m.Meta(key="application_id", value=APPLICATION_ID))
@@ -220,6 +252,46 @@ def create_ledger(loc: Location) -> Engine:
         session.execute(text("INSERT INTO alembic_version VALUES (:v)"),
                         {"v": revision(m.SCHEMA_VERSION)})
         session.commit()
+    return engine
+
+
+def _create_on_server(loc: Location, engine: Engine) -> Engine:
+    """A new ledger in an empty database on a server: all of it in one transaction.
+
+    There is no file to test for "already exists", so the database itself is checked: a
+    ledger, or any other table, means `init` was pointed at the wrong database.
+    """
+    from sqlalchemy import insert, inspect, text
+    from sqlmodel import SQLModel
+
+    import duchá.models as m
+    from duchá.migrate import VERSION_TABLE_DDL, revision
+
+    try:
+        found = read_schema_version(engine)
+    except Exception as exc:  # no server, wrong password, no such database
+        raise LedgerUnusable(f"cannot open ledger {loc}: {_short(exc)}") from None
+    if found is not None:
+        raise LedgerUnusable(f"{loc} already holds a duchá ledger (schema {found}); "
+                             "it was not changed")
+    token = _begin_mode.set("IMMEDIATE")  # a second `init` at the same moment waits, then fails
+    try:
+        with engine.begin() as conn:
+            tables = sorted(inspect(conn).get_table_names())
+            if tables:
+                shown = ", ".join(tables[:5]) + (", ..." if len(tables) > 5 else "")
+                raise LedgerUnusable(f"database {loc} is not empty (tables: {shown}); "
+                                     "create an empty database for the ledger")
+            SQLModel.metadata.create_all(conn)
+            conn.execute(insert(m.Meta), [  # type: ignore[arg-type]
+                {"key": "application_id", "value": APPLICATION_ID},
+                {"key": "schema_version", "value": str(m.SCHEMA_VERSION)}])
+            # The Alembic record too, so a later duchá migrates from the right revision.
+            conn.execute(text(VERSION_TABLE_DDL))
+            conn.execute(text("INSERT INTO alembic_version VALUES (:v)"),
+                         {"v": revision(m.SCHEMA_VERSION)})
+    finally:
+        _begin_mode.reset(token)
     return engine
 
 

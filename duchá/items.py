@@ -153,8 +153,10 @@ def query(
     if overdue:
         stmt = stmt.where(Item.status == "open", Item.due < lg.today)
     if search:
-        like = f"%{search}%"
-        stmt = stmt.where(or_(Item.title.like(like), Item.source.like(like)))  # type: ignore[attr-defined,union-attr]
+        # The text as typed ("100%" is not a pattern), ASCII case ignored: SQLite's LIKE
+        # ignores case and PostgreSQL's does not, so both are asked the same explicit question.
+        stmt = stmt.where(or_(Item.title.icontains(search, autoescape=True),  # type: ignore[attr-defined]
+                              Item.source.icontains(search, autoescape=True)))  # type: ignore[union-attr]
     if numbers is not None:
         stmt = stmt.where(Item.number.in_(numbers))  # type: ignore[attr-defined]
     if light:

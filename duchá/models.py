@@ -320,3 +320,23 @@ class Accountability(SQLModel, table=True):
     basis: str
     on: date
     created_at: datetime = _ts()
+
+
+def _bytewise_text_on_servers() -> None:
+    """Text columns compare byte by byte (COLLATE "C") on PostgreSQL, as SQLite's do.
+
+    A server database takes its collation from how it was created (en_US, zh_CN, ICU...), so
+    `ORDER BY code`, min/max and lower() would otherwise change with the server's locale and
+    differ from the same ledger in a SQLite file.  Only the PostgreSQL DDL changes.
+    """
+    from sqlmodel.sql.sqltypes import AutoString
+
+    for table in SQLModel.metadata.tables.values():
+        for col in table.columns:
+            kind = col.type
+            if isinstance(kind, String | AutoString) and getattr(kind, "collation", None) is None:
+                length = getattr(kind, "length", None)
+                col.type = kind.with_variant(String(length, collation="C"), "postgresql")
+
+
+_bytewise_text_on_servers()

@@ -260,15 +260,21 @@ CASES: list[tuple[str, list[str], int, str]] = [
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "ledger.db"
+    build_template(str(path))
+    dispose_all()  # checkpoints the WAL: the file alone is the ledger
+    return path
+
+
+def build_template(db: str) -> None:
     """One ledger built once, as of 2026-06-01: five units; item 1 open, item 2 done; plan
     entries JH-2025-001 and JH-2026-001; inspection DC-2026-001 under way since 2026-03-02 and
     DC-2026-002 starting 2026-07-02; finding WT-2026-0001 open (due 2026-07-01) and
-    WT-2026-0002 verified on 2026-05-10."""
-    path = tmp_path_factory.mktemp("template") / "ledger.db"
+    WT-2026-0002 verified on 2026-05-10.  `db` is a path or a URL (test_postgres.py)."""
     run = CliRunner()
 
     def ok(*args: str) -> None:
-        r = run.invoke(app, ["--db", str(path), "--as-of", "2026-06-01", "-f", "csv", *args])
+        r = run.invoke(app, ["--db", db, "--as-of", "2026-06-01", "-f", "csv", *args])
         assert r.exit_code == 0, r.stderr
 
     ok("init")
@@ -292,8 +298,6 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
            "--due", "2026-07-01")
     ok("finding", "rectify", "2", "--evidence", "e", "--on", "2026-05-05")
     ok("finding", "verify", "2", "--by", "王", "--on", "2026-05-10")
-    dispose_all()  # checkpoints the WAL: the file alone is the ledger
-    return path
 
 
 ITEMS_HEAD = "title,category,lead_unit,due\n"
