@@ -224,7 +224,7 @@ def _squeezed(want: list[int], floor: list[int], room: int) -> list[int] | None:
 
 
 def _widths(headers: list[Any], cells: list[list[Any]], width: int) -> list[int] | None:
-    """Column widths that keep numbers, codes, dates and states (ASCII without spaces) on one
+    """Column widths that keep numbers, codes, dates and states (short ASCII) on one
     line, folding long headers and wrapping the prose columns instead; None when not even a
     few characters a column fit, and Rich folds every column rather than push one off."""
     want, floor = [], []
@@ -232,7 +232,7 @@ def _widths(headers: list[Any], cells: list[list[Any]], width: int) -> list[int]
         values = [row[i].plain for row in cells]
         longest = max([row[i].cell_len for row in cells], default=0)
         want.append(max(longest, head.cell_len, 1))
-        if all(v.isascii() and " " not in v for v in values) and longest <= 24:
+        if all(v.isascii() for v in values) and longest <= 24:
             floor.append(max(longest, min(head.cell_len, 8), 1))
         else:
             floor.append(min(want[-1], 8))
