@@ -178,6 +178,8 @@ def _register_known() -> None:
         Link("targets", m.InspectionTarget, "inspection_id", "unit_id", m.Unit),
         Link("items", m.InspectionItem, "inspection_id", "item_id", m.Item, "number"),
     )))
+    register(Kind("calendar", m.CalendarOverride, "day", snap=lambda c: {
+        "day": c.day.isoformat(), "workday": bool(c.workday), "note": c.note}))
     register(Kind("quota", m.Quota, "year", snap=lambda q: {
         "year": q.year, "max_count": q.max_count, "reduction": q.reduction,
         "baseline": q.baseline}))

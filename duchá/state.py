@@ -96,7 +96,8 @@ class State:
         if lg._calendar is not None and lg._calendar.fallback_years:
             years = ", ".join(str(y) for y in sorted(lg._calendar.fallback_years))
             self.warn(f"the statutory calendar does not cover {years}; working days there "
-                      "count Monday to Friday")
+                      "count Monday to Friday (record holidays with `duchá config calendar "
+                      "holiday`)")
 
     def warn(self, message: str) -> None:
         sys.stderr.write(f"warning: {message}\n")

@@ -147,13 +147,27 @@ def test_rows_changed_behind_the_tools_back(
     assert any(r["subject"] == subject and says in r["problem"] for r in rows), rows
 
 
-def test_verify_reports_tables_it_cannot_check(work: Runner, db_path: Path) -> None:
+def test_verify_catches_a_calendar_day_added_by_hand(work: Runner, db_path: Path) -> None:
     sql(db_path, "INSERT INTO calendar_override (day, workday, note) VALUES ('2026-06-06', 1, "
                  "'调休')")
     code, rows, _ = verify(work)
-    assert code == 0
-    assert {"table": "calendar_override", "records": 1, "events": 0,
-            "note": "not checked"} in rows
+    assert code == 1
+    assert any(r["subject"] == "2026-06-06" and "added outside duchá" in r["problem"]
+               for r in rows), rows
+
+
+def test_verify_checks_every_table_of_the_schema() -> None:
+    from sqlmodel import SQLModel
+
+    import duchá.models  # noqa: F401  (registers the tables)
+    from duchá.history import _unchecked
+
+    class NoRows:
+        def execute(self, _stmt: object) -> object:
+            raise AssertionError("a table is not covered by verify")
+
+    assert _unchecked(NoRows()) == {}  # type: ignore[arg-type]
+    assert "calendar_override" in SQLModel.metadata.tables
 
 
 def test_service_snapshots_equal_the_registry(work: Runner, db_path: Path) -> None:

@@ -11,7 +11,8 @@ import typer
 from duchá.commands import state, sub_app
 from duchá.output import cols
 
-config_app = sub_app("Settings: the rules' thresholds.\n\nExample: duchá config list")
+config_app = sub_app("Settings: the rules' thresholds, and local working days.\n\n"
+                     "Example: duchá config list")
 
 SETTING_COLS = cols("key:设置 value:值 default:默认 help:说明")
 SUMMARY_COLS = cols("category:类别 name:名称 open:在办 overdue:逾期 done:办结 "
@@ -135,10 +136,93 @@ def config_set(
     st.emit([row], SETTING_COLS)
 
 
+calendar_app = sub_app(
+    "Local working days (调休) and days off, when the statutory calendar does not know them.\n\n"
+    "Example: duchá config calendar holiday 2027-02-06 --to 2027-02-13 --note 春节")
+DAY_COLS = cols("day:日期 workday:工作日 note:说明 statutory:法定日历")
+
+
+def calendar_holiday(
+    ctx: typer.Context,
+    day: Annotated[str, typer.Argument(help="The (first) day off, e.g. 2027-02-06.")],
+    to: Annotated[str | None, typer.Option(help="The last day off (default: just DAY).")] = None,
+    note: Annotated[str | None, typer.Option(help="Why, e.g. 春节.")] = None,
+) -> None:
+    """Record days off that working-day counts (+5wd, instruction-limit) must skip.
+
+    Example: duchá config calendar holiday 2027-02-06 --to 2027-02-13 --note 春节
+    """
+    _set_days(ctx, day, to, note, workday=False)
+
+
+def calendar_workday(
+    ctx: typer.Context,
+    day: Annotated[str, typer.Argument(help="The (first) working day, e.g. 2027-02-14.")],
+    to: Annotated[str | None, typer.Option(help="The last one (default: just DAY).")] = None,
+    note: Annotated[str | None, typer.Option(help="Why, e.g. 春节调休.")] = None,
+) -> None:
+    """Record working days on a weekend (调休) that working-day counts must include.
+
+    Example: duchá config calendar workday 2027-02-14 --note 春节调休
+    """
+    _set_days(ctx, day, to, note, workday=True)
+
+
+def _set_days(ctx: typer.Context, day: str, to: str | None, note: str | None, *,
+              workday: bool) -> None:
+    from duchá import workdays
+
+    st = state(ctx)
+    with st.ledger() as lg:
+        start = lg.date(day)
+        rows = workdays.set_days(lg, start, lg.date(to, base=start) if to else None,
+                                 workday=workday, note=note)
+    st.emit(rows, DAY_COLS, title="calendar")
+
+
+def calendar_list(
+    ctx: typer.Context,
+    year: Annotated[int | None, typer.Option(help="Only this year.")] = None,
+) -> None:
+    """List the local calendar days, with what the statutory calendar would say.
+
+    Example: duchá config calendar list --year 2027
+    """
+    from duchá import workdays
+
+    st = state(ctx)
+    with st.ledger(write=False) as lg:
+        rows = workdays.list_days(lg, year)
+    st.emit(rows, DAY_COLS, title="calendar")
+
+
+def calendar_clear(
+    ctx: typer.Context,
+    day: Annotated[str, typer.Argument(help="The (first) day to clear.")],
+    to: Annotated[str | None, typer.Option(help="The last day to clear.")] = None,
+) -> None:
+    """Remove local calendar days: the statutory calendar applies to them again.
+
+    Example: duchá config calendar clear 2027-02-06 --to 2027-02-13
+    """
+    from duchá import workdays
+
+    st = state(ctx)
+    with st.ledger() as lg:
+        start = lg.date(day)
+        rows = workdays.clear_days(lg, start, lg.date(to, base=start) if to else None)
+    st.emit(rows, DAY_COLS, title="cleared")
+
+
 def register(app: typer.Typer) -> None:
     app.command("init")(init)
     app.command("demo")(demo)
     config_app.command("list")(config_list)
     config_app.command("get")(config_get)
     config_app.command("set")(config_set)
+    calendar_app.command("list")(calendar_list)
+    calendar_app.command("holiday")(calendar_holiday)
+    calendar_app.command("workday")(calendar_workday)
+    calendar_app.command("clear")(calendar_clear)
+    config_app.add_typer(calendar_app, name="calendar")
     app.add_typer(config_app, name="config")
