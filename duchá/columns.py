@@ -112,6 +112,15 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _c("reduction", "压减比例 压减"),
         _c("baseline", "基数 上年数量"),
     ),
+    "settings": (
+        _c("key", "设置项 设置", True),
+        _c("value", "设置值 值", True),
+    ),
+    "calendar": (
+        _c("day", "日期", True, "date"),
+        _c("workday", "是否工作日 工作日", True),
+        _c("note", "说明 事由"),
+    ),
     # The records that hang off items and findings: progress notes, extensions, accountability.
     "progress": (
         _c("item", "事项编号 督办编号 编号", True),
@@ -140,7 +149,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
 # Tables whose rows hang off an item or a finding and have no number of their own.
 CHILD_TABLES = ("progress", "extensions", "accountability")
 # Tables imported row by row through their command's own checks (a handful of rows a year).
-SERVICE_TABLES = ("quotas",)
+SERVICE_TABLES = ("quotas", "settings", "calendar")
 
 # Columns a spreadsheet carries that are not data: ignored without a warning.
 IGNORED = {"序号", "备注", "no", "#"}
@@ -169,6 +178,8 @@ def table_name(text: str) -> str | None:
         "inspections": ("inspection", "inspect", "督查"),
         "findings": ("finding", "问题", "发现问题"),
         "quotas": ("quota", "压减计划", "限额"),
+        "settings": ("setting", "config", "设置"),
+        "calendar": ("calendar_days", "days", "日历", "调休"),
         "progress": ("progress_notes", "notes", "进展", "进展动态"),
         "extensions": ("extension", "延期"),
         "accountability": ("accountabilities", "问责"),

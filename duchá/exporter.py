@@ -115,6 +115,12 @@ def _query(lg: Ledger, table: str) -> list[dict[str, Any]]:
     elif table == "quotas":
         t = m.Quota.__table__  # type: ignore[attr-defined]
         stmt = select(t.c.year, t.c.max_count, t.c.reduction, t.c.baseline).order_by(t.c.year)
+    elif table == "settings":
+        t = m.Setting.__table__  # type: ignore[attr-defined]
+        stmt = select(t.c.key, t.c.value).order_by(t.c.key)
+    elif table == "calendar":
+        t = m.CalendarOverride.__table__  # type: ignore[attr-defined]
+        stmt = select(t.c.day, t.c.workday, t.c.note).order_by(t.c.day)
     elif table == "progress":
         t = m.Progress.__table__  # type: ignore[attr-defined]
         stmt = (select(it.c.number.label("item"), t.c.on, t.c.text, t.c.percent)
@@ -146,6 +152,9 @@ def _query(lg: Ledger, table: str) -> list[dict[str, Any]]:
                              .outerjoin(it2, it2.c.id == t.c.item_id))
                 .order_by(t.c.year, t.c.seq))
     rows = [dict(r) for r in lg.session.execute(stmt).mappings()]
+    if table == "settings":
+        for r in rows:  # stored as JSON text; `config set` takes the plain number
+            r["value"] = str(json.loads(r["value"]))
     if table == "quotas":
         for r in rows:  # as `plan quota set --reduction` takes it back
             r["reduction"] = None if r["reduction"] is None else f"{r['reduction'] * 100:g}%"

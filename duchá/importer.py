@@ -642,9 +642,9 @@ def validate(lg: Ledger, table: str, sheet: Sheet) -> tuple[Job, list[Record]]:
     if table in CHILD_TABLES:
         records = import_children.PREPARE[table](job)
     elif table in SERVICE_TABLES:
-        from duchá import import_quotas
+        from duchá import import_service
 
-        records = import_quotas.prepare(job)
+        records = import_service.PREPARE[table](job)
     else:
         records = PREPARE[table](job)
         _number(job, records)
@@ -762,11 +762,11 @@ def run(lg: Ledger, table: str, path: Path, *, encoding: str | None = None,
             import_children.write(lg, table, records)
         keys = import_children.key_of(lg, table, records)
     elif table in SERVICE_TABLES:
-        from duchá import import_quotas
+        from duchá import import_service
 
         if not dry_run:
-            import_quotas.write(lg, records)
-        keys = [str(rec.year) for rec in records]
+            import_service.write(lg, table, records)
+        keys = import_service.key_of(table, records)
     else:
         if not dry_run:
             write(lg, job, records, progress)

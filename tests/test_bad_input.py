@@ -215,8 +215,7 @@ CASES: list[tuple[str, list[str], int, str]] = [
     # -- import
     ("import-table", ["import", "people", "{tmp}/items.csv"], BAD,
      "unknown table 'people'; use units, items, plans, inspections, findings, quotas, "
-     "progress, "
-     "extensions or accountability"),
+     "progress, extensions, accountability, settings or calendar"),
     ("import-no-file", ["import", "items", "{tmp}/nope.csv"], BAD, "no file"),
     ("import-empty", ["import", "items", "{tmp}/empty.csv"], BAD, "is empty"),
     ("import-blank", ["import", "items", "{tmp}/blank.csv"], BAD, "is empty"),

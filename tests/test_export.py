@@ -11,8 +11,8 @@ import pytest
 
 from conftest import Runner
 
-TABLES = ("units", "items", "plans", "inspections", "findings", "quotas", "progress",
-          "extensions", "accountability")
+TABLES = ("units", "items", "plans", "inspections", "findings", "quotas", "settings",
+          "calendar", "progress", "extensions", "accountability")
 
 FILES = {
     "items": (

@@ -231,7 +231,7 @@ def test_hostile_ledger_path_is_reported_cleanly(cli: Runner, tmp_path: Path) ->
 # ------------------------------------------------------------------ the CSV importer
 
 IMPORT_TABLES = ["units", "items", "plans", "inspections", "findings", "quotas", "progress",
-                 "extensions", "accountability"]
+                 "extensions", "accountability", "settings", "calendar"]
 CELLS = st.one_of(
     st.sampled_from(["fgw", "jyj", "kongtong", "平凉市教育局", "meeting", "会议议定", "special",
                      "on-site", "deadline", "立行立改", "2026-12-31", "2026年3月1日", "+5wd",
@@ -249,6 +249,8 @@ VALID = {  # one good row per table; "{text}" cells take any text
     "findings": {"unit": "jyj", "description": "{text}", "mode": "immediate",
                  "found_on": "2026-05-20"},
     "quotas": {"year": "2027", "max_count": "5"},
+    "settings": {"key": "multi_headed.days", "value": "45"},
+    "calendar": {"day": "2027-02-06", "workday": "否", "note": "{text}"},
     "progress": {"item": "DB-2026-0001", "text": "{text}", "percent": "30"},
     "extensions": {"subject": "DB-2026-0001", "to_date": "2026-12-31", "reason": "{text}",
                    "status": "approved", "decided_by": "张", "decided_on": "2026-06-01"},

@@ -167,7 +167,7 @@ def test_unknown_table_and_missing_file(ledger: Runner, tmp_path: Path) -> None:
     r = ledger("import", "people", str(f), "-f", "csv")
     assert r.exit_code == 2
     assert ("unknown table 'people'; use units, items, plans, inspections, findings, "
-            "quotas, progress, extensions or accountability") in r.stderr
+            "quotas, progress, extensions, accountability, settings or calendar") in r.stderr
     r = ledger("import", "items", str(tmp_path / "nope.csv"), "-f", "csv")
     assert r.exit_code == 2
     assert "no file" in r.stderr

@@ -11,8 +11,8 @@ import pytest
 
 from conftest import Runner, snapshot_db
 
-TABLES = ("units", "items", "plans", "inspections", "findings", "quotas", "progress", "extensions",
-          "accountability")
+TABLES = ("units", "items", "plans", "inspections", "findings", "quotas", "settings",
+          "calendar", "progress", "extensions", "accountability")
 AS_OF = ("--as-of", "2026-11-30")
 
 
@@ -32,7 +32,15 @@ def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_a_whole_ledger_round_trips_through_csv(cli: Runner, demo_file: Path,
                                                 tmp_path: Path) -> None:
-    copy = tmp_path / "copy.db"
+    import shutil
+
+    source, copy = tmp_path / "demo.db", tmp_path / "copy.db"
+    shutil.copy(demo_file, source)
+    for args in (("config", "set", "item_stale.days", "45"),
+                 ("config", "set", "repeat_inspection.similarity", "0.5"),
+                 ("config", "calendar", "holiday", "2026-11-27", "--note", "local day off")):
+        assert cli(*args, *AS_OF, db=source).exit_code == 0
+    demo_file = source
     for table in TABLES:
         out = cli("export", table, "-f", "csv", "-o", str(tmp_path / f"{table}.csv"),
                   db=demo_file)
@@ -127,6 +135,16 @@ def test_chinese_headers_and_the_events_written(ledger: Runner, tmp_path: Path) 
     ("quotas", "year,max_count\n2027,5\n2027,6\n", "line 3: year: 2027 repeats line 2"),
     ("quotas", "year,reduction\n2027,50%\n",
      "2026 has no plan entries in the ledger to reduce from; give baseline N"),
+    ("settings", "key,value\nmulti_headed.dayz,45\n", "line 2: key: unknown setting"),
+    ("settings", "设置项,设置值\nmulti_headed.days,0\n",
+     "line 2: 设置值: multi_headed.days must be between 1 and 3660, not 0"),
+    ("settings", "key,value\nitem_stale.days,40\nitem_stale.days,50\n",
+     "line 3: key: item_stale.days repeats line 2"),
+    ("calendar", "日期,是否工作日\n2027-02-06,maybe\n",
+     "line 2: 是否工作日: 'maybe' is not yes/no"),
+    ("calendar", "day,workday\n2027-02-30,no\n", "line 2: day: '2027-02-30' is not a real date"),
+    ("calendar", "day,workday\n2027-02-06,no\n2027-02-06,yes\n",
+     "line 3: day: 2027-02-06 repeats line 2"),
     ("accountability", "subject,who,measure\nDB-2026-0001,某某,约谈\n",
      "missing required column basis"),
     ("accountability", "subject,who,measure,basis,on\nDB-2026-0001,某某,约谈,x,2026-01-01\n",

@@ -17,8 +17,8 @@ from duchá.output import cols
 
 SUMMARY_COLS = cols("table:表 file:文件 encoding:编码 rows:行数 imported:导入 first:首个编号 "
                     "last:末个编号 dry_run:试运行")
-TABLE_LIST = ("units, items, plans, inspections, findings, quotas, progress, extensions or "
-              "accountability")
+TABLE_LIST = ("units, items, plans, inspections, findings, quotas, progress, extensions, "
+              "accountability, settings or calendar")
 
 
 def _table(text: str) -> str:
