@@ -169,7 +169,8 @@ PREPARE = {"progress": _progress, "extensions": _extensions,
            "accountability": _accountability}
 
 
-def _numbers(lg: Ledger, records: list[Record]) -> dict[tuple[str, int], str]:
+def _numbers(lg: Ledger) -> dict[tuple[str, int], str]:
+    """(kind, id) -> number of every item and finding."""
     from sqlalchemy import select
 
     from duchá import models as m
@@ -189,22 +190,20 @@ def write(lg: Ledger, table: str, records: list[Record]) -> None:
     from duchá.events import record_many, snapshot
 
     now = datetime.now(UTC)
+    numbers = _numbers(lg)
     if table == "progress":
-        ids = {rec.values["item_id"] for rec in records}
-        number = {i: n for (k, i), n in _numbers(lg, records).items()
-                  if k == "item" and i in ids}
         insert_rows(lg.session, m.Progress.__table__,  # type: ignore[attr-defined]
                     [{**rec.values, "created_at": now} for rec in records])
         record_many(lg.session, [
             {"actor": lg.actor, "action": "progress", "table": "item",
-             "subject": number[rec.values["item_id"]], "before": None, "on": rec.on,
+             "subject": numbers[("item", rec.values["item_id"])], "before": None,
+             "on": rec.on,
              "after": {"on": rec.on.isoformat() if rec.on else None,
                        "text": rec.values["text"], "percent": rec.values["percent"]}}
             for rec in records])
         return
     model = m.Extension if table == "extensions" else m.Accountability
     key = "extension" if table == "extensions" else "accountability"
-    numbers = _numbers(lg, records)
     kinds = {rec.values["subject_table"] for rec in records}
     snaps = {k: history.current(lg.session, k) for k in kinds}
     insert_rows(lg.session, model.__table__,  # type: ignore[attr-defined]
@@ -225,8 +224,7 @@ def write(lg: Ledger, table: str, records: list[Record]) -> None:
 
 def key_of(lg: Ledger, table: str, records: list[Record]) -> list[str]:
     """The subject number of each record, for the import summary."""
-    numbers = _numbers(lg, records)
-    kind_of = {"progress": "item"}
-    return [numbers[(kind_of.get(table) or rec.values["subject_table"],
-                     rec.values.get("item_id") or rec.values["subject_id"])]
-            for rec in records]
+    numbers = _numbers(lg)
+    if table == "progress":
+        return [numbers[("item", rec.values["item_id"])] for rec in records]
+    return [numbers[(rec.values["subject_table"], rec.values["subject_id"])] for rec in records]
