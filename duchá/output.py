@@ -192,41 +192,50 @@ def _rich_table(
     from rich.text import Text
 
     chinese = chinese_locale()
-    table = Table(title=Text(safe(title)) if title else None, show_lines=False,
-                  header_style="bold" if color else "", box=box.SIMPLE_HEAD, pad_edge=False,
-                  padding=(0, 1, 0, 0))
     width = None if out.isatty() else 200
     console = Console(file=out, no_color=not color, color_system="auto" if color else None,
                       highlight=False, markup=False, emoji=False, width=width)
     cells = [[_styled(c.key, r.get(c.key), color) for c in columns] for r in rows]
     headers = [Text(c.header(chinese)) for c in columns]
     fixed = _widths(headers, cells, console.width)
+    if fixed is None:
+        _records(console, title, headers, cells)
+        return
+    table = Table(title=Text(safe(title)) if title else None, show_lines=False,
+                  header_style="bold" if color else "", box=box.SIMPLE_HEAD, pad_edge=False,
+                  padding=(0, 1, 0, 0))
     for i, head in enumerate(headers):
         head.overflow = "fold"
-        table.add_column(head, overflow="fold", width=fixed[i] if fixed else None)
+        table.add_column(head, overflow="fold", width=fixed[i])
     for row in cells:
         table.add_row(*row)
     console.print(table)
 
 
-def _squeezed(want: list[int], floor: list[int], room: int) -> list[int] | None:
-    """Too narrow for every column whole: keep whole what fits from the left (the number
-    and the first columns matter most), fold the rest into narrow columns."""
-    least = [min(w, 4) for w in want]
-    if sum(least) > room:
-        return None
-    out, spare = list(least), room - sum(least)
-    for i, f in enumerate(floor):
-        if f - out[i] <= spare:
-            spare -= f - out[i]
-            out[i] = f
-    return out
+def _records(console: Any, title: str | None, headers: list[Any], cells: list[list[Any]]
+             ) -> None:
+    """One record per block, a field per line (psql's expanded display): for a terminal too
+    narrow to show the table's numbers and dates whole."""
+    from rich.table import Table
+    from rich.text import Text
+
+    if title:
+        console.print(Text(safe(title), style="bold"))
+    for n, row in enumerate(cells, start=1):
+        console.print(Text(f"-[ {n} ]" + "-" * max(console.width - 8 - len(str(n)), 0),
+                           style="dim"))
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(no_wrap=True, style="bold")
+        grid.add_column(overflow="fold")
+        for head, cell in zip(headers, row, strict=True):
+            grid.add_row(head, cell)
+        console.print(grid)
 
 
 def _widths(headers: list[Any], cells: list[list[Any]], width: int) -> list[int] | None:
     """Column widths that keep numbers, codes, dates and states (short ASCII) on one
-    line, folding long headers and wrapping the prose columns instead; None when not even a
-    few characters a column fit, and Rich folds every column rather than push one off."""
+    line, folding long headers and wrapping the prose columns instead; None when the screen
+    is too narrow for that (the rows are then shown one field per line)."""
     want, floor = [], []
     for i, head in enumerate(headers):
         values = [row[i].plain for row in cells]
@@ -240,7 +249,7 @@ def _widths(headers: list[Any], cells: list[list[Any]], width: int) -> list[int]
     if sum(want) <= room:
         return want
     if sum(floor) > room:
-        return _squeezed(want, floor, room)
+        return None
     out, spare = list(floor), room - sum(floor)
     # Whole headers first (they are short), then the prose shares what is left.
     for i in sorted(range(len(out)), key=lambda i: want[i] - out[i]):

@@ -113,6 +113,5 @@ def test_table_widths_keep_numbers_and_dates_whole() -> None:
     assert _widths(heads, cells, 60) == [12, 18, 12, 10]
     # Narrower still: the long header folds to 8 before the description goes under 8.
     assert _widths(heads, cells, 46) == [12, 8, 8, 10]
-    # Too narrow for that: whole from the left while it lasts, the rest folded.
-    assert _widths(heads, cells, 40) == [12, 8, 8, 4]
-    assert _widths(heads, cells, 10) is None
+    # Too narrow for that: None, and the rows are shown one field per line.
+    assert _widths(heads, cells, 40) is None

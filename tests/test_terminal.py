@@ -65,3 +65,26 @@ def test_check_prints_a_summary_line_on_a_terminal(ledger: Runner, db_path: Path
     assert "1 error, 0 warnings, 0 notes as of 2026-11-30" in screen
     piped = ledger("check", "--as-of", "2026-11-30", "-f", "csv")
     assert piped.exit_code == 1 and piped.stderr == ""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
+@pytest.mark.parametrize(("columns", "layout"), [("200", "table"), ("60", "records")])
+def test_wide_screens_get_a_table_narrow_ones_a_record_per_block(
+        ledger: Runner, db_path: Path, columns: str, layout: str) -> None:
+    r = ledger("finding", "add", "城区供热投诉办理不及时，群众反映强烈", "-u", "kongtong", "--mode",
+               "deadline", "--on", "2026-09-29", "--as-of", "2026-11-28")
+    assert r.exit_code == 0, r
+    env = {**os.environ, "COLUMNS": columns, "TERM": "xterm", "NO_COLOR": "1"}
+    screen = _on_tty(["--db", str(db_path), "finding", "list", "--as-of", "2026-11-28"], env)
+    lines = screen.splitlines()
+    assert all(len(line.rstrip()) <= int(columns) for line in lines)
+    if layout == "table":
+        row = next(line for line in lines if "WT-2026-0001" in line)
+        for cell in ("kongtong", "城区供热投诉办理不及时，群众反映强烈", "2026-09-29", "2026-10-29",
+                     "open", "red", "30"):
+            assert cell in row, row
+    else:
+        assert "-[ 1 ]" in screen
+        for field, value in (("number", "WT-2026-0001"), ("due", "2026-10-29"),
+                             ("days_overdue", "30"), ("light", "red")):
+            assert any(line.split() == [field, value] for line in lines), (field, screen)
