@@ -354,14 +354,14 @@ def verify(session: Session) -> Verdict:
             elif have < len(ids):
                 v.add(ids[have], child.table, subject,
                       f"{name} of event {ids[have]} is gone or changed outside duchá")
-        name = child.model.__tablename__
+        table_name = child.model.__tablename__
         # Accountability and extensions hang off items and findings: one summary row each.
-        row = next((r for r in v.summary if r["table"] == name), None)
-        if row is None:
-            row = {"table": name, "records": 0, "events": 0}
-            v.summary.append(row)
-        row["records"] += sum(rows.values())
-        row["events"] += sum(len(i) for i in events.values())
+        line = next((x for x in v.summary if x["table"] == table_name), None)
+        if line is None:
+            line = {"table": table_name, "records": 0, "events": 0}
+            v.summary.append(line)
+        line["records"] += sum(rows.values())
+        line["events"] += sum(len(i) for i in events.values())
 
     for table, n in _unchecked(session).items():
         v.summary.append({"table": table, "records": n, "events": per_table.get(table, 0),

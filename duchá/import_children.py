@@ -177,7 +177,7 @@ def _numbers(lg: Ledger) -> dict[tuple[str, int], str]:
 
     out: dict[tuple[str, int], str] = {}
     for kind, model in (("item", m.Item), ("finding", m.Finding)):
-        t = model.__table__  # type: ignore[attr-defined]
+        t = model.__table__  # type: ignore[attr-defined,union-attr]
         out.update({(kind, i): n for i, n in lg.session.execute(select(t.c.id, t.c.number))})
     return out
 
@@ -206,7 +206,7 @@ def write(lg: Ledger, table: str, records: list[Record]) -> None:
     key = "extension" if table == "extensions" else "accountability"
     kinds = {rec.values["subject_table"] for rec in records}
     snaps = {k: history.current(lg.session, k) for k in kinds}
-    insert_rows(lg.session, model.__table__,  # type: ignore[attr-defined]
+    insert_rows(lg.session, model.__table__,  # type: ignore[attr-defined,union-attr]
                 [{**rec.values, "created_at": now} for rec in records])
     events = []
     for rec in records:

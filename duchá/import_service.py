@@ -34,17 +34,19 @@ def _quotas(job: Job) -> list[Record]:
             r.fail("year", "empty; this column is required")
         elif year is not None and not 1949 <= year <= 2999:
             r.fail("year", f"{year} is not a plan year")
-        values = {"max_count": r.integer("max_count"), "reduction": r.text("reduction"),
-                  "baseline": r.integer("baseline")}
+        max_count, reduction = r.integer("max_count"), r.text("reduction")
+        baseline = r.integer("baseline")
         if not r.ok or year is None or not _once(r, "year", year, seen):
             continue
-        if (values["max_count"] is None) == (values["reduction"] is None):
+        if (max_count is None) == (reduction is None):
             r.fail("max_count", "give either max_count or reduction for the year, one of them")
             continue
+        values = {"max_count": max_count, "reduction": reduction, "baseline": baseline}
         try:
-            plans.check_quota(job.lg, year, **values)
+            plans.check_quota(job.lg, year, max_count=max_count, reduction=reduction,
+                              baseline=baseline)
         except BadInput as exc:
-            r.fail("reduction" if values["reduction"] else "max_count",
+            r.fail("reduction" if reduction else "max_count",
                    exc.message.replace("--max", "max_count").replace("--reduction", "reduction")
                    .replace("--baseline", "baseline"))
             continue
