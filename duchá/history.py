@@ -102,13 +102,15 @@ def _lists(session: Session, link: Link, ids: list[int] | None = None) -> dict[i
     return {k: sorted(v) for k, v in out.items()}
 
 
+def links(session: Session, table: str, obj: Any) -> dict[str, list[str]]:
+    """One record's linked codes or numbers (its units, targets, items...), each sorted."""
+    return {link.name: _lists(session, link, [obj.id]).get(obj.id, [])
+            for link in KINDS[table].links}
+
+
 def snap(session: Session, table: str, obj: Any) -> dict[str, Any]:
-    """One record's full snapshot, as its events store it."""
-    kind = KINDS[table]
-    data = _snapper(session, kind)(obj)
-    for link in kind.links:
-        data[link.name] = _lists(session, link, [obj.id]).get(obj.id, [])
-    return data
+    """One record's full snapshot, as its events store it: the one place that builds it."""
+    return {**_snapper(session, KINDS[table])(obj), **links(session, table, obj)}
 
 
 def _snapper(session: Session, kind: Kind) -> Callable[[Any], dict[str, Any]]:
@@ -117,15 +119,22 @@ def _snapper(session: Session, kind: Kind) -> Callable[[Any], dict[str, Any]]:
     return kind.snap or snapshot
 
 
-def current(session: Session, table: str) -> dict[str, dict[str, Any]]:
-    """Every record of a kind by its subject, as snapshots (a few queries, not one per row)."""
+def current(session: Session, table: str, ids: list[int] | None = None
+            ) -> dict[str, dict[str, Any]]:
+    """Every record of a kind (or those with `ids`) by its subject, as snapshots (a few
+    queries, not one per row)."""
     from sqlmodel import select
 
     kind = KINDS[table]
-    lists = {link.name: _lists(session, link) for link in kind.links}
+    if ids is not None and len(ids) > 10_000:
+        ids = None  # past SQL's parameter limits, reading them all is as cheap
+    lists = {link.name: _lists(session, link, ids) for link in kind.links}
     snap_one = _snapper(session, kind)
+    stmt = select(kind.model)
+    if ids is not None:
+        stmt = stmt.where(kind.model.id.in_(ids))
     out = {}
-    for obj in session.exec(select(kind.model)).all():
+    for obj in session.exec(stmt).all():
         data = snap_one(obj)
         for link in kind.links:
             data[link.name] = lists[link.name].get(obj.id, [])

@@ -204,8 +204,11 @@ def write(lg: Ledger, table: str, records: list[Record]) -> None:
         return
     model = m.Extension if table == "extensions" else m.Accountability
     key = "extension" if table == "extensions" else "accountability"
-    kinds = {rec.values["subject_table"] for rec in records}
-    snaps = {k: history.current(lg.session, k) for k in kinds}
+    ids: dict[str, list[int]] = {}
+    for rec in records:
+        ids.setdefault(rec.values["subject_table"], []).append(rec.values["subject_id"])
+    # The subjects' snapshots only (not the whole ledger's): they go into each event.
+    snaps = {k: history.current(lg.session, k, sorted(set(v))) for k, v in ids.items()}
     insert_rows(lg.session, model.__table__,  # type: ignore[attr-defined,union-attr]
                 [{**rec.values, "created_at": now} for rec in records])
     events = []

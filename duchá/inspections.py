@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any
 
 from duchá import units
 from duchá.errors import BadInput
-from duchá.events import snapshot
 from duchá.numbers import find, next_number
 
 if TYPE_CHECKING:
@@ -24,23 +23,15 @@ def get(lg: Ledger, ref: str) -> Inspection:
 
 
 def _links(lg: Ledger, insp: Inspection) -> dict[str, list[str]]:
-    from sqlmodel import select
+    from duchá import history
 
-    from duchá.models import InspectionItem, InspectionMember, InspectionTarget, Item, Unit
-
-    def codes(link: Any) -> list[str]:
-        stmt = (select(Unit.code).join(link, link.unit_id == Unit.id)
-                .where(link.inspection_id == insp.id).order_by(Unit.code))
-        return list(lg.session.exec(stmt).all())
-
-    item_stmt = (select(Item.number).join(InspectionItem, InspectionItem.item_id == Item.id)  # type: ignore[arg-type]
-                 .where(InspectionItem.inspection_id == insp.id).order_by(Item.number))
-    return {"members": codes(InspectionMember), "targets": codes(InspectionTarget),
-            "items": list(lg.session.exec(item_stmt).all())}
+    return history.links(lg.session, "inspection", insp)
 
 
 def _snap(lg: Ledger, insp: Inspection) -> dict[str, Any]:
-    return {**snapshot(insp), **_links(lg, insp)}
+    from duchá import history
+
+    return history.snap(lg.session, "inspection", insp)
 
 
 def status(insp: Inspection, today: date) -> str:

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any
 
 from duchá import units
 from duchá.errors import BadInput
-from duchá.events import snapshot
 from duchá.numbers import find, next_number
 
 if TYPE_CHECKING:
@@ -30,20 +29,10 @@ def _title(text: str) -> str:
     return title
 
 
-def _responsible(lg: Ledger, item: Item) -> list[str]:
-    from sqlmodel import select
-
-    from duchá.models import ItemUnit, Unit
-
-    stmt = (select(Unit.code).join(ItemUnit, ItemUnit.unit_id == Unit.id)  # type: ignore[arg-type]
-            .where(ItemUnit.item_id == item.id).order_by(Unit.code))
-    return list(lg.session.exec(stmt).all())
-
-
 def _snap(lg: Ledger, item: Item) -> dict[str, Any]:
-    data = snapshot(item)
-    data["units"] = _responsible(lg, item)
-    return data
+    from duchá import history
+
+    return history.snap(lg.session, "item", item)
 
 
 def _set_units(lg: Ledger, item: Item, names: list[str], lead_id: int) -> None:

@@ -39,6 +39,10 @@ class Ledger:
 
         return parse_date(text, today=self.today, base=base, calendar=self.calendar)
 
+    def day(self, text: str | None) -> date:
+        """The date an option like `--on` gives, or the as-of date when it gives none."""
+        return self.date(text) if text else self.today
+
     def maybe_date(self, text: str | None, *, base: date | None = None) -> date | None:
         return None if text is None else self.date(text, base=base)
 

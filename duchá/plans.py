@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any
 
 from duchá import units
 from duchá.errors import BadInput
-from duchá.events import snapshot
 from duchá.numbers import find, next_number
 
 if TYPE_CHECKING:
@@ -24,19 +23,15 @@ def get(lg: Ledger, ref: str, year: int | None = None) -> PlanEntry:
 
 
 def _targets(lg: Ledger, entry: PlanEntry) -> list[str]:
-    from sqlmodel import select
+    from duchá import history
 
-    from duchá.models import PlanTarget, Unit
-
-    stmt = (select(Unit.code).join(PlanTarget, PlanTarget.unit_id == Unit.id)  # type: ignore[arg-type]
-            .where(PlanTarget.plan_id == entry.id).order_by(Unit.code))
-    return list(lg.session.exec(stmt).all())
+    return history.links(lg.session, "plan", entry)["targets"]
 
 
 def _snap(lg: Ledger, entry: PlanEntry) -> dict[str, Any]:
-    data = snapshot(entry)
-    data["targets"] = _targets(lg, entry)
-    return data
+    from duchá import history
+
+    return history.snap(lg.session, "plan", entry)
 
 
 def _code(lg: Ledger, unit_id: int) -> str:

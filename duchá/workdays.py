@@ -51,7 +51,7 @@ def set_days(lg: Ledger, start: date, end: date | None, *, workday: bool,
         after = snap(row)
         if after != before:
             lg.event("set", "calendar", day.isoformat(), before=before, after=after, on=lg.today)
-        rows.append(_row(lg, row))
+        rows.append(_row(row))
     return rows
 
 
@@ -73,7 +73,7 @@ def clear_days(lg: Ledger, start: date, end: date | None) -> list[dict[str, Any]
         last = f" to {end}" if end and end != start else ""
         raise BadInput(f"no local calendar day on {start}{last}; `duchá config calendar list` "
                        "shows them")
-    return [{**c, "statutory": _statutory(lg, date.fromisoformat(c["day"]))} for c in cleared]
+    return [{**c, "statutory": _statutory(date.fromisoformat(c["day"]))} for c in cleared]
 
 
 def list_days(lg: Ledger, year: int | None) -> list[dict[str, Any]]:
@@ -85,10 +85,11 @@ def list_days(lg: Ledger, year: int | None) -> list[dict[str, Any]]:
     if year is not None:
         stmt = stmt.where(CalendarOverride.day >= date(year, 1, 1),  # type: ignore[operator]
                           CalendarOverride.day <= date(year, 12, 31))  # type: ignore[operator]
-    return [_row(lg, r) for r in lg.session.exec(stmt).all()]
+    return [_row(r) for r in lg.session.exec(stmt).all()]
 
 
-def _statutory(lg: Ledger, day: date) -> str:
+def _statutory(day: date) -> str:
+    """What the statutory calendar alone says of `day` (the local corrections left out)."""
     from duchá.dates import WorkCalendar
 
     cal = WorkCalendar()
@@ -96,5 +97,5 @@ def _statutory(lg: Ledger, day: date) -> str:
     return f"{kind} (Monday-Friday guess)" if cal.fallback_years else kind
 
 
-def _row(lg: Ledger, row: Any) -> dict[str, Any]:
-    return {**snap(row), "statutory": _statutory(lg, row.day)}
+def _row(row: Any) -> dict[str, Any]:
+    return {**snap(row), "statutory": _statutory(row.day)}

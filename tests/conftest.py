@@ -59,17 +59,21 @@ def cli(db_path: Path) -> Runner:
     return run
 
 
+# The units of the test ledgers: two counties and three departments of one city.
+UNITS = (
+    ("kongtong", "平凉市崆峒区人民政府", "county"),
+    ("jingchuan", "泾川县人民政府", "county"),
+    ("fgw", "平凉市发展和改革委员会", "department"),
+    ("jyj", "平凉市教育局", "department"),
+    ("zjj", "平凉市住房和城乡建设局", "department"),
+)
+
+
 @pytest.fixture
 def ledger(cli: Runner) -> Runner:
-    """A fresh ledger with a few units: a county, two departments and an office."""
+    """A fresh ledger with the five UNITS."""
     assert cli("init").exit_code == 0
-    for code, name, kind in (
-        ("kongtong", "平凉市崆峒区人民政府", "county"),
-        ("jingchuan", "泾川县人民政府", "county"),
-        ("fgw", "平凉市发展和改革委员会", "department"),
-        ("jyj", "平凉市教育局", "department"),
-        ("zjj", "平凉市住房和城乡建设局", "department"),
-    ):
+    for code, name, kind in UNITS:
         r = cli("unit", "add", code, name, "--kind", kind)
         assert r.exit_code == 0, r
     return cli

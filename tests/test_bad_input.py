@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from conftest import snapshot_db
+from conftest import UNITS, snapshot_db
 from duchá.cli import app
 from duchá.db import dispose_all
 
@@ -287,10 +287,8 @@ def build_template(db: str) -> None:
         assert r.exit_code == 0, r.stderr
 
     ok("init")
-    for code, name in (("kongtong", "平凉市崆峒区人民政府"), ("jingchuan", "泾川县人民政府"),
-                       ("fgw", "平凉市发展和改革委员会"), ("jyj", "平凉市教育局"),
-                       ("zjj", "平凉市住房和城乡建设局")):
-        ok("unit", "add", code, name)
+    for code, name, kind in UNITS:
+        ok("unit", "add", code, name, "--kind", kind)
     ok("item", "add", "推进城区供热管网改造", "-c", "meeting", "--lead", "zjj", "-u", "fgw",
        "--due", "+30d")
     ok("item", "add", "市长关于冬季取暖保障的批示", "-c", "批示", "--lead", "jyj", "--due", "+5wd")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Runner
+from conftest import UNITS, Runner
 
 AS_OF = "2026-06-01"
 
@@ -41,10 +41,8 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
         assert r.exit_code == 0, r.stderr
 
     ok("init")
-    for code, name in (("kongtong", "平凉市崆峒区人民政府"), ("jingchuan", "泾川县人民政府"),
-                       ("fgw", "平凉市发展和改革委员会"), ("jyj", "平凉市教育局"),
-                       ("zjj", "平凉市住房和城乡建设局")):
-        ok("unit", "add", code, name)
+    for code, name, kind in UNITS:
+        ok("unit", "add", code, name, "--kind", kind)
     ok("item", "add", "推进城区供热管网改造", "-c", "meeting", "--lead", "zjj", "-u", "fgw",
        "-u", "kongtong", "--due", "+30d")
     ok("item", "add", "市长关于冬季取暖保障的批示", "-c", "批示", "--lead", "jyj", "--due", "+5wd")
@@ -186,6 +184,9 @@ def test_service_snapshots_equal_the_registry(work: Runner, db_path: Path) -> No
         now = history.current(s, "item")
         for item in s.exec(select(Item)).all():
             assert now[item.number] == items._snap(lg, item) == history.snap(s, "item", item)
+        first = s.exec(select(Item)).first()
+        assert first is not None and len(now) > 1
+        assert history.current(s, "item", [first.id or 0]) == {first.number: now[first.number]}
 
 
 def test_bulk_chain_links_events_for_importers(work: Runner, db_path: Path) -> None:

@@ -44,9 +44,12 @@ def test_days_off_and_working_weekends_move_working_day_dates(ledger: Runner) ->
 
 def test_the_statutory_calendar_column(ledger: Runner) -> None:
     rows = run(ledger, "config", "calendar", "workday", "2026-10-10", "--note", "国庆调休")
-    # 2026-10-10 is a Saturday: the statutory calendar says whether it is a 调休 workday.
-    assert rows[0]["statutory"] in ("workday", "day off")
+    # A Saturday that the statutory calendar already makes a 调休 working day, and New
+    # Year's Day, a Thursday that it makes a day off.
+    assert rows[0]["statutory"] == "workday"
     setting_again = run(ledger, "config", "calendar", "workday", "2026-10-10",
                         "--note", "国庆调休")
     assert setting_again == rows
     assert len(run(ledger, "log", "--table", "calendar")) == 1  # no change, no event
+    assert run(ledger, "config", "calendar", "holiday", "2026-01-01")[0]["statutory"] == "day off"
+    assert run(ledger, "config", "calendar", "clear", "2026-01-01")[0]["day"] == "2026-01-01"

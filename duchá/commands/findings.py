@@ -63,7 +63,7 @@ def finding_add(
     st = state(ctx)
     mode_code, sev = MODE.parse(mode), SEVERITY.parse(severity)
     with st.ledger() as lg:
-        found = lg.date(on) if on else lg.today
+        found = lg.day(on)
         row = findings.add(lg, text=text, unit=unit, mode=mode_code, severity=sev, found=found,
                            due=lg.date(due, base=found) if due else None,
                            inspection=inspection, item=item)
@@ -134,7 +134,7 @@ def finding_plan(
     from duchá import findings
 
     with state(ctx).ledger() as lg:
-        row = findings.plan(lg, number, text=text, on=lg.date(on) if on else lg.today)
+        row = findings.plan(lg, number, text=text, on=lg.day(on))
     _emit_one(ctx, row)
 
 
@@ -153,7 +153,7 @@ def finding_rectify(
 
     with state(ctx).ledger() as lg:
         row = findings.rectify(lg, number, evidence=evidence,
-                               on=lg.date(on) if on else lg.today)
+                               on=lg.day(on))
     _emit_one(ctx, row)
 
 
@@ -178,7 +178,7 @@ def finding_verify(
     from duchá import findings
 
     with state(ctx).ledger() as lg:
-        day = lg.date(on) if on else lg.today
+        day = lg.day(on)
         row = findings.verify(lg, number, by=by, on=day, fail=fail, reason=reason,
                               lookback=lg.date(lookback, base=day) if lookback else None,
                               due=lg.date(due, base=day) if due else None)
@@ -201,7 +201,7 @@ def finding_reopen(
     from duchá import findings
 
     with state(ctx).ledger() as lg:
-        day = lg.date(on) if on else lg.today
+        day = lg.day(on)
         row = findings.reopen(lg, number, reason=reason, on=day,
                               due=lg.date(due, base=day) if due else None)
     _emit_one(ctx, row)
@@ -226,7 +226,7 @@ def finding_lookback(
     res = result.strip().lower()
     res = {"反弹": "rebound", "正常": "ok", "通过": "ok"}.get(res, res)
     with state(ctx).ledger() as lg:
-        day = lg.date(on) if on else lg.today
+        day = lg.day(on)
         row = findings.lookback(lg, number, result=res, on=day, note=note,
                                 due=lg.date(due, base=day) if due else None)
     _emit_one(ctx, row)
@@ -271,7 +271,7 @@ def _extend(ctx: typer.Context, kind: str, number: str, *, to: str | None, reaso
     if deciding and not by:
         raise BadInput("give --by NAME: who decided the extension")
     with st.ledger() as lg:
-        day = lg.date(on) if on else lg.today
+        day = lg.day(on)
         if deciding:
             row = extensions.decide(lg, kind, number, approve=approve, by=by or "", on=day)
         else:
@@ -314,5 +314,5 @@ def _account(ctx: typer.Context, kind: str, number: str | None, *, who: str | No
         raise BadInput("give --who, --measure and --basis (and --on) to record accountability")
     with st.ledger() as lg:
         row = extensions.account(lg, kind, number, who=who, measure=measure, basis=basis,
-                                 on=lg.date(on) if on else lg.today)
+                                 on=lg.day(on))
     st.emit([row], ACCOUNT_ROW_COLS)

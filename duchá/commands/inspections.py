@@ -67,7 +67,7 @@ def inspect_add(
             lg, topic=topic, lead=lead, members=with_ or [], method=m, targets=target or [],
             start=start, end=lg.date(to, base=start) if to else None, plan=plan,
             items=item or [], approved_by=approved_by,
-            approved_on=lg.date(approved_on) if approved_on else None,
+            approved_on=lg.maybe_date(approved_on),
             approval_ref=approval_ref)
     st.emit([row], INSPECT_COLS)
 
@@ -123,7 +123,7 @@ def inspect_finish(
 
     st = state(ctx)
     with st.ledger() as lg:
-        row = inspections.finish(lg, number, on=lg.date(on) if on else lg.today)
+        row = inspections.finish(lg, number, on=lg.day(on))
     st.emit([row], INSPECT_COLS)
 
 
@@ -149,5 +149,5 @@ def inspect_report(
         row = inspections.report(
             lg, number, summary=summary, approved_by=approved_by,
             approved_on=lg.date(approved_on),
-            circulated_on=lg.date(circulated_on) if circulated_on else None)
+            circulated_on=lg.maybe_date(circulated_on))
     st.emit([row], SHOW_COLS)

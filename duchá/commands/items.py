@@ -64,7 +64,7 @@ def item_add(
     st = state(ctx)
     cat = CATEGORY.parse(category)
     with st.ledger() as lg:
-        start = lg.date(assigned) if assigned else lg.today
+        start = lg.day(assigned)
         row = items.add(lg, title=title, category=cat, lead=lead, responsible=unit or [],
                         assigned=start, due=lg.date(due, base=start), source=source,
                         leader=leader)
@@ -96,7 +96,7 @@ def item_list(
         rows = items.query(
             lg, status=ITEM_STATUS.parse(status) if status else None, unit=unit,
             category=CATEGORY.parse(category) if category else None,
-            due_before=lg.date(due_before) if due_before else None, overdue=overdue,
+            due_before=lg.maybe_date(due_before), overdue=overdue,
             search=search, light=LIGHT.parse(light) if light else None)
     st.emit(rows, ITEM_COLS, title="items")
 
@@ -137,7 +137,7 @@ def item_edit(
     st = state(ctx)
     cat = CATEGORY.parse(category) if category else None
     with st.ledger() as lg:
-        start = lg.date(assigned) if assigned else None
+        start = lg.maybe_date(assigned)
         base = start or items.get(lg, number).assigned
         row = items.edit(lg, number, title=title, category=cat, lead=lead, responsible=unit,
                          assigned=start, due=lg.date(due, base=base) if due else None,
@@ -161,7 +161,7 @@ def item_progress(
 
     st = state(ctx)
     with st.ledger() as lg:
-        row = items.progress(lg, number, text=text, on=lg.date(on) if on else lg.today,
+        row = items.progress(lg, number, text=text, on=lg.day(on),
                              percent=percent)
     st.emit([row], cols("number:编号 on:日期 text:进展 percent:百分比"))
 
@@ -180,7 +180,7 @@ def item_close(
 
     st = state(ctx)
     with st.ledger() as lg:
-        row = items.close(lg, number, on=lg.date(on) if on else lg.today)
+        row = items.close(lg, number, on=lg.day(on))
     st.emit([row], ITEM_COLS)
 
 

@@ -63,7 +63,7 @@ def log(
     st = state(ctx)
     with st.ledger(write=False) as lg:
         rows = history.log(lg, subject=subject, table=table.strip().lower() if table else None,
-                           since=lg.date(since) if since else None)
+                           since=lg.maybe_date(since))
     if full and st.fmt not in ("json", "jsonl"):
         from duchá.events import dump
 
