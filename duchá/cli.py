@@ -6,9 +6,10 @@ imported at start-up: the database stack loads inside the commands that use it.
 
 from __future__ import annotations
 
+import errno
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 from typer.core import TyperGroup
@@ -25,7 +26,7 @@ from duchá.commands import (
     trust,
     units,
 )
-from duchá.errors import EXIT_BAD_INPUT, EXIT_LEDGER, DuchaError
+from duchá.errors import EXIT_BAD_INPUT, EXIT_LEDGER, BadInput, DuchaError
 from duchá.state import State
 
 # Options that belong to the whole program but may be typed after the subcommand
@@ -35,7 +36,10 @@ GLOBAL_VALUE_OPTIONS = {"--db", "--as-of", "--format", "-f", "--output", "-o", "
 GLOBAL_FLAGS = {"--debug"}
 
 
-def hoist_globals(args: list[str]) -> list[str]:
+def hoist_globals(args: list[str], takes_value: frozenset[str] = frozenset()) -> list[str]:
+    """Move the global options to the front.  `takes_value` names the subcommand's own
+    options that take a value: their values are never mistaken for global options
+    (`item cancel 5 --reason "-fake reason"`)."""
     front: list[str] = []
     rest: list[str] = []
     i = 0
@@ -54,17 +58,36 @@ def hoist_globals(args: list[str]) -> list[str]:
             i += 1
         elif a.startswith("-f") and len(a) > 2 and not a.startswith("--"):
             front.append(a)  # -fcsv
+        elif a in takes_value and i + 1 < len(args):
+            rest.extend(args[i:i + 2])
+            i += 1
         else:
             rest.append(a)
         i += 1
     return front + rest
 
 
+def _value_options(group: Any, args: list[str]) -> frozenset[str]:
+    """The value-taking options of the subcommands that `args` name (`item cancel`)."""
+    names: set[str] = set()
+    cmd = group
+    for a in args:
+        sub = getattr(cmd, "commands", {}).get(a) if not a.startswith("-") else None
+        if sub is None:
+            continue
+        cmd = sub
+        for p in cmd.params:
+            if p.param_type_name == "option" and not p.is_flag:
+                names.update(p.opts)
+    return frozenset(names - GLOBAL_VALUE_OPTIONS)
+
+
 class DuchaGroup(TyperGroup):
     """The root group: global options anywhere, and every failure as one line on stderr."""
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
-        return super().parse_args(ctx, hoist_globals(list(args)))
+        args = list(args)
+        return super().parse_args(ctx, hoist_globals(args, _value_options(self, args)))
 
     def main(self, args: Any = None, prog_name: str | None = None, complete_var: Any = None,
              standalone_mode: bool = True, **extra: Any) -> Any:
@@ -72,23 +95,17 @@ class DuchaGroup(TyperGroup):
         debug = "--debug" in argv
         if "--help" in argv or "-h" in argv or not argv:
             _name_metavars(self)
+        State.current = None
         try:
+            _check_text(argv)
             rc = super().main(argv, prog_name=prog_name or "duchá", complete_var=complete_var,
                               standalone_mode=False, **extra)
-        except DuchaError as exc:
-            if debug:
-                raise
-            _fail(exc.message, exc.exit_code)
-        except typer.Abort:
-            _fail("aborted", 1)
-        except Exception as exc:
-            from typer._click.exceptions import ClickException
-
-            if isinstance(exc, ClickException):
-                _fail(_usage_message(exc), exc.exit_code)
-            if debug:
-                raise
-            _fail(*_unexpected(exc))
+            if State.current is not None:
+                State.current.finish(rc if isinstance(rc, int) else 0)
+        except BaseException as exc:
+            if State.current is not None:
+                State.current.abort()
+            _handle(exc, debug)
         if not standalone_mode:
             return rc
         sys.exit(rc if isinstance(rc, int) else 0)
@@ -115,6 +132,36 @@ def _name_metavars(cmd: Any) -> None:
         _name_metavars(sub)
 
 
+def _handle(exc: BaseException, debug: bool) -> NoReturn:
+    """A failed command: one line on stderr and its exit code (a traceback with --debug)."""
+    from typer._click.exceptions import ClickException
+
+    if isinstance(exc, SystemExit | KeyboardInterrupt):
+        raise exc
+    if isinstance(exc, DuchaError) and not debug:
+        _fail(exc.message, exc.exit_code)
+    if isinstance(exc, typer.Abort):
+        _fail("aborted", 1)
+    if isinstance(exc, ClickException):
+        _fail(_usage_message(exc), exc.exit_code)
+    if debug:
+        raise exc
+    _fail(*_unexpected(exc))
+
+
+def _check_text(argv: list[str]) -> None:
+    """Arguments that are not UTF-8 (a terminal set to GBK) reach Python as lone surrogates,
+    which no ledger or file can hold: refuse them up front, naming the argument."""
+    for n, arg in enumerate(argv, start=1):
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            raw = arg.encode("utf-8", "surrogateescape")
+            shown = raw.decode("utf-8", "backslashreplace")
+            raise BadInput(f"argument {n} ({shown}) is not UTF-8 text; set the terminal to "
+                           "UTF-8 (e.g. LANG=zh_CN.UTF-8) and type it again") from None
+
+
 def _usage_message(exc: Any) -> str:
     message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
     message = " ".join(message.split())
@@ -130,13 +177,24 @@ def _unexpected(exc: Exception) -> tuple[str, int]:
         from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
     except ImportError:  # pragma: no cover
         return f"unexpected error: {exc} (run with --debug for details)", 1
-    if isinstance(exc, IntegrityError):
+    import sqlite3
+
+    if isinstance(exc, IntegrityError | sqlite3.IntegrityError):
         return (f"the ledger refused the change ({_first_line(exc)}); nothing was written",
                 EXIT_BAD_INPUT)
-    if isinstance(exc, OperationalError | DatabaseError):
+    if isinstance(exc, OperationalError | DatabaseError | sqlite3.DatabaseError):
+        from duchá.db import describe, locate, trouble
+        from duchá.state import State
+
+        if trouble(exc) is not None:
+            loc = locate(State.current.db) if State.current is not None else None
+            return f"{describe(exc, loc)}; nothing was written", EXIT_LEDGER
         return f"the ledger cannot be used: {_first_line(exc)}; nothing was written", EXIT_LEDGER
     if isinstance(exc, BrokenPipeError):
         return "output pipe closed", 1
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+        return f"the disk is full ({exc.filename or 'writing'}); free some space and run the " \
+            "command again; nothing was written", EXIT_LEDGER
     return (f"unexpected error: {type(exc).__name__}: {exc} (run with --debug for the "
             "traceback)", 1)
 
@@ -146,7 +204,7 @@ def _first_line(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
-def _fail(message: str, code: int) -> None:
+def _fail(message: str, code: int) -> NoReturn:
     from duchá.output import safe
 
     # Messages quote what was typed: keep them to one line that cannot drive the terminal.

@@ -29,6 +29,11 @@ _YM = re.compile(r"^(\d{4})[-/.](\d{1,2})$")
 _COMPACT_YM = re.compile(r"^(\d{4})(\d{2})$")
 _ZH_YM = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月(份)?$")
 
+# A supervision deadline or record date lies within a working life of today; anything
+# further is a typo (0001-01-01, +99999wd) and would only overflow date arithmetic later.
+HORIZON_YEARS = 50
+_HORIZON_DAYS = HORIZON_YEARS * 366
+
 _WORDS = {"today": 0, "今天": 0, "tomorrow": 1, "明天": 1, "yesterday": -1, "昨天": -1}
 
 
@@ -46,7 +51,29 @@ def parse_date(
     base: date | None = None,
     calendar: WorkCalendar | None = None,
 ) -> date:
-    """Parse one date; relative forms count from `base` (default `today`)."""
+    """Parse one date; relative forms count from `base` (default `today`).  Dates more than
+    HORIZON_YEARS from `today` are refused."""
+    return within_horizon(_parse(text, today=today, base=base, calendar=calendar), today, text)
+
+
+def within_horizon(day: date, today: date, text: str) -> date:
+    if abs((day - today).days) > _HORIZON_DAYS:
+        what = day.isoformat() if text.strip() == day.isoformat() else f"'{text}' ({day})"
+        raise BadInput(f"{what} is more than {HORIZON_YEARS} years from {today}; "
+                       "check the date")
+    return day
+
+
+def check_year(year: int, today: date) -> int:
+    """A plan or report year: within HORIZON_YEARS of today, like every date."""
+    if abs(year - today.year) > HORIZON_YEARS:
+        raise BadInput(f"year {year} is more than {HORIZON_YEARS} years from {today.year}; "
+                       "give a year like " + str(today.year))
+    return year
+
+
+def _parse(text: str, *, today: date, base: date | None, calendar: WorkCalendar | None
+           ) -> date:
     raw = (text or "").strip()
     key = raw.lower()
     if not key:
@@ -66,6 +93,8 @@ def parse_date(
         n = int(m[2]) * sign
         unit = m[3]
         start = base or today
+        if abs(n) * (31 if unit.endswith("月") or unit == "m" else 7) > 2 * _HORIZON_DAYS:
+            raise BadInput(f"'{text}' is more than {HORIZON_YEARS} years away; check the date")
         try:
             if unit in ("d", "天", "日"):
                 return start + timedelta(days=n)
@@ -102,12 +131,14 @@ def parse_date_or_month(text: str, *, today: date, end: bool) -> date:
     except BadInput:
         try:
             return parse_date(text, today=today)
-        except BadInput:
+        except BadInput as exc:
+            if "years from" in exc.message:
+                raise
             raise BadInput(
                 f"'{text}' is neither a date nor a month; use {ACCEPTED}, or a month like "
                 f"{MONTH_ACCEPTED}"
             ) from None
-    return last if end else first
+    return within_horizon(last if end else first, today, text)
 
 
 class WorkCalendar:

@@ -152,7 +152,9 @@ def read_schema_version(engine: Engine) -> int | None:
     with engine.connect() as conn:
         try:
             rows = dict(conn.execute(text("SELECT key, value FROM ducha_meta")).all())
-        except DatabaseError:
+        except DatabaseError as exc:
+            if trouble(exc) is not None:
+                raise
             return None
     if rows.get("application_id") != APPLICATION_ID:
         return None
@@ -200,7 +202,7 @@ def open_ledger(loc: Location, *, notify: Callable[[str], None] | None = None) -
     except LedgerUnusable:
         raise
     except Exception as exc:  # a locked or corrupt file surfaces here first
-        raise LedgerUnusable(f"cannot open ledger {loc}: {_short(exc)}") from None
+        raise LedgerUnusable(describe(exc, loc)) from None
     if version is None:
         raise LedgerUnusable(f"{loc} is not a duchá ledger; run `duchá init` on a new path")
     if version > SCHEMA_VERSION:
@@ -311,6 +313,65 @@ def session_scope(engine: Engine, *, write: bool) -> Iterator[Session]:
                 raise
     finally:
         _begin_mode.reset(token)
+
+
+def trouble(exc: BaseException) -> str | None:
+    """What is wrong with the file or its disk, when the database error says: damaged,
+    full, read-only, locked; None for any other error (a missing table: not a ledger)."""
+    text = _short(exc).lower()
+    if "malformed" in text or "not a database" in text or "disk i/o error" in text:
+        return "damaged"
+    if "disk is full" in text or "no space" in text:
+        return "full"
+    if "readonly" in text or "read-only" in text or "unable to open database file" in text:
+        return "read-only"
+    if "locked" in text or "busy" in text:
+        return "locked"
+    return None
+
+
+def describe(exc: BaseException, loc: Location | None = None) -> str:
+    """One line that says what is wrong with the ledger and what to do about it."""
+    name = str(loc) if loc is not None else "the ledger"
+    path = loc.path if loc is not None else None
+    kind = trouble(exc)
+    if kind == "damaged":
+        found = newest_copy(path) if path is not None else None
+        where = (f"; the newest copy beside it is {found}" if found is not None
+                 else "; no copy was found beside it")
+        return (f"{name} is damaged ({_short(exc)}): restore it from a backup with "
+                f"`duchá restore BACKUP`{where}")
+    if kind == "full":
+        return f"the disk holding {name} is full; free some space and run the command again"
+    if kind == "read-only":
+        folder = path.parent if path is not None else None
+        if folder is not None and not os.access(folder, os.W_OK):
+            return (f"the folder {folder} is not writable, and SQLite keeps its journal beside "
+                    "the ledger; make the folder writable or move the ledger")
+        return f"{name} cannot be written ({_short(exc)}); check its permissions and its disk"
+    if kind == "locked":
+        return (f"{name} is locked by another program that has held it longer than "
+                f"{BUSY_TIMEOUT_MS // 1000} s; try again when it is done")
+    return f"cannot open ledger {name}: {_short(exc)}"
+
+
+def newest_copy(path: Path) -> Path | None:
+    """The most recent backup or kept copy of a ledger in its folder (`duchá backup` into
+    the folder, a migration's .bak, a restore's before-restore copy)."""
+    own = {path.name, *(f"{path.name}{s}" for s in ("-wal", "-shm", "-journal"))}
+    found = []
+    try:
+        for p in path.parent.iterdir():
+            if p.name in own or not p.name.startswith(path.stem) or not p.is_file():
+                continue
+            if p.name.endswith(("-wal", "-shm", "-journal", ".part")):
+                continue
+            with p.open("rb") as fh:
+                if fh.read(16) == SQLITE_MAGIC:
+                    found.append((p.stat().st_mtime, p))
+    except OSError:
+        return None
+    return max(found)[1] if found else None
 
 
 def _short(exc: BaseException) -> str:

@@ -228,7 +228,14 @@ def write_xlsx(output: Path, data: Data, *, zh: bool) -> None:
     """One sheet per table; written beside the target and renamed, so a failure leaves the
     old file (if any) as it was."""
     from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.utils import get_column_letter
+
+    def value(v: Any) -> Any:
+        # XML cannot hold most control characters: shown as escapes, as in the text formats.
+        if isinstance(v, str):
+            return ILLEGAL_CHARACTERS_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", v)
+        return v
 
     target = check_target(output)
     wb = Workbook()
@@ -238,7 +245,7 @@ def write_xlsx(output: Path, data: Data, *, zh: bool) -> None:
         ws.append(headers(table, zh))
         names = [c.name for c in TABLES[table]]
         for r in rows:
-            ws.append([r.get(n) for n in names])
+            ws.append([value(r.get(n)) for n in names])
         for col_cells in ws.iter_cols(min_row=2):
             for c in col_cells:
                 if isinstance(c.value, str):

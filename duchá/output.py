@@ -26,7 +26,10 @@ TABULATE_FORMATS = (
 )
 FORMATS = ("table", *MACHINE_FORMATS, "markdown", *TABULATE_FORMATS)
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# C0 and C1 controls, and the bidirectional controls and line separators that can reorder or
+# break what a terminal shows (U+202E makes "exe.txt" read as "txt.exe").
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e"
+                      r"\u2066-\u2069]")
 
 
 @dataclass(frozen=True)
@@ -91,7 +94,12 @@ def cell(value: Any) -> str:
 
 def safe(value: Any) -> str:
     """A value as text for a terminal: control characters shown, not executed."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", cell(value))
+    return _CONTROL.sub(_escape, cell(value))
+
+
+def _escape(m: re.Match[str]) -> str:
+    code = ord(m.group())
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
 
 
 def render(

@@ -7,16 +7,17 @@ to `state.emit`.  Nothing here knows about any table.
 from __future__ import annotations
 
 import getpass
+import io
 import os
 import sys
 import tempfile
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, ClassVar, TextIO
 
 from duchá.errors import BadInput
 
@@ -38,6 +39,14 @@ class State:
     actor_text: str | None = None
     debug: bool = False
     notes: list[str] = field(default_factory=list)
+    _pending: tuple[ExitStack, Ledger] | None = field(default=None, repr=False)
+
+    # The invocation being run, so that the root group can settle its transaction once the
+    # command has returned (Typer gives the group no other handle on it).
+    current: ClassVar[State | None] = None
+
+    def __post_init__(self) -> None:
+        State.current = self
 
     @cached_property
     def as_of(self) -> date:
@@ -81,16 +90,35 @@ class State:
 
     @contextmanager
     def ledger(self, *, write: bool = True) -> Iterator[Ledger]:
-        """Open the ledger and run the body as one transaction."""
+        """Open the ledger and run the body as one transaction.
+
+        A write transaction is not committed when the body ends but when the command's
+        output has been rendered and encoded (`_deliver`), or when the command returns
+        (`finish`): a command whose output cannot be written fails whole and changes nothing.
+        """
         from duchá.db import open_ledger, session_scope
         from duchá.ledger import Ledger
 
         as_of = self.as_of
-        _ = self.fmt  # a bad --format fails before anything is written
+        _ = self.fmt  # a bad --format or -o path fails before anything is done
+        self.check_target()
+        self.settle()  # a second scope in one command sees what the first one wrote
         engine = open_ledger(self.location, notify=self.info)
-        with session_scope(engine, write=write) as session:
-            lg = Ledger(session=session, actor=self.actor, today=as_of)
+        scope = ExitStack()
+        session = scope.enter_context(session_scope(engine, write=write))
+        lg = Ledger(session=session, actor=self.actor, today=as_of)
+        try:
             yield lg
+        except BaseException:
+            scope.__exit__(*sys.exc_info())
+            raise
+        if write:
+            self._pending = (scope, lg)
+        else:
+            self._close(scope, lg)
+
+    def _close(self, scope: ExitStack, lg: Ledger) -> None:
+        scope.close()  # commits
         for message in lg.warnings:
             self.warn(message)
         if lg._calendar is not None and lg._calendar.fallback_years:
@@ -99,39 +127,81 @@ class State:
                       "count Monday to Friday (record holidays with `duchá config calendar "
                       "holiday`)")
 
+    def settle(self) -> None:
+        """Commit the write transaction the command left open, if any."""
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            self._close(*pending)
+
+    def abort(self) -> None:
+        """Roll back the write transaction the command left open (the command failed)."""
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            scope, _ = pending
+            try:
+                scope.__exit__(_Aborted, _Aborted(), None)
+            except _Aborted:
+                pass
+
+    def finish(self, exit_code: int) -> None:
+        """The command returned: keep its changes unless it failed (exit 2 or 3)."""
+        if exit_code in (0, 1):
+            self.settle()
+        else:
+            self.abort()
+
     def warn(self, message: str) -> None:
         sys.stderr.write(f"warning: {message}\n")
 
     def info(self, message: str) -> None:
         sys.stderr.write(f"{message}\n")
 
-    @contextmanager
-    def _out(self) -> Iterator[TextIO]:
-        if self.output is None:
-            if self.encoding:
-                import io
-
-                stream = io.TextIOWrapper(sys.stdout.buffer, encoding=self.encoding,
-                                          newline="", write_through=True)
-                try:
-                    yield stream
-                finally:
-                    stream.flush()
-                    stream.detach()
-            else:
-                yield sys.stdout
-            return
+    def check_target(self) -> None:
+        """Refuse an -o path that cannot be written before any work is done."""
         target = self.output
+        if target is None:
+            return
         if not target.parent.exists():
             raise BadInput(f"folder {target.parent} does not exist; create it or choose "
                            "another -o path")
         if target.is_dir():
             raise BadInput(f"{target} is a directory; give a file name to -o")
+        if not os.access(target.parent, os.W_OK):
+            raise BadInput(f"folder {target.parent} is not writable; choose another -o path")
+
+    @contextmanager
+    def _out(self, rows: Sequence[dict[str, Any]] = ()) -> Iterator[TextIO]:
+        """A stream to render into.  What is written there reaches stdout or the -o file only
+        once all of it is rendered and encoded, and after the command's changes commit."""
+        self.check_target()
+        real = sys.stdout if self.output is None else None
+        buffer = _Staged(tty=real is not None and real.isatty())
+        yield buffer
+        self._deliver(buffer.getvalue(), rows)
+
+    def _deliver(self, text: str, rows: Sequence[dict[str, Any]]) -> None:
+        encoding = self.encoding or "utf-8"
+        try:
+            data = text.encode(encoding)
+        except UnicodeEncodeError as exc:
+            raise BadInput(_unencodable(text, exc, encoding, rows)) from None
+        if self.output is None:
+            self.settle()
+            if self.encoding is None:
+                sys.stdout.write(text)
+                sys.stdout.flush()
+            else:
+                sys.stdout.flush()
+                sys.stdout.buffer.write(data)
+                sys.stdout.buffer.flush()
+            return
+        target = self.output
         # Written beside the target, then renamed: a failure never leaves half a file.
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".ducha-", suffix=".part")
         try:
-            with os.fdopen(fd, "w", encoding=self.encoding or "utf-8", newline="") as fh:
-                yield fh
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            self.settle()
             os.replace(tmp, target)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
@@ -141,7 +211,7 @@ class State:
              title: str | None = None) -> None:
         from duchá.output import render
 
-        with self._out() as out:
+        with self._out(rows) as out:
             render(rows, columns, self.fmt, out, title=title, color=self.color)
 
     def emit_record(
@@ -154,7 +224,7 @@ class State:
     ) -> None:
         from duchá.output import render_record
 
-        with self._out() as out:
+        with self._out([record]) as out:
             render_record(record, fields, self.fmt, out, sections=sections, title=title,
                           color=self.color)
 
@@ -164,5 +234,41 @@ class State:
         """Several tables in one output (a JSON object of lists; CSV blocks)."""
         from duchá.output import render_sections
 
-        with self._out() as out:
+        with self._out([r for _, _, rows in sections for r in rows]) as out:
             render_sections(sections, self.fmt, out, color=self.color)
+
+
+class _Aborted(Exception):
+    """Raised into a pending transaction's scope so that it rolls back."""
+
+
+class _Staged(io.StringIO):
+    """Rendered output held until it is complete; says whether its destination is a terminal
+    (Rich lays tables out for a terminal's width)."""
+
+    def __init__(self, *, tty: bool) -> None:
+        super().__init__(newline="")
+        self._tty = tty
+
+    def isatty(self) -> bool:
+        return self._tty
+
+
+def _unencodable(text: str, exc: UnicodeEncodeError, encoding: str,
+                 rows: Sequence[dict[str, Any]]) -> str:
+    """Which record and field hold the character the encoding cannot write."""
+    bad = exc.object[exc.start]
+    where = ""
+    for n, row in enumerate(rows, start=1):
+        for key, value in row.items():
+            if isinstance(value, str) and bad in value:
+                name = row.get("number") or row.get("code") or row.get("key") or f"row {n}"
+                where = f" in {name}, field {key}"
+                break
+        if where:
+            break
+    if not where:
+        line = text.count("\n", 0, exc.start) + 1
+        where = f" on line {line} of the output"
+    return (f"{encoding} cannot hold the character U+{ord(bad):04X}{where}; use --encoding "
+            "gb18030 or utf-8-sig (both hold every character); nothing was written")

@@ -49,7 +49,12 @@ CASES: list[tuple[str, list[str], int, str]] = [
     ("item-unreal-date", ["item", "add", "t", "-c", "policy", "--lead", "fgw", "--due",
                           "2026-02-30"], BAD, "'2026-02-30' is not a real date"),
     ("item-far-date", ["item", "add", "t", "-c", "policy", "--lead", "fgw", "--due", "+99999m"],
-     BAD, "falls outside the calendar"),
+     BAD, "'+99999m' is more than 50 years away; check the date"),
+    ("item-far-workdays", ["item", "add", "t", "-c", "policy", "--lead", "fgw", "--due",
+                           "+99999wd"], BAD, "'+99999wd' is more than 50 years away"),
+    ("item-year-one", ["item", "add", "t", "-c", "policy", "--lead", "fgw", "--due", "+3d",
+                       "--assigned", "0001-01-01"], BAD,
+     "0001-01-01 is more than 50 years from 2026-06-01; check the date"),
     ("item-due-before", ["item", "add", "t", "-c", "policy", "--lead", "fgw", "--due",
                          "2020-01-01"], BAD, "is before the assigned date"),
     ("item-escape-date", ["item", "add", "t", "-c", "policy", "--lead", "fgw", "--due",
@@ -105,7 +110,7 @@ CASES: list[tuple[str, list[str], int, str]] = [
     ("plan-window-year", ["plan", "add", "x", "--year", "2026", "--organizer", "fgw", "--kind",
                           "special", "--from", "2025-05"], BAD, "is outside plan year 2026"),
     ("plan-year", ["plan", "add", "x", "--year", "1800", "--organizer", "fgw", "--kind",
-                   "special"], BAD, "--year 1800 is not a plan year"),
+                   "special"], BAD, "--year: year 1800 is more than 50 years from"),
     ("plan-organizer", ["plan", "add", "x", "--year", "2026", "--organizer", "nowhere", "--kind",
                         "special"], BAD, "unknown unit 'nowhere'"),
     ("plan-missing-kind", ["plan", "add", "x", "--year", "2026", "--organizer", "fgw"], BAD,
@@ -250,6 +255,50 @@ CASES: list[tuple[str, list[str], int, str]] = [
     ("no-ledger", ["--db", "{tmp}/missing.db", "item", "list"], LEDGER, "no ledger at"),
     ("not-a-ledger", ["--db", "{tmp}/notes.txt", "verify"], LEDGER, "is not a duchá ledger"),
     ("ledger-is-dir", ["--db", "{tmp}", "unit", "list"], LEDGER, "is a directory"),
+    # -- a command whose output cannot be written changes nothing (issue 10, point 4)
+    ("output-add-no-folder", ["item", "add", "t", "-c", "policy", "--lead", "fgw", "--due",
+                              "+3d", "-o", "{tmp}/nonexist/o.csv"], BAD,
+     "folder {tmp}/nonexist does not exist"),
+    ("output-close-dir", ["item", "close", "1", "-o", "{tmp}"], BAD,
+     "is a directory; give a file name to -o"),
+    ("output-import-dir", ["import", "items", "{tmp}/items.csv", "-o", "{tmp}"], BAD,
+     "is a directory; give a file name to -o"),
+    ("output-gbk-emoji", ["finding", "add", "问题😀", "-u", "jyj", "--mode", "immediate",
+                          "--encoding", "gbk"], BAD,
+     "gbk cannot hold the character U+1F600 in WT-2026-0003, field description; use "
+     "--encoding gb18030 or utf-8-sig"),
+    ("output-gbk-rlm", ["item", "add", "供热\u200f改造", "-c", "policy", "--lead", "fgw",
+                        "--due", "+3d", "--encoding", "gbk", "-o", "{tmp}/o.csv"], BAD,
+     "gbk cannot hold the character U+200F in DB-2026-0003, field title"),
+    ("output-gbk-bom", ["item", "progress", "1", "\ufeff进展", "--encoding", "gbk"], BAD,
+     "gbk cannot hold the character U+FEFF"),
+    # -- exit 2 or 3, never "unexpected error" (issue 10, point 5)
+    ("argv-gbk-title", ["item", "add", "\udccd\udcc6\udcbd\udcf8", "-c", "policy", "--lead",
+                        "fgw", "--due", "+3d"], BAD, "(\\xcdƽ\\xf8) is not UTF-8 text"),
+    ("argv-gbk-actor", ["--actor", "\udcd5\udcc5", "item", "close", "1"], BAD,
+     "is not UTF-8 text; set the terminal to UTF-8"),
+    ("argv-gbk-search", ["item", "list", "--search", "\udcb9\udca9"], BAD,
+     "is not UTF-8 text"),
+    ("as-of-far-check", ["--as-of", "9999-12-31", "check"], BAD,
+     "--as-of: 9999-12-31 is more than 50 years from"),
+    ("as-of-far-status", ["--as-of", "9999-12-31", "report", "status"], BAD,
+     "more than 50 years"),
+    ("as-of-far-overdue", ["--as-of", "9999-12-31", "report", "overdue"], BAD,
+     "more than 50 years"),
+    ("as-of-far-weekly", ["--as-of", "9999-12-31", "report", "weekly"], BAD,
+     "more than 50 years"),
+    ("as-of-far-findings", ["--as-of", "9999-12-31", "finding", "list"], BAD,
+     "more than 50 years"),
+    ("finding-far-on", ["finding", "add", "x", "-u", "jyj", "--mode", "immediate", "--on",
+                        "9999-12-31"], BAD, "9999-12-31 is more than 50 years from 2026-06-01"),
+    ("quota-huge-year", ["plan", "quota", "show", "9223372036854775808"], BAD,
+     "year 9223372036854775808 is more than 50 years from"),
+    ("report-units-year", ["report", "units", "--year", "-5"], BAD, "year -5 is more than"),
+    # -- a damaged ledger is called damaged, with the way back (issue 10, point 6)
+    ("ledger-truncated", ["--db", "{tmp}/ledger-cut.db", "item", "list"], LEDGER,
+     "ledger-cut.db is damaged (database disk image is malformed): restore it from a backup "
+     "with `duchá restore BACKUP`; the newest copy beside it is {tmp}/ledger-cut-backup.db"),
+    ("verify-truncated", ["--db", "{tmp}/ledger-cut.db", "verify"], LEDGER, "is damaged"),
     # -- verify, log, backup, restore
     ("verify-missing", ["--db", "{tmp}/missing.db", "verify"], LEDGER, "no ledger at"),
     ("verify-extra", ["verify", "now"], BAD, "unexpected extra argument"),
@@ -310,8 +359,12 @@ def build_template(db: str) -> None:
 ITEMS_HEAD = "title,category,lead_unit,due\n"
 
 
-def _files_for(folder: Path) -> None:
-    """The files the cases name: things that must survive, and CSV files to import."""
+def _files_for(folder: Path, template: Path) -> None:
+    """The files the cases name: things that must survive, CSV files to import, and a
+    ledger cut short beside a backup of it."""
+    whole = template.read_bytes()
+    (folder / "ledger-cut-backup.db").write_bytes(whole)
+    (folder / "ledger-cut.db").write_bytes(whole[:len(whole) // 3])
     (folder / "exists.db").write_text("keep")
     (folder / "notes.txt").write_text("not a ledger\n")
     (folder / "items.csv").write_text(ITEMS_HEAD + "甲,meeting,fgw,2026-12-31\n")
@@ -338,7 +391,7 @@ def test_bad_input(template: Path, tmp_path: Path, args: list[str], code: int,
                    says: str) -> None:
     db = tmp_path / "ledger.db"
     shutil.copy(template, db)
-    _files_for(tmp_path)
+    _files_for(tmp_path, template)
     before, files = snapshot_db(db), _files(tmp_path)
     argv = [a.replace("{tmp}", str(tmp_path)).replace("{db}", str(db)) for a in args]
     r = CliRunner().invoke(app, ["--db", str(db), "--as-of", "2026-06-01", "-f", "csv", *argv])

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from duchá.commands import state, sub_app
+from duchá.commands import checked_year, state, sub_app
 from duchá.output import cols
 
 config_app = sub_app("Settings: the rules' thresholds, and local working days.\n\n"
@@ -182,7 +182,8 @@ def _set_days(ctx: typer.Context, day: str, to: str | None, note: str | None, *,
 
 def calendar_list(
     ctx: typer.Context,
-    year: Annotated[int | None, typer.Option(help="Only this year.")] = None,
+    year: Annotated[int | None, typer.Option(
+        callback=checked_year, help="Only this year.")] = None,
 ) -> None:
     """List the local calendar days, with what the statutory calendar would say.
 

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from duchá.commands import state, sub_app
+from duchá.commands import checked_year, state, sub_app
 from duchá.output import cols
 
 app = sub_app("Inspections carried out (督查) and their reports.\n\n"
@@ -75,7 +75,8 @@ def inspect_add(
 @app.command("list")
 def inspect_list(
     ctx: typer.Context,
-    year: Annotated[int | None, typer.Option(help="Only inspections numbered in this year.")]
+    year: Annotated[int | None, typer.Option(
+        callback=checked_year, help="Only inspections numbered in this year.")]
     = None,
     unit: Annotated[str | None, typer.Option(
         help="Only those this unit led, joined or was inspected by.")] = None,

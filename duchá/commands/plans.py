@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from duchá.commands import state, sub_app
+from duchá.commands import checked_year, state, sub_app
 from duchá.output import cols
 
 app = sub_app("The annual inspection plan (年度督查计划) and its quotas.\n\n"
@@ -33,7 +33,8 @@ QUOTA_COLS = cols("year:年度 baseline:基数 reduction:压减比例 allowed:�
 def plan_add(
     ctx: typer.Context,
     title: Annotated[str, typer.Argument(help="The activity's title.")],
-    year: Annotated[int, typer.Option(help="Plan year.")],
+    year: Annotated[int, typer.Option(
+        callback=checked_year, help="Plan year.")],
     organizer: Annotated[str, typer.Option(help="Organizing unit (组织单位): code or name.")],
     kind: Annotated[str, typer.Option(
         help="comprehensive, special, assessment, evaluation, other (or 综合, 专项...).")],
@@ -69,7 +70,8 @@ def plan_add(
 @app.command("list")
 def plan_list(
     ctx: typer.Context,
-    year: Annotated[int | None, typer.Option(help="Only this plan year.")] = None,
+    year: Annotated[int | None, typer.Option(
+        callback=checked_year, help="Only this plan year.")] = None,
     organizer: Annotated[str | None, typer.Option(help="Only this organizing unit.")] = None,
 ) -> None:
     """List plan entries by year and number.
@@ -143,7 +145,8 @@ def plan_cancel(
 @quota_app.command("set")
 def quota_set(
     ctx: typer.Context,
-    year: Annotated[int, typer.Argument(help="The plan year.")],
+    year: Annotated[int, typer.Argument(
+        callback=checked_year, help="The plan year.")],
     max_count: Annotated[int | None, typer.Option(
         "--max", help="Allowed number of entries.")] = None,
     reduction: Annotated[str | None, typer.Option(
@@ -167,7 +170,8 @@ def quota_set(
 @quota_app.command("show")
 def quota_show(
     ctx: typer.Context,
-    year: Annotated[int | None, typer.Argument(help="One year (default: every quota).")] = None,
+    year: Annotated[int | None, typer.Argument(
+        callback=checked_year, help="One year (default: every quota).")] = None,
 ) -> None:
     """Show baseline, reduction, allowed, used and headroom per year.
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from duchá.commands import state, sub_app
+from duchá.commands import checked_year, state, sub_app
 from duchá.errors import BadInput
 from duchá.output import cols
 
@@ -141,7 +141,8 @@ def report_weekly(
 @app.command("units")
 def report_units(
     ctx: typer.Context,
-    year: Annotated[int | None, typer.Option(help="The year (default: the --as-of year).")
+    year: Annotated[int | None, typer.Option(
+        callback=checked_year, help="The year (default: the --as-of year).")
                     ] = None,
 ) -> None:
     """The scoreboard per unit for the circular (通报): items and findings open, overdue, on
