@@ -327,7 +327,7 @@ def problems(path: tuple[str, ...], argv: list[str], db: str, fmt: str, r: Any,
     m = re.search(r"unknown format '([^']*)'", err)
     if m and m.group(1) != fmt:
         found.append("a value was taken for a global option (-f)")
-    if "elsewhere.db" in err and "elsewhere.db" not in db:
+    if re.search(r"ledger at \S*elsewhere\.db", err) and "elsewhere.db" not in db:
         found.append("a value was taken for a global option (--db)")
     return found
 
