@@ -36,7 +36,8 @@ GLOBAL_VALUE_OPTIONS = {"--db", "--as-of", "--format", "-f", "--output", "-o", "
 GLOBAL_FLAGS = {"--debug"}
 
 
-def hoist_globals(args: list[str], takes_value: frozenset[str] = frozenset()) -> list[str]:
+def hoist_globals(args: list[str], takes_value: frozenset[str] = frozenset(), *,
+                  front_only: bool = False) -> list[str]:
     """Move the global options to the front.  `takes_value` names the subcommand's own
     options that take a value: their values are never mistaken for global options
     (`item cancel 5 --reason "-fake reason"`)."""
@@ -64,7 +65,20 @@ def hoist_globals(args: list[str], takes_value: frozenset[str] = frozenset()) ->
         else:
             rest.append(a)
         i += 1
-    return front + rest
+    return front if front_only else front + rest
+
+
+def _flags(front: list[str]) -> list[str]:
+    """The global flags among hoisted options (the others are name-value pairs)."""
+    out, i = [], 0
+    while i < len(front):
+        a = front[i]
+        if a in GLOBAL_FLAGS:
+            out.append(a)
+        elif a in GLOBAL_VALUE_OPTIONS:
+            i += 1  # skip its value
+        i += 1
+    return out
 
 
 def _value_options(group: Any, args: list[str]) -> frozenset[str]:
@@ -92,7 +106,9 @@ class DuchaGroup(TyperGroup):
     def main(self, args: Any = None, prog_name: str | None = None, complete_var: Any = None,
              standalone_mode: bool = True, **extra: Any) -> Any:
         argv = list(sys.argv[1:] if args is None else args)
-        debug = "--debug" in argv
+        # Only the flag itself turns on tracebacks, not a value that happens to read --debug.
+        front = hoist_globals(argv, _value_options(self, argv), front_only=True)
+        debug = "--debug" in _flags(front)
         if "--help" in argv or "-h" in argv or not argv:
             _name_metavars(self)
         State.current = None
@@ -156,8 +172,10 @@ def _check_text(argv: list[str]) -> None:
         try:
             arg.encode("utf-8")
         except UnicodeEncodeError:
-            raw = arg.encode("utf-8", "surrogateescape")
-            shown = raw.decode("utf-8", "backslashreplace")
+            try:  # the bytes the terminal sent, where Python kept them
+                shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            except UnicodeEncodeError:
+                shown = arg.encode("utf-8", "backslashreplace").decode("ascii")
             raise BadInput(f"argument {n} ({shown}) is not UTF-8 text; set the terminal to "
                            "UTF-8 (e.g. LANG=zh_CN.UTF-8) and type it again") from None
 
@@ -192,6 +210,11 @@ def _unexpected(exc: Exception) -> tuple[str, int]:
         return f"the ledger cannot be used: {_first_line(exc)}; nothing was written", EXIT_LEDGER
     if isinstance(exc, BrokenPipeError):
         return "output pipe closed", 1
+    if isinstance(exc, OSError) and exc.errno in (errno.ENAMETOOLONG, errno.EACCES, errno.EROFS,
+                                                  errno.ENOTDIR, errno.EISDIR):
+        name = str(exc.filename or "the file")
+        name = name if len(name) <= 80 else name[:60] + "…" + name[-15:]
+        return f"cannot write {name}: {exc.strerror}; give another path", EXIT_BAD_INPUT
     if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
         return f"the disk is full ({exc.filename or 'writing'}); free some space and run the " \
             "command again; nothing was written", EXIT_LEDGER
@@ -274,6 +297,7 @@ def root(
         encoding = "utf-8" if enc == "utf8" else enc
     ctx.obj = State(db=db, as_of_text=as_of, fmt_text=fmt, output=output, encoding=encoding,
                     actor_text=actor, debug=debug)
+    ctx.obj.check_target()  # before any command does work it would have to undo
 
 
 app.add_typer(units.app, name="unit")

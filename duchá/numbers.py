@@ -16,6 +16,9 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
+# Digits of the sequence part per prefix: items and findings run into thousands a year.
+WIDTH = {"DB": 4, "WT": 4, "JH": 3, "DC": 3}
+
 _FULL = re.compile(r"^([A-Za-z]{2})-?(\d{4})-?(\d{1,6})$")
 _YEAR_SEQ = re.compile(r"^(\d{4})-(\d{1,6})$")
 
@@ -32,6 +35,11 @@ def next_number(session: Session, model: Any, prefix: str, year: int, width: int
     return seq, f"{prefix}-{year}-{seq:0{width}d}"
 
 
+def example(prefix: str) -> str:
+    """The first number of a kind, as a hint in messages (DB-2026-0001, JH-2026-001)."""
+    return f"{prefix}-2026-{1:0{WIDTH.get(prefix, 3)}d}"
+
+
 def find(session: Session, model: type[T], prefix: str, ref: str, what: str,
          year: int | None = None) -> T:
     """The record named by `ref` (whole number, YEAR-SEQ, or bare sequence).
@@ -45,7 +53,7 @@ def find(session: Session, model: type[T], prefix: str, ref: str, what: str,
     if m:
         if m[1].upper() != prefix:
             raise BadInput(f"'{ref}' is not {a(what)} number; {what} numbers look like "
-                           f"{prefix}-2026-001")
+                           f"{example(prefix)}")
         stmt = select(model).where(model.year == int(m[2]), model.seq == int(m[3]))  # type: ignore[attr-defined]
     elif _YEAR_SEQ.match(raw):
         y, s = raw.split("-")
@@ -56,7 +64,7 @@ def find(session: Session, model: type[T], prefix: str, ref: str, what: str,
             stmt = stmt.where(model.year == year)  # type: ignore[attr-defined]
             ref = f"{ref} of {year}"
     else:
-        raise BadInput(f"'{ref}' is not {a(what)} number; use {prefix}-2026-001 or the bare "
+        raise BadInput(f"'{ref}' is not {a(what)} number; use {example(prefix)} or the bare "
                        "sequence number")
     hits = session.exec(stmt.limit(6)).all()
     if not hits:
