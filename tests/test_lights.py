@@ -115,9 +115,10 @@ def test_check_levels_are_the_by_due_lines() -> None:
 
 # --- the Python evaluator against the SQL CASE -------------------------------------------------
 
-def test_sql_case_equals_the_evaluator_on_every_kind_of_row() -> None:
-    """Every combination of status, a missing or present due and percent, on an in-memory
-    table whose due may be NULL (as items' will be for long-term work)."""
+def every_row_shape(engine: Any) -> None:
+    """Every combination of status, a missing or present due and percent, in a table whose
+    due may be NULL (as items' will be for long-term work): the CASE gives the evaluator's
+    light for each."""
     from sqlalchemy import (
         Column,
         Date,
@@ -125,7 +126,6 @@ def test_sql_case_equals_the_evaluator_on_every_kind_of_row() -> None:
         MetaData,
         String,
         Table,
-        create_engine,
         insert,
         select,
     )
@@ -133,10 +133,9 @@ def test_sql_case_equals_the_evaluator_on_every_kind_of_row() -> None:
     from duchá import lights_sql
 
     meta = MetaData()
-    t = Table("r", meta, Column("id", Integer, primary_key=True), Column("status", String),
-              Column("assigned", Date), Column("due", Date), Column("percent", Integer))
-    engine = create_engine("sqlite://")
-    meta.create_all(engine)
+    t = Table("light_rows", meta, Column("id", Integer, primary_key=True),
+              Column("status", String), Column("assigned", Date), Column("due", Date),
+              Column("percent", Integer), prefixes=["TEMPORARY"])
     rows = []
     for status in ("open", "done", "cancelled", "rectifying", "rectified", "verified",
                    "reopened"):
@@ -145,12 +144,36 @@ def test_sql_case_equals_the_evaluator_on_every_kind_of_row() -> None:
                 for percent in (None, 0, 19, 20, 21, 100):
                     rows.append({"id": len(rows) + 1, "status": status, "assigned": assigned,
                                  "due": due, "percent": percent})
-    with engine.begin() as con:
+    with engine.connect() as con:
+        meta.create_all(con)
         con.execute(insert(t), rows)
         for kind in ("item", "finding"):
-            case = lights_sql.light_case(kind, dict(t.c), AS_OF, LIMITS)
-            got = dict(con.execute(select(t.c.id, case)).all())
-            assert got == {r["id"]: rules.light_of(kind, r, AS_OF, LIMITS) for r in rows}, kind
+            for limits in (LIMITS, {**LIMITS, "item_lag.margin": 20.5}):
+                case = lights_sql.light_case(kind, dict(t.c), AS_OF, limits)
+                got = dict(con.execute(select(t.c.id, case)).all())
+                assert got == {r["id"]: rules.light_of(kind, r, AS_OF, limits)
+                               for r in rows}, kind
+        con.rollback()
+
+
+def test_sql_case_equals_the_evaluator_on_every_kind_of_row() -> None:
+    from sqlalchemy import create_engine
+
+    every_row_shape(create_engine("sqlite://"))
+
+
+def test_sql_case_equals_the_evaluator_on_postgresql() -> None:
+    """Where DUCHA_TEST_PG names a server (tests/test_postgres.py): date - date there."""
+    from sqlalchemy import create_engine
+
+    url = os.environ.get("DUCHA_TEST_PG", "").strip()
+    if not url:
+        pytest.skip("DUCHA_TEST_PG is unset: no PostgreSQL server to test against")
+    engine = create_engine(url)
+    try:
+        every_row_shape(engine)
+    finally:
+        engine.dispose()
 
 
 class Rollback(Exception):
