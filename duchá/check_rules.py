@@ -106,7 +106,7 @@ def load_inspections(lg: Ledger) -> Rows:
 
 
 def load_open_items(lg: Ledger) -> Rows:
-    """Items still running, with what their light reads (rules.LIGHT_FIELDS)."""
+    """Items still running, with what their light reads (rules.light_fields)."""
     from sqlalchemy import func, select
 
     from duchá import lights_sql

@@ -63,27 +63,6 @@ def _days_between_sqlite(element: days_between, compiler: SQLCompiler, **kw: Any
     return f"CAST(julianday({end}) - julianday({start}) AS INTEGER)"
 
 
-def _reads_row(node: rules.Expr | rules.Cond) -> bool:
-    """Whether a node reads a column (else it is a constant as of the date and settings)."""
-    match node:
-        case rules.Field():
-            return True
-        case rules.Const() | rules.Setting():
-            return False
-        case rules.AsOf(days):
-            return _reads_row(days)
-        case rules.Days(a, b) | rules.Arith(_, a, b) | rules.Coalesce(a, b) | \
-                rules.Cmp(_, a, b):
-            return _reads_row(a) or _reads_row(b)
-        case rules.In(v, _) | rules.IsNull(v):
-            return _reads_row(v)
-        case rules.All(parts) | rules.AnyOf(parts):
-            return any(_reads_row(p) for p in parts)
-        case rules.Not(part):
-            return _reads_row(part)
-    raise TypeError(f"not a light expression: {node!r}")
-
-
 def _bind(v: Any) -> ColumnElement[Any]:
     if isinstance(v, date):
         # Typed, so SQLite gets ISO text and psycopg a date (it renders `::DATE`); not CAST,
@@ -101,7 +80,7 @@ class _Compiler:
         self.columns, self.as_of, self.settings = columns, as_of, settings
 
     def expr(self, e: rules.Expr) -> ColumnElement[Any]:
-        if not _reads_row(e):
+        if not rules.fields_read(e):
             got = rules.value(e, {}, self.as_of, self.settings)
             return literal(None) if got is None else _bind(got)
         match e:
@@ -120,7 +99,7 @@ class _Compiler:
         raise TypeError(f"cannot compile {e!r} to SQL")
 
     def cond(self, c: rules.Cond) -> ColumnElement[bool]:
-        if not _reads_row(c):
+        if not rules.fields_read(c):
             got = rules.holds(c, {}, self.as_of, self.settings)
             return true() if got else not_(true())
         match c:
@@ -142,7 +121,8 @@ class _Compiler:
 
 def light_case(kind: str, columns: Mapping[str, Any], as_of: date,
                settings: Mapping[str, Any]) -> ColumnElement[str]:
-    """rules.LIGHTS[kind] as one CASE over `columns` (rules.LIGHT_FIELDS[kind] → SQL)."""
+    """rules.LIGHTS[kind] as one CASE over `columns` (each of rules.light_fields(kind) → its
+    SQL)."""
     c = _Compiler(columns, as_of, settings)
     whens = [(c.cond(line.when), literal(line.light, String())) for line in rules.LIGHTS[kind]]
     # No line holding is "" in rules.light_of too.

@@ -342,7 +342,7 @@ def unit_scores(lg: Ledger, year: int | None = None) -> list[dict[str, Any]]:
     --as-of): items, findings, on-time rate, inspections received, accountability."""
     from sqlalchemy import distinct, extract, func, select, union
 
-    from duchá import lights_sql
+    from duchá import lights_sql, settings
     from duchá.models import (
         Accountability,
         Event,
@@ -365,9 +365,10 @@ def unit_scores(lg: Ledger, year: int | None = None) -> list[dict[str, Any]]:
                 row[n] = (row.get(n) or 0) + (v or 0)
 
     is_open = Item.status == "open"
+    limits = settings.load(lg)
     # Overdue is a red light, as `item list` and `finding list` show it.
     put(select(Item.lead_unit_id, _sum_if(is_open),
-               _sum_if(lights_sql.light(lg, "item") == "red"),
+               _sum_if(lights_sql.light(lg, "item", limits) == "red"),
                _sum_if((Item.status == "done") & (Item.closed_on <= Item.due)),  # type: ignore[operator]
                _sum_if((Item.status == "done") & (Item.closed_on > Item.due)))  # type: ignore[operator]
         .where(Item.year == y).group_by(Item.lead_unit_id),
@@ -375,7 +376,7 @@ def unit_scores(lg: Ledger, year: int | None = None) -> list[dict[str, Any]]:
     f_open = Finding.status.in_(OPEN_FINDING)  # type: ignore[attr-defined]
     f_done = Finding.status.in_(("rectified", "verified"))  # type: ignore[attr-defined]
     put(select(Finding.unit_id, _sum_if(f_open),
-               _sum_if(lights_sql.light(lg, "finding") == "red"),
+               _sum_if(lights_sql.light(lg, "finding", limits) == "red"),
                _sum_if(Finding.status == "verified"),
                _sum_if(f_done & ((Finding.due.is_(None)) | (Finding.rectified_on <= Finding.due))),  # type: ignore[union-attr,operator]
                _sum_if(f_done & (Finding.rectified_on > Finding.due)))  # type: ignore[operator]

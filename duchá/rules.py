@@ -223,9 +223,6 @@ ITEM_LAGGING: Cond = (
        > (Setting("item_lag.margin") + Coalesce(Field("percent"), Const(0))) * _SPAN)
 )
 
-# Fields each kind's rows must carry for its light.
-LIGHT_FIELDS = {"item": ("status", "assigned", "due", "percent"), "finding": ("status", "due")}
-
 # The lights by due date alone: the first lines of each light, and what item-overdue and
 # finding-overdue flag (red: error, due-soon yellow: warning).
 BY_DUE: dict[str, tuple[LightRule, ...]] = {
@@ -252,6 +249,31 @@ LIGHTS: dict[str, tuple[LightRule, ...]] = {
     ),
 }
 LIGHT_NAMES = ("red", "yellow", "green")
+
+
+def fields_read(node: Expr | Cond) -> set[str]:
+    """The row fields an expression or condition reads (none: a constant as of the date)."""
+    match node:
+        case Field(name):
+            return {name}
+        case Const() | Setting():
+            return set()
+        case AsOf(days):
+            return fields_read(days)
+        case Days(a, b) | Arith(_, a, b) | Coalesce(a, b) | Cmp(_, a, b):
+            return fields_read(a) | fields_read(b)
+        case In(v, _) | IsNull(v):
+            return fields_read(v)
+        case All(parts) | AnyOf(parts):
+            return set().union(*(fields_read(p) for p in parts))
+        case Not(part):
+            return fields_read(part)
+    raise TypeError(f"not a light expression: {node!r}")
+
+
+def light_fields(kind: str) -> set[str]:
+    """The fields a row of `kind` must carry for its light."""
+    return set().union(*(fields_read(line.when) for line in LIGHTS[kind]))
 
 
 def _arith(op: str, a: Any, b: Any) -> Any:

@@ -105,6 +105,15 @@ def test_missing_values_follow_sql() -> None:
     assert rules.holds(rules.ALWAYS, row, AS_OF, {}) is True
 
 
+def test_the_sql_columns_are_the_fields_the_lights_read() -> None:
+    from duchá import lights_sql
+
+    assert rules.light_fields("item") == {"status", "assigned", "due", "percent"}
+    assert rules.light_fields("finding") == {"status", "due"}
+    for kind in ("item", "finding"):
+        assert set(lights_sql.columns(kind)) == rules.light_fields(kind)
+
+
 def test_check_levels_are_the_by_due_lines() -> None:
     rows = [{"number": n, "title": "t", "lead_unit": "zjj", "unit": "zjj", "status": "open",
              "due": AS_OF + timedelta(d)} for n, d in (("A", -1), ("B", 0), ("C", 40))]
