@@ -95,7 +95,14 @@ BASELINE_SQL = """
 SELECT 'item', i.number, i.title, u.code, i.due, i.status,
        (SELECT max(p."on") FROM progress p WHERE p.item_id = i.id)
 FROM item i JOIN unit u ON u.id = i.lead_unit_id
-WHERE i.status = 'open' AND i.due <= :item_horizon
+WHERE i.status = 'open' AND (i.due <= :item_horizon OR (
+    -- yellow too when behind its 序时进度 by more than 20 points (rules.ITEM_LAGGING)
+    i.due >= :today AND julianday(i.due) > julianday(i.assigned)
+    AND 100 * (julianday(:today) - julianday(i.assigned))
+        > (20 + coalesce((SELECT p.percent FROM progress p
+                          WHERE p.item_id = i.id AND p.percent IS NOT NULL
+                          ORDER BY p."on" DESC, p.id DESC LIMIT 1), 0))
+          * (julianday(i.due) - julianday(i.assigned))))
 UNION ALL
 SELECT 'finding', f.number, f.description, u.code, f.due, f.status,
        max(coalesce(f.plan_on, ''), coalesce(f.rectified_on, ''))
@@ -109,6 +116,7 @@ def baseline_report(db: Path, out: Path) -> float:
     start = time.perf_counter()
     con = sqlite3.connect(db)
     rows = con.execute(BASELINE_SQL, {
+        "today": AS_OF.isoformat(),
         "item_horizon": (AS_OF + timedelta(days=7)).isoformat(),
         "finding_horizon": (AS_OF + timedelta(days=3)).isoformat()}).fetchall()
     out_rows = []

@@ -106,8 +106,10 @@ def load_inspections(lg: Ledger) -> Rows:
 
 
 def load_open_items(lg: Ledger) -> Rows:
+    """Items still running, with what their light reads (rules.light_fields)."""
     from sqlalchemy import func, select
 
+    from duchá import lights_sql
     from duchá.models import Item, Progress, Unit
 
     prog = (select(Progress.item_id, func.min(Progress.on).label("first_progress"),
@@ -115,10 +117,11 @@ def load_open_items(lg: Ledger) -> Rows:
             .group_by(Progress.item_id).subquery())
     stmt = (
         select(Item.number, Item.title, Item.category, Item.status, Item.assigned, Item.due,
-               Unit.code.label("lead_unit"), prog.c.first_progress, prog.c.last_progress)
+               Unit.code.label("lead_unit"), prog.c.first_progress, prog.c.last_progress,
+               lights_sql.last_percent().label("percent"))
         .join(Unit, Unit.id == Item.lead_unit_id)  # type: ignore[arg-type]
         .outerjoin(prog, prog.c.item_id == Item.id)  # type: ignore[arg-type]
-        .where(Item.status == "open")
+        .where(Item.status.in_(rules.ITEM_RUNNING))  # type: ignore[attr-defined]
     )
     return [dict(r) for r in lg.session.execute(stmt).mappings()]
 

@@ -287,20 +287,20 @@ def query(
 ) -> list[dict[str, Any]]:
     """Finding rows with their light as of the ledger's date, answered by SQL.
 
-    The light filter is date arithmetic on (status, due), so ix_finding_status_due serves it.
+    The light is rules.LIGHTS["finding"] compiled to SQL; --light and --overdue (= red)
+    filter on that same expression, so a filter keeps what it shows.
     """
-    from sqlalchemy import and_, or_, select
+    from sqlalchemy import select
 
-    from duchá import items, settings
+    from duchá import items, lights_sql
     from duchá.models import Finding, Inspection, Item, Unit
-    from duchá.rules import finding_light
 
-    yellow_days = int(settings.load(lg)["finding_overdue.yellow_days"])
     today = lg.today
-    running = Finding.status.in_(FINDING_RUNNING)  # type: ignore[attr-defined]
+    lit = lights_sql.light(lg, "finding")
     stmt = (
         select(Finding.number, Unit.code.label("unit"), Finding.description,  # type: ignore[attr-defined]
                Finding.severity, Finding.mode, Finding.found_on, Finding.due, Finding.status,
+               lit.label("light"),
                Inspection.number.label("inspection"), Item.number.label("item"),  # type: ignore[attr-defined]
                Finding.plan_text, Finding.plan_on, Finding.rectified_on, Finding.evidence,
                Finding.verified_on, Finding.verified_by, Finding.lookback_due,
@@ -320,21 +320,16 @@ def query(
         stmt = stmt.where(Finding.inspection_id == insp.id)
     if item:
         stmt = stmt.where(Finding.item_id == items.get(lg, item).id)
-    soon = today + timedelta(days=yellow_days)
-    if light == "red" or overdue:
-        stmt = stmt.where(running, Finding.due < today)  # type: ignore[operator]
-    elif light == "yellow":
-        stmt = stmt.where(running, Finding.due >= today, Finding.due <= soon)  # type: ignore[operator]
-    elif light == "green":
-        stmt = stmt.where(or_(Finding.status == "rectified", and_(
-            running, or_(Finding.due.is_(None), Finding.due > soon))))  # type: ignore[union-attr,operator]
+    if overdue:
+        stmt = stmt.where(lit == "red")
+    if light:
+        stmt = stmt.where(lit == light)
     if numbers is not None:
         stmt = stmt.where(Finding.number.in_(numbers))  # type: ignore[attr-defined]
     stmt = stmt.order_by(Finding.due, Finding.number)
     out = []
     for r in lg.session.execute(stmt).mappings():
         d = dict(r)
-        d["light"] = finding_light(d["status"], d["due"], today, yellow_days)
         d["days_overdue"] = (today - d["due"]).days if d["light"] == "red" else 0
         out.append(d)
     return out

@@ -97,14 +97,13 @@ def query(
 ) -> list[dict[str, Any]]:
     """Item rows for lists and reports, answered by SQL (indexes on status, due, units).
 
-    Each row's light (rules.item_light) is computed from its columns as of lg.today; the
-    --light filter narrows in SQL where dates decide it (red, and closed items out).
+    Each row's light is rules.LIGHTS["item"] as of lg.today, compiled to SQL; --light and
+    --overdue (= red) filter on that same expression, so a filter keeps what it shows.
     """
     from sqlalchemy import func, or_, select
 
-    from duchá import settings
+    from duchá import lights_sql
     from duchá.models import Item, ItemUnit, Progress, Unit
-    from duchá.rules import item_light
 
     lead = Unit.__table__.alias("lead")  # type: ignore[attr-defined]
     shared = Unit.__table__.alias("shared")  # type: ignore[attr-defined]
@@ -116,14 +115,12 @@ def query(
     )
     last_on = (select(func.max(Progress.on)).where(Progress.item_id == Item.id)
                .scalar_subquery())
-    last_pct = (select(Progress.percent).where(Progress.item_id == Item.id,
-                                               Progress.percent.is_not(None))  # type: ignore[union-attr]
-                .order_by(Progress.on.desc(), Progress.id.desc())  # type: ignore[attr-defined,union-attr]
-                .limit(1).scalar_subquery())
+    lit = lights_sql.light(lg, "item")
     stmt = (
         select(Item.number, Item.title, Item.category, lead.c.code.label("lead_unit"),
                units_sub.label("units"), Item.assigned, Item.due, Item.status,
-               Item.closed_on, last_on.label("last_progress"), last_pct.label("percent"),
+               Item.closed_on, last_on.label("last_progress"),
+               lights_sql.last_percent().label("percent"), lit.label("light"),
                Item.source, Item.leader, Item.id)
         .select_from(Item.__table__.join(lead, lead.c.id == Item.lead_unit_id))  # type: ignore[attr-defined]
     )
@@ -140,7 +137,7 @@ def query(
     if due_before:
         stmt = stmt.where(Item.due < due_before)
     if overdue:
-        stmt = stmt.where(Item.status == "open", Item.due < lg.today)
+        stmt = stmt.where(lit == "red")
     if search:
         # The text as typed ("100%" is not a pattern), ASCII case ignored: SQLite's LIKE
         # ignores case and PostgreSQL's does not, so both are asked the same explicit question.
@@ -149,26 +146,14 @@ def query(
     if numbers is not None:
         stmt = stmt.where(Item.number.in_(numbers))  # type: ignore[attr-defined]
     if light:
-        stmt = stmt.where(Item.status == "open")
-        if light == "red":
-            stmt = stmt.where(Item.due < lg.today)
-        else:
-            stmt = stmt.where(Item.due >= lg.today)
+        stmt = stmt.where(lit == light)
     stmt = stmt.order_by(Item.due, Item.number)
-    values = settings.load(lg)
-    yellow_days = int(values["item_overdue.yellow_days"])
-    margin = float(values["item_lag.margin"])
     out = []
     for r in lg.session.execute(stmt).mappings():
         d = dict(r)
         # the string aggregate has no ORDER BY before SQLite 3.44: sort here for stable output.
         d["units"] = ";".join(sorted(d["units"].split(";"))) if d["units"] else ""
-        d["days_overdue"] = (lg.today - d["due"]).days if (
-            d["status"] == "open" and d["due"] < lg.today) else 0
-        d["light"] = item_light(d["status"], d["assigned"], d["due"], d["percent"], lg.today,
-                                yellow_days, margin)
-        if light and d["light"] != light:
-            continue
+        d["days_overdue"] = (lg.today - d["due"]).days if d["light"] == "red" else 0
         out.append(d)
     return out
 
@@ -301,9 +286,11 @@ def cancel(lg: Ledger, ref: str, *, reason: str) -> dict[str, Any]:
 
 
 def counts(lg: Ledger) -> list[dict[str, Any]]:
-    """Items per category and status, with overdue counts, in the opinion's category order."""
+    """Items per category and status, with overdue (red) counts, in the opinion's category
+    order."""
     from sqlalchemy import case, func, select
 
+    from duchá import lights_sql
     from duchá.models import Item
     from duchá.vocab import CATEGORY
 
@@ -313,7 +300,7 @@ def counts(lg: Ledger) -> list[dict[str, Any]]:
     stmt = select(
         Item.category,
         count_if(Item.status == "open").label("open"),
-        count_if((Item.status == "open") & (Item.due < lg.today)).label("overdue"),
+        count_if(lights_sql.light(lg, "item") == "red").label("overdue"),
         count_if(Item.status == "done").label("done"),
         count_if(Item.status == "cancelled").label("cancelled"),
         func.count().label("total"),

@@ -11,13 +11,16 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from duchá.errors import BadInput
+from duchá.rules import FINDING_RUNNING as OPEN_FINDING
+from duchá.rules import LIGHT_NAMES
 
 if TYPE_CHECKING:
     from duchá.ledger import Ledger
 
-OPEN_FINDING = ("open", "rectifying", "reopened")
 ITEM_STATUSES = ("open", "done", "cancelled")
 FINDING_STATUSES = ("open", "rectifying", "rectified", "verified", "reopened")
+# What `report overdue` lists: every record whose light is one of these.
+OVERDUE_LIGHTS = ("red", "yellow")
 
 
 def _sum_if(cond: Any) -> Any:
@@ -26,27 +29,21 @@ def _sum_if(cond: Any) -> Any:
     return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
 
 
-def _light_counts(due: Any, today: date, yellow: int) -> list[Any]:
-    horizon = today + timedelta(days=yellow)
-    return [_sum_if(due < today).label("red"),
-            _sum_if((due >= today) & (due <= horizon)).label("yellow")]
-
-
 # ---------------------------------------------------------------- report overdue
 
 
 def overdue(lg: Ledger, *, unit: str | None = None, kind: str | None = None,
             min_days: int | None = None) -> list[dict[str, Any]]:
-    """Open items and findings past due (red) or due soon (yellow), most overdue first.
+    """Items and findings whose light is red or yellow (rules.LIGHTS), most overdue first.
 
-    days_overdue is negative for yellow rows (days still left).  Answered by two indexed
-    range scans (status, due); Python only computes the day counts and lights.
+    Yellow is due soon, or for an item also behind its 序时进度 (item-lag) however far its due
+    date is: the rows are exactly the red and yellow of `item list` and `finding list`.
+    days_overdue is negative for yellow rows (days still left).
     """
     from sqlalchemy import func, or_, select
 
-    from duchá import settings, units
+    from duchá import lights_sql, settings, units
     from duchá.models import Finding, Item, ItemUnit, Progress, Unit
-    from duchá.rules import light
 
     today = lg.today
     limits = settings.load(lg)
@@ -54,40 +51,43 @@ def overdue(lg: Ledger, *, unit: str | None = None, kind: str | None = None,
     out: list[dict[str, Any]] = []
     lead = Unit.__table__.alias("lead")  # type: ignore[attr-defined]
     if kind in (None, "item"):
-        yellow = int(limits["item_overdue.yellow_days"])
+        lit = lights_sql.light(lg, "item", limits)
         last = (select(func.max(Progress.on)).where(Progress.item_id == Item.id)
                 .scalar_subquery())
         stmt = (select(Item.number, Item.title, lead.c.code, Item.due, Item.status,
-                       last.label("last"))
+                       last.label("last"), lit)
                 .select_from(Item.__table__.join(lead, lead.c.id == Item.lead_unit_id))  # type: ignore[attr-defined]
-                .where(Item.status == "open", Item.due <= today + timedelta(days=yellow)))
+                .where(lit.in_(OVERDUE_LIGHTS)))
         if unit_id is not None:
             stmt = stmt.where(or_(Item.lead_unit_id == unit_id, Item.id.in_(  # type: ignore[union-attr]
                 select(ItemUnit.item_id).where(ItemUnit.unit_id == unit_id))))
-        for number, title, code, due, status, last_on in lg.session.execute(stmt):
+        for number, title, code, due, status, last_on, light in lg.session.execute(stmt):
             out.append({"kind": "item", "number": number, "title": title, "unit": code,
-                        "due": due, "days_overdue": (today - due).days,
-                        "light": light(True, due, today, yellow), "status": status,
-                        "last_progress": last_on})
+                        "due": due, "days_overdue": _days_overdue(due, today), "light": light,
+                        "status": status, "last_progress": last_on})
     if kind in (None, "finding"):
-        yellow = int(limits["finding_overdue.yellow_days"])
+        lit = lights_sql.light(lg, "finding", limits)
         stmt = (select(Finding.number, Finding.description, lead.c.code, Finding.due,
-                       Finding.status, Finding.plan_on, Finding.rectified_on)
+                       Finding.status, Finding.plan_on, Finding.rectified_on, lit)
                 .select_from(Finding.__table__.join(lead, lead.c.id == Finding.unit_id))  # type: ignore[attr-defined]
-                .where(Finding.status.in_(OPEN_FINDING),  # type: ignore[attr-defined]
-                       Finding.due <= today + timedelta(days=yellow)))  # type: ignore[operator]
+                .where(lit.in_(OVERDUE_LIGHTS)))
         if unit_id is not None:
             stmt = stmt.where(Finding.unit_id == unit_id)
-        for number, text, code, due, status, plan_on, rect_on in lg.session.execute(stmt):
+        for number, text, code, due, status, plan_on, rect_on, light in \
+                lg.session.execute(stmt):
             marks = [d for d in (plan_on, rect_on) if d is not None]
             out.append({"kind": "finding", "number": number, "title": text, "unit": code,
-                        "due": due, "days_overdue": (today - due).days,
-                        "light": light(True, due, today, yellow), "status": status,
-                        "last_progress": max(marks) if marks else None})
+                        "due": due, "days_overdue": _days_overdue(due, today), "light": light,
+                        "status": status, "last_progress": max(marks) if marks else None})
     if min_days is not None:
-        out = [r for r in out if r["days_overdue"] >= min_days]
-    out.sort(key=lambda r: (-r["days_overdue"], r["kind"], r["number"]))
+        out = [r for r in out if r["days_overdue"] is not None and r["days_overdue"] >= min_days]
+    out.sort(key=lambda r: (r["days_overdue"] is None, -(r["days_overdue"] or 0), r["kind"],
+                            r["number"]))
     return out
+
+
+def _days_overdue(due: date | None, today: date) -> int | None:
+    return None if due is None else (today - due).days
 
 
 # ---------------------------------------------------------------- report status
@@ -115,34 +115,36 @@ def _quota(lg: Ledger, year: int) -> dict[str, Any]:
 
 
 def status(lg: Ledger) -> dict[str, list[dict[str, Any]]]:
-    """The dashboard's numbers: by status and light, by category, red units, plan quota."""
+    """The dashboard's numbers: by status and light, by category, red units, plan quota.
+
+    The lights are counted by GROUP BY over the same SQL light as `item list` shows."""
     from sqlalchemy import func, select
 
-    from duchá import items, settings
+    from duchá import items, lights_sql, settings
     from duchá.models import Finding, Item, Unit
 
     today = lg.today
     limits = settings.load(lg)
     by_status: list[dict[str, Any]] = []
-    for kind, model, statuses, open_set, yellow in (
-        ("item", Item, ITEM_STATUSES, ("open",), int(limits["item_overdue.yellow_days"])),
-        ("finding", Finding, FINDING_STATUSES, OPEN_FINDING,
-         int(limits["finding_overdue.yellow_days"])),
-    ):
-        stmt = (select(model.status, func.count(), *_light_counts(model.due, today, yellow))
-                .group_by(model.status))
-        found = {s: (n, red, yel) for s, n, red, yel in lg.session.execute(stmt)}
+    lights = {kind: lights_sql.light(lg, kind, limits) for kind in ("item", "finding")}
+    for kind, model, statuses in (("item", Item, ITEM_STATUSES),
+                                  ("finding", Finding, FINDING_STATUSES)):
+        # Grouped outside: PostgreSQL matches a GROUP BY expression with parameters to the
+        # selected one only by its text, which the driver may number differently.
+        rows = select(model.status, lights[kind].label("light")).subquery()
+        stmt = select(rows.c.status, rows.c.light, func.count()).group_by(rows.c.status,
+                                                                         rows.c.light)
+        found: dict[str, dict[str, int]] = {}
+        for s, light, n in lg.session.execute(stmt):
+            found.setdefault(s, {})[light] = n
         for s in statuses:
-            n, red, yel = found.get(s, (0, 0, 0))
-            lit = s in open_set
-            by_status.append({"kind": kind, "status": s, "count": n,
-                              "red": red if lit else 0, "yellow": yel if lit else 0,
-                              "green": n - red - yel if lit else 0})
+            n = found.get(s, {})
+            by_status.append({"kind": kind, "status": s, "count": sum(n.values()),
+                              **{name: n.get(name, 0) for name in LIGHT_NAMES}})
     red_items = (select(Item.lead_unit_id.label("uid"), func.count().label("n"))  # type: ignore[attr-defined]
-                 .where(Item.status == "open", Item.due < today).group_by(Item.lead_unit_id))
+                 .where(lights["item"] == "red").group_by(Item.lead_unit_id))
     red_findings = (select(Finding.unit_id.label("uid"), func.count().label("n"))
-                    .where(Finding.status.in_(OPEN_FINDING), Finding.due < today)  # type: ignore[attr-defined,operator]
-                    .group_by(Finding.unit_id))
+                    .where(lights["finding"] == "red").group_by(Finding.unit_id))
     counts: dict[int, list[int]] = {}
     for i, stmt in enumerate((red_items, red_findings)):
         for uid, n in lg.session.execute(stmt):
@@ -340,6 +342,7 @@ def unit_scores(lg: Ledger, year: int | None = None) -> list[dict[str, Any]]:
     --as-of): items, findings, on-time rate, inspections received, accountability."""
     from sqlalchemy import distinct, extract, func, select, union
 
+    from duchá import lights_sql, settings
     from duchá.models import (
         Accountability,
         Event,
@@ -352,7 +355,6 @@ def unit_scores(lg: Ledger, year: int | None = None) -> list[dict[str, Any]]:
     )
 
     y = year or lg.today.year
-    today = lg.today
     lo, hi = date(y, 1, 1), date(y, 12, 31)
     score: dict[int, dict[str, Any]] = {}
 
@@ -363,14 +365,18 @@ def unit_scores(lg: Ledger, year: int | None = None) -> list[dict[str, Any]]:
                 row[n] = (row.get(n) or 0) + (v or 0)
 
     is_open = Item.status == "open"
-    put(select(Item.lead_unit_id, _sum_if(is_open), _sum_if(is_open & (Item.due < today)),
+    limits = settings.load(lg)
+    # Overdue is a red light, as `item list` and `finding list` show it.
+    put(select(Item.lead_unit_id, _sum_if(is_open),
+               _sum_if(lights_sql.light(lg, "item", limits) == "red"),
                _sum_if((Item.status == "done") & (Item.closed_on <= Item.due)),  # type: ignore[operator]
                _sum_if((Item.status == "done") & (Item.closed_on > Item.due)))  # type: ignore[operator]
         .where(Item.year == y).group_by(Item.lead_unit_id),
         ("items_open", "items_overdue", "items_on_time", "items_late"))
     f_open = Finding.status.in_(OPEN_FINDING)  # type: ignore[attr-defined]
     f_done = Finding.status.in_(("rectified", "verified"))  # type: ignore[attr-defined]
-    put(select(Finding.unit_id, _sum_if(f_open), _sum_if(f_open & (Finding.due < today)),  # type: ignore[operator]
+    put(select(Finding.unit_id, _sum_if(f_open),
+               _sum_if(lights_sql.light(lg, "finding", limits) == "red"),
                _sum_if(Finding.status == "verified"),
                _sum_if(f_done & ((Finding.due.is_(None)) | (Finding.rectified_on <= Finding.due))),  # type: ignore[union-attr,operator]
                _sum_if(f_done & (Finding.rectified_on > Finding.due)))  # type: ignore[operator]
@@ -426,6 +432,7 @@ def inspection(lg: Ledger, ref: str) -> dict[str, Any]:
     """Everything a draft 督查情况报告 needs about one inspection."""
     from sqlalchemy import select
 
+    from duchá import lights_sql
     from duchá.models import (
         Finding,
         Inspection,
@@ -453,12 +460,13 @@ def inspection(lg: Ledger, ref: str) -> dict[str, Any]:
                                   .where(InspectionItem.inspection_id == ins.id)
                                   .order_by(Item.number))]
     found = []
-    for f in lg.session.execute(select(Finding).where(Finding.inspection_id == ins.id)
-                                .order_by(Finding.unit_id, Finding.seq)).scalars():
+    for f, light in lg.session.execute(
+            select(Finding, lights_sql.light(lg, "finding"))
+            .where(Finding.inspection_id == ins.id).order_by(Finding.unit_id, Finding.seq)):
         found.append({"number": f.number, "unit": units[f.unit_id].code,
                       "unit_name": units[f.unit_id].name, "description": f.description,
                       "severity": f.severity, "mode": f.mode, "due": f.due,
-                      "status": f.status})
+                      "status": f.status, "light": light})
     found.sort(key=lambda r: (r["unit"], r["number"]))
     record = {"number": ins.number, "topic": ins.topic, "method": ins.method,
               "lead": units[ins.lead_id].code, "lead_name": units[ins.lead_id].name,
@@ -516,7 +524,7 @@ def inspection_markdown(data: dict[str, Any], today: date) -> str:
         units = "、".join(dict.fromkeys(f["unit_name"] for f in dated))
         asks.append(f"{units}要制定整改方案，明确责任人和时限，最迟于{dated[-1]['due']}前完成整改"
                     f"并报送佐证材料；最早一项时限为{dated[0]['due']}。")
-    overdue_n = sum(1 for f in dated if f["due"] < today)
+    overdue_n = sum(1 for f in data["findings"] if f["light"] == "red")
     if overdue_n:
         asks.append(f"截至{today}，已有{overdue_n}个问题超过整改时限，请督促相关单位说明情况。")
     asks.append("督查机构将对整改情况进行复核，对易反弹问题适时开展“回头看”。")

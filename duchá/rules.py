@@ -6,8 +6,9 @@ violations, and the command line renders them.  Rule codes, levels and defaults 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from duchá.words import count
@@ -32,33 +33,359 @@ class Violation:
         return {**asdict(self), "light": self.light}
 
 
-def light(status_open: bool, due: date | None, as_of: date, yellow_days: int) -> str:
-    """Red past due, yellow within `yellow_days` of it, green otherwise; blank when closed."""
-    if not status_open:
-        return ""
-    if due is None:
-        return "green"
-    if due < as_of:
-        return "red"
-    if (due - as_of).days <= yellow_days:
-        return "yellow"
-    return "green"
+# --- Lights (红黄绿灯): one definition, kept as data ---------------------------------------
+#
+# A record's light is the light of the first rule of its kind whose condition holds.  The
+# conditions are data, built from a handful of primitives, so that two readers share them:
+# `light_rule` below judges a plain row (check, and any Python path), and lights_sql.py compiles
+# the same rules into one SQL CASE (lists, --light filters, report counts).  Neither reader
+# knows what red means; only the tables at the end of this section do.
+#
+# Missing values follow SQL: arithmetic on NULL is NULL, a comparison with NULL is unknown, and
+# an unknown condition does not hold, so both readers treat a missing due or percent alike.
 
 
-# --- Findings and rectification (issue 4) -------------------------------------------------
+class Expr:
+    """A value read from a row as of a date: a field, a constant, a setting, arithmetic."""
 
-# Statuses whose due date is still running: the unit owes the office a rectification.
+    def __add__(self, other: object) -> Expr:
+        return Arith("+", self, _wrap(other))
+
+    def __radd__(self, other: object) -> Expr:
+        return Arith("+", _wrap(other), self)
+
+    def __sub__(self, other: object) -> Expr:
+        return Arith("-", self, _wrap(other))
+
+    def __mul__(self, other: object) -> Expr:
+        return Arith("*", self, _wrap(other))
+
+    def __rmul__(self, other: object) -> Expr:
+        return Arith("*", _wrap(other), self)
+
+    def __lt__(self, other: object) -> Cond:
+        return Cmp("<", self, _wrap(other))
+
+    def __le__(self, other: object) -> Cond:
+        return Cmp("<=", self, _wrap(other))
+
+    def __gt__(self, other: object) -> Cond:
+        return Cmp(">", self, _wrap(other))
+
+    def __ge__(self, other: object) -> Cond:
+        return Cmp(">=", self, _wrap(other))
+
+    # Not __eq__: the nodes stay hashable and comparable as objects.
+    def eq(self, other: object) -> Cond:
+        return Cmp("=", self, _wrap(other))
+
+    def isin(self, options: tuple[Any, ...]) -> Cond:
+        return In(self, tuple(options))
+
+    def is_null(self) -> Cond:
+        return IsNull(self)
+
+
+@dataclass(frozen=True, eq=False)
+class Field(Expr):
+    """A column of the record's row ("status", "due", "percent" ...)."""
+
+    name: str
+
+
+@dataclass(frozen=True, eq=False)
+class Const(Expr):
+    value: Any
+
+
+@dataclass(frozen=True, eq=False)
+class Setting(Expr):
+    """A threshold from settings (`duchá config`), e.g. item_overdue.yellow_days."""
+
+    key: str
+
+
+@dataclass(frozen=True, eq=False)
+class AsOf(Expr):
+    """The as-of date moved by `days` (a number or a setting)."""
+
+    days: Expr = Const(0)
+
+
+@dataclass(frozen=True, eq=False)
+class Days(Expr):
+    """Whole days from `start` to `end` (negative when `end` is earlier)."""
+
+    start: Expr
+    end: Expr
+
+
+@dataclass(frozen=True, eq=False)
+class Arith(Expr):
+    op: str  # "+", "-" or "*": no division, so SQLite's integer division cannot differ
+    left: Expr
+    right: Expr
+
+
+@dataclass(frozen=True, eq=False)
+class Coalesce(Expr):
+    value: Expr
+    default: Expr
+
+
+class Cond:
+    """A condition on a row; & | ~ combine conditions."""
+
+    def __and__(self, other: Cond) -> Cond:
+        return All((self, other))
+
+    def __or__(self, other: Cond) -> Cond:
+        return AnyOf((self, other))
+
+    def __invert__(self) -> Cond:
+        return Not(self)
+
+
+@dataclass(frozen=True, eq=False)
+class Cmp(Cond):
+    op: str  # "<", "<=", ">", ">=", "="
+    left: Expr
+    right: Expr
+
+
+@dataclass(frozen=True, eq=False)
+class In(Cond):
+    value: Expr
+    options: tuple[Any, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class IsNull(Cond):
+    value: Expr
+
+
+@dataclass(frozen=True, eq=False)
+class All(Cond):
+    parts: tuple[Cond, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class AnyOf(Cond):
+    parts: tuple[Cond, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class Not(Cond):
+    part: Cond
+
+
+ALWAYS: Cond = All(())
+
+
+def _wrap(value: object) -> Expr:
+    return value if isinstance(value, Expr) else Const(value)
+
+
+@dataclass(frozen=True)
+class LightRule:
+    """One line of a light's definition: when `when` holds (and no earlier line did), the
+    record's light is `light`; `name` says why, for check's levels and messages."""
+
+    name: str
+    when: Cond
+    light: str
+
+
+STATUS, DUE, AS_OF = Field("status"), Field("due"), AsOf()
+
+# Statuses whose due date is still running: the unit owes the office the work.
+ITEM_RUNNING = ("open",)
 FINDING_RUNNING = ("open", "rectifying", "reopened")
 
 
+def _by_due(yellow_days: str) -> tuple[LightRule, ...]:
+    return (
+        # Long-term work (长期, 持续推进) has no due date and is never red.
+        LightRule("no-due", DUE.is_null(), "green"),
+        LightRule("overdue", DUE < AS_OF, "red"),
+        LightRule("due-soon", DUE <= AsOf(Setting(yellow_days)), "yellow"),
+    )
+
+
+_SPAN = Days(Field("assigned"), DUE)
+# 序时进度: the reported percent (none reported counts as 0) more than item_lag.margin points
+# behind the elapsed share of the item's time, 100 × elapsed / span, multiplied out so that
+# both readers compare whole numbers.  Past due is item-overdue's red, not a lag; an item due
+# the day it was assigned has no share of time to lag behind (it is due-soon instead).
+ITEM_LAGGING: Cond = (
+    (DUE >= AS_OF) & (_SPAN > 0)
+    & (100 * Days(Field("assigned"), AS_OF)
+       > (Setting("item_lag.margin") + Coalesce(Field("percent"), Const(0))) * _SPAN)
+)
+
+# The lights by due date alone: the first lines of each light, and what item-overdue and
+# finding-overdue flag (red: error, due-soon yellow: warning).
+BY_DUE: dict[str, tuple[LightRule, ...]] = {
+    "item": (
+        LightRule("finished", ~STATUS.isin(ITEM_RUNNING), ""),
+        *_by_due("item_overdue.yellow_days"),
+    ),
+    "finding": (
+        # The unit says it is done; green while the office re-checks (复核) the claim.
+        LightRule("re-checking", STATUS.eq("rectified"), "green"),
+        LightRule("finished", ~STATUS.isin(FINDING_RUNNING), ""),
+        *_by_due("finding_overdue.yellow_days"),
+    ),
+}
+LIGHTS: dict[str, tuple[LightRule, ...]] = {
+    "item": (
+        *BY_DUE["item"],
+        LightRule("lagging", ITEM_LAGGING, "yellow"),
+        LightRule("on-track", ALWAYS, "green"),
+    ),
+    "finding": (
+        *BY_DUE["finding"],
+        LightRule("on-track", ALWAYS, "green"),
+    ),
+}
+LIGHT_NAMES = ("red", "yellow", "green")
+
+
+def fields_read(node: Expr | Cond) -> set[str]:
+    """The row fields an expression or condition reads (none: a constant as of the date)."""
+    match node:
+        case Field(name):
+            return {name}
+        case Const() | Setting():
+            return set()
+        case AsOf(days):
+            return fields_read(days)
+        case Days(a, b) | Arith(_, a, b) | Coalesce(a, b) | Cmp(_, a, b):
+            return fields_read(a) | fields_read(b)
+        case In(v, _) | IsNull(v):
+            return fields_read(v)
+        case All(parts) | AnyOf(parts):
+            return set().union(*(fields_read(p) for p in parts))
+        case Not(part):
+            return fields_read(part)
+    raise TypeError(f"not a light expression: {node!r}")
+
+
+def light_fields(kind: str) -> set[str]:
+    """The fields a row of `kind` must carry for its light."""
+    return set().union(*(fields_read(line.when) for line in LIGHTS[kind]))
+
+
+def _arith(op: str, a: Any, b: Any) -> Any:
+    if op == "+":
+        return a + b
+    if op == "-":
+        return a - b
+    if op == "*":
+        return a * b
+    raise ValueError(f"unknown operator {op}")
+
+
+def value(e: Expr, row: Mapping[str, Any], as_of: date, settings: Mapping[str, Any]) -> Any:
+    """The value of `e` for a plain row (None for SQL's NULL)."""
+    match e:
+        case Field(name):
+            return row[name]
+        case Const(v):
+            return v
+        case Setting(key):
+            return settings[key]
+        case AsOf(days):
+            n = value(days, row, as_of, settings)
+            return None if n is None else as_of + timedelta(days=int(n))
+        case Days(start, end):
+            a, b = value(start, row, as_of, settings), value(end, row, as_of, settings)
+            return None if a is None or b is None else (b - a).days
+        case Arith(op, left, right):
+            a, b = value(left, row, as_of, settings), value(right, row, as_of, settings)
+            return None if a is None or b is None else _arith(op, a, b)
+        case Coalesce(v, default):
+            got = value(v, row, as_of, settings)
+            return value(default, row, as_of, settings) if got is None else got
+    raise TypeError(f"not a light expression: {e!r}")
+
+
+_CMP = {"<": lambda a, b: a < b, "<=": lambda a, b: a <= b, ">": lambda a, b: a > b,
+        ">=": lambda a, b: a >= b, "=": lambda a, b: a == b}
+
+
+def holds(c: Cond, row: Mapping[str, Any], as_of: date,
+          settings: Mapping[str, Any]) -> bool | None:
+    """SQL's three-valued truth of `c` for a plain row: True, False or None (unknown)."""
+    match c:
+        case Cmp(op, left, right):
+            a, b = value(left, row, as_of, settings), value(right, row, as_of, settings)
+            return None if a is None or b is None else bool(_CMP[op](a, b))
+        case In(v, options):
+            got = value(v, row, as_of, settings)
+            return None if got is None else got in options
+        case IsNull(v):
+            return value(v, row, as_of, settings) is None
+        case All(parts):
+            seen = [holds(p, row, as_of, settings) for p in parts]
+            return False if False in seen else None if None in seen else True
+        case AnyOf(parts):
+            seen = [holds(p, row, as_of, settings) for p in parts]
+            return True if True in seen else None if None in seen else False
+        case Not(part):
+            got = holds(part, row, as_of, settings)
+            return None if got is None else not got
+    raise TypeError(f"not a light condition: {c!r}")
+
+
+def first_rule(lines: tuple[LightRule, ...], row: Mapping[str, Any], as_of: date,
+               settings: Mapping[str, Any]) -> LightRule | None:
+    """The first line that holds for the row (None: none does).  Later lines are not read,
+    so a row needs only the fields of the lines up to the deciding one."""
+    for rule in lines:
+        if holds(rule.when, row, as_of, settings):
+            return rule
+    return None
+
+
+def light_of(kind: str, row: Mapping[str, Any], as_of: date,
+             settings: Mapping[str, Any]) -> str:
+    """The row's light by LIGHTS[kind]: "red", "yellow", "green", or "" when finished."""
+    rule = first_rule(LIGHTS[kind], row, as_of, settings)
+    return rule.light if rule else ""
+
+
 def finding_light(status: str, due: date | None, as_of: date, yellow_days: int) -> str:
-    """A finding's light: by its due while the unit owes work; green while the office
-    re-checks a claimed rectification; blank once verified (or in any closed state)."""
-    if status in FINDING_RUNNING:
-        return light(True, due, as_of, yellow_days)
-    if status == "rectified":
-        return "green"
-    return ""
+    """A finding's light (LIGHTS["finding"]) from its status and due date."""
+    return light_of("finding", {"status": status, "due": due}, as_of,
+                    {"finding_overdue.yellow_days": yellow_days})
+
+
+def item_light(
+    status: str,
+    assigned: date,
+    due: date | None,
+    percent: int | None,
+    as_of: date,
+    yellow_days: int,
+    margin: float,
+) -> str:
+    """An item's light (LIGHTS["item"]): by its due, else yellow when it lags (item-lag)."""
+    return light_of("item", {"status": status, "assigned": assigned, "due": due,
+                             "percent": percent}, as_of,
+                    {"item_overdue.yellow_days": yellow_days, "item_lag.margin": margin})
+
+
+def item_lagging(
+    assigned: date, due: date | None, percent: int | None, as_of: date, margin: float
+) -> bool:
+    """序时进度 (ITEM_LAGGING): reported percent more than `margin` points behind the elapsed
+    share of the item's time; no reported percent counts as 0."""
+    row = {"assigned": assigned, "due": due, "percent": percent}
+    return holds(ITEM_LAGGING, row, as_of, {"item_lag.margin": margin}) is True
+
+
+# --- Findings and rectification (issue 4) -------------------------------------------------
 
 
 def finding_overdue(
@@ -69,14 +396,16 @@ def finding_overdue(
     A row has number, unit, status and due.
     """
     out = []
+    limits = {"finding_overdue.yellow_days": yellow_days}
     for r in rows:
-        lit = finding_light(r["status"], r["due"], as_of, yellow_days)
-        if lit == "red":
+        line = first_rule(BY_DUE["finding"], r, as_of, limits)
+        lit = line.name if line else ""
+        if lit == "overdue":
             days = (as_of - r["due"]).days
             out.append(Violation("finding-overdue", "error", f"finding {r['number']}", r["unit"],
                                  f"rectification {count(days, 'day')} overdue (due {r['due']}, "
                                  f"status {r['status']})"))
-        elif lit == "yellow":
+        elif lit == "due-soon":
             days = (r["due"] - as_of).days
             when = "today" if days == 0 else f"in {count(days, 'day')}"
             out.append(Violation("finding-overdue", "warning", f"finding {r['number']}",
@@ -110,19 +439,6 @@ def elapsed_percent(assigned: date, due: date, as_of: date) -> float:
     return max(0.0, min(100.0, 100.0 * (as_of - assigned).days / span))
 
 
-def item_lagging(
-    assigned: date, due: date, percent: int | None, as_of: date, margin: float
-) -> bool:
-    """序时进度: reported percent more than `margin` points behind the elapsed share.
-
-    No reported percent counts as 0: the office has no evidence of progress.  A past-due item
-    is not "lagging" (item-overdue already turns it red).
-    """
-    if due < as_of:
-        return False
-    return elapsed_percent(assigned, due, as_of) - (percent or 0) > margin
-
-
 def item_lag(rows: list[dict[str, Any]], as_of: date, margin: float) -> list[Violation]:
     """`item-lag`: an open item behind its 序时进度 (warning).
 
@@ -130,7 +446,7 @@ def item_lag(rows: list[dict[str, Any]], as_of: date, margin: float) -> list[Vio
     """
     out = []
     for r in rows:
-        if r["status"] != "open":
+        if r["status"] not in ITEM_RUNNING:
             continue
         if item_lagging(r["assigned"], r["due"], r["percent"], as_of, margin):
             elapsed = elapsed_percent(r["assigned"], r["due"], as_of)
@@ -139,22 +455,6 @@ def item_lag(rows: list[dict[str, Any]], as_of: date, margin: float) -> list[Vio
                                  f"{pct}% done with {elapsed:.0f}% of the time elapsed "
                                  f"(due {r['due']}); more than {margin:g} points behind"))
     return out
-
-
-def item_light(
-    status: str,
-    assigned: date,
-    due: date,
-    percent: int | None,
-    as_of: date,
-    yellow_days: int,
-    margin: float,
-) -> str:
-    """An item's light: item-overdue's red/yellow, and yellow too when item-lag flags it."""
-    lit = light(status == "open", due, as_of, yellow_days)
-    if lit == "green" and item_lagging(assigned, due, percent, as_of, margin):
-        return "yellow"
-    return lit
 
 
 # ---------------------------------------------------------------------------------------------
@@ -427,18 +727,21 @@ def report_missing(inspections: list[dict[str, Any]], as_of: date, *, days: int)
 def item_overdue(items: list[dict[str, Any]], as_of: date, *, yellow_days: int) -> list[
     Violation
 ]:
-    """An open item past due (error, red) or due within `yellow_days` (warning, yellow).
+    """An open item past due (error, red) or due within `yellow_days` (warning, yellow): the
+    item's light by due date (BY_DUE).
 
     items: number, title, lead_unit, status, due.
     """
     out = []
+    limits = {"item_overdue.yellow_days": yellow_days}
     for i in items:
-        colour = light(i["status"] == "open", i["due"], as_of, yellow_days)
-        if colour == "red":
+        line = first_rule(BY_DUE["item"], i, as_of, limits)
+        colour = line.name if line else ""
+        if colour == "overdue":
             out.append(Violation(
                 "item-overdue", "error", f"item {i['number']}", i["lead_unit"],
                 f"{i['title']}: due {i['due']}, {count((as_of - i['due']).days, 'day')} overdue"))
-        elif colour == "yellow":
+        elif colour == "due-soon":
             left = (i["due"] - as_of).days
             out.append(Violation(
                 "item-overdue", "warning", f"item {i['number']}", i["lead_unit"],

@@ -57,6 +57,9 @@ def test_overdue_rows_lights_and_order(ledger: Runner, tmp_path: Path) -> None:
         ("item", "DB-2026-0001", "fgw", 8, "red", "open", "2026-11-15"),
         ("finding", "WT-2026-0002", "jingchuan", -2, "yellow", "rectifying", "2026-11-08"),
         ("item", "DB-2026-0002", "kongtong", -3, "yellow", "open", None),
+        # Due in 33 days but 64% of its time gone with nothing reported: yellow by item-lag,
+        # as `item list` shows it.
+        ("item", "DB-2026-0003", "jyj", -33, "yellow", "open", None),
     ]
     only = ledger("report", "overdue", "-f", "json", "--as-of", "2026-11-28", "--unit", "崆峒",
                   "--kind", "item", "--min-days", "-5").json()
@@ -76,17 +79,20 @@ def test_overdue_csv_pipes_into_python(ledger: Runner, tmp_path: Path, db_path: 
     done = subprocess.run(cmd, shell=True, capture_output=True, text=True, env=env,
                           timeout=60, check=False)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "4 WT-2026-0001 18 管网漏损严重"
+    assert done.stdout.strip() == "5 WT-2026-0001 18 管网漏损严重"
 
 
 def test_fail_on_exit_codes_both_ways(ledger: Runner, tmp_path: Path) -> None:
     office(ledger, tmp_path)
     r = ledger("report", "overdue", "--fail-on", "red", "-f", "csv", "--as-of", "2026-11-28")
     assert r.exit_code == 1
-    assert len(list(csv.DictReader(io.StringIO(r.stdout)))) == 4  # the rows still come out
+    assert len(list(csv.DictReader(io.StringIO(r.stdout)))) == 5  # the rows still come out
     r = ledger("report", "overdue", "--fail-on", "red", "-f", "csv", "--as-of", "2026-11-01")
     assert r.exit_code == 0, r
-    assert r.stdout == "kind,number,title,unit,due,days_overdue,light,status,last_progress\n"
+    # Nothing is past due yet; the three items behind their 序时进度 are yellow.
+    assert r.stdout.startswith("kind,number,title,unit,due,days_overdue,light,status,"
+                               "last_progress\n")
+    assert {x["light"] for x in csv.DictReader(io.StringIO(r.stdout))} == {"yellow"}
     # On 11-18 DB-2026-0001 (due 11-20) is yellow, not red.
     args = ("report", "overdue", "--kind", "item", "-f", "csv", "--as-of", "2026-11-18")
     assert ledger(*args, "--fail-on", "red").exit_code == 0
@@ -157,8 +163,9 @@ def test_status_numbers(ledger: Runner, tmp_path: Path) -> None:
     office(ledger, tmp_path)
     data = ledger("report", "status", "-f", "json", "--as-of", "2026-11-28").json()
     by = {(x["kind"], x["status"]): x for x in data["by_status"]}
+    # DB-2026-0003 lags its 序时进度: yellow here as in `item list` and `report overdue`.
     assert by[("item", "open")] == {"kind": "item", "status": "open", "count": 3, "red": 1,
-                                    "yellow": 1, "green": 1}
+                                    "yellow": 2, "green": 0}
     assert by[("finding", "verified")]["count"] == 1
     assert (by[("finding", "open")]["red"], by[("finding", "rectifying")]["yellow"]) == (1, 1)
     assert data["red_units"] == [

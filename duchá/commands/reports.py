@@ -91,7 +91,9 @@ def report_overdue(
     fail_on: Annotated[str | None, typer.Option(
         "--fail-on", help="red or yellow: exit 1 when such rows exist (for cron).")] = None,
 ) -> None:
-    """Every overdue (red) and soon-due (yellow) item and finding, most overdue first.
+    """Every item and finding whose light is red (past due) or yellow (due soon or, for an
+    item, behind its 序时进度), most overdue first: the red and yellow of `item list` and
+    `finding list`.
 
     Example: duchá report overdue --fail-on red -f csv -o overdue.csv
     """
