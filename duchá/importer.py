@@ -671,8 +671,8 @@ def write(lg: Ledger, job: Job, records: list[Record],
     """Insert the records, their links and their events in bulk; the events' snapshots."""
     from sqlalchemy import bindparam, update
 
+    from duchá import history, units
     from duchá import models as m
-    from duchá import units
     from duchá.bulk import insert_rows
     from duchá.events import record_many
 
@@ -703,6 +703,14 @@ def write(lg: Ledger, job: Job, records: list[Record],
     insp_numbers: dict[int, str] = {}
     if table == "findings":
         insp_numbers = {i: n for n, i in job.ledger_numbers("inspections").items()}
+    plan_numbers: dict[int, str] = {}
+    if table == "inspections":
+        plan_numbers = {i: n for n, i in job.ledger_numbers("plans").items()}
+    # The snapshot's references (history.Ref: lead unit by code, plan by number...), as
+    # history.snap builds them, from the lookups already at hand.
+    labels = {m.Unit: code_of, m.Item: item_numbers, m.Inspection: insp_numbers,
+              m.PlanEntry: plan_numbers}
+    refs = history.KINDS[SUBJECT[table]].refs
     for i, rec in enumerate(records):
         rid = first + i
         rows.append({"id": rid, **rec.values, "created_at": now})
@@ -713,12 +721,9 @@ def write(lg: Ledger, job: Job, records: list[Record],
                 {link_table[name][1]: rid, link_table[name][2]: x} for x in ids)
             names = item_numbers if name == "items" else code_of
             snap[name] = sorted(names[x] for x in ids)
-        if table == "findings":
-            # The same snapshot as findings.snap: unit, inspection and item by their numbers.
-            v = rec.values
-            snap["unit"] = code_of.get(v["unit_id"])
-            snap["inspection"] = insp_numbers.get(v.get("inspection_id") or 0)
-            snap["item"] = item_numbers.get(v.get("item_id") or 0)
+        for ref in refs:
+            key = rec.values.get(ref.column)
+            snap[ref.name] = None if key is None else labels[ref.target].get(key)
         snapshots.append(snap)
     total = len(rows)
     # A unit's parent may come later in the file: parents are set once all rows exist
