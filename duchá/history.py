@@ -352,7 +352,12 @@ def _integrity(session: Session) -> list[str]:
         text = str(getattr(exc, "orig", None) or exc).splitlines()[0]
         raise LedgerUnusable(f"the ledger file is damaged and cannot be read ({text}); restore "
                              "it from a backup (`duchá restore PATH`)") from None
-    return [] if rows == ["ok"] else rows
+    if rows == ["ok"]:
+        return []
+    # SQLite heads its report with "*** in database main ***" and may fold lines: one
+    # complaint per line, so each is one row and one line of a message.
+    lines = (ln.strip() for r in rows for ln in r.splitlines())
+    return [ln for ln in lines if ln and not ln.startswith("***")]
 
 
 def head_prefix(text: str) -> str:
@@ -378,7 +383,7 @@ def verify(session: Session, *, head: str | None = None, integrity: bool = True)
         damage = _integrity(session)
         if damage:
             for line in damage:
-                v.add(None, "-", "-", f"the ledger file is damaged: {line}")
+                v.add(None, "file", "integrity_check", f"the ledger file is damaged: {line}")
             v.problems[0]["problem"] += ("; restore it from a backup (`duchá restore PATH`); "
                                          "records were not compared")
             return v

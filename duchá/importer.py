@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -678,7 +678,6 @@ def write(lg: Ledger, job: Job, records: list[Record],
 
     table = job.table
     model = models_by_table()[table]
-    now = datetime.now(UTC)
     first = _next_id(lg, model)
     code_of = {u.id: u.code for u in units._all(lg)}
     if table == "units":
@@ -713,7 +712,7 @@ def write(lg: Ledger, job: Job, records: list[Record],
     refs = history.KINDS[SUBJECT[table]].refs
     for i, rec in enumerate(records):
         rid = first + i
-        rows.append({"id": rid, **rec.values, "created_at": now})
+        rows.append({"id": rid, **rec.values})
         # events.snapshot's JSON-ready values (dates as ISO text), without a call per value.
         snap = {k: v.isoformat() if isinstance(v, date) else v for k, v in rec.values.items()}
         for name, ids in rec.links.items():
