@@ -86,8 +86,8 @@ class Kind:
         """Snapshot fields holding unit codes: what a rename changes without an event."""
         import duchá.models as m
 
-        return tuple(x.name for x in (*self.refs, *self.links)
-                     if x.target is m.Unit and x.label == "code")
+        refs: list[Ref | Link] = [*self.refs, *self.links]
+        return tuple(x.name for x in refs if x.target is m.Unit and x.label == "code")
 
 
 @dataclass(frozen=True)
@@ -320,11 +320,11 @@ class _Renames:
             self._memo[(code, k)] = hit
         return hit
 
-    def translate(self, kind: Kind, want: dict[str, Any], eid: int) -> None:
-        """Rewrite the unit codes of a snapshot written at `eid` into today's codes."""
+    def translate(self, fields: tuple[str, ...], want: dict[str, Any], eid: int) -> None:
+        """Rewrite the unit codes (in `fields`) of a snapshot written at `eid` into today's."""
         if not self.ids or eid >= self.ids[-1]:
             return
-        for name in kind.unit_fields():
+        for name in fields:
             value = want.get(name)
             if isinstance(value, list):
                 want[name] = sorted(self.now(c, eid) if isinstance(c, str) else c
@@ -440,7 +440,9 @@ def verify(session: Session, *, head: str | None = None, integrity: bool = True)
     if want_head is not None:
         _anchor(v, want_head, held, prev_id)
 
-    for table in KINDS:
+    for table, kind in KINDS.items():
+        unit_fields = kind.unit_fields()
+        pinned = {r.name for r in kind.refs}
         now = current(session, table)
         expected = {s: ea for (t, s), ea in last.items() if t == table}
         for subject in sorted(set(now) | set(expected)):
@@ -463,13 +465,12 @@ def verify(session: Session, *, head: str | None = None, integrity: bool = True)
                 v.add(eid, table, subject, f"event {eid} holds no readable snapshot")
                 continue
             have = now[subject]
-            kind = KINDS[table]
             for k in kind.annotations:
                 want.pop(k, None)
-            renames.translate(kind, want, eid)
+            renames.translate(unit_fields, want, eid or 0)
             # Events written before snapshots pinned references by code lack these fields:
             # nothing to compare them with (their ids still are compared).
-            unpinned = {r.name for r in kind.refs} - set(want)
+            unpinned = pinned - set(want)
             diffs = [k for k in sorted((set(want) | set(have)) - unpinned)
                      if want.get(k) != have.get(k)]
             if diffs:
