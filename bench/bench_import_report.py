@@ -147,10 +147,10 @@ def baseline_import(db: Path, findings: Path, scratch: Path) -> float:
         reader = csv.reader(fh)
         next(reader)
         rows = [(f"WT-{r[4][:4]}-{i:06d}", int(r[4][:4]), i, 1, r[1], r[2], r[3], r[4],
-                 r[5] or None, "open", "2026-01-01T00:00:00+00:00")
+                 r[5] or None, "open")
                 for i, r in enumerate(reader, start=1)]
     con.executemany("INSERT INTO finding (number, year, seq, unit_id, description, severity, "
-                    "mode, found_on, due, status, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                    "mode, found_on, due, status) VALUES (?,?,?,?,?,?,?,?,?,?)",
                     rows)
     con.commit()
     con.close()
@@ -187,9 +187,9 @@ def baseline_progress(db: Path, notes: Path, scratch: Path) -> float:
     with notes.open(encoding="utf-8", newline="") as fh:
         reader = csv.reader(fh)
         next(reader)
-        rows = [(ids[r[0]], r[1], r[2], int(r[3]), "2026-01-01T00:00:00+00:00") for r in reader]
-    con.executemany('INSERT INTO progress (item_id, "on", text, percent, created_at) '
-                    "VALUES (?,?,?,?,?)", rows)
+        rows = [(ids[r[0]], r[1], r[2], int(r[3])) for r in reader]
+    con.executemany('INSERT INTO progress (item_id, "on", text, percent) '
+                    "VALUES (?,?,?,?)", rows)
     con.commit()
     con.close()
     return time.perf_counter() - start

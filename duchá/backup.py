@@ -97,7 +97,10 @@ def meta(path: Path) -> dict[str, str] | None:
 
 
 def verify_file(path: Path) -> Verdict:
-    """`duchá verify` on a ledger file other than the open one (a backup being checked)."""
+    """`duchá verify` on a ledger file other than the open one (a backup being checked).
+
+    Its callers have just run SQLite's integrity check on the file: not twice.
+    """
     from sqlalchemy import create_engine
     from sqlalchemy.pool import NullPool
     from sqlmodel import Session
@@ -107,7 +110,7 @@ def verify_file(path: Path) -> Verdict:
     engine = create_engine(f"sqlite:///{path}", poolclass=NullPool)
     try:
         with Session(engine) as session:
-            return history.verify(session)
+            return history.verify(session, integrity=False)
     finally:
         engine.dispose()
 

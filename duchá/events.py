@@ -23,7 +23,7 @@ HASHED = ("id", "at", "on", "actor", "action", "subject_table", "subject", "befo
           "prev_hash")
 
 
-def snapshot(obj: Any, *, skip: tuple[str, ...] = ("id", "created_at")) -> dict[str, Any]:
+def snapshot(obj: Any, *, skip: tuple[str, ...] = ("id",)) -> dict[str, Any]:
     """A row's columns as JSON-ready values (dates as ISO text)."""
     return {k: plain(v) for k, v in obj.model_dump().items() if k not in skip}
 
@@ -66,6 +66,21 @@ def head(session: Session) -> tuple[int, str | None]:
     # An ORM select, so events added earlier in this transaction are flushed first.
     row = session.execute(
         select(Event.id, Event.hash).order_by(Event.id.desc()).limit(1)).first()  # type: ignore[union-attr]
+    return (0, None) if row is None else (int(row[0]), row[1])
+
+
+def head_on(session: Session, day: date) -> tuple[int, str | None]:
+    """The last event dated (business date) on or before `day`, as (id, hash); (0, None) if
+    none.  Its hash anchors every event up to it, so a report that prints it lets the clerk
+    check later that the history it was made from still stands (`duchá verify --head`),
+    and the report made again later prints the same line."""
+    from sqlalchemy import select
+
+    from duchá.models import Event
+
+    row = session.execute(
+        select(Event.id, Event.hash).where(Event.on <= day)  # type: ignore[operator]
+        .order_by(Event.id.desc()).limit(1)).first()  # type: ignore[union-attr]
     return (0, None) if row is None else (int(row[0]), row[1])
 
 

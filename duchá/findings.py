@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any
 
 from duchá import units
 from duchá.errors import BadInput
-from duchá.events import snapshot
 from duchá.numbers import find, next_number
 from duchá.rules import FINDING_RUNNING
 
@@ -69,16 +68,9 @@ def require(f: Finding, step: str) -> None:
 
 def snap(lg: Ledger, f: Finding) -> dict[str, Any]:
     """The finding's full snapshot, with its unit, inspection and item by their numbers."""
-    from duchá.models import Inspection, Item, Unit
+    from duchá import history
 
-    data = snapshot(f)
-    unit = lg.session.get(Unit, f.unit_id)
-    data["unit"] = unit.code if unit else None
-    insp = lg.session.get(Inspection, f.inspection_id) if f.inspection_id else None
-    data["inspection"] = insp.number if insp else None
-    item = lg.session.get(Item, f.item_id) if f.item_id else None
-    data["item"] = item.number if item else None
-    return data
+    return history.snap(lg.session, "finding", f)
 
 
 def default_due(lg: Ledger, mode: str, found: date) -> date:

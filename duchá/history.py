@@ -11,12 +11,21 @@ plus its link lists).  `verify` then works by rule, for every registered kind:
   one for one.
 
 A field missing from an old event counts as null, so a migration that adds a nullable column
-keeps old ledgers verifiable.  Tables with rows that no kind covers are listed as unchecked.
+keeps old ledgers verifiable; the reference fields (Ref: a unit by its code, a plan by its
+number) are the exception: events written before they were pinned simply lack them.
+
+References are pinned by what they mean, not by surrogate ids: an item's lead unit is its
+code, so two units' ids swapped behind duchá's back show as changed records.  A unit's code
+changes by a legal rename without events on the records that name it, so verify follows the
+renames in the event stream and reads each snapshot in the names of its own time (_Renames).
+
+Tables with rows that no kind covers are listed as unchecked.
 """
 
 from __future__ import annotations
 
 import json
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -47,6 +56,21 @@ class Link:
 
 
 @dataclass(frozen=True)
+class Ref:
+    """A field of a record's snapshot that names the row a foreign key points at, by what the
+    clerk sees (a unit's code, an item's number), not by its surrogate id: an id swapped
+    behind duchá's back then shows as a changed record.
+
+    snapshot[name] = target.label of the row whose id is the record's `column` (None if unset).
+    """
+
+    name: str
+    column: str
+    target: Any
+    label: str = "code"
+
+
+@dataclass(frozen=True)
 class Kind:
     """A record kind whose every change is an event of subject_table `table`."""
 
@@ -54,10 +78,16 @@ class Kind:
     model: Any
     key: str  # the snapshot field that is the event's subject (number, unit code, setting key)
     links: tuple[Link, ...] = ()
+    refs: tuple[Ref, ...] = ()
     snap: Callable[[Any], dict[str, Any]] | None = None  # default: events.snapshot
-    # Or a function of the session that returns `snap` (to look up numbers in bulk).
-    snap_factory: Callable[[Session], Callable[[Any], dict[str, Any]]] | None = None
     annotations: tuple[str, ...] = ()  # keys of `after` that describe the step, not the record
+
+    def unit_fields(self) -> tuple[str, ...]:
+        """Snapshot fields holding unit codes: what a rename changes without an event."""
+        import duchá.models as m
+
+        refs: list[Ref | Link] = [*self.refs, *self.links]
+        return tuple(x.name for x in refs if x.target is m.Unit and x.label == "code")
 
 
 @dataclass(frozen=True)
@@ -110,13 +140,13 @@ def links(session: Session, table: str, obj: Any) -> dict[str, list[str]]:
 
 def snap(session: Session, table: str, obj: Any) -> dict[str, Any]:
     """One record's full snapshot, as its events store it: the one place that builds it."""
-    return {**_snapper(session, KINDS[table])(obj), **links(session, table, obj)}
-
-
-def _snapper(session: Session, kind: Kind) -> Callable[[Any], dict[str, Any]]:
-    if kind.snap_factory is not None:
-        return kind.snap_factory(session)
-    return kind.snap or snapshot
+    kind = KINDS[table]
+    data = (kind.snap or snapshot)(obj)
+    for ref in kind.refs:
+        key = getattr(obj, ref.column)
+        target = session.get(ref.target, key) if key is not None else None
+        data[ref.name] = getattr(target, ref.label) if target is not None else None
+    return {**data, **links(session, table, obj)}
 
 
 def current(session: Session, table: str, ids: list[int] | None = None
@@ -129,13 +159,17 @@ def current(session: Session, table: str, ids: list[int] | None = None
     if ids is not None and len(ids) > 10_000:
         ids = None  # past SQL's parameter limits, reading them all is as cheap
     lists = {link.name: _lists(session, link, ids) for link in kind.links}
-    snap_one = _snapper(session, kind)
+    labels = {(r.target, r.label): _numbers(session, r.target, r.label) for r in kind.refs}
+    snap_one = kind.snap or snapshot
     stmt = select(kind.model)
     if ids is not None:
         stmt = stmt.where(kind.model.id.in_(ids))
     out = {}
     for obj in session.exec(stmt).all():
         data = snap_one(obj)
+        for ref in kind.refs:
+            key = getattr(obj, ref.column)
+            data[ref.name] = None if key is None else labels[(ref.target, ref.label)].get(key)
         for link in kind.links:
             data[link.name] = lists[link.name].get(obj.id, [])
         out[str(data[kind.key])] = data
@@ -149,40 +183,30 @@ def _numbers(session: Session, model: Any, label: str = "number") -> dict[int, s
     return dict(session.execute(select(t.c.id, t.c[label])).all())  # type: ignore[arg-type]
 
 
-def _finding_snaps(session: Session) -> Callable[[Any], dict[str, Any]]:
-    """The finding snapshot of findings.snap: its unit, inspection and item by their numbers."""
-    import duchá.models as m
-
-    units = _numbers(session, m.Unit, "code")
-    inspections = _numbers(session, m.Inspection)
-    items = _numbers(session, m.Item)
-
-    def snap_one(f: Any) -> dict[str, Any]:
-        data = snapshot(f)
-        data["unit"] = units.get(f.unit_id)
-        data["inspection"] = inspections.get(f.inspection_id) if f.inspection_id else None
-        data["item"] = items.get(f.item_id) if f.item_id else None
-        return data
-
-    return snap_one
-
-
 def _register_known() -> None:
     import duchá.models as m
 
     # Keys an event may add to `after` that tell about the step, not the record's state.
     notes = ("note", "extension", "accountability")
-    register(Kind("unit", m.Unit, "code"))
+    register(Kind("unit", m.Unit, "code", refs=(Ref("parent", "parent_id", m.Unit),)))
     register(Kind("item", m.Item, "number",
+                  refs=(Ref("lead_unit", "lead_unit_id", m.Unit),),
                   links=(Link("units", m.ItemUnit, "item_id", "unit_id", m.Unit),),
                   annotations=notes))
     register(Kind("setting", m.Setting, "key",
                   snap=lambda s: {"key": s.key, "value": json.loads(s.value)}))
-    register(Kind("finding", m.Finding, "number", snap_factory=_finding_snaps,
-                  annotations=notes))
+    register(Kind("finding", m.Finding, "number", refs=(
+        Ref("unit", "unit_id", m.Unit),
+        Ref("inspection", "inspection_id", m.Inspection, "number"),
+        Ref("item", "item_id", m.Item, "number"),
+    ), annotations=notes))
     register(Kind("plan", m.PlanEntry, "number",
+                  refs=(Ref("organizer", "organizer_id", m.Unit),),
                   links=(Link("targets", m.PlanTarget, "plan_id", "unit_id", m.Unit),)))
-    register(Kind("inspection", m.Inspection, "number", links=(
+    register(Kind("inspection", m.Inspection, "number", refs=(
+        Ref("lead", "lead_id", m.Unit),
+        Ref("plan", "plan_id", m.PlanEntry, "number"),
+    ), links=(
         Link("members", m.InspectionMember, "inspection_id", "unit_id", m.Unit),
         Link("targets", m.InspectionTarget, "inspection_id", "unit_id", m.Unit),
         Link("items", m.InspectionItem, "inspection_id", "item_id", m.Item, "number"),
@@ -240,6 +264,7 @@ class Verdict:
     summary: list[dict[str, Any]] = field(default_factory=list)
     events: int = 0
     head: str | None = None
+    anchored: int | None = None  # the event of the head `verify --head` was given
 
     @property
     def ok(self) -> bool:
@@ -263,9 +288,108 @@ def _show(v: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def verify(session: Session) -> Verdict:
-    """Check the chain and that every record equals what its history says."""
+class _Renames:
+    """Unit codes followed through the renames in the event stream.
+
+    A snapshot written at event e names units by their codes as of e; what those units are
+    called now follows every rename after e, in order.  Only later renames apply, because a
+    code freed by a rename may be taken by a new unit afterwards: a snapshot naming that code
+    before the rename means the old unit, one after it the new unit.
+    """
+
+    def __init__(self) -> None:
+        self.ids: list[int] = []
+        self.moves: list[tuple[str, str]] = []
+        self._memo: dict[tuple[str, int], str] = {}
+
+    def add(self, eid: int, old: str, new: str) -> None:
+        self.ids.append(eid)
+        self.moves.append((old, new))
+        self._memo.clear()
+
+    def now(self, code: str, eid: int) -> str:
+        k = bisect_right(self.ids, eid)
+        if k == len(self.ids):
+            return code
+        hit = self._memo.get((code, k))
+        if hit is None:
+            hit = code
+            for old, new in self.moves[k:]:
+                if hit == old:
+                    hit = new
+            self._memo[(code, k)] = hit
+        return hit
+
+    def translate(self, fields: tuple[str, ...], want: dict[str, Any], eid: int) -> None:
+        """Rewrite the unit codes (in `fields`) of a snapshot written at `eid` into today's."""
+        if not self.ids or eid >= self.ids[-1]:
+            return
+        for name in fields:
+            value = want.get(name)
+            if isinstance(value, list):
+                want[name] = sorted(self.now(c, eid) if isinstance(c, str) else c
+                                    for c in value)
+            elif isinstance(value, str):
+                want[name] = self.now(value, eid)
+
+
+def _integrity(session: Session) -> list[str]:
+    """SQLite's own check of the file (pages, b-trees, every index against its table).
+
+    quick_check skips comparing index entries with their rows, so an overwritten index page
+    would pass it; integrity_check reads them all.  Other databases check their own storage.
+    """
+    if session.get_bind().dialect.name != "sqlite":
+        return []
+    from sqlalchemy.exc import DatabaseError
+
+    from duchá.errors import LedgerUnusable
+
+    try:
+        rows = [str(r[0]) for r in
+                session.connection().exec_driver_sql("PRAGMA integrity_check(20)")]
+    except DatabaseError as exc:
+        text = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        raise LedgerUnusable(f"the ledger file is damaged and cannot be read ({text}); restore "
+                             "it from a backup (`duchá restore PATH`)") from None
+    if rows == ["ok"]:
+        return []
+    # SQLite heads its report with "*** in database main ***" and may fold lines: one
+    # complaint per line, so each is one row and one line of a message.
+    lines = (ln.strip() for r in rows for ln in r.splitlines())
+    return [ln for ln in lines if ln and not ln.startswith("***")]
+
+
+def head_prefix(text: str) -> str:
+    """A chain head as the clerk noted it: the whole hash or a prefix of 8 or more hex digits."""
+    from duchá.errors import BadInput
+
+    want = text.strip().lower()
+    if not 8 <= len(want) <= 64 or any(c not in "0123456789abcdef" for c in want):
+        raise BadInput(f"'{text}' is not a chain head; give the hash (at least its first 8 hex "
+                       "digits) that `duchá verify`, `report weekly` or `backup` printed")
+    return want
+
+
+def verify(session: Session, *, head: str | None = None, integrity: bool = True) -> Verdict:
+    """Check the file, the chain, and that every record equals what its history says.
+
+    With `head` (a hash or a prefix of one, as head_prefix accepts), also that the chain still
+    holds that event: a history cut short or rewritten since the head was noted fails.
+    `integrity=False` skips SQLite's file check (a caller that has just run it).
+    """
     v = Verdict()
+    if integrity:
+        damage = _integrity(session)
+        if damage:
+            for line in damage:
+                v.add(None, "file", "integrity_check", f"the ledger file is damaged: {line}")
+            v.problems[0]["problem"] += ("; restore it from a backup (`duchá restore PATH`); "
+                                         "records were not compared")
+            return v
+    want_head = head_prefix(head) if head is not None else None
+    held: list[int] = []  # events whose hash starts with want_head
+    renames = _Renames()
     child_of = {(c.table, a): c for c in CHILDREN for a in (c.action, *c.actions)}
     last: dict[tuple[str, str], tuple[int, str | None]] = {}  # (table, subject) -> event, after
     child_events: dict[tuple[str, str, str, str], list[int]] = defaultdict(list)
@@ -290,6 +414,8 @@ def verify(session: Session) -> Verdict:
         elif digest(content) != stored:
             v.add(eid, table, subject,
                   f"{what} was altered after it was written: its content does not match its hash")
+        if want_head is not None and stored and stored.startswith(want_head):
+            held.append(eid)
         prev_hash, prev_id = stored, eid
         child = child_of.get((table, action))
         if child is not None:
@@ -307,10 +433,16 @@ def verify(session: Session) -> Verdict:
                 old = subject
             if old != subject:  # renamed (a unit's code): the old name is no longer a record
                 last.pop((table, old), None)
+                if table == "unit":
+                    renames.add(eid, old, subject)
         last[(table, subject)] = (eid, row[8])
     v.head = prev_hash
+    if want_head is not None:
+        _anchor(v, want_head, held, prev_id)
 
-    for table in KINDS:
+    for table, kind in KINDS.items():
+        unit_fields = kind.unit_fields()
+        pinned = {r.name for r in kind.refs}
         now = current(session, table)
         expected = {s: ea for (t, s), ea in last.items() if t == table}
         for subject in sorted(set(now) | set(expected)):
@@ -333,9 +465,14 @@ def verify(session: Session) -> Verdict:
                 v.add(eid, table, subject, f"event {eid} holds no readable snapshot")
                 continue
             have = now[subject]
-            for k in KINDS[table].annotations:
+            for k in kind.annotations:
                 want.pop(k, None)
-            diffs = [k for k in sorted(set(want) | set(have)) if want.get(k) != have.get(k)]
+            renames.translate(unit_fields, want, eid or 0)
+            # Events written before snapshots pinned references by code lack these fields:
+            # nothing to compare them with (their ids still are compared).
+            unpinned = pinned - set(want)
+            diffs = [k for k in sorted((set(want) | set(have)) - unpinned)
+                     if want.get(k) != have.get(k)]
             if diffs:
                 k = diffs[0]
                 more = f" (and {len(diffs) - 1} more fields)" if len(diffs) > 1 else ""
@@ -380,6 +517,22 @@ def verify(session: Session) -> Verdict:
     for s in v.summary:
         s.setdefault("note", "")
     return v
+
+
+def _anchor(v: Verdict, want: str, held: list[int], last_id: int) -> None:
+    """Whether the chain still holds the head noted earlier (`verify --head`)."""
+    from duchá.errors import BadInput
+
+    if len(held) > 1:
+        raise BadInput(f"chain head '{want}' matches events {held[0]} and {held[1]}; give more "
+                       "of its digits")
+    if not held:
+        now = f"its head is now {v.head[:16]} (event {last_id})" if v.head else "it is empty"
+        v.add(None, "event", want,
+              f"the chain no longer holds head {want}: the history was cut short or rewritten "
+              f"since that head was noted ({v.events} events; {now})")
+        return
+    v.anchored = held[0]
 
 
 def _follow(child: Child, child_events: dict[tuple[str, str, str, str], list[int]]

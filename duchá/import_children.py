@@ -9,7 +9,7 @@ findings file already carries the due date in force).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import TYPE_CHECKING
 
 from duchá.importer import _NUMBER, Job, Record, Row
@@ -189,11 +189,10 @@ def write(lg: Ledger, table: str, records: list[Record]) -> None:
     from duchá.bulk import insert_rows
     from duchá.events import record_many, snapshot
 
-    now = datetime.now(UTC)
     numbers = _numbers(lg)
     if table == "progress":
         insert_rows(lg.session, m.Progress.__table__,  # type: ignore[attr-defined]
-                    [{**rec.values, "created_at": now} for rec in records])
+                    [rec.values for rec in records])
         record_many(lg.session, [
             {"actor": lg.actor, "action": "progress", "table": "item",
              "subject": numbers[("item", rec.values["item_id"])], "before": None,
@@ -210,7 +209,7 @@ def write(lg: Ledger, table: str, records: list[Record]) -> None:
     # The subjects' snapshots only (not the whole ledger's): they go into each event.
     snaps = {k: history.current(lg.session, k, sorted(set(v))) for k, v in ids.items()}
     insert_rows(lg.session, model.__table__,  # type: ignore[attr-defined,union-attr]
-                [{**rec.values, "created_at": now} for rec in records])
+                [rec.values for rec in records])
     events = []
     for rec in records:
         v = rec.values

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -671,14 +671,13 @@ def write(lg: Ledger, job: Job, records: list[Record],
     """Insert the records, their links and their events in bulk; the events' snapshots."""
     from sqlalchemy import bindparam, update
 
+    from duchá import history, units
     from duchá import models as m
-    from duchá import units
     from duchá.bulk import insert_rows
     from duchá.events import record_many
 
     table = job.table
     model = models_by_table()[table]
-    now = datetime.now(UTC)
     first = _next_id(lg, model)
     code_of = {u.id: u.code for u in units._all(lg)}
     if table == "units":
@@ -703,9 +702,17 @@ def write(lg: Ledger, job: Job, records: list[Record],
     insp_numbers: dict[int, str] = {}
     if table == "findings":
         insp_numbers = {i: n for n, i in job.ledger_numbers("inspections").items()}
+    plan_numbers: dict[int, str] = {}
+    if table == "inspections":
+        plan_numbers = {i: n for n, i in job.ledger_numbers("plans").items()}
+    # The snapshot's references (history.Ref: lead unit by code, plan by number...), as
+    # history.snap builds them, from the lookups already at hand.
+    labels = {m.Unit: code_of, m.Item: item_numbers, m.Inspection: insp_numbers,
+              m.PlanEntry: plan_numbers}
+    refs = history.KINDS[SUBJECT[table]].refs
     for i, rec in enumerate(records):
         rid = first + i
-        rows.append({"id": rid, **rec.values, "created_at": now})
+        rows.append({"id": rid, **rec.values})
         # events.snapshot's JSON-ready values (dates as ISO text), without a call per value.
         snap = {k: v.isoformat() if isinstance(v, date) else v for k, v in rec.values.items()}
         for name, ids in rec.links.items():
@@ -713,12 +720,9 @@ def write(lg: Ledger, job: Job, records: list[Record],
                 {link_table[name][1]: rid, link_table[name][2]: x} for x in ids)
             names = item_numbers if name == "items" else code_of
             snap[name] = sorted(names[x] for x in ids)
-        if table == "findings":
-            # The same snapshot as findings.snap: unit, inspection and item by their numbers.
-            v = rec.values
-            snap["unit"] = code_of.get(v["unit_id"])
-            snap["inspection"] = insp_numbers.get(v.get("inspection_id") or 0)
-            snap["item"] = item_numbers.get(v.get("item_id") or 0)
+        for ref in refs:
+            key = rec.values.get(ref.column)
+            snap[ref.name] = None if key is None else labels[ref.target].get(key)
         snapshots.append(snap)
     total = len(rows)
     # A unit's parent may come later in the file: parents are set once all rows exist

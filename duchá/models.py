@@ -14,7 +14,7 @@ from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
 # Revision f"{SCHEMA_VERSION:04d}" of duchá/migrations is this schema (issue 6).
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 class UTCText(TypeDecorator[datetime]):
@@ -63,7 +63,6 @@ class Unit(SQLModel, table=True):
     name: str = Field(unique=True)
     kind: str = "other"
     parent_id: int | None = Field(default=None, foreign_key="unit.id")
-    created_at: datetime = _ts()
 
 
 class Item(SQLModel, table=True):
@@ -90,7 +89,6 @@ class Item(SQLModel, table=True):
     status: str = "open"
     closed_on: date | None = None
     cancel_reason: str | None = None
-    created_at: datetime = _ts()
 
 
 class ItemUnit(SQLModel, table=True):
@@ -112,7 +110,6 @@ class Progress(SQLModel, table=True):
     on: date
     text: str
     percent: int | None = None
-    created_at: datetime = _ts()
 
 
 class Setting(SQLModel, table=True):
@@ -133,7 +130,8 @@ class CalendarOverride(SQLModel, table=True):
 
 
 class Event(SQLModel, table=True):
-    """One change to the ledger.  Append-only; hash-chained (prev_hash, hash)."""
+    """One change to the ledger.  Append-only (the database refuses UPDATE and DELETE, see
+    EVENT_GUARD); hash-chained (prev_hash, hash)."""
 
     __tablename__ = "event"
     __table_args__ = (
@@ -152,6 +150,42 @@ class Event(SQLModel, table=True):
     after: str | None = None
     prev_hash: str | None = None
     hash: str | None = None
+
+
+# Schema 3: the database itself refuses to change or delete an event, so a slip in an SQL
+# shell cannot rewrite the history, and whoever means to must drop these first (which verify
+# --head against a noted head still catches).  Restore copies whole pages, so no trigger
+# fires; a later migration that must rewrite events drops them and creates them again in its
+# own step.  Created with the table (fresh ledgers) and by migration 0003 (older ones): the
+# texts must stay identical to that step's, as a migrated ledger must equal a fresh one.
+EVENT_GUARD: dict[str, tuple[str, ...]] = {
+    "sqlite": (
+        "CREATE TRIGGER event_no_update BEFORE UPDATE ON event BEGIN SELECT RAISE(ABORT, "
+        "'the history is append-only: an event cannot be changed'); END",
+        "CREATE TRIGGER event_no_delete BEFORE DELETE ON event BEGIN SELECT RAISE(ABORT, "
+        "'the history is append-only: an event cannot be deleted'); END",
+    ),
+    "postgresql": (
+        "CREATE FUNCTION ducha_event_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        "BEGIN RAISE EXCEPTION 'the history is append-only: an event cannot be changed or "
+        "deleted'; END $$",
+        "CREATE TRIGGER event_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON event "
+        "FOR EACH STATEMENT EXECUTE FUNCTION ducha_event_append_only()",
+    ),
+}
+
+
+def _guard_events() -> None:
+    from sqlalchemy import DDL, event
+
+    for dialect, statements in EVENT_GUARD.items():
+        for statement in statements:
+            # A literal "%" would be read as a parameter marker by DDL: there is none here.
+            event.listen(Event.__table__, "after_create",
+                         DDL(statement).execute_if(dialect=dialect))
+
+
+_guard_events()
 
 
 class PlanEntry(SQLModel, table=True):
@@ -179,7 +213,6 @@ class PlanEntry(SQLModel, table=True):
     approval_ref: str | None = None
     status: str = "planned"
     cancel_reason: str | None = None
-    created_at: datetime = _ts()
 
 
 class PlanTarget(SQLModel, table=True):
@@ -227,7 +260,6 @@ class Inspection(SQLModel, table=True):
     approver: str | None = None
     approved_on: date | None = None
     approval_ref: str | None = None
-    created_at: datetime = _ts()
 
 
 class InspectionMember(SQLModel, table=True):
@@ -286,7 +318,6 @@ class Finding(SQLModel, table=True):
     lookback_due: date | None = None
     lookback_on: date | None = None
     lookback_result: str | None = None
-    created_at: datetime = _ts()
 
 
 class Extension(SQLModel, table=True):
@@ -304,7 +335,6 @@ class Extension(SQLModel, table=True):
     status: str = "pending"
     decided_by: str | None = None
     decided_on: date | None = None
-    created_at: datetime = _ts()
 
 
 class Accountability(SQLModel, table=True):
@@ -319,7 +349,6 @@ class Accountability(SQLModel, table=True):
     measure: str
     basis: str
     on: date
-    created_at: datetime = _ts()
 
 
 def _bytewise_text_on_servers() -> None:

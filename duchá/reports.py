@@ -303,8 +303,12 @@ def weekly(lg: Ledger, week: str | None = None) -> tuple[dict[str, Any], list[di
     order = {s: i for i, (s, _) in enumerate(WEEKLY_SECTIONS)}
     rows.sort(key=lambda r: (order[r["section"]], r["kind"] != "item", r["date"] or date.min,
                              r["number"]))
+    from duchá import events
+
+    head_id, head = events.head_on(lg.session, sunday)
     meta = {"week": f"{y}-W{w:02d}", "start": monday, "end": sunday,
-            **{s: sum(1 for r in rows if r["section"] == s) for s, _ in WEEKLY_SECTIONS}}
+            **{s: sum(1 for r in rows if r["section"] == s) for s, _ in WEEKLY_SECTIONS},
+            "head_event": head_id, "head": head}
     return meta, rows
 
 
@@ -331,6 +335,12 @@ def weekly_markdown(meta: dict[str, Any], rows: list[dict[str, Any]]) -> str:
         part = [r for r in rows if r["section"] == s]
         parts += ["", f"## {zh} ({s})", ""]
         parts.append(md_table(part, cols) if part else "无。")
+    # The closing line anchors the history the report was made from (DESIGN: verify --head).
+    if meta.get("head"):
+        parts += ["", "---", "", f"历史链头（截至 {meta['end']} 的事件 #{meta['head_event']}）："
+                  f"`{meta['head']}`；核验：`duchá verify --head {meta['head'][:16]}`"]
+    else:
+        parts += ["", "---", "", f"历史链头：截至 {meta['end']} 尚无记录。"]
     return "\n".join(parts) + "\n"
 
 

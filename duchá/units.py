@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from duchá.errors import BadInput, NotFound
-from duchá.events import snapshot
 
 if TYPE_CHECKING:
     from duchá.ledger import Ledger
@@ -72,6 +71,12 @@ def resolve_many(lg: Ledger, texts: list[str] | None) -> list[Unit]:
     return list(seen.values())
 
 
+def _snap(lg: Ledger, u: Unit) -> dict[str, Any]:
+    from duchá import history
+
+    return history.snap(lg.session, "unit", u)
+
+
 def row(lg: Ledger, u: Unit) -> dict[str, Any]:
     parent = next((p for p in _all(lg) if p.id == u.parent_id), None) if u.parent_id else None
     return {"code": u.code, "name": u.name, "kind": u.kind,
@@ -104,7 +109,7 @@ def add(lg: Ledger, *, code: str, name: str, kind: str, parent: str | None) -> d
     lg.session.add(unit)
     lg.session.flush()
     _forget(lg)
-    lg.event("add", "unit", code, after=snapshot(unit))
+    lg.event("add", "unit", code, after=_snap(lg, unit))
     return row(lg, unit)
 
 
@@ -140,7 +145,7 @@ def edit(
     parent: str | None,
 ) -> dict[str, Any]:
     u = resolve(lg, text)
-    before = snapshot(u)
+    before = _snap(lg, u)
     others = [o for o in _all(lg) if o.id != u.id]
     if code is not None:
         code = _check_code(code)
@@ -165,5 +170,5 @@ def edit(
     lg.session.add(u)
     lg.session.flush()
     _forget(lg)
-    lg.event("edit", "unit", u.code, before=before, after=snapshot(u))
+    lg.event("edit", "unit", u.code, before=before, after=_snap(lg, u))
     return row(lg, u)

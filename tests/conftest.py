@@ -90,3 +90,16 @@ def snapshot_db(path: Path) -> dict[str, list[tuple]]:
         return {t: con.execute(f'SELECT * FROM "{t}" ORDER BY 1').fetchall() for t in tables}
     finally:
         con.close()
+
+
+def unguard(path: Path) -> None:
+    """What an attacker does first to rewrite the history: drop the triggers that make the
+    event table refuse UPDATE and DELETE (schema 3)."""
+    import sqlite3
+
+    con = sqlite3.connect(path)
+    try:
+        con.executescript("DROP TRIGGER IF EXISTS event_no_update; "
+                          "DROP TRIGGER IF EXISTS event_no_delete;")
+    finally:
+        con.close()

@@ -54,7 +54,8 @@ def test_backup_is_a_verified_private_copy(items: Runner, db_path: Path, tmp_pat
     (row,) = r.json()
     assert row["path"] == str(dest) and row["verified"] is True and row["events"] == 7
     assert row["bytes"] == dest.stat().st_size
-    assert r.stderr == f"backup written to {dest}\n"
+    assert r.stderr == f"backup written to {dest} (chain head {row['head']})\n"
+    assert len(row["head"]) == 64
     assert mode(dest) == 0o600
     assert snapshot_db(dest) == snapshot_db(db_path)
     assert not list(tmp_path.glob("copy.db-*")) and not list(tmp_path.glob(".copy.db*"))

@@ -44,16 +44,18 @@ def test_first_release_ledger_opens_with_all_its_data(cli: Runner, db_path: Path
     assert [(x["number"], x["status"], x["units"]) for x in r.json()] == [
         ("DB-2026-0002", "cancelled", ""), ("DB-2026-0001", "done", "jiaoyu;kongtong")]
     assert "is at schema 1; a copy was kept in" in r.stderr
-    assert "migrated from schema 1 to 2" in r.stderr
+    assert "migrated from schema 1 to 3" in r.stderr
     new = snapshot_db(db_path)
     for table, rows in old.items():
         if table == "event":  # the same events, now hash-chained
             assert [row[:9] for row in new[table]] == [row[:9] for row in rows]
             assert all(row[10] for row in new[table])
         elif table != "ducha_meta":
-            assert new[table] == rows, table
-    assert dict(new["ducha_meta"])["schema_version"] == "2"
-    assert new["alembic_version"] == [("0002",)]
+            # schema 3 dropped created_at, the last column of these tables
+            dropped = [row[:-1] for row in rows] if table in STAMPED else rows
+            assert new[table] == dropped, table
+    assert dict(new["ducha_meta"])["schema_version"] == "3"
+    assert new["alembic_version"] == [("0003",)]
     r = cli("verify", "-f", "csv")
     assert r.exit_code == 0, r
     r = cli("item", "show", "1", "-f", "json")
@@ -63,6 +65,35 @@ def test_first_release_ledger_opens_with_all_its_data(cli: Runner, db_path: Path
     (kept,) = db_path.parent.glob("ledger.db.schema1-*.bak")
     assert kept.stat().st_mode & 0o777 == 0o600
     assert snapshot_db(kept) == old
+
+
+STAMPED = ("unit", "item", "progress", "plan_entry", "inspection", "finding", "extension",
+           "accountability")
+
+
+def test_migrated_ledger_refuses_to_change_its_events(cli: Runner, db_path: Path) -> None:
+    v1_ledger(db_path)
+    assert cli("verify", "-f", "csv").exit_code == 0
+    con = sqlite3.connect(db_path)
+    for statement in ("UPDATE event SET actor = 'x'", "DELETE FROM event WHERE id = 1"):
+        with pytest.raises(sqlite3.IntegrityError, match="the history is append-only"):
+            con.execute(statement)
+    con.close()
+
+
+def test_fresh_and_migrated_ledgers_guard_events_alike() -> None:
+    import importlib.util
+
+    from duchá.models import EVENT_GUARD
+
+    path = (Path(__file__).parent.parent / "duchá" / "migrations" / "versions" /
+            "0003_append_only_events.py")
+    spec = importlib.util.spec_from_file_location("step3", path)
+    assert spec and spec.loader
+    step = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(step)
+    assert step.GUARD == EVENT_GUARD
+    assert set(step.STAMPED) == set(STAMPED)
 
 
 def test_migrated_schema_equals_a_fresh_one(cli: Runner, db_path: Path, tmp_path: Path) -> None:
@@ -125,7 +156,7 @@ def test_newer_ledger_is_refused(ledger: Runner, db_path: Path) -> None:
     r = ledger("unit", "list", "-f", "csv")
     assert r.exit_code == 3
     assert r.stderr == (f"error: ledger {db_path} has schema version 99, newer than this duchá "
-                        "(2); upgrade duchá to open it\n")
+                        "(3); upgrade duchá to open it\n")
     assert snapshot_db(db_path) == before
 
 
@@ -160,7 +191,8 @@ def test_commands_do_not_import_alembic_unless_a_migration_is_due(
 
 
 @pytest.mark.parametrize("name", ["env.py", "script.py.mako", "versions/0001_initial.py",
-                                  "versions/0002_event_chain.py"])
+                                  "versions/0002_event_chain.py",
+                                  "versions/0003_append_only_events.py"])
 def test_migration_scripts_ship_in_the_package(name: str) -> None:
     import duchá
 
@@ -175,8 +207,8 @@ def test_two_processes_opening_an_old_ledger_migrate_it_once(tmp_path: Path) -> 
     outs = [p.communicate(timeout=60) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], outs
     assert outs[0][0] == outs[1][0] and outs[0][0].count("\n") == 4  # header + 3 units
-    assert sum("migrated from schema 1 to 2" in err for _, err in outs) == 1
+    assert sum("migrated from schema 1 to 3" in err for _, err in outs) == 1
     assert len(list(tmp_path.glob("old.db.schema1-*.bak"))) == 1
     con = sqlite3.connect(old)
-    assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [("0002",)]
+    assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [("0003",)]
     con.close()

@@ -375,7 +375,10 @@ def test_init_records_the_schema_and_refuses_a_second_time(pg_url: str) -> None:
 
 
 def test_a_schema_1_ledger_on_the_server_is_migrated_when_opened(pg_url: str) -> None:
-    """Schema 1 -> 2 (the event hash chain) through the Alembic scripts, on PostgreSQL."""
+    """Schema 1 -> 3 (the event hash chain, append-only events) through the Alembic scripts,
+    on PostgreSQL."""
+    import psycopg
+
     run = runner(pg_url)
     for args in (("init",), ("unit", "add", "zjj", "平凉市住房和城乡建设局"),
                  ("item", "add", "供热", "-c", "meeting", "--lead", "zjj", "--due", "+30d"),
@@ -383,17 +386,26 @@ def test_a_schema_1_ledger_on_the_server_is_migrated_when_opened(pg_url: str) ->
         assert run("--as-of", AS_OF, *args).exit_code == 0
     current = dump(pg_url)
     dispose_all()
-    with _connect(pg_url) as con:  # what schema 1 looked like: no chain, no ix_event_on
+    with _connect(pg_url) as con:  # what schema 1 looked like: no chain, no ix_event_on,
+        # events open to UPDATE, a created_at column on the records
+        con.execute("DROP TRIGGER event_append_only ON event")
+        con.execute("DROP FUNCTION ducha_event_append_only()")
         con.execute("UPDATE event SET prev_hash = NULL, hash = NULL")
         con.execute("DROP INDEX ix_event_on")
+        for table in ("unit", "item", "progress", "plan_entry", "inspection", "finding",
+                      "extension", "accountability"):
+            con.execute(f"ALTER TABLE {table} ADD COLUMN created_at VARCHAR(32) NOT NULL "
+                        "DEFAULT '2026-01-01T00:00:00.000000+00:00'")
         con.execute("UPDATE ducha_meta SET value = '1' WHERE key = 'schema_version'")
         con.execute("UPDATE alembic_version SET version_num = '0001'")
     r = run("verify")
     assert r.exit_code == 0, r
-    assert "no copy taken" in r.stderr and "migrated from schema 1 to 2" in r.stderr
+    assert "no copy taken" in r.stderr and "migrated from schema 1 to 3" in r.stderr
     assert dump(pg_url) == current  # the chain rebuilt exactly as duchá writes it
     with _connect(pg_url) as con:
         assert con.execute("SELECT 1 FROM pg_indexes WHERE indexname = 'ix_event_on'").fetchone()
+        with pytest.raises(psycopg.errors.RaiseException, match="append-only"):
+            con.execute("DELETE FROM event")
     r = run("verify")
     assert r.exit_code == 0 and "migrat" not in r.stderr  # once only
 
@@ -429,6 +441,8 @@ def test_backup_and_restore_say_to_use_pg_dump(pg_url: str, tmp_path: Path) -> N
 
 
 def test_verify_names_rows_changed_behind_duchas_back(pg_url: str) -> None:
+    import psycopg
+
     run = runner(pg_url)
     for args in (("init",), ("unit", "add", "zjj", "平凉市住房和城乡建设局"),
                  ("item", "add", "供热", "-c", "meeting", "--lead", "zjj", "--due", "+30d"),
@@ -444,6 +458,10 @@ def test_verify_names_rows_changed_behind_duchas_back(pg_url: str) -> None:
     assert [p["subject"] for p in problems] == ["DB-2026-0002"], problems
     assert "篡改" in problems[0]["problem"]
     with _connect(pg_url) as con:
+        with pytest.raises(psycopg.errors.RaiseException, match="append-only"):
+            con.execute("UPDATE event SET actor = 'someone' WHERE id = 2")
+    with _connect(pg_url) as con:  # as an attacker would: the guard dropped first
+        con.execute("DROP TRIGGER event_append_only ON event")
         con.execute("UPDATE event SET actor = 'someone' WHERE id = 2")
     r = run("verify", "-f", "json")
     assert r.exit_code == 1

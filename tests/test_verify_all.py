@@ -83,3 +83,82 @@ def test_a_request_repeated_after_its_rejection_verifies(ledger: Runner) -> None
     v = ledger("verify", *as_of)
     assert v.exit_code == 0, v
     assert next(x for x in v.json() if x["table"] == "extension")["records"] == 2
+
+
+def _verify_ok(cli: Runner, db: Path) -> None:
+    r = cli("verify", "-f", "csv", db=db)
+    assert r.exit_code == 0, r
+
+
+def test_a_renamed_unit_verifies_backs_up_and_restores(cli: Runner, demo: Path,
+                                                       tmp_path: Path) -> None:
+    """Issue 10.2: items, plans, inspections and findings name huating; a rename is legal."""
+    r = cli("unit", "edit", "huating", "--code", "hting", "-f", "csv", db=demo)
+    assert r.exit_code == 0, r
+    _verify_ok(cli, demo)
+    copy = tmp_path / "backup.db"
+    r = cli("backup", str(copy), "-f", "csv", db=demo)
+    assert r.exit_code == 0, r
+    r = cli("restore", str(copy), "-f", "csv", db=demo)
+    assert r.exit_code == 0, r
+    _verify_ok(cli, demo)
+
+
+def test_renames_and_a_reused_code_keep_verify_clean(cli: Runner, demo: Path) -> None:
+    steps = (
+        ("unit", "edit", "huating", "--code", "hting"),
+        ("unit", "edit", "hting", "--code", "huating2"),
+        # the freed code now names another unit, which then leads an item and is a parent
+        ("unit", "add", "hting", "华亭新区管委会"),
+        ("item", "add", "新区供水", "-c", "meeting", "--lead", "hting", "-u", "huating2",
+         "--due", "+30d"),
+        ("unit", "edit", "kongtong", "--parent", "hting"),
+        ("unit", "edit", "hting", "--code", "htxq"),
+        ("unit", "edit", "huating2", "--code", "huating"),
+    )
+    for step in steps:
+        r = cli(*step, "--as-of", "2026-11-30", "-f", "csv", db=demo)
+        assert r.exit_code == 0, (step, r)
+        _verify_ok(cli, demo)
+    r = cli("item", "show", "DB-2026-0045", "-f", "json", db=demo)
+    assert r.exit_code == 0, r
+
+
+def _swap_units(db: Path, a: str, b: str) -> None:
+    """What an attacker with sqlite3 does: two units' ids exchanged, keys unchecked."""
+    con = sqlite3.connect(db)
+    con.execute("PRAGMA foreign_keys=OFF")
+    ia, ib = (con.execute("SELECT id FROM unit WHERE code=?", (c,)).fetchone()[0] for c in (a, b))
+    con.execute("UPDATE unit SET id=-1 WHERE id=?", (ia,))
+    con.execute("UPDATE unit SET id=? WHERE id=?", (ia, ib))
+    con.execute("UPDATE unit SET id=? WHERE id=-1", (ib,))
+    con.commit()
+    con.close()
+
+
+def test_two_units_ids_swapped_behind_the_tools_back_are_named(cli: Runner, demo: Path) -> None:
+    """Issue 10.3: lead units, plan organizers, inspection leads and findings all move."""
+    _swap_units(demo, "jyj", "fgw")
+    r = cli("verify", "-f", "json", db=demo)
+    assert r.exit_code == 1, r
+    said = {(x["table"], x["problem"].split(":")[1].split()[0]) for x in r.json()}
+    assert {("item", "lead_unit"), ("item", "units"), ("plan", "organizer"),
+            ("inspection", "lead"), ("finding", "unit")} <= said, said
+    assert "item DB-2026-0001 was changed outside duchá: lead_unit is \"fgw\" but event" in (
+        r.stderr)
+
+
+def test_a_units_parent_swapped_behind_the_tools_back_is_named(cli: Runner, demo: Path) -> None:
+    assert cli("unit", "edit", "kongtong", "--parent", "fgw", "-f", "csv", db=demo).exit_code == 0
+    con = sqlite3.connect(demo)
+    con.execute("PRAGMA foreign_keys=OFF")
+    con.execute("UPDATE unit SET parent_id = (SELECT id FROM unit WHERE code='jyj'), "
+                "code = code WHERE code='kongtong'")
+    con.commit()
+    con.close()
+    r = cli("verify", "-f", "json", db=demo)
+    assert r.exit_code == 1, r
+    (row,) = r.json()
+    assert row["subject"] == "kongtong"
+    assert row["problem"].startswith('unit kongtong was changed outside duchá: parent is "jyj" '
+                                     'but event ')

@@ -122,7 +122,9 @@ def report_weekly(
     """The week's report: registered, closed, verified, reopened, newly overdue, and what
     falls due next week, as the history said at the week's end (reproducible later).
 
-    Markdown by default (it is mailed); -f csv/json/... give the rows.
+    Markdown by default (it is mailed); -f csv/json/... give the rows.  The Markdown ends with
+    the chain head of the history it was made from: `duchá verify --head HASH` later proves
+    that history was not cut short or rewritten since.
 
     Example: duchá report weekly --week 2026-W48 -o 周报.md
     """

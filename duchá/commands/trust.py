@@ -19,21 +19,33 @@ COPY_COLS = cols("path:文件 bytes:字节 events:事件数 head:链头哈希 ve
 RESTORE_COLS = [*COPY_COLS, *cols("restored_from:来源")]
 
 
-def verify(ctx: typer.Context) -> None:
-    """Check the history's hash chain and that every record equals what its history says.
+def verify(
+    ctx: typer.Context,
+    head: Annotated[str | None, typer.Option(
+        "--head", metavar="HASH",
+        help="A chain head noted earlier (a weekly report's closing line, a backup's message; "
+             "8 or more hex digits): also check that the history still holds it.")] = None,
+) -> None:
+    """Check the ledger file, the history's hash chain, and that every record equals what its
+    history says.
 
-    Exits 1 naming each broken event and each record changed behind duchá's back.
+    Exits 1 naming each broken event, each record changed behind duchá's back, damage SQLite
+    finds in the file, and, with --head, a history cut short or rewritten since that head.
 
-    Example: duchá verify -f csv
+    Example: duchá verify --head 3f31b9f18db2a585 -f csv
     """
     from duchá import history
 
     st = state(ctx)
+    if head is not None:
+        history.head_prefix(head)  # bad input before the ledger is read
     with st.ledger(write=False) as lg:
-        verdict = history.verify(lg.session)
+        verdict = history.verify(lg.session, head=head)
     if verdict.ok:
         st.emit(verdict.summary, SUMMARY_COLS, title="verify")
-        st.info(f"verified: {verdict.events} events, chain head {verdict.head or '-'}")
+        held = (f"; it holds head {head.strip().lower()} (event {verdict.anchored})"
+                if head is not None else "")
+        st.info(f"verified: {verdict.events} events, chain head {verdict.head or '-'}{held}")
         return
     st.emit(verdict.problems, PROBLEM_COLS, title="verify")
     n = len(verdict.problems)
@@ -81,7 +93,9 @@ def backup(
     """Copy the ledger safely (even while it is in use), then check the copy.
 
     The copy is readable only by you.  It is checked with SQLite's integrity check and
-    `duchá verify`; a copy of a ledger that does not verify is kept but exits 1.
+    `duchá verify`; a copy of a ledger that does not verify is kept but exits 1.  The chain
+    head it was made at is printed: kept apart from the ledger, it lets `duchá verify --head`
+    prove later that the history up to it was not cut short or rewritten.
 
     Example: duchá backup ~/backups/ledger-2026-11-30.db
     """
@@ -95,7 +109,8 @@ def backup(
         st.info(f"error: backup written to {out.path}, but the ledger does not verify: "
                 f"{out.verdict.problems[0]['problem']}")
         raise typer.Exit(1)
-    st.info(f"backup written to {out.path}")
+    # The head printed here anchors the history: `verify --head` later proves it still holds.
+    st.info(f"backup written to {out.path} (chain head {out.verdict.head or '-'})")
 
 
 def restore(
