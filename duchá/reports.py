@@ -94,24 +94,11 @@ def _days_overdue(due: date | None, today: date) -> int | None:
 
 
 def _quota(lg: Ledger, year: int) -> dict[str, Any]:
-    from sqlalchemy import func, select
+    """The year's quota as `plan quota show` gives it (plans.quota_row, rules.quota_allowed)."""
+    from duchá import plans
 
-    from duchá.models import PlanEntry, Quota
-
-    def used_in(y: int) -> int:
-        return lg.session.execute(select(func.count()).select_from(PlanEntry).where(
-            PlanEntry.year == y, PlanEntry.status != "cancelled")).scalar() or 0
-
-    used = used_in(year)
-    q = lg.session.get(Quota, year)
-    allowed: int | None = None
-    if q is not None and q.max_count is not None:
-        allowed = q.max_count
-    elif q is not None and q.reduction is not None:
-        base = q.baseline if q.baseline is not None else used_in(year - 1)
-        allowed = int(base * (1 - q.reduction))
-    return {"year": year, "allowed": allowed, "used": used,
-            "headroom": None if allowed is None else allowed - used}
+    row = plans.quota_row(lg, year)
+    return {k: row[k] for k in ("year", "allowed", "used", "headroom")}
 
 
 def status(lg: Ledger) -> dict[str, list[dict[str, Any]]]:

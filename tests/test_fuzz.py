@@ -391,6 +391,8 @@ def test_random_invocations(demo_ledger: Path, tmp_path: Path,
                             monkeypatch: pytest.MonkeyPatch) -> None:
     seed = _seed()
     runs = int(os.environ.get("DUCHA_FUZZ_RUNS", str(DEFAULT_RUNS)))
+    # A relative path drawn as an argument (`backup １２`) lands in the test's folder.
+    monkeypatch.chdir(tmp_path)
     # Typer's CliRunner rebuilds the Click tree on every invoke (a fifth of a second); the tree
     # does not change, so build it once.
     tree = command_tree()

@@ -111,3 +111,14 @@ def test_plan_events_carry_full_snapshots(ledger: Runner, db_path: Path) -> None
     assert json.loads(rows[1][3])["status"] == "planned"
     assert json.loads(rows[2][4]) == {"year": 2026, "max_count": 3, "reduction": None,
                                       "baseline": None}
+
+
+def test_dashboard_quota_is_the_quota_show_answer(ledger: Runner) -> None:
+    """One answer for the allowed count: 10 × (1 − 0.9) is 1, not the 0 that float
+    arithmetic gives without rounding, in `plan quota show` and `report status` alike."""
+    assert ledger("plan", "quota", "set", "2026", "--reduction", "90%", "--baseline",
+                  "10").exit_code == 0
+    shown = ledger("plan", "quota", "show", "2026", "-f", "json").json()
+    dash = ledger("--as-of", "2026-06-01", "report", "status", "-f", "json").json()
+    assert shown[0]["allowed"] == 1
+    assert dash["quota"] == [{"year": 2026, "allowed": 1, "used": 0, "headroom": 1}]
