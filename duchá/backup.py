@@ -12,56 +12,15 @@ import sqlite3
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from duchá.errors import BadInput, LedgerUnusable
+from duchá.filecopy import BUSY_SECONDS, copy, new_private_file, stamp
 
 if TYPE_CHECKING:
     from duchá.db import Location
     from duchá.history import Verdict
-
-BUSY_SECONDS = 30.0
-
-
-def stamp() -> str:
-    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
-def _new_private_file(path: Path) -> None:
-    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    os.close(fd)
-    os.chmod(path, 0o600)  # whatever the umask
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def copy(src: Path, dst: Path, *, new: bool = True) -> None:
-    """Copy the SQLite database `src` into `dst` (a new 0600 file unless new=False).
-
-    The copy is left as a single self-contained file (journal_mode=DELETE).
-    """
-    if new:
-        _new_private_file(dst)
-    source = sqlite3.connect(str(src), timeout=BUSY_SECONDS)
-    try:
-        target = sqlite3.connect(str(dst), timeout=BUSY_SECONDS)
-        try:
-            source.backup(target)  # pages=-1: one step, one consistent snapshot
-            target.execute("PRAGMA journal_mode=DELETE")
-        finally:
-            target.close()
-    finally:
-        source.close()
-    _fsync(dst)
-
 
 def integrity(path: Path) -> str | None:
     """None when SQLite finds the file sound, else its first complaint."""
@@ -201,7 +160,7 @@ def restore(loc: Location, src: Path, *, notify: Callable[[str], None]) -> Outco
         if bad:
             raise LedgerUnusable(f"backup {src} is damaged ({bad}); the ledger was not changed")
         if version < SCHEMA_VERSION:
-            from duchá.migrate import upgrade_file
+            from duchá.db import upgrade_file
 
             upgrade_file(tmp)
         verdict = verify_file(tmp)
@@ -213,7 +172,7 @@ def restore(loc: Location, src: Path, *, notify: Callable[[str], None]) -> Outco
         if kept:
             notify(f"the ledger as it was is kept in {kept}")
         if not target.exists():
-            _new_private_file(target)
+            new_private_file(target)
         # Written into the ledger through SQLite, in one transaction: a reader sees the old
         # ledger or the restored one, and a crash leaves one of them (its WAL stays coherent,
         # which replacing the file under it would not).

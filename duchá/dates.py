@@ -194,6 +194,14 @@ class WorkCalendar:
         return count
 
 
+def plain(value: object) -> object:
+    """A JSON-ready value: dates as ISO text, everything else unchanged (what events store
+    and machine formats print)."""
+    if isinstance(value, date):  # datetime too
+        return value.isoformat()
+    return value
+
+
 def iso(value: date | None) -> str | None:
     return value.isoformat() if value else None
 

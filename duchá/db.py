@@ -214,8 +214,27 @@ def open_ledger(loc: Location, *, notify: Callable[[str], None] | None = None) -
         # Only now is Alembic imported: the version check above is one small query.
         from duchá.migrate import upgrade
 
-        upgrade(loc, engine, notify=notify or _to_stderr)
+        token = _begin_mode.set("IMMEDIATE")  # a second opener waits, then finds it migrated
+        try:
+            upgrade(loc, engine, notify=notify or _to_stderr)
+        finally:
+            _begin_mode.reset(token)
     return engine
+
+
+def upgrade_file(path: Path) -> None:
+    """Migrate a ledger file that nobody else uses (a backup being restored); no copy taken."""
+    from duchá.migrate import run
+
+    loc = locate(str(path))
+    token = _begin_mode.set("IMMEDIATE")
+    try:
+        run(engine_for(loc))
+    finally:
+        _begin_mode.reset(token)
+        eng = _engines.pop(loc.url, None)
+        if eng is not None:
+            eng.dispose()
 
 
 def _to_stderr(message: str) -> None:

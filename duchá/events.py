@@ -13,7 +13,7 @@ import json
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
-from duchá.output import plain
+from duchá.dates import plain
 
 if TYPE_CHECKING:
     from sqlmodel import Session

@@ -195,14 +195,3 @@ def accountability_rows(lg: Ledger) -> list[dict[str, Any]]:
             out.append({"subject": f"{kind} {r['number']}", **dict(r)})
     out.sort(key=lambda r: (r["on"], r["subject"]))
     return out
-
-
-def item_show(
-    lg: Ledger, ref: str
-) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
-    """An item's row, progress notes, extensions and accountability (for `item show`)."""
-    from duchá import items
-
-    rec, notes = items.show(lg, ref)
-    item_id = rec["id"]
-    return rec, notes, extensions_of(lg, "item", item_id), accountability_of(lg, "item", item_id)

@@ -357,16 +357,3 @@ def history(lg: Ledger, table: str, number: str) -> list[dict[str, Any]]:
                      "due": after.get("due"), "actor": e.actor, "detail": detail,
                      "at": e.at})
     return rows
-
-
-def show(lg: Ledger, ref: str) -> tuple[dict[str, Any], list[tuple[str, list[dict[str, Any]]]]]:
-    """The finding's row and its sections: history, extensions, accountability."""
-    from duchá import extensions
-
-    f = get(lg, ref)
-    rec = query(lg, numbers=[f.number])[0]
-    return rec, [
-        ("history", history(lg, "finding", f.number)),
-        ("extensions", extensions.extensions_of(lg, "finding", f.id or 0)),
-        ("accountability", extensions.accountability_of(lg, "finding", f.id or 0)),
-    ]

@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from duchá.columns import CHILD_TABLES, IGNORED, SERVICE_TABLES, TABLES, key, lookup
+from duchá.columns import IGNORED, TABLES, key, lookup
 from duchá.errors import BadInput
 from duchá.words import a
 
@@ -596,7 +596,7 @@ PREPARE = {"units": _units, "items": _items, "plans": _plans, "inspections": _in
 # ---------------------------------------------------------------- numbering and writing
 
 
-def _number(job: Job, records: list[Record]) -> None:
+def allocate_numbers(job: Job, records: list[Record]) -> None:
     """Check given numbers against the file and the ledger; allocate the missing ones."""
     from sqlalchemy import func, select
 
@@ -632,32 +632,6 @@ def _number(job: Job, records: list[Record]) -> None:
         rec.values["number"] = f"{prefix}-{rec.year}-{rec.seq:0{width}d}"
         rec.values["year"] = rec.year
         rec.values["seq"] = rec.seq
-
-
-def validate(lg: Ledger, table: str, sheet: Sheet) -> tuple[Job, list[Record]]:
-    from duchá import import_children
-
-    where, unknown = map_header(table, sheet)
-    job = Job(lg, table, sheet, where)
-    if table in CHILD_TABLES:
-        records = import_children.PREPARE[table](job)
-    elif table in SERVICE_TABLES:
-        from duchá import import_service
-
-        records = import_service.PREPARE[table](job)
-    else:
-        records = PREPARE[table](job)
-        _number(job, records)
-    if job.errors:
-        shown = job.errors[:MAX_ERRORS_SHOWN]
-        more = len(job.errors) - len(shown)
-        tail = f" | ... and {more} more" if more > 0 else ""
-        bad = len({e.split(":", 1)[0] for e in job.errors})
-        raise BadInput(f"{sheet.path}: {bad} bad line{'s' if bad != 1 else ''}, nothing "
-                       "imported; fix them and import again: " + " | ".join(shown) + tail)
-    if unknown:
-        lg.warn(f"columns ignored (not {table} fields): {', '.join(unknown)}")
-    return job, records
 
 
 def _next_id(lg: Ledger, model: Any) -> int:
@@ -750,32 +724,3 @@ def write(lg: Ledger, job: Job, records: list[Record],
     if progress:
         progress("events", total, total)
     return snapshots
-
-
-def run(lg: Ledger, table: str, path: Path, *, encoding: str | None = None,
-        dry_run: bool = False, progress: Progress | None = None) -> dict[str, Any]:
-    """Import one CSV file into one table; a summary row."""
-    sheet = read(path, encoding)
-    job, records = validate(lg, table, sheet)
-    if progress:
-        progress("checked", len(records), len(records))
-    if table in CHILD_TABLES:
-        from duchá import import_children
-
-        if not dry_run:
-            import_children.write(lg, table, records)
-        keys = import_children.key_of(lg, table, records)
-    elif table in SERVICE_TABLES:
-        from duchá import import_service
-
-        if not dry_run:
-            import_service.write(lg, table, records)
-        keys = import_service.key_of(table, records)
-    else:
-        if not dry_run:
-            write(lg, job, records, progress)
-        key_field = "code" if table == "units" else "number"
-        keys = [rec.values[key_field] for rec in records]
-    return {"table": table, "file": str(path), "encoding": sheet.encoding, "rows": len(records),
-            "imported": 0 if dry_run else len(records), "first": keys[0] if keys else None,
-            "last": keys[-1] if keys else None, "dry_run": dry_run}

@@ -43,63 +43,45 @@ def _version(conn: Connection) -> int:
         text("SELECT value FROM ducha_meta WHERE key = 'schema_version'")).scalar_one())
 
 
-def _run(engine: Engine, before: Callable[[int], None] | None = None,
+def run(engine: Engine, before: Callable[[int], None] | None = None,
          to: str = "head") -> tuple[int, int]:
     from alembic import command
     from sqlalchemy import inspect, text
 
-    from duchá.db import _begin_mode
     from duchá.models import SCHEMA_VERSION
 
-    token = _begin_mode.set("IMMEDIATE")
-    try:
-        with engine.connect() as conn, conn.begin():
-            found = _version(conn)
-            if found >= SCHEMA_VERSION:
-                return found, found
-            if before is not None:
-                before(found)
-            if not inspect(conn).has_table("alembic_version"):
-                # Ledgers of the first release carry no Alembic record of their version.
-                conn.execute(text(VERSION_TABLE_DDL))
-                conn.execute(text("INSERT INTO alembic_version VALUES (:v)"),
-                             {"v": revision(found)})
-            command.upgrade(_config(conn), to)  # type: ignore[arg-type]
-            return found, _version(conn)
-    finally:
-        _begin_mode.reset(token)
+    # The caller (db) opens this as a writer's transaction, BEGIN IMMEDIATE.
+    with engine.connect() as conn, conn.begin():
+        found = _version(conn)
+        if found >= SCHEMA_VERSION:
+            return found, found
+        if before is not None:
+            before(found)
+        if not inspect(conn).has_table("alembic_version"):
+            # Ledgers of the first release carry no Alembic record of their version.
+            conn.execute(text(VERSION_TABLE_DDL))
+            conn.execute(text("INSERT INTO alembic_version VALUES (:v)"),
+                         {"v": revision(found)})
+        command.upgrade(_config(conn), to)  # type: ignore[arg-type]
+        return found, _version(conn)
 
 
 def upgrade(loc: Location, engine: Engine, *, notify: Callable[[str], None]) -> None:
-    """Migrate the ledger at `loc` to this schema, after a backup copy beside it."""
-    from duchá import backup
+    """Migrate the ledger at `loc` to this schema, after a backup copy beside it (in a
+    writer's transaction: db.open_ledger calls it so)."""
+    from duchá import filecopy
 
     def take_backup(found: int) -> None:
         if loc.path is None:
             notify(f"migrating {loc} from schema {found}; no copy taken (not an SQLite file)")
             return
-        path = loc.path.with_name(f"{loc.path.name}.schema{found}-{backup.stamp()}.bak")
-        backup.copy(loc.path, path)
+        path = loc.path.with_name(f"{loc.path.name}.schema{found}-{filecopy.stamp()}.bak")
+        filecopy.copy(loc.path, path)
         notify(f"ledger {loc} is at schema {found}; a copy was kept in {path} before migrating")
 
-    found, now = _run(engine, take_backup)
+    found, now = run(engine, take_backup)
     if now != found:
         notify(f"ledger {loc} migrated from schema {found} to {now}")
-
-
-def upgrade_file(path: Path) -> None:
-    """Migrate a ledger file that nobody else uses (a backup being restored); no copy taken."""
-    from duchá.db import engine_for, locate
-
-    loc = locate(str(path))
-    try:
-        _run(engine_for(loc))
-    finally:
-        from duchá.db import _engines
-
-        eng = _engines.pop(loc.url, None)
-        if eng is not None:
-            eng.dispose()
 
 
 def create(engine: Engine, version: int) -> None:

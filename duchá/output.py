@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TextIO
 
+from duchá.dates import plain
+
 MACHINE_FORMATS = ("csv", "tsv", "json", "jsonl")
 TABULATE_FORMATS = (
     "plain", "simple", "github", "grid", "simple_grid", "rounded_grid", "heavy_grid",
@@ -70,13 +72,6 @@ def chinese_locale() -> bool:
         if value:
             return value.lower().startswith("zh")
     return False
-
-
-def plain(value: Any) -> Any:
-    """A JSON-ready value: dates as ISO text, everything else unchanged."""
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return value
 
 
 def cell(value: Any) -> str:

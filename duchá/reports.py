@@ -176,19 +176,22 @@ def parse_week(text: str | None, today: date, lg: Ledger | None = None) -> tuple
 
 def _state_at(lg: Ledger, end: date) -> dict[tuple[str, str], dict[str, Any]]:
     """Every item's and finding's last full snapshot recorded on or before `end`."""
-    from sqlalchemy import func, select
+    from sqlalchemy import and_, func, not_, or_, select
 
+    from duchá.history import note_actions
     from duchá.models import Event
 
-    # Only full record snapshots (they carry the number); progress notes and the like are
-    # events on the item too, but their `after` is the note, not the record.
+    # Only record snapshots: a progress note is an event on its item too, but its `after` is
+    # the note (history.note_actions); a deleted record has no `after`.
+    snapshots = or_(*(and_(Event.subject_table == t,
+                           not_(Event.action.in_(note_actions(t))))  # type: ignore[attr-defined]
+                      for t in ("item", "finding")))
     ranked = (select(Event.subject_table, Event.subject, Event.after,
                      func.row_number().over(
                          partition_by=(Event.subject_table, Event.subject),
                          order_by=(Event.on.desc(), Event.id.desc())).label("rn"))  # type: ignore[union-attr,attr-defined]
-              .where(Event.subject_table.in_(("item", "finding")),  # type: ignore[attr-defined]
-                     Event.on <= end,  # type: ignore[operator]
-                     Event.after.like('%"number": "%'))  # type: ignore[union-attr]
+              .where(snapshots, Event.on <= end,  # type: ignore[operator]
+                     Event.after.is_not(None))  # type: ignore[union-attr]
               .subquery())
     stmt = select(ranked.c.subject_table, ranked.c.subject, ranked.c.after).where(
         ranked.c.rn == 1)

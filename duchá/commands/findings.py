@@ -109,11 +109,11 @@ def finding_show(
 
     Example: duchá finding show WT-2026-0001 -f json
     """
-    from duchá import findings
+    from duchá import details
 
     st = state(ctx)
     with st.ledger(write=False) as lg:
-        rec, sections = findings.show(lg, number)
+        rec, sections = details.finding_show(lg, number)
     layout = {"history": HISTORY_COLS, "extensions": EXTENSION_COLS,
               "accountability": ACCOUNT_COLS}
     st.emit_record(rec, SHOW_COLS, title=f"{rec['number']} {rec['description']}",

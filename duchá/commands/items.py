@@ -25,12 +25,12 @@ PROGRESS_COLS = cols("on:日期 text:进展 percent:百分比")
 
 
 def _show(ctx: typer.Context, number: str) -> None:
-    from duchá import extensions
+    from duchá import details
     from duchá.commands.findings import ACCOUNT_COLS, EXTENSION_COLS
 
     st = state(ctx)
     with st.ledger(write=False) as lg:
-        rec, notes, exts, accs = extensions.item_show(lg, number)
+        rec, notes, exts, accs = details.item_show(lg, number)
     st.emit_record(rec, SHOW_COLS, title=f"{rec['number']} {rec['title']}",
                    sections=[("progress", PROGRESS_COLS, notes),
                              ("extensions", EXTENSION_COLS, exts),

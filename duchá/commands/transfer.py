@@ -47,12 +47,12 @@ def _progress_bar(enabled: bool) -> Iterator[Callable[[str, int, int], None] | N
 
 
 def _import(ctx: typer.Context, table: str, file: Path, dry_run: bool) -> None:
-    from duchá import importer
+    from duchá import import_run
 
     st = state(ctx)
     name = _table(table)
     with st.ledger() as lg, _progress_bar(sys.stderr.isatty()) as progress:
-        row = importer.run(lg, name, file, encoding=st.encoding, dry_run=dry_run,
+        row = import_run.run(lg, name, file, encoding=st.encoding, dry_run=dry_run,
                            progress=progress)
     st.emit([row], SUMMARY_COLS)
     verb = "would import" if dry_run else "imported"

@@ -70,11 +70,11 @@ def log(
 
     Example: duchá log DB-2026-0001 --since 2026-11-01 -f json
     """
-    from duchá import history
+    from duchá import history_log
 
     st = state(ctx)
     with st.ledger(write=False) as lg:
-        rows = history.log(lg, subject=subject, table=table.strip().lower() if table else None,
+        rows = history_log.log(lg, subject=subject, table=table.strip().lower() if table else None,
                            since=lg.maybe_date(since))
     if full and st.fmt not in ("json", "jsonl"):
         from duchá.events import dump
