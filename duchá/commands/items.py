@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from duchá.commands import state, sub_app
+from duchá.commands.attached import ACCOUNT_COLS, EXTENSION_COLS, account, extend
 from duchá.output import cols
 
 app = sub_app("Supervision items (督办事项).\n\nExample: duchá item list --overdue")
@@ -26,7 +27,6 @@ PROGRESS_COLS = cols("on:日期 text:进展 percent:百分比")
 
 def _show(ctx: typer.Context, number: str) -> None:
     from duchá import details
-    from duchá.commands.findings import ACCOUNT_COLS, EXTENSION_COLS
 
     st = state(ctx)
     with st.ledger(write=False) as lg:
@@ -235,9 +235,7 @@ def item_extend(
     Example: duchá item extend 12 --to 2027-03-31 --reason "冬季停工" ; duchá item extend 12
     --approve --by 张市长
     """
-    from duchá.commands.findings import _extend
-
-    _extend(ctx, "item", number, to=to, reason=reason, approve=approve, reject=reject, by=by,
+    extend(ctx, "item", number, to=to, reason=reason, approve=approve, reject=reject, by=by,
             on=on)
 
 
@@ -256,6 +254,4 @@ def item_account(
 
     Example: duchá item account 12 --who 某局 --measure 通报批评 --basis 平政办发〔2019〕1号
     """
-    from duchá.commands.findings import _account
-
-    _account(ctx, "item", number, who=who, measure=measure, basis=basis, on=on)
+    account(ctx, "item", number, who=who, measure=measure, basis=basis, on=on)

@@ -1,0 +1,66 @@
+"""What items and findings share on the command line: extensions (延期) and accountability
+(问责), which hang off either kind of record (`item extend`, `finding extend`, ...)."""
+
+from __future__ import annotations
+
+import typer
+
+from duchá.commands import state
+from duchá.errors import BadInput
+from duchá.output import cols
+
+EXTENSION_COLS = cols("requested_on:申请日期 old_due:原时限 to_date:延至 reason:理由 "
+                      "decision:结果 decided_by:审批人 decided_on:审批日期")
+EXTEND_COLS = [*cols("number:编号 due:整改时限"), *EXTENSION_COLS]
+ACCOUNT_COLS = cols("who:对象 measure:措施 basis:依据 on:日期")
+ACCOUNT_ROW_COLS = [*cols("number:编号"), *ACCOUNT_COLS]
+ACCOUNT_LIST_COLS = cols("subject:对象记录 unit:单位 who:对象 measure:措施 basis:依据 on:日期")
+
+
+def extend(ctx: typer.Context, kind: str, number: str, *, to: str | None, reason: str | None,
+           approve: bool, reject: bool, by: str | None, on: str | None) -> None:
+    """Shared by `finding extend` and `item extend`."""
+    from duchá import extensions
+
+    st = state(ctx)
+    if approve and reject:
+        raise BadInput("give --approve or --reject, not both")
+    deciding = approve or reject
+    if deciding and (to or reason):
+        raise BadInput("--to/--reason ask for an extension; --approve/--reject decide one: "
+                       "not both in one command")
+    if not deciding and (not to or not reason):
+        raise BadInput(f"give --to DATE and --reason TEXT to ask for an extension, or "
+                       f"--approve/--reject --by NAME to decide one "
+                       f"(`duchá {kind} extend --help`)")
+    if deciding and not by:
+        raise BadInput("give --by NAME: who decided the extension")
+    with st.ledger() as lg:
+        day = lg.day(on)
+        if deciding:
+            row = extensions.decide(lg, kind, number, approve=approve, by=by or "", on=day)
+        else:
+            row = extensions.request(lg, kind, number, to=lg.date(to or "", base=day),
+                                     reason=reason or "", on=day)
+    st.emit([row], EXTEND_COLS)
+
+
+def account(ctx: typer.Context, kind: str, number: str | None, *, who: str | None,
+            measure: str | None, basis: str | None, on: str | None) -> None:
+    """Shared by `finding account` and `item account`."""
+    from duchá import extensions
+
+    st = state(ctx)
+    if number is None:
+        if who or measure or basis or on:
+            raise BadInput(f"give the {kind} number to record accountability against")
+        with st.ledger(write=False) as lg:
+            rows = extensions.accountability_rows(lg)
+        st.emit(rows, ACCOUNT_LIST_COLS, title="accountability")
+        return
+    if not (who and measure and basis):
+        raise BadInput("give --who, --measure and --basis (and --on) to record accountability")
+    with st.ledger() as lg:
+        row = extensions.account(lg, kind, number, who=who, measure=measure, basis=basis,
+                                 on=lg.day(on))
+    st.emit([row], ACCOUNT_ROW_COLS)
