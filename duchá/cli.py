@@ -155,6 +155,10 @@ def _handle(exc: BaseException, debug: bool) -> NoReturn:
     if isinstance(exc, SystemExit | KeyboardInterrupt):
         raise exc
     if isinstance(exc, DuchaError) and not debug:
+        from duchá.validation import Invalid
+
+        if isinstance(exc, Invalid):  # a value's rule: name the option that gave it
+            _fail(f"--{exc.field.replace('_', '-')}: {exc.message}", exc.exit_code)
         _fail(exc.message, exc.exit_code)
     if isinstance(exc, typer.Abort):
         _fail("aborted", 1)

@@ -14,10 +14,10 @@ event with the finding's full snapshot before and after, so `show` replays the w
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from duchá import units
+from duchá import units, validation
 from duchá.errors import BadInput
 from duchá.numbers import find, next_number
 from duchá.rules import FINDING_RUNNING
@@ -73,19 +73,6 @@ def snap(lg: Ledger, f: Finding) -> dict[str, Any]:
     return history.snap(lg.session, "finding", f)
 
 
-def default_due(lg: Ledger, mode: str, found: date) -> date:
-    """Immediate: N working days (statutory calendar); deadline: N calendar days."""
-    from duchá import settings
-
-    values = settings.load(lg)
-    if mode == "immediate":
-        return lg.calendar.add_workdays(found, int(values["finding.immediate_workdays"]))
-    if mode == "deadline":
-        return found + timedelta(days=int(values["finding.deadline_days"]))
-    raise BadInput("a long-term (长期整改) finding needs --due: give the date by which the "
-                   "rectification must be complete, e.g. --due 2027-06-30 or --due +6m")
-
-
 def _text(value: str | None, what: str) -> str:
     text = (value or "").strip()
     if not text:
@@ -129,11 +116,7 @@ def add(
 
     description = _text(text, "description; say what the problem is")
     u = units.resolve(lg, unit)
-    if due is None:
-        due = default_due(lg, mode, found)
-    if due < found:
-        raise BadInput(f"due date {due} is before the date found ({found}); "
-                       "give a due date on or after it")
+    due = validation.finding_due(lg, mode=mode, found=found, due=due)
     insp = None
     if inspection:
         insp = find(lg.session, Inspection, "DC", inspection, "inspection")

@@ -13,10 +13,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from duchá import validation
 from duchá.columns import IGNORED, TABLES, key, lookup
 from duchá.errors import BadInput
 from duchá.words import a
@@ -397,14 +398,12 @@ def _items(job: Job) -> list[Record]:
         due = r.date("due", base=assigned, required=True)
         closed_on = r.date("closed_on")
         status = r.vocab("status", ITEM_STATUS, default="done" if closed_on else "open")
-        if assigned and due and due < assigned:
-            r.fail("due", f"{due} is before the assigned date {assigned}")
-        if status == "done" and closed_on is None and r.ok:
-            r.fail("closed_on", "empty but the status is done; give the date it was closed")
-        if status != "done" and closed_on is not None and r.ok:
-            r.fail("status", f"{status} but a closed date is given; say done or clear the date")
-        if closed_on and assigned and closed_on < assigned:
-            r.fail("closed_on", f"{closed_on} is before the assigned date {assigned}")
+        if r.ok and assigned and status:
+            try:
+                validation.item_dates(assigned=assigned, due=due, status=status,
+                                      closed_on=closed_on)
+            except validation.Invalid as exc:
+                r.fail(exc.field, exc.message)
         num = r.number("items")
         if not r.ok or assigned is None:
             continue
@@ -494,11 +493,9 @@ def _inspections(job: Job) -> list[Record]:
 
 
 def _findings(job: Job) -> list[Record]:
-    from duchá import settings
     from duchá.vocab import FINDING_STATUS, MODE, SEVERITY
 
     lg = job.lg
-    limits = settings.load(lg)
     out = []
     for r in job.rows():
         unit = r.unit("unit", required=True)
@@ -509,23 +506,22 @@ def _findings(job: Job) -> list[Record]:
         mode = r.vocab("mode", MODE, default="deadline")
         found_on = r.date("found_on", default=lg.today)
         due = r.date("due", base=found_on)
-        if due is None and r.values.get("due") is None and found_on and mode:
-            # The same defaults as `finding add`: 立行立改 in working days, 限期整改 in days.
-            if mode == "immediate":
-                due = lg.calendar.add_workdays(found_on, int(limits["finding.immediate_workdays"]))
-            elif mode == "deadline":
-                due = found_on + timedelta(days=int(limits["finding.deadline_days"]))
-        if found_on and due and due < found_on:
-            r.fail("due", f"{due} is before the date found {found_on}")
+        if r.ok and found_on and mode:
+            try:  # the same defaults and checks as `finding add`
+                due = validation.finding_due(lg, mode=mode, found=found_on, due=due)
+            except validation.Invalid as exc:
+                r.fail(exc.field, exc.message)
         plan_text, plan_on = r.text("plan_text"), r.date("plan_on")
         rectified_on, verified_on = r.date("rectified_on"), r.date("verified_on")
         implied = ("verified" if verified_on else "rectified" if rectified_on
                    else "rectifying" if plan_text or plan_on else "open")
         status = r.vocab("status", FINDING_STATUS, default=implied)
-        if status == "verified" and verified_on is None and r.ok:
-            r.fail("verified_on", "empty but the status is verified; give the date verified")
-        if status == "rectified" and rectified_on is None and r.ok:
-            r.fail("rectified_on", "empty but the status is rectified; give the date")
+        if r.ok and status:
+            try:
+                validation.finding_status_dates(status=status, rectified_on=rectified_on,
+                                                verified_on=verified_on)
+            except validation.Invalid as exc:
+                r.fail(exc.field, exc.message)
         values = {
             "unit_id": unit, "inspection_id": inspection_id, "item_id": item_id,
             "description": description, "severity": severity, "mode": mode,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from duchá import units
+from duchá import units, validation
 from duchá.errors import BadInput
 from duchá.numbers import find, next_number
 
@@ -61,9 +61,7 @@ def add(
     from duchá.models import Item
 
     title = _title(title)
-    if due < assigned:
-        raise BadInput(f"due date {due} is before the assigned date {assigned}; "
-                       "give a due date on or after it")
+    validation.item_dates(assigned=assigned, due=due)
     lead_unit = units.resolve(lg, lead)
     seq, number = next_number(lg.session, Item, PREFIX, assigned.year, 4)
     item = Item(number=number, year=assigned.year, seq=seq, title=title, category=category,
@@ -202,8 +200,7 @@ def edit(
         item.source = source
     if leader is not None:
         item.leader = leader
-    if item.due < item.assigned:
-        raise BadInput(f"due date {item.due} is before the assigned date {item.assigned}")
+    validation.item_dates(assigned=item.assigned, due=item.due)
     if responsible is not None:
         _set_units(lg, item, responsible, item.lead_unit_id)
     lg.session.add(item)

@@ -186,8 +186,8 @@ CASES: list[tuple[str, list[str], int, str]] = [
      "has no extension awaiting a decision; request one with "
      "`duchá finding extend WT-2026-0001 --to DATE --reason TEXT`"),
     ("finding-long-term", ["finding", "add", "x", "-u", "jyj", "--mode", "long-term"], BAD,
-     "error: a long-term (长期整改) finding needs --due: give the date by which the "
-     "rectification must be complete, e.g. --due 2027-06-30 or --due +6m"),
+     "error: --due: a long-term (长期整改) finding needs a due date: the date by which the "
+     "rectification must be complete, e.g. 2027-06-30 or +6m"),
     ("finding-mode", ["finding", "add", "x", "-u", "jyj", "--mode", "someday"], BAD,
      "unknown rectification mode 'someday'; use one of: immediate (立行立改), "
      "deadline (限期整改), long-term (长期整改)"),

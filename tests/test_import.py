@@ -252,3 +252,18 @@ def test_windows_line_ends_and_a_row_with_extra_cells(ledger: Runner, tmp_path: 
     write(f, text.replace(",多余,列", ""), "gb18030")
     assert ledger("import", "items", str(f), "-f", "csv").exit_code == 0
     assert [x["title"] for x in items(ledger)] == ["供热", "多行\r\n标题", "管网"]
+
+
+def test_import_and_add_share_one_validation(ledger: Runner, tmp_path: Path) -> None:
+    """The rule "due on or after the assigned date" is checked once (duchá/validation.py):
+    `item add` names the option, an import names the column, and both say the same."""
+    added = ledger("item", "add", "甲", "-c", "meeting", "--lead", "fgw", "--assigned",
+                   "2026-05-01", "--due", "2026-04-01")
+    path = tmp_path / "items.csv"
+    path.write_text("title,category,lead_unit,assigned,due\n甲,meeting,fgw,2026-05-01,"
+                    "2026-04-01\n", encoding="utf-8")
+    imported = ledger("import", "items", str(path))
+    rule = "due date 2026-04-01 is before the assigned date 2026-05-01"
+    assert added.exit_code == imported.exit_code == 2
+    assert f"error: --due: {rule}" in added.stderr
+    assert f"line 2: due: {rule}" in imported.stderr

@@ -1,0 +1,74 @@
+"""The checks a record's values must pass, whoever writes them: a command (through its service)
+or an import.  Each check names the field it is about, so that a command can say `--due` and
+an import can name the spreadsheet's column; the message itself names no flag.
+
+The database holds the same facts as CHECK constraints (models.py): these give the clerk a
+sentence before the database would refuse the row.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from duchá.errors import BadInput
+
+if TYPE_CHECKING:
+    from duchá.ledger import Ledger
+
+
+class Invalid(BadInput):
+    """A value that breaks a rule of its record; `field` names it."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def item_dates(*, assigned: date, due: date | None, status: str = "open",
+               closed_on: date | None = None) -> None:
+    """An item is due on or after its assignment, and closed (on or after it) iff done."""
+    if due is not None and due < assigned:
+        raise Invalid("due", f"due date {due} is before the assigned date {assigned}; give a "
+                      "due date on or after it")
+    if status == "done" and closed_on is None:
+        raise Invalid("closed_on", "the item is done but has no closed date; give the date it "
+                      "was closed")
+    if status != "done" and closed_on is not None:
+        raise Invalid("status", f"{status} but a closed date is given; say done or clear the "
+                      "date")
+    if closed_on is not None and closed_on < assigned:
+        raise Invalid("closed_on", f"closed date {closed_on} is before the assigned date "
+                      f"{assigned}")
+
+
+def finding_due(lg: Ledger, *, mode: str, found: date, due: date | None) -> date:
+    """The finding's due date: as given, else by its mode (立行立改: N working days on the
+    statutory calendar; 限期整改: N calendar days; 长期整改 must say when), never before the
+    date found."""
+    if due is None:
+        from duchá import settings
+
+        values = settings.load(lg)
+        if mode == "immediate":
+            due = lg.calendar.add_workdays(found, int(values["finding.immediate_workdays"]))
+        elif mode == "deadline":
+            due = found + timedelta(days=int(values["finding.deadline_days"]))
+        else:
+            raise Invalid("due", "a long-term (长期整改) finding needs a due date: the date by "
+                          "which the rectification must be complete, e.g. 2027-06-30 or +6m")
+    if due < found:
+        raise Invalid("due", f"due date {due} is before the date found ({found}); give a due "
+                      "date on or after it")
+    return due
+
+
+def finding_status_dates(*, status: str, rectified_on: date | None,
+                         verified_on: date | None) -> None:
+    """A rectified finding says when; a verified one says when it was verified."""
+    if status == "verified" and verified_on is None:
+        raise Invalid("verified_on", "the finding is verified but has no verified date; give "
+                      "the date verified")
+    if status == "rectified" and rectified_on is None:
+        raise Invalid("rectified_on", "the finding is rectified but has no date; give the "
+                      "date it was rectified")
