@@ -411,6 +411,11 @@ def test_a_schema_1_ledger_on_the_server_is_migrated_when_opened(pg_url: str) ->
         assert con.execute("SELECT 1 FROM pg_indexes WHERE indexname = 'ix_event_on'").fetchone()
         with pytest.raises(psycopg.errors.RaiseException, match="append-only"):
             con.execute("DELETE FROM event")
+        names = {r[0] for r in con.execute(
+            "SELECT conname FROM pg_constraint WHERE contype = 'c' AND conrelid <> 0")}
+        assert names == {name for checks in CHECKS.values() for name, _ in checks}
+        with pytest.raises(psycopg.errors.CheckViolation, match="ck_progress_percent"):
+            con.execute("UPDATE progress SET percent = 140")
     r = run("verify")
     assert r.exit_code == 0 and "migrat" not in r.stderr  # once only
 
