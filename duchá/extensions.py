@@ -74,6 +74,11 @@ def request(
     if obj.due is not None and to <= obj.due:
         raise BadInput(f"--to {to} is not after the current due date {obj.due}; "
                        "an extension asks for a later date")
+    if to <= on:
+        # Work with no due date (长期) has nothing to compare with; approved, such a date would
+        # put the due date before the start, which the ledger refuses.
+        raise BadInput(f"--to {to} is not after the request date {on}; "
+                       "an extension asks for a later date")
     if _pending(lg, kind, obj) is not None:
         raise BadInput(f"{kind} {obj.number} already has an extension awaiting a decision; "
                        f"`duchá {kind} extend {obj.number} --approve|--reject --by NAME` first")

@@ -7,7 +7,8 @@ opening the same old ledger waits, then finds it already migrated; a failure cha
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -51,7 +52,7 @@ def run(engine: Engine, before: Callable[[int], None] | None = None,
     from duchá.models import SCHEMA_VERSION
 
     # The caller (db) opens this as a writer's transaction, BEGIN IMMEDIATE.
-    with engine.connect() as conn, conn.begin():
+    with engine.connect() as conn, _foreign_keys_deferred_to_commit(conn), conn.begin():
         found = _version(conn)
         if found >= SCHEMA_VERSION:
             return found, found
@@ -63,7 +64,41 @@ def run(engine: Engine, before: Callable[[int], None] | None = None,
             conn.execute(text("INSERT INTO alembic_version VALUES (:v)"),
                          {"v": revision(found)})
         command.upgrade(_config(conn), to)  # type: ignore[arg-type]
+        _check_foreign_keys(conn)
         return found, _version(conn)
+
+
+@contextmanager
+def _foreign_keys_deferred_to_commit(conn: Connection) -> Iterator[None]:
+    """SQLite: foreign keys off while the steps run, on again after.
+
+    A step that rebuilds a table (SQLite cannot add a constraint in place) drops the old copy;
+    with foreign keys on, that drop would delete the rows that reference it (ON DELETE
+    CASCADE) or fail.  SQLite only changes the setting outside a transaction, hence here and
+    not in the step; _check_foreign_keys stands in for it before the commit.
+    """
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    # On the driver connection: through SQLAlchemy the pragma would open the transaction.
+    driver = conn.connection.driver_connection
+    driver.execute("PRAGMA foreign_keys=OFF")  # type: ignore[union-attr]
+    try:
+        yield
+    finally:
+        driver.execute("PRAGMA foreign_keys=ON")  # type: ignore[union-attr]
+
+
+def _check_foreign_keys(conn: Connection) -> None:
+    from duchá.errors import LedgerUnusable
+
+    if conn.dialect.name != "sqlite":
+        return
+    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        table, rowid, parent, _ = broken[0]
+        raise LedgerUnusable(f"migrating would leave {len(broken)} broken references, the "
+                             f"first from {table} row {rowid} to {parent}")
 
 
 def upgrade(loc: Location, engine: Engine, *, notify: Callable[[str], None]) -> None:

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Column, Index, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, Column, Index, String, UniqueConstraint
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
+from duchá import vocab
+
 # Revision f"{SCHEMA_VERSION:04d}" of duchá/migrations is this schema (issue 6).
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 class UTCText(TypeDecorator[datetime]):
@@ -349,6 +351,79 @@ class Accountability(SQLModel, table=True):
     measure: str
     basis: str
     on: date
+
+
+def _one_of(column: str, terms: vocab.Vocab | tuple[str, ...]) -> str:
+    codes = terms.codes if isinstance(terms, vocab.Vocab) else list(terms)
+    if any("'" in code for code in codes):  # would need escaping in the DDL text
+        raise ValueError(f"a code with a quote cannot go into a CHECK constraint: {codes}")
+    listed = ", ".join(f"'{code}'" for code in codes)
+    return f"{column} IN ({listed})"
+
+
+# Schema 4: the database itself refuses an impossible row, whoever writes it (an SQL shell, a
+# script, a bug).  The services and the importer still check first and say what is wrong; these
+# are the last line of defence, and only state what every legal command already guarantees.
+# The allowed codes come from vocab.py, so a new code there changes the schema: it needs a
+# migration (tests/test_constraints.py says so).  Migration 0004 holds a frozen copy.
+# The text is plain SQL that SQLite and PostgreSQL read alike ("end" is a keyword there).
+CHECKS: dict[str, tuple[tuple[str, str], ...]] = {
+    "unit": (("ck_unit_kind", _one_of("kind", vocab.UNIT_KIND)),),
+    "item": (
+        ("ck_item_category", _one_of("category", vocab.CATEGORY)),
+        ("ck_item_status", _one_of("status", vocab.ITEM_STATUS)),
+        # NULL passes: a long-term item (长期) has no due date.
+        ("ck_item_due", "due IS NULL OR due >= assigned"),
+        # `close` sets both, `reopen` clears both, `cancel` only runs on an open item.
+        ("ck_item_closed_on", "(status = 'done') = (closed_on IS NOT NULL)"),
+    ),
+    "progress": (("ck_progress_percent", "percent IS NULL OR percent BETWEEN 0 AND 100"),),
+    "plan_entry": (
+        ("ck_plan_entry_kind", _one_of("kind", vocab.PLAN_KIND)),
+        ("ck_plan_entry_method", "method IS NULL OR " + _one_of("method", vocab.METHOD)),
+        ("ck_plan_entry_status", _one_of("status", vocab.PLAN_STATUS)),
+        ("ck_plan_entry_window", 'start IS NULL OR "end" IS NULL OR "end" >= start'),
+    ),
+    "inspection": (
+        ("ck_inspection_method", _one_of("method", vocab.METHOD)),
+        ("ck_inspection_end", '"end" IS NULL OR "end" >= start'),
+    ),
+    "finding": (
+        ("ck_finding_severity", _one_of("severity", vocab.SEVERITY)),
+        ("ck_finding_mode", _one_of("mode", vocab.MODE)),
+        ("ck_finding_status", _one_of("status", vocab.FINDING_STATUS)),
+        ("ck_finding_due", "due IS NULL OR due >= found_on"),
+        # Only one way: a reopened finding keeps the dates of the rectification it redoes.
+        ("ck_finding_rectified_on", "status <> 'rectified' OR rectified_on IS NOT NULL"),
+        ("ck_finding_verified_on", "status <> 'verified' OR verified_on IS NOT NULL"),
+    ),
+    "extension": (
+        ("ck_extension_subject", _one_of("subject_table", ("item", "finding"))),
+        ("ck_extension_status", _one_of("status", vocab.EXTENSION_STATUS)),
+        ("ck_extension_later", "old_due IS NULL OR to_date > old_due"),
+        # Decided once, by someone, on a day: pending is exactly "no decision yet".
+        ("ck_extension_decided_by", "(status = 'pending') = (decided_by IS NULL)"),
+        ("ck_extension_decided_on", "(status = 'pending') = (decided_on IS NULL)"),
+        ("ck_extension_decided_after", "decided_on IS NULL OR decided_on >= requested_on"),
+    ),
+    "accountability": (
+        ("ck_accountability_subject", _one_of("subject_table", ("item", "finding"))),
+    ),
+}
+
+
+def _check_tables() -> None:
+    # Appended after the tables are built rather than listed in __table_args__: SQLAlchemy
+    # renders constraints in creation order, so these come last in CREATE TABLE, where
+    # migration 0004 puts them on an existing table; a fresh and a migrated ledger then have
+    # the same schema text (tests/test_migrations.py compares them).
+    for table, checks in CHECKS.items():
+        for name, condition in checks:
+            SQLModel.metadata.tables[table].append_constraint(
+                CheckConstraint(condition, name=name))
+
+
+_check_tables()
 
 
 def _bytewise_text_on_servers() -> None:

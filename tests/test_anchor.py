@@ -80,10 +80,11 @@ def test_a_forged_chain_recomputed_from_an_earlier_point_fails_the_old_head(
     # The forger marks the finding verified, rewrites its event and re-hashes every later one.
     unguard(db_path)
     con = sqlite3.connect(db_path)
-    con.execute("UPDATE finding SET status = 'verified' WHERE number = 'WT-2026-0001'")
+    con.execute("UPDATE finding SET status = 'verified', verified_on = found_on "
+                "WHERE number = 'WT-2026-0001'")
     (eid, after), = con.execute("SELECT id, after FROM event WHERE subject = 'WT-2026-0001'")
     forged = json.loads(after)
-    forged["status"] = "verified"
+    forged["status"], forged["verified_on"] = "verified", forged["found_on"]
     con.execute("UPDATE event SET after = ? WHERE id = ?",
                 (json.dumps(forged, ensure_ascii=False, sort_keys=True), eid))
     cols = ", ".join(f'"{c}"' for c in HASHED)

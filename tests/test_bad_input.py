@@ -359,12 +359,13 @@ def build_template(db: str) -> None:
 ITEMS_HEAD = "title,category,lead_unit,due\n"
 
 
-def _files_for(folder: Path, template: Path) -> None:
-    """The files the cases name: things that must survive, CSV files to import, and a
-    ledger cut short beside a backup of it."""
-    whole = template.read_bytes()
-    (folder / "ledger-cut-backup.db").write_bytes(whole)
-    (folder / "ledger-cut.db").write_bytes(whole[:len(whole) // 3])
+def _files_for(folder: Path, template: Path | None = None) -> None:
+    """The files the cases name: things that must survive, CSV files to import, and (from a
+    ledger file) a ledger cut short beside a backup of it."""
+    if template is not None:
+        whole = template.read_bytes()
+        (folder / "ledger-cut-backup.db").write_bytes(whole)
+        (folder / "ledger-cut.db").write_bytes(whole[:len(whole) // 3])
     (folder / "exists.db").write_text("keep")
     (folder / "notes.txt").write_text("not a ledger\n")
     (folder / "items.csv").write_text(ITEMS_HEAD + "甲,meeting,fgw,2026-12-31\n")

@@ -78,12 +78,13 @@ def test_untouched_ledger_verifies(work: Runner) -> None:
 
 
 def test_update_through_sqlite_is_named(work: Runner, db_path: Path) -> None:
-    sql(db_path, "UPDATE item SET status='done' WHERE number='DB-2026-0001'")
+    # (cancelled, not done: a done item without its closed date is refused by the schema)
+    sql(db_path, "UPDATE item SET status='cancelled' WHERE number='DB-2026-0001'")
     code, rows, err = verify(work)
     assert code == 1
     assert rows == [{"event": 6, "table": "item", "subject": "DB-2026-0001",
-                     "problem": 'item DB-2026-0001 was changed outside duchá: status is "done" '
-                                'but event 6 says "open"'}]
+                     "problem": 'item DB-2026-0001 was changed outside duchá: status is '
+                                '"cancelled" but event 6 says "open"'}]
     assert err.startswith("error: the ledger does not verify (1 problem): item DB-2026-0001 ")
 
 
@@ -262,10 +263,11 @@ def test_finding_updated_through_sqlite_is_named(work: Runner, db_path: Path) ->
     assert r.exit_code == 0, r
     code, _, _ = verify(work)
     assert code == 0
-    sql(db_path, "UPDATE finding SET status='verified' WHERE number='WT-2026-0001'")
+    # (rectifying, not verified: a verified finding without its date is refused by the schema)
+    sql(db_path, "UPDATE finding SET status='rectifying' WHERE number='WT-2026-0001'")
     code, rows, err = verify(work)
     assert code == 1
     assert rows == [{"event": 13, "table": "finding", "subject": "WT-2026-0001",
                      "problem": 'finding WT-2026-0001 was changed outside duchá: status is '
-                                '"verified" but event 13 says "open"'}]
+                                '"rectifying" but event 13 says "open"'}]
     assert "finding WT-2026-0001" in err

@@ -44,7 +44,7 @@ def test_first_release_ledger_opens_with_all_its_data(cli: Runner, db_path: Path
     assert [(x["number"], x["status"], x["units"]) for x in r.json()] == [
         ("DB-2026-0002", "cancelled", ""), ("DB-2026-0001", "done", "jiaoyu;kongtong")]
     assert "is at schema 1; a copy was kept in" in r.stderr
-    assert "migrated from schema 1 to 3" in r.stderr
+    assert "migrated from schema 1 to 4" in r.stderr
     new = snapshot_db(db_path)
     for table, rows in old.items():
         if table == "event":  # the same events, now hash-chained
@@ -54,8 +54,8 @@ def test_first_release_ledger_opens_with_all_its_data(cli: Runner, db_path: Path
             # schema 3 dropped created_at, the last column of these tables
             dropped = [row[:-1] for row in rows] if table in STAMPED else rows
             assert new[table] == dropped, table
-    assert dict(new["ducha_meta"])["schema_version"] == "3"
-    assert new["alembic_version"] == [("0003",)]
+    assert dict(new["ducha_meta"])["schema_version"] == "4"
+    assert new["alembic_version"] == [("0004",)]
     r = cli("verify", "-f", "csv")
     assert r.exit_code == 0, r
     r = cli("item", "show", "1", "-f", "json")
@@ -156,7 +156,7 @@ def test_newer_ledger_is_refused(ledger: Runner, db_path: Path) -> None:
     r = ledger("unit", "list", "-f", "csv")
     assert r.exit_code == 3
     assert r.stderr == (f"error: ledger {db_path} has schema version 99, newer than this duchá "
-                        "(3); upgrade duchá to open it\n")
+                        "(4); upgrade duchá to open it\n")
     assert snapshot_db(db_path) == before
 
 
@@ -192,7 +192,8 @@ def test_commands_do_not_import_alembic_unless_a_migration_is_due(
 
 @pytest.mark.parametrize("name", ["env.py", "script.py.mako", "versions/0001_initial.py",
                                   "versions/0002_event_chain.py",
-                                  "versions/0003_append_only_events.py"])
+                                  "versions/0003_append_only_events.py",
+                                  "versions/0004_check_constraints.py"])
 def test_migration_scripts_ship_in_the_package(name: str) -> None:
     import duchá
 
@@ -207,8 +208,8 @@ def test_two_processes_opening_an_old_ledger_migrate_it_once(tmp_path: Path) -> 
     outs = [p.communicate(timeout=60) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], outs
     assert outs[0][0] == outs[1][0] and outs[0][0].count("\n") == 4  # header + 3 units
-    assert sum("migrated from schema 1 to 3" in err for _, err in outs) == 1
+    assert sum("migrated from schema 1 to 4" in err for _, err in outs) == 1
     assert len(list(tmp_path.glob("old.db.schema1-*.bak"))) == 1
     con = sqlite3.connect(old)
-    assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [("0003",)]
+    assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [("0004",)]
     con.close()

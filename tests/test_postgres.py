@@ -386,8 +386,13 @@ def test_a_schema_1_ledger_on_the_server_is_migrated_when_opened(pg_url: str) ->
         assert run("--as-of", AS_OF, *args).exit_code == 0
     current = dump(pg_url)
     dispose_all()
+    from duchá.models import CHECKS
+
     with _connect(pg_url) as con:  # what schema 1 looked like: no chain, no ix_event_on,
-        # events open to UPDATE, a created_at column on the records
+        # events open to UPDATE, a created_at column on the records, no CHECK constraints
+        for table, checks in CHECKS.items():
+            for name, _ in checks:
+                con.execute(f"ALTER TABLE {table} DROP CONSTRAINT {name}")
         con.execute("DROP TRIGGER event_append_only ON event")
         con.execute("DROP FUNCTION ducha_event_append_only()")
         con.execute("UPDATE event SET prev_hash = NULL, hash = NULL")
@@ -400,12 +405,17 @@ def test_a_schema_1_ledger_on_the_server_is_migrated_when_opened(pg_url: str) ->
         con.execute("UPDATE alembic_version SET version_num = '0001'")
     r = run("verify")
     assert r.exit_code == 0, r
-    assert "no copy taken" in r.stderr and "migrated from schema 1 to 3" in r.stderr
+    assert "no copy taken" in r.stderr and "migrated from schema 1 to 4" in r.stderr
     assert dump(pg_url) == current  # the chain rebuilt exactly as duchá writes it
     with _connect(pg_url) as con:
         assert con.execute("SELECT 1 FROM pg_indexes WHERE indexname = 'ix_event_on'").fetchone()
         with pytest.raises(psycopg.errors.RaiseException, match="append-only"):
             con.execute("DELETE FROM event")
+        names = {r[0] for r in con.execute(
+            "SELECT conname FROM pg_constraint WHERE contype = 'c' AND conrelid <> 0")}
+        assert names == {name for checks in CHECKS.values() for name, _ in checks}
+        with pytest.raises(psycopg.errors.CheckViolation, match="ck_progress_percent"):
+            con.execute("UPDATE progress SET percent = 140")
     r = run("verify")
     assert r.exit_code == 0 and "migrat" not in r.stderr  # once only
 

@@ -52,7 +52,8 @@ def test_the_demo_verifies(cli: Runner, demo: Path) -> None:
 
 
 @pytest.mark.parametrize(("sql", "named"), [
-    ("UPDATE finding SET status='verified' WHERE number='WT-2026-0001'", "WT-2026-0001"),
+    ("UPDATE finding SET status='verified', verified_on=found_on WHERE number='WT-2026-0001'",
+     "WT-2026-0001"),
     ("UPDATE plan_entry SET status='cancelled' WHERE seq=1 AND year=2026", "JH-2026-001"),
     ("DELETE FROM inspection_target WHERE inspection_id=1", "DC-"),
     ("UPDATE quota SET max_count=99", "quota"),
