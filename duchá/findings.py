@@ -117,6 +117,7 @@ def add(
     description = _text(text, "description; say what the problem is")
     u = units.resolve(lg, unit)
     due = validation.finding_due(lg, mode=mode, found=found, due=due)
+    assert due is not None  # a command's long-term finding must say when (finding_due)
     insp = None
     if inspection:
         insp = find(lg.session, Inspection, "DC", inspection, "inspection")

@@ -508,7 +508,8 @@ def _findings(job: Job) -> list[Record]:
         due = r.date("due", base=found_on)
         if r.ok and found_on and mode:
             try:  # the same defaults and checks as `finding add`
-                due = validation.finding_due(lg, mode=mode, found=found_on, due=due)
+                due = validation.finding_due(lg, mode=mode, found=found_on, due=due,
+                                             long_term_open=True)
             except validation.Invalid as exc:
                 r.fail(exc.field, exc.message)
         plan_text, plan_on = r.text("plan_text"), r.date("plan_on")

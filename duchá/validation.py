@@ -42,10 +42,14 @@ def item_dates(*, assigned: date, due: date | None, status: str = "open",
                       f"{assigned}")
 
 
-def finding_due(lg: Ledger, *, mode: str, found: date, due: date | None) -> date:
+def finding_due(lg: Ledger, *, mode: str, found: date, due: date | None,
+                long_term_open: bool = False) -> date | None:
     """The finding's due date: as given, else by its mode (立行立改: N working days on the
-    statutory calendar; 限期整改: N calendar days; 长期整改 must say when), never before the
-    date found."""
+    statutory calendar; 限期整改: N calendar days), never before the date found.  A long-term
+    (长期整改) finding added by command must say when; one imported from an old ledger may
+    have none (`long_term_open`)."""
+    if due is None and mode == "long-term" and long_term_open:
+        return None
     if due is None:
         from duchá import settings
 
