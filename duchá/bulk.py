@@ -42,7 +42,7 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]],
     sql = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) "
            f"VALUES ({', '.join('?' for _ in names)})")
     pairs = list(zip(names, procs, strict=True))
-    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    cursor = conn.connection.driver_connection.cursor()
     try:
         for i in range(0, len(rows), CHUNK):
             cursor.executemany(sql, [

@@ -71,8 +71,8 @@ def locate(db: str | None) -> Location:
 
 def _on_connect(dbapi_conn: object, _record: object) -> None:
     # The driver must not open transactions on its own: our "begin" listener does.
-    dbapi_conn.isolation_level = None  # type: ignore[attr-defined]
-    cur = dbapi_conn.cursor()  # type: ignore[attr-defined]
+    dbapi_conn.isolation_level = None
+    cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cur.close()
@@ -96,7 +96,7 @@ def engine_for(loc: Location) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _begin(conn: object) -> None:
-            conn.exec_driver_sql(f"BEGIN {_begin_mode.get()}")  # type: ignore[attr-defined]
+            conn.exec_driver_sql(f"BEGIN {_begin_mode.get()}")
     else:
         engine = create_engine(loc.url)
         if engine.dialect.name == "postgresql":
@@ -285,7 +285,7 @@ def _create_on_server(loc: Location, engine: Engine) -> Engine:
                 raise LedgerUnusable(f"database {loc} is not empty (tables: {shown}); "
                                      "create an empty database for the ledger")
             SQLModel.metadata.create_all(conn)
-            conn.execute(insert(m.Meta), [  # type: ignore[arg-type]
+            conn.execute(insert(m.Meta), [
                 {"key": "application_id", "value": APPLICATION_ID},
                 {"key": "schema_version", "value": str(m.SCHEMA_VERSION)}])
             # The Alembic record too, so a later duchá migrates from the right revision.

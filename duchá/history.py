@@ -180,7 +180,7 @@ def _numbers(session: Session, model: Any, label: str = "number") -> dict[int, s
     from sqlalchemy import select
 
     t = model.__table__
-    return dict(session.execute(select(t.c.id, t.c[label])).all())  # type: ignore[arg-type]
+    return dict(session.execute(select(t.c.id, t.c[label])).all())
 
 
 def _register_known() -> None:
@@ -219,9 +219,11 @@ def _register_known() -> None:
 
     def progress_rows(session: Session) -> Iterable[tuple[str, dict[str, Any]]]:
         from sqlalchemy import select
+        from sqlmodel import col
 
-        stmt = (select(m.Item.number, m.Progress.on, m.Progress.text, m.Progress.percent)
-                .join(m.Item, m.Item.id == m.Progress.item_id))  # type: ignore[arg-type]
+        stmt = (select(col(m.Item.number), col(m.Progress.on), col(m.Progress.text),
+                       col(m.Progress.percent))
+                .join(m.Item, col(m.Item.id) == col(m.Progress.item_id)))
         for number, on, text, percent in session.execute(stmt):
             yield number, {"on": on.isoformat(), "text": text, "percent": percent}
 
@@ -642,20 +644,20 @@ def log(
 ) -> list[dict[str, Any]]:
     """Events, oldest first: all, or one record's (by its number, code or key)."""
     from sqlalchemy import func
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     from duchá.errors import BadInput, NotFound
     from duchá.models import Event
 
     stmt = select(Event)
     if table:
-        stmt = stmt.where(Event.subject_table == table)
+        stmt = stmt.where(col(Event.subject_table) == table)
     if subject is not None:
         want = subject.strip()
         if not want:
             raise BadInput("empty subject; give a record number, unit code or setting key")
-        match = func.lower(Event.subject) == want.lower()
-        if lg.session.exec(select(Event.id).where(match).limit(1)).first() is None:
+        match = func.lower(col(Event.subject)) == want.lower()
+        if lg.session.exec(select(col(Event.id)).where(match).limit(1)).first() is None:
             from duchá import units
 
             try:  # a unit may be named the way every other command accepts it
@@ -663,11 +665,11 @@ def log(
             except BadInput:
                 raise NotFound(f"no history for '{subject}'; give a record number "
                                "(DB-2026-0001), a unit code or a setting key") from None
-            match = Event.subject == want
+            match = col(Event.subject) == want
         stmt = stmt.where(match)
     if since is not None:
-        stmt = stmt.where(Event.on >= since)  # type: ignore[operator]
-    stmt = stmt.order_by(Event.id)  # type: ignore[arg-type]
+        stmt = stmt.where(col(Event.on) >= since)
+    stmt = stmt.order_by(col(Event.id))
     rows = []
     for e in lg.session.exec(stmt):
         before = json.loads(e.before) if e.before else None

@@ -581,7 +581,7 @@ def _units(job: Job) -> list[Record]:
     for r, rec, parent in pending:
         if parent:
             if parent.lower() in file_codes:
-                rec.links["parent_code"] = [parent.lower()]  # type: ignore[list-item]
+                rec.links["parent_code"] = [parent.lower()]
             else:
                 rec.values["parent_id"] = r.unit("parent")
         if r.ok:
@@ -687,7 +687,7 @@ def write(lg: Ledger, job: Job, records: list[Record],
         for rec in records:
             parent = rec.links.pop("parent_code", None)
             if parent:
-                rec.values["parent_id"] = by_code[parent[0]]  # type: ignore[index]
+                rec.values["parent_id"] = by_code[parent[0]]
     rows: list[dict[str, Any]] = []
     links: dict[str, list[dict[str, Any]]] = {}
     link_table = {"units": (m.ItemUnit, "item_id", "unit_id"),

@@ -64,7 +64,7 @@ def _run(engine: Engine, before: Callable[[int], None] | None = None,
                 conn.execute(text(VERSION_TABLE_DDL))
                 conn.execute(text("INSERT INTO alembic_version VALUES (:v)"),
                              {"v": revision(found)})
-            command.upgrade(_config(conn), to)  # type: ignore[arg-type]
+            command.upgrade(_config(conn), to)
             return found, _version(conn)
     finally:
         _begin_mode.reset(token)
@@ -107,4 +107,4 @@ def create(engine: Engine, version: int) -> None:
     from alembic import command
 
     with engine.connect() as conn, conn.begin():
-        command.upgrade(_config(conn), revision(version))  # type: ignore[arg-type]
+        command.upgrade(_config(conn), revision(version))
