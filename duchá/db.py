@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from duchá.errors import LedgerUnusable
 
@@ -69,7 +69,7 @@ def locate(db: str | None) -> Location:
     return Location(f"sqlite:///{path}", path)
 
 
-def _on_connect(dbapi_conn: object, _record: object) -> None:
+def _on_connect(dbapi_conn: Any, _record: object) -> None:
     # The driver must not open transactions on its own: our "begin" listener does.
     dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
@@ -95,7 +95,7 @@ def engine_for(loc: Location) -> Engine:
         event.listen(engine, "connect", _on_connect)
 
         @event.listens_for(engine, "begin")
-        def _begin(conn: object) -> None:
+        def _begin(conn: Connection) -> None:
             conn.exec_driver_sql(f"BEGIN {_begin_mode.get()}")
     else:
         engine = create_engine(loc.url)
@@ -151,7 +151,8 @@ def read_schema_version(engine: Engine) -> int | None:
     # is "cannot open", not "not a ledger".  SQLite connects to any file and fails below.
     with engine.connect() as conn:
         try:
-            rows = dict(conn.execute(text("SELECT key, value FROM ducha_meta")).all())
+            rows: dict[str, str] = dict(
+                conn.execute(text("SELECT key, value FROM ducha_meta")).all())
         except DatabaseError as exc:
             if trouble(exc) is not None:
                 raise

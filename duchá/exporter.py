@@ -128,7 +128,7 @@ def _query(lg: Ledger, table: str) -> list[dict[str, Any]]:
                 .select_from(t.join(it, it.c.id == t.c.item_id))
                 .order_by(it.c.year, it.c.seq, t.c.on, t.c.id))
     elif table in ("extensions", "accountability"):
-        t = (m.Extension if table == "extensions" else m.Accountability).__table__
+        t = table_of(m.Extension if table == "extensions" else m.Accountability)
         fi = table_of(m.Finding)
         subject = func.coalesce(it.c.number, fi.c.number).label("subject")
         fields = ((t.c.requested_on, t.c.old_due, t.c.to_date, t.c.reason, t.c.status,
@@ -240,7 +240,7 @@ def write_xlsx(output: Path, data: Data, *, zh: bool) -> None:
 
     target = check_target(output)
     wb = Workbook()
-    wb.remove(wb.active)
+    wb.remove(wb.worksheets[0])  # a new workbook's one (active) sheet
     for table, rows in data.items():
         ws = wb.create_sheet(table)
         ws.append(headers(table, zh))

@@ -142,7 +142,7 @@ def account(
     from duchá.models import Accountability
 
     obj, before = _subject(lg, kind, ref)
-    values = {}
+    values: dict[str, Any] = {}
     for name, value, what in (("who", who, "say who is held accountable"),
                               ("measure", measure, "say what measure was taken"),
                               ("basis", basis, "give the rule or document it rests on")):
@@ -187,10 +187,10 @@ def accountability_rows(lg: Ledger) -> list[dict[str, Any]]:
     out = []
     for kind, model, unit_col in (("item", Item, col(Item.lead_unit_id)),
                                   ("finding", Finding, col(Finding.unit_id))):
-        stmt = (select(model.number, label("unit", col(Unit.code)), col(Accountability.who),
+        stmt = (select(col(model.number), label("unit", col(Unit.code)), col(Accountability.who),
                        col(Accountability.measure), col(Accountability.basis),
                        col(Accountability.on))
-                .join(model, model.id == col(Accountability.subject_id))
+                .join(model, col(model.id) == col(Accountability.subject_id))
                 .join(Unit, col(Unit.id) == unit_col)
                 .where(col(Accountability.subject_table) == kind))
         for r in lg.session.execute(stmt).mappings():

@@ -176,10 +176,11 @@ def _numbers(lg: Ledger) -> dict[tuple[str, int], str]:
     from sqlalchemy import select
 
     from duchá import models as m
+    from duchá.tables import table_of
 
     out: dict[tuple[str, int], str] = {}
     for kind, model in (("item", m.Item), ("finding", m.Finding)):
-        t = model.__table__
+        t = table_of(model)
         out.update({(kind, i): n for i, n in lg.session.execute(select(t.c.id, t.c.number))})
     return out
 
@@ -211,7 +212,7 @@ def write(lg: Ledger, table: str, records: list[Record]) -> None:
         ids.setdefault(rec.values["subject_table"], []).append(rec.values["subject_id"])
     # The subjects' snapshots only (not the whole ledger's): they go into each event.
     snaps = {k: history.current(lg.session, k, sorted(set(v))) for k, v in ids.items()}
-    insert_rows(lg.session, model.__table__,
+    insert_rows(lg.session, table_of(model),
                 [rec.values for rec in records])
     events = []
     for rec in records:

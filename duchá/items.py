@@ -43,6 +43,7 @@ def _set_units(lg: Ledger, item: Item, names: list[str], lead_id: int) -> None:
     lg.session.exec(delete(ItemUnit).where(col(ItemUnit.item_id) == item.id))
     for u in units.resolve_many(lg, names):
         if u.id != lead_id:
+            assert item.id is not None and u.id is not None  # stored rows have their ids
             lg.session.add(ItemUnit(item_id=item.id, unit_id=u.id))
 
 
@@ -65,6 +66,7 @@ def add(
         raise BadInput(f"due date {due} is before the assigned date {assigned}; "
                        "give a due date on or after it")
     lead_unit = units.resolve(lg, lead)
+    assert lead_unit.id is not None  # a stored unit
     seq, number = next_number(lg.session, Item, PREFIX, assigned.year, 4)
     item = Item(number=number, year=assigned.year, seq=seq, title=title, category=category,
                 source=source, leader=leader, lead_unit_id=lead_unit.id, assigned=assigned,

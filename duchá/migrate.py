@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from alembic.config import Config
     from sqlalchemy.engine import Connection, Engine
 
     from duchá.db import Location
@@ -27,7 +28,7 @@ def revision(version: int) -> str:
     return f"{version:04d}"
 
 
-def _config(conn: Connection) -> object:
+def _config(conn: Connection) -> Config:
     from alembic.config import Config
 
     cfg = Config()

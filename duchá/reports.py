@@ -121,7 +121,7 @@ def status(lg: Ledger) -> dict[str, list[dict[str, Any]]]:
                                   ("finding", Finding, FINDING_STATUSES)):
         # Grouped outside: PostgreSQL matches a GROUP BY expression with parameters to the
         # selected one only by its text, which the driver may number differently.
-        rows = select(model.status, lights[kind].label("light")).subquery()
+        rows = select(col(model.status), lights[kind].label("light")).subquery()
         stmt = select(rows.c.status, rows.c.light, func.count()).group_by(rows.c.status,
                                                                          rows.c.light)
         found: dict[str, dict[str, int]] = {}
@@ -257,7 +257,7 @@ def weekly(lg: Ledger, week: str | None = None) -> tuple[dict[str, Any], list[di
     rows: list[dict[str, Any]] = []
 
     def add(section: str, table: str, snap: dict[str, Any], on: date | None) -> None:
-        unit_id = snap.get("lead_unit_id") if table == "item" else snap.get("unit_id")
+        unit_id: Any = snap.get("lead_unit_id") if table == "item" else snap.get("unit_id")
         rows.append({"section": section, "kind": table, "number": snap["number"],
                      "title": snap.get("title") or snap.get("description"),
                      "unit": codes.get(unit_id, ""), "date": on, "due": _d(snap.get("due")),
