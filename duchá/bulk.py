@@ -42,7 +42,9 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]],
     sql = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) "
            f"VALUES ({', '.join('?' for _ in names)})")
     pairs = list(zip(names, procs, strict=True))
-    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    driver = conn.connection.driver_connection
+    assert driver is not None  # a checked-out connection has its driver's connection
+    cursor = driver.cursor()
     try:
         for i in range(0, len(rows), CHUNK):
             cursor.executemany(sql, [

@@ -19,7 +19,8 @@ if TYPE_CHECKING:
           "an open, rectifying or reopened finding past due (red); due within "
           "finding_overdue.yellow_days (yellow)")
 def gather_finding_overdue(lg: Ledger, values: dict[str, Any]) -> list[rules.Violation]:
-    from sqlalchemy import select
+    from sqlalchemy import label, select
+    from sqlmodel import col
 
     from duchá import lights_sql
     from duchá.models import Finding, Unit
@@ -27,8 +28,9 @@ def gather_finding_overdue(lg: Ledger, values: dict[str, Any]) -> list[rules.Vio
     # The SQL light narrows the rows to those it lights red or yellow; the rule then judges
     # each by the same definition (rules.BY_DUE) and words the message.
     lit = lights_sql.light(lg, "finding", values)
-    stmt = (select(Finding.number, Unit.code.label("unit"), Finding.status, Finding.due)  # type: ignore[attr-defined]
-            .join(Unit, Unit.id == Finding.unit_id)  # type: ignore[arg-type]
+    stmt = (select(col(Finding.number), label("unit", col(Unit.code)), col(Finding.status),
+                   col(Finding.due))
+            .join(Unit, col(Unit.id) == col(Finding.unit_id))
             .where(lit.in_(("red", "yellow"))))
     rows = [dict(r) for r in lg.session.execute(stmt).mappings()]
     return rules.finding_overdue(rows, lg.today, int(values["finding_overdue.yellow_days"]))
@@ -37,16 +39,17 @@ def gather_finding_overdue(lg: Ledger, values: dict[str, Any]) -> list[rules.Vio
 @register("lookback-due", "warning",
           "a verified finding whose look-back (回头看) date passed with no result")
 def gather_lookback_due(lg: Ledger, values: dict[str, Any]) -> list[rules.Violation]:
-    from sqlalchemy import select
+    from sqlalchemy import label, select
+    from sqlmodel import col
 
     from duchá.models import Finding, Unit
 
     # ix_finding_lookback: verified findings whose look-back date has passed.
-    stmt = (select(Finding.number, Unit.code.label("unit"), Finding.status,  # type: ignore[attr-defined]
-                   Finding.lookback_due, Finding.lookback_result)
-            .join(Unit, Unit.id == Finding.unit_id)  # type: ignore[arg-type]
-            .where(Finding.status == "verified", Finding.lookback_due < lg.today,  # type: ignore[operator]
-                   Finding.lookback_result.is_(None)))  # type: ignore[union-attr]
+    stmt = (select(col(Finding.number), label("unit", col(Unit.code)), col(Finding.status),
+                   col(Finding.lookback_due), col(Finding.lookback_result))
+            .join(Unit, col(Unit.id) == col(Finding.unit_id))
+            .where(col(Finding.status) == "verified", col(Finding.lookback_due) < lg.today,
+                   col(Finding.lookback_result).is_(None)))
     rows = [dict(r) for r in lg.session.execute(stmt).mappings()]
     return rules.lookback_due(rows, lg.today)
 

@@ -29,10 +29,11 @@ def _cached(lg: Ledger, key: str, load: Callable[[Ledger], Any]) -> Any:
 
 def _unit_codes(lg: Ledger) -> dict[int, str]:
     from sqlalchemy import select
+    from sqlmodel import col
 
     from duchá.models import Unit
 
-    return {i: c for i, c in lg.session.execute(select(Unit.id, Unit.code)).all()}
+    return {i: c for i, c in lg.session.execute(select(col(Unit.id), col(Unit.code))).all()}
 
 
 def _links(lg: Ledger, table: Any, owner: str, codes: dict[int, str]) -> dict[int, list[str]]:
@@ -48,10 +49,11 @@ def load_plans(lg: Ledger) -> Rows:
     from sqlalchemy import select
 
     from duchá.models import PlanEntry, PlanTarget
+    from duchá.tables import table_of
 
     codes = _unit_codes(lg)
-    targets = _links(lg, PlanTarget.__table__, "plan_id", codes)  # type: ignore[attr-defined]
-    t = PlanEntry.__table__  # type: ignore[attr-defined]
+    targets = _links(lg, table_of(PlanTarget), "plan_id", codes)
+    t = table_of(PlanEntry)
     rows = []
     for r in lg.session.execute(select(t.c.id, t.c.number, t.c.year, t.c.organizer_id, t.c.kind,
                                        t.c.status, t.c.start, t.c.end)).mappings():
@@ -71,6 +73,7 @@ def load_quotas(lg: Ledger) -> dict[int, dict[str, Any]]:
 
 def load_inspections(lg: Ledger) -> Rows:
     from sqlalchemy import select
+    from sqlmodel import col
 
     from duchá.models import (
         Inspection,
@@ -80,17 +83,18 @@ def load_inspections(lg: Ledger) -> Rows:
         Item,
         PlanEntry,
     )
+    from duchá.tables import table_of
 
     codes = _unit_codes(lg)
-    members = _links(lg, InspectionMember.__table__, "inspection_id", codes)  # type: ignore[attr-defined]
-    targets = _links(lg, InspectionTarget.__table__, "inspection_id", codes)  # type: ignore[attr-defined]
+    members = _links(lg, table_of(InspectionMember), "inspection_id", codes)
+    targets = _links(lg, table_of(InspectionTarget), "inspection_id", codes)
     items: dict[int, list[str]] = {}
-    stmt = select(InspectionItem.inspection_id, Item.number).join(
-        Item, Item.id == InspectionItem.item_id)  # type: ignore[arg-type]
+    stmt = select(col(InspectionItem.inspection_id), col(Item.number)).join(
+        Item, col(Item.id) == col(InspectionItem.item_id))
     for iid, number in lg.session.execute(stmt).all():
         items.setdefault(iid, []).append(number)
-    i = Inspection.__table__  # type: ignore[attr-defined]
-    p = PlanEntry.__table__  # type: ignore[attr-defined]
+    i = table_of(Inspection)
+    p = table_of(PlanEntry)
     stmt = select(
         i.c.id, i.c.number, i.c.topic, i.c.lead_id, i.c.start, i.c.end, i.c.approved_on,
         i.c.report_approved_on, p.c.number.label("plan"), p.c.planned.label("plan_planned"),
@@ -107,21 +111,23 @@ def load_inspections(lg: Ledger) -> Rows:
 
 def load_open_items(lg: Ledger) -> Rows:
     """Items still running, with what their light reads (rules.light_fields)."""
-    from sqlalchemy import func, select
+    from sqlalchemy import func, label, select
+    from sqlmodel import col
 
     from duchá import lights_sql
     from duchá.models import Item, Progress, Unit
 
-    prog = (select(Progress.item_id, func.min(Progress.on).label("first_progress"),
-                   func.max(Progress.on).label("last_progress"))
-            .group_by(Progress.item_id).subquery())
+    prog = (select(col(Progress.item_id), func.min(col(Progress.on)).label("first_progress"),
+                   func.max(col(Progress.on)).label("last_progress"))
+            .group_by(col(Progress.item_id)).subquery())
     stmt = (
-        select(Item.number, Item.title, Item.category, Item.status, Item.assigned, Item.due,
-               Unit.code.label("lead_unit"), prog.c.first_progress, prog.c.last_progress,
+        select(col(Item.number), col(Item.title), col(Item.category), col(Item.status),
+               col(Item.assigned), col(Item.due),
+               label("lead_unit", col(Unit.code)), prog.c.first_progress, prog.c.last_progress,
                lights_sql.last_percent().label("percent"))
-        .join(Unit, Unit.id == Item.lead_unit_id)  # type: ignore[arg-type]
-        .outerjoin(prog, prog.c.item_id == Item.id)  # type: ignore[arg-type]
-        .where(Item.status.in_(rules.ITEM_RUNNING))  # type: ignore[attr-defined]
+        .join(Unit, col(Unit.id) == col(Item.lead_unit_id))
+        .outerjoin(prog, prog.c.item_id == col(Item.id))
+        .where(col(Item.status).in_(rules.ITEM_RUNNING))
     )
     return [dict(r) for r in lg.session.execute(stmt).mappings()]
 

@@ -103,7 +103,7 @@ class DuchaGroup(TyperGroup):
         args = list(args)
         return super().parse_args(ctx, hoist_globals(args, _value_options(self, args)))
 
-    def main(self, args: Any = None, prog_name: str | None = None, complete_var: Any = None,
+    def main(self, args: Any = None, prog_name: str | None = None, complete_var: Any = None,  # type: ignore[override]
              standalone_mode: bool = True, **extra: Any) -> Any:
         argv = list(sys.argv[1:] if args is None else args)
         # Only the flag itself turns on tracebacks, not a value that happens to read --debug.
@@ -193,7 +193,7 @@ def _usage_message(exc: Any) -> str:
     return message
 
 
-def _unexpected(exc: Exception) -> tuple[str, int]:
+def _unexpected(exc: BaseException) -> tuple[str, int]:
     """Database trouble is 'ledger unusable'; anything else is a bug shown in one line."""
     try:
         from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from duchá.errors import LedgerUnusable
 
@@ -69,10 +69,10 @@ def locate(db: str | None) -> Location:
     return Location(f"sqlite:///{path}", path)
 
 
-def _on_connect(dbapi_conn: object, _record: object) -> None:
+def _on_connect(dbapi_conn: Any, _record: object) -> None:
     # The driver must not open transactions on its own: our "begin" listener does.
-    dbapi_conn.isolation_level = None  # type: ignore[attr-defined]
-    cur = dbapi_conn.cursor()  # type: ignore[attr-defined]
+    dbapi_conn.isolation_level = None
+    cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cur.close()
@@ -95,8 +95,8 @@ def engine_for(loc: Location) -> Engine:
         event.listen(engine, "connect", _on_connect)
 
         @event.listens_for(engine, "begin")
-        def _begin(conn: object) -> None:
-            conn.exec_driver_sql(f"BEGIN {_begin_mode.get()}")  # type: ignore[attr-defined]
+        def _begin(conn: Connection) -> None:
+            conn.exec_driver_sql(f"BEGIN {_begin_mode.get()}")
     else:
         engine = create_engine(loc.url)
         if engine.dialect.name == "postgresql":
@@ -151,7 +151,8 @@ def read_schema_version(engine: Engine) -> int | None:
     # is "cannot open", not "not a ledger".  SQLite connects to any file and fails below.
     with engine.connect() as conn:
         try:
-            rows = dict(conn.execute(text("SELECT key, value FROM ducha_meta")).all())
+            rows: dict[str, str] = dict(
+                conn.execute(text("SELECT key, value FROM ducha_meta")).all())
         except DatabaseError as exc:
             if trouble(exc) is not None:
                 raise
@@ -304,7 +305,7 @@ def _create_on_server(loc: Location, engine: Engine) -> Engine:
                 raise LedgerUnusable(f"database {loc} is not empty (tables: {shown}); "
                                      "create an empty database for the ledger")
             SQLModel.metadata.create_all(conn)
-            conn.execute(insert(m.Meta), [  # type: ignore[arg-type]
+            conn.execute(insert(m.Meta), [
                 {"key": "application_id", "value": APPLICATION_ID},
                 {"key": "schema_version", "value": str(m.SCHEMA_VERSION)}])
             # The Alembic record too, so a later duchá migrates from the right revision.

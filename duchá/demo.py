@@ -129,7 +129,7 @@ def build_findings(lg: Ledger) -> None:
     """Findings in every state: overdue and due soon, extensions approved and rejected, a
     failed verification, a look-back rebound, a look-back overdue, accountability records,
     and an item behind its schedule (序时进度)."""
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     from duchá import extensions, findings
     from duchá.models import Inspection, InspectionTarget, Item, Unit
@@ -142,12 +142,12 @@ def build_findings(lg: Ledger) -> None:
     # Attach a finding to an inspection that targeted its unit when one exists (the plans
     # demo may have made some), else to an item the unit leads.
     targets = lg.session.exec(
-        select(Unit.code, Inspection.number, Inspection.start)
-        .join(InspectionTarget, InspectionTarget.unit_id == Unit.id)  # type: ignore[arg-type]
-        .join(Inspection, Inspection.id == InspectionTarget.inspection_id)  # type: ignore[arg-type]
+        select(col(Unit.code), col(Inspection.number), col(Inspection.start))
+        .join(InspectionTarget, col(InspectionTarget.unit_id) == col(Unit.id))
+        .join(Inspection, col(Inspection.id) == col(InspectionTarget.inspection_id))
     ).all()
-    led = lg.session.exec(select(Unit.code, Item.number).join(
-        Item, Item.lead_unit_id == Unit.id).order_by(Item.id)).all()  # type: ignore[arg-type]
+    led = lg.session.exec(select(col(Unit.code), col(Item.number)).join(
+        Item, col(Item.lead_unit_id) == col(Unit.id)).order_by(col(Item.id))).all()
     for unit, text, severity, mode, found_off, due_off, steps in FINDINGS:
         found = day(found_off)
         insp = next((n for c, n, start in targets if c == unit and start <= found), None)

@@ -57,6 +57,7 @@ def head(session: Session) -> tuple[int, str | None]:
     two processes never fork the chain.
     """
     from sqlalchemy import select, text
+    from sqlmodel import col
 
     from duchá.models import Event
 
@@ -65,7 +66,7 @@ def head(session: Session) -> tuple[int, str | None]:
         session.execute(text("LOCK TABLE event IN SHARE ROW EXCLUSIVE MODE"))
     # An ORM select, so events added earlier in this transaction are flushed first.
     row = session.execute(
-        select(Event.id, Event.hash).order_by(Event.id.desc()).limit(1)).first()  # type: ignore[union-attr]
+        select(col(Event.id), col(Event.hash)).order_by(col(Event.id).desc()).limit(1)).first()
     return (0, None) if row is None else (int(row[0]), row[1])
 
 
@@ -75,12 +76,13 @@ def head_on(session: Session, day: date) -> tuple[int, str | None]:
     check later that the history it was made from still stands (`duchá verify --head`),
     and the report made again later prints the same line."""
     from sqlalchemy import select
+    from sqlmodel import col
 
     from duchá.models import Event
 
     row = session.execute(
-        select(Event.id, Event.hash).where(Event.on <= day)  # type: ignore[operator]
-        .order_by(Event.id.desc()).limit(1)).first()  # type: ignore[union-attr]
+        select(col(Event.id), col(Event.hash)).where(col(Event.on) <= day)
+        .order_by(col(Event.id).desc()).limit(1)).first()
     return (0, None) if row is None else (int(row[0]), row[1])
 
 
@@ -135,8 +137,9 @@ def record_many(session: Session, events: list[dict[str, Any]]) -> None:
     """
     from duchá.bulk import insert_rows
     from duchá.models import Event
+    from duchá.tables import table_of
 
     rows = [{"on": e["on"], "actor": e["actor"], "action": e["action"],
              "subject_table": e["table"], "subject": e["subject"],
              "before": e["before"], "after": e["after"]} for e in events]
-    insert_rows(session, Event.__table__, chain(session, rows))  # type: ignore[attr-defined]
+    insert_rows(session, table_of(Event), chain(session, rows))

@@ -62,11 +62,12 @@ def _query(lg: Ledger, table: str) -> list[dict[str, Any]]:
     from sqlalchemy import func, select
 
     from duchá import models as m
+    from duchá.tables import table_of
 
-    unit = m.Unit.__table__  # type: ignore[attr-defined]
+    unit = table_of(m.Unit)
     u1, u2 = unit.alias("u1"), unit.alias("u2")
-    it, pl, ins = (m.Item.__table__, m.PlanEntry.__table__,  # type: ignore[attr-defined]
-                   m.Inspection.__table__)  # type: ignore[attr-defined]
+    it, pl, ins = (table_of(m.Item), table_of(m.PlanEntry),
+                   table_of(m.Inspection))
     lists: tuple[str, ...] = ()
     if table == "units":
         stmt = (select(unit.c.code, unit.c.name, unit.c.kind, u1.c.code.label("parent"))
@@ -76,7 +77,7 @@ def _query(lg: Ledger, table: str) -> list[dict[str, Any]]:
         t = it
         stmt = (select(t.c.number, t.c.title, t.c.category, t.c.source, t.c.leader,
                        u1.c.code.label("lead_unit"),
-                       _list_sub(m.ItemUnit.__table__, "item_id", t.c.id, u2, "unit_id",  # type: ignore[attr-defined]
+                       _list_sub(table_of(m.ItemUnit), "item_id", t.c.id, u2, "unit_id",
                                  "code").label("units"),
                        t.c.assigned, t.c.due, t.c.status, t.c.closed_on, t.c.cancel_reason)
                 .select_from(t.join(u1, u1.c.id == t.c.lead_unit_id))
@@ -86,7 +87,7 @@ def _query(lg: Ledger, table: str) -> list[dict[str, Any]]:
         t = pl
         stmt = (select(t.c.number, t.c.year, u1.c.code.label("organizer"), t.c.title, t.c.kind,
                        t.c.method,
-                       _list_sub(m.PlanTarget.__table__, "plan_id", t.c.id, u2, "unit_id",  # type: ignore[attr-defined]
+                       _list_sub(table_of(m.PlanTarget), "plan_id", t.c.id, u2, "unit_id",
                                  "code").label("targets"),
                        t.c.start, t.c.end, t.c.planned, t.c.approver, t.c.approved_on,
                        t.c.approval_ref, t.c.status, t.c.cancel_reason)
@@ -97,12 +98,12 @@ def _query(lg: Ledger, table: str) -> list[dict[str, Any]]:
         t = ins
         p2 = pl.alias("p2")
         stmt = (select(t.c.number, p2.c.number.label("plan"), u1.c.code.label("lead"),
-                       _list_sub(m.InspectionMember.__table__, "inspection_id", t.c.id, u2,  # type: ignore[attr-defined]
+                       _list_sub(table_of(m.InspectionMember), "inspection_id", t.c.id, u2,
                                  "unit_id", "code").label("members"),
                        t.c.method, t.c.topic,
-                       _list_sub(m.InspectionTarget.__table__, "inspection_id", t.c.id, u2,  # type: ignore[attr-defined]
+                       _list_sub(table_of(m.InspectionTarget), "inspection_id", t.c.id, u2,
                                  "unit_id", "code").label("targets"),
-                       _list_sub(m.InspectionItem.__table__, "inspection_id", t.c.id,  # type: ignore[attr-defined]
+                       _list_sub(table_of(m.InspectionItem), "inspection_id", t.c.id,
                                  it.alias("i2"), "item_id", "number").label("items"),
                        t.c.start, t.c.end, t.c.finished_on, t.c.report_summary,
                        t.c.report_approved_by, t.c.report_approved_on,
@@ -113,22 +114,22 @@ def _query(lg: Ledger, table: str) -> list[dict[str, Any]]:
                 .order_by(t.c.year, t.c.seq))
         lists = ("members", "targets", "items")
     elif table == "quotas":
-        t = m.Quota.__table__  # type: ignore[attr-defined]
+        t = table_of(m.Quota)
         stmt = select(t.c.year, t.c.max_count, t.c.reduction, t.c.baseline).order_by(t.c.year)
     elif table == "settings":
-        t = m.Setting.__table__  # type: ignore[attr-defined]
+        t = table_of(m.Setting)
         stmt = select(t.c.key, t.c.value).order_by(t.c.key)
     elif table == "calendar":
-        t = m.CalendarOverride.__table__  # type: ignore[attr-defined]
+        t = table_of(m.CalendarOverride)
         stmt = select(t.c.day, t.c.workday, t.c.note).order_by(t.c.day)
     elif table == "progress":
-        t = m.Progress.__table__  # type: ignore[attr-defined]
+        t = table_of(m.Progress)
         stmt = (select(it.c.number.label("item"), t.c.on, t.c.text, t.c.percent)
                 .select_from(t.join(it, it.c.id == t.c.item_id))
                 .order_by(it.c.year, it.c.seq, t.c.on, t.c.id))
     elif table in ("extensions", "accountability"):
-        t = (m.Extension if table == "extensions" else m.Accountability).__table__  # type: ignore[attr-defined]
-        fi = m.Finding.__table__  # type: ignore[attr-defined]
+        t = table_of(m.Extension if table == "extensions" else m.Accountability)
+        fi = table_of(m.Finding)
         subject = func.coalesce(it.c.number, fi.c.number).label("subject")
         fields = ((t.c.requested_on, t.c.old_due, t.c.to_date, t.c.reason, t.c.status,
                    t.c.decided_by, t.c.decided_on) if table == "extensions"
@@ -140,7 +141,7 @@ def _query(lg: Ledger, table: str) -> list[dict[str, Any]]:
                                         & (fi.c.id == t.c.subject_id)))
                 .order_by(t.c.subject_table.desc(), t.c.subject_id, t.c.id))
     else:
-        t = m.Finding.__table__  # type: ignore[attr-defined]
+        t = table_of(m.Finding)
         i2, it2 = ins.alias("i2"), it.alias("it2")
         stmt = (select(t.c.number, u1.c.code.label("unit"), i2.c.number.label("inspection"),
                        it2.c.number.label("item"), t.c.description, t.c.severity, t.c.mode,
@@ -239,7 +240,7 @@ def write_xlsx(output: Path, data: Data, *, zh: bool) -> None:
 
     target = check_target(output)
     wb = Workbook()
-    wb.remove(wb.active)
+    wb.remove(wb.worksheets[0])  # a new workbook's one (active) sheet
     for table, rows in data.items():
         ws = wb.create_sheet(table)
         ws.append(headers(table, zh))

@@ -40,13 +40,13 @@ def _running(kind: str, obj: Any) -> bool:
 
 
 def _pending(lg: Ledger, kind: str, obj: Any) -> Any:
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     from duchá.models import Extension
 
     return lg.session.exec(select(Extension).where(
-        Extension.subject_table == kind, Extension.subject_id == obj.id,
-        Extension.status == "pending")).first()
+        col(Extension.subject_table) == kind, col(Extension.subject_id) == obj.id,
+        col(Extension.status) == "pending")).first()
 
 
 def _start(kind: str, obj: Any) -> date:
@@ -130,13 +130,13 @@ def _ext_row(ext: Any) -> dict[str, Any]:
 
 
 def extensions_of(lg: Ledger, kind: str, subject_id: int) -> list[dict[str, Any]]:
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     from duchá.models import Extension
 
     rows = lg.session.exec(select(Extension).where(
-        Extension.subject_table == kind, Extension.subject_id == subject_id)
-        .order_by(Extension.id)).all()  # type: ignore[arg-type]
+        col(Extension.subject_table) == kind, col(Extension.subject_id) == subject_id)
+        .order_by(col(Extension.id))).all()
     return [_ext_row(x) for x in rows]
 
 
@@ -147,7 +147,7 @@ def account(
     from duchá.models import Accountability
 
     obj, before = _subject(lg, kind, ref)
-    values = {}
+    values: dict[str, Any] = {}
     for name, value, what in (("who", who, "say who is held accountable"),
                               ("measure", measure, "say what measure was taken"),
                               ("basis", basis, "give the rule or document it rests on")):
@@ -172,30 +172,32 @@ def _acc_row(rec: Any) -> dict[str, Any]:
 
 
 def accountability_of(lg: Ledger, kind: str, subject_id: int) -> list[dict[str, Any]]:
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     from duchá.models import Accountability
 
     rows = lg.session.exec(select(Accountability).where(
-        Accountability.subject_table == kind, Accountability.subject_id == subject_id)
-        .order_by(Accountability.on, Accountability.id)).all()  # type: ignore[arg-type]
+        col(Accountability.subject_table) == kind, col(Accountability.subject_id) == subject_id)
+        .order_by(col(Accountability.on), col(Accountability.id))).all()
     return [_acc_row(x) for x in rows]
 
 
 def accountability_rows(lg: Ledger) -> list[dict[str, Any]]:
     """Every accountability record with its subject's number and unit (for export)."""
-    from sqlalchemy import select
+    from sqlalchemy import label, select
+    from sqlmodel import col
 
     from duchá.models import Accountability, Finding, Item, Unit
 
     out = []
-    for kind, model, unit_col in (("item", Item, Item.lead_unit_id),
-                                  ("finding", Finding, Finding.unit_id)):
-        stmt = (select(model.number, Unit.code.label("unit"), Accountability.who,  # type: ignore[attr-defined]
-                       Accountability.measure, Accountability.basis, Accountability.on)
-                .join(model, model.id == Accountability.subject_id)  # type: ignore[attr-defined]
-                .join(Unit, Unit.id == unit_col)  # type: ignore[arg-type]
-                .where(Accountability.subject_table == kind))
+    for kind, model, unit_col in (("item", Item, col(Item.lead_unit_id)),
+                                  ("finding", Finding, col(Finding.unit_id))):
+        stmt = (select(col(model.number), label("unit", col(Unit.code)), col(Accountability.who),
+                       col(Accountability.measure), col(Accountability.basis),
+                       col(Accountability.on))
+                .join(model, col(model.id) == col(Accountability.subject_id))
+                .join(Unit, col(Unit.id) == unit_col)
+                .where(col(Accountability.subject_table) == kind))
         for r in lg.session.execute(stmt).mappings():
             out.append({"subject": f"{kind} {r['number']}", **dict(r)})
     out.sort(key=lambda r: (r["on"], r["subject"]))

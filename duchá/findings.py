@@ -82,15 +82,15 @@ def _text(value: str | None, what: str) -> str:
 
 def _not_before_last(lg: Ledger, f: Finding, on: date) -> None:
     """A step may not be dated before the finding's previous step (its story runs forward)."""
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     from duchá.models import Event
 
     row = lg.session.exec(
-        select(Event.action, Event.on)
-        .where(Event.subject_table == "finding", Event.subject == f.number,
-               Event.action.not_in(SIDE_ACTIONS), Event.on.is_not(None))  # type: ignore[attr-defined,union-attr]
-        .order_by(Event.on.desc(), Event.id.desc()).limit(1)  # type: ignore[union-attr,attr-defined]
+        select(col(Event.action), col(Event.on))
+        .where(col(Event.subject_table) == "finding", col(Event.subject) == f.number,
+               col(Event.action).not_in(SIDE_ACTIONS), col(Event.on).is_not(None))
+        .order_by(col(Event.on).desc(), col(Event.id).desc()).limit(1)
     ).first()
     if row is not None and row[1] is not None and on < row[1]:
         raise BadInput(f"{on} is before finding {f.number}'s last step ({row[0]} on {row[1]}); "
@@ -109,7 +109,7 @@ def add(
     inspection: str | None = None,
     item: str | None = None,
 ) -> dict[str, Any]:
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     from duchá import items
     from duchá.models import Finding, Inspection, InspectionTarget
@@ -124,8 +124,8 @@ def add(
         if found < insp.start:
             raise BadInput(f"the finding is dated {found}, before inspection {insp.number} "
                            f"started ({insp.start}); give --on {insp.start} or later")
-        targets = lg.session.exec(select(InspectionTarget.unit_id).where(
-            InspectionTarget.inspection_id == insp.id)).all()
+        targets = lg.session.exec(select(col(InspectionTarget.unit_id)).where(
+            col(InspectionTarget.inspection_id) == insp.id)).all()
         if u.id not in targets:
             # An inspection may find problems beyond its targets: record it, but say so.
             lg.warn(f"{u.code} ({u.name}) was not among the targets of inspection "
@@ -266,7 +266,8 @@ def query(
     The light is rules.LIGHTS["finding"] compiled to SQL; --light and --overdue (= red)
     filter on that same expression, so a filter keeps what it shows.
     """
-    from sqlalchemy import select
+    from sqlalchemy import label, select
+    from sqlmodel import col
 
     from duchá import items, lights_sql
     from duchá.models import Finding, Inspection, Item, Unit
@@ -274,35 +275,37 @@ def query(
     today = lg.today
     lit = lights_sql.light(lg, "finding")
     stmt = (
-        select(Finding.number, Unit.code.label("unit"), Finding.description,  # type: ignore[attr-defined]
-               Finding.severity, Finding.mode, Finding.found_on, Finding.due, Finding.status,
+        select(col(Finding.number), label("unit", col(Unit.code)), col(Finding.description),
+               col(Finding.severity), col(Finding.mode), col(Finding.found_on), col(Finding.due),
+               col(Finding.status),
                lit.label("light"),
-               Inspection.number.label("inspection"), Item.number.label("item"),  # type: ignore[attr-defined]
-               Finding.plan_text, Finding.plan_on, Finding.rectified_on, Finding.evidence,
-               Finding.verified_on, Finding.verified_by, Finding.lookback_due,
-               Finding.lookback_on, Finding.lookback_result)
-        .join(Unit, Unit.id == Finding.unit_id)  # type: ignore[arg-type]
-        .outerjoin(Inspection, Inspection.id == Finding.inspection_id)  # type: ignore[arg-type]
-        .outerjoin(Item, Item.id == Finding.item_id)  # type: ignore[arg-type]
+               label("inspection", col(Inspection.number)), label("item", col(Item.number)),
+               col(Finding.plan_text), col(Finding.plan_on), col(Finding.rectified_on),
+               col(Finding.evidence),
+               col(Finding.verified_on), col(Finding.verified_by), col(Finding.lookback_due),
+               col(Finding.lookback_on), col(Finding.lookback_result))
+        .join(Unit, col(Unit.id) == col(Finding.unit_id))
+        .outerjoin(Inspection, col(Inspection.id) == col(Finding.inspection_id))
+        .outerjoin(Item, col(Item.id) == col(Finding.item_id))
     )
     if status:
-        stmt = stmt.where(Finding.status == status)
+        stmt = stmt.where(col(Finding.status) == status)
     if mode:
-        stmt = stmt.where(Finding.mode == mode)
+        stmt = stmt.where(col(Finding.mode) == mode)
     if unit:
-        stmt = stmt.where(Finding.unit_id == units.resolve(lg, unit).id)
+        stmt = stmt.where(col(Finding.unit_id) == units.resolve(lg, unit).id)
     if inspection:
         insp = find(lg.session, Inspection, "DC", inspection, "inspection")
-        stmt = stmt.where(Finding.inspection_id == insp.id)
+        stmt = stmt.where(col(Finding.inspection_id) == insp.id)
     if item:
-        stmt = stmt.where(Finding.item_id == items.get(lg, item).id)
+        stmt = stmt.where(col(Finding.item_id) == items.get(lg, item).id)
     if overdue:
         stmt = stmt.where(lit == "red")
     if light:
         stmt = stmt.where(lit == light)
     if numbers is not None:
-        stmt = stmt.where(Finding.number.in_(numbers))  # type: ignore[attr-defined]
-    stmt = stmt.order_by(Finding.due, Finding.number)
+        stmt = stmt.where(col(Finding.number).in_(numbers))
+    stmt = stmt.order_by(col(Finding.due), col(Finding.number))
     out = []
     for r in lg.session.execute(stmt).mappings():
         d = dict(r)
@@ -319,13 +322,13 @@ def history(lg: Ledger, table: str, number: str) -> list[dict[str, Any]]:
     """Every event of one record, oldest first: date, step, status after it, who, detail."""
     import json
 
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     from duchá.models import Event
 
     events = lg.session.exec(
-        select(Event).where(Event.subject_table == table, Event.subject == number)
-        .order_by(Event.id)  # type: ignore[arg-type]
+        select(Event).where(col(Event.subject_table) == table, col(Event.subject) == number)
+        .order_by(col(Event.id))
     ).all()
     rows = []
     for e in events:

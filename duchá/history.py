@@ -186,7 +186,7 @@ def _numbers(session: Session, model: Any, label: str = "number") -> dict[int, s
     from sqlalchemy import select
 
     t = model.__table__
-    return dict(session.execute(select(t.c.id, t.c[label])).all())  # type: ignore[arg-type]
+    return dict(session.execute(select(t.c.id, t.c[label])).all())
 
 
 def _register_known() -> None:
@@ -225,16 +225,19 @@ def _register_known() -> None:
 
     def progress_rows(session: Session) -> Iterable[tuple[str, dict[str, Any]]]:
         from sqlalchemy import select
+        from sqlmodel import col
 
-        stmt = (select(m.Item.number, m.Progress.on, m.Progress.text, m.Progress.percent)
-                .join(m.Item, m.Item.id == m.Progress.item_id))  # type: ignore[arg-type]
+        stmt = (select(col(m.Item.number), col(m.Progress.on), col(m.Progress.text),
+                       col(m.Progress.percent))
+                .join(m.Item, col(m.Item.id) == col(m.Progress.item_id)))
         for number, on, text, percent in session.execute(stmt):
             yield number, {"on": on.isoformat(), "text": text, "percent": percent}
 
     register_child(Child("item", "progress", m.Progress, progress_rows))
 
-    def attached(model: Any) -> Callable[[Session, str], Iterable[tuple[str, dict[str, Any]]]]:
-        def rows(session: Session, table: str) -> Iterable[tuple[str, dict[str, Any]]]:
+    def attached(model: Any,
+                 table: str) -> Callable[[Session], Iterable[tuple[str, dict[str, Any]]]]:
+        def rows(session: Session) -> Iterable[tuple[str, dict[str, Any]]]:
             from sqlmodel import select
 
             numbers = _numbers(session, m.Item if table == "item" else m.Finding)
@@ -246,12 +249,12 @@ def _register_known() -> None:
     # Accountability records are written once, by an "account" event that carries them.
     for table in ("item", "finding"):
         register_child(Child(table, "account", m.Accountability,
-                             lambda session, t=table: attached(m.Accountability)(session, t),
+                             attached(m.Accountability, table),
                              pick="accountability"))
         # Extensions change after the request (approved or rejected): the last event about
         # each request says what the row must hold.
         register_child(Child(table, "extend", m.Extension,
-                             lambda session, t=table: attached(m.Extension)(session, t),
+                             attached(m.Extension, table),
                              pick="extension",
                              actions=("extend", "extend-approve", "extend-reject"),
                              identity=("subject_id", "requested_on", "old_due", "to_date",
@@ -497,23 +500,23 @@ def verify(session: Session, *, head: str | None = None, integrity: bool = True)
                       if t == child.table and act == child.action}
         for key in sorted(set(rows) | set(events)):
             subject, after = key
-            have, ids = rows.get(key, 0), events.get(key, [])
+            n_rows, ids = rows.get(key, 0), events.get(key, [])
             noun = "note" if child.pick is None else "record"
             name = f"{child.action} {noun} on {child.table} {subject}"
-            if have > len(ids):
+            if n_rows > len(ids):
                 v.add(ids[0] if ids else None, child.table, subject,
                       f"{name} {after} has no event: it was added or changed outside duchá")
-            elif have < len(ids):
-                v.add(ids[have], child.table, subject,
-                      f"{name} of event {ids[have]} is gone or changed outside duchá")
+            elif n_rows < len(ids):
+                v.add(ids[n_rows], child.table, subject,
+                      f"{name} of event {ids[n_rows]} is gone or changed outside duchá")
         table_name = child.model.__tablename__
         # Accountability and extensions hang off items and findings: one summary row each.
-        line = next((x for x in v.summary if x["table"] == table_name), None)
-        if line is None:
-            line = {"table": table_name, "records": 0, "events": 0}
-            v.summary.append(line)
-        line["records"] += sum(rows.values())
-        line["events"] += sum(len(i) for i in events.values())
+        entry = next((x for x in v.summary if x["table"] == table_name), None)
+        if entry is None:
+            entry = {"table": table_name, "records": 0, "events": 0}
+            v.summary.append(entry)
+        entry["records"] += sum(rows.values())
+        entry["events"] += sum(len(i) for i in events.values())
 
     for table, n in _unchecked(session).items():
         v.summary.append({"table": table, "records": n, "events": per_table.get(table, 0),

@@ -43,20 +43,20 @@ def log(
 ) -> list[dict[str, Any]]:
     """Events, oldest first: all, or one record's (by its number, code or key)."""
     from sqlalchemy import func
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     from duchá.errors import BadInput, NotFound
     from duchá.models import Event
 
     stmt = select(Event)
     if table:
-        stmt = stmt.where(Event.subject_table == table)
+        stmt = stmt.where(col(Event.subject_table) == table)
     if subject is not None:
         want = subject.strip()
         if not want:
             raise BadInput("empty subject; give a record number, unit code or setting key")
-        match = func.lower(Event.subject) == want.lower()
-        if lg.session.exec(select(Event.id).where(match).limit(1)).first() is None:
+        match = func.lower(col(Event.subject)) == want.lower()
+        if lg.session.exec(select(col(Event.id)).where(match).limit(1)).first() is None:
             from duchá import units
 
             try:  # a unit may be named the way every other command accepts it
@@ -64,11 +64,11 @@ def log(
             except BadInput:
                 raise NotFound(f"no history for '{subject}'; give a record number "
                                "(DB-2026-0001), a unit code or a setting key") from None
-            match = Event.subject == want
+            match = col(Event.subject) == want
         stmt = stmt.where(match)
     if since is not None:
-        stmt = stmt.where(Event.on >= since)  # type: ignore[operator]
-    stmt = stmt.order_by(Event.id)  # type: ignore[arg-type]
+        stmt = stmt.where(col(Event.on) >= since)
+    stmt = stmt.order_by(col(Event.id))
     rows = []
     for e in lg.session.exec(stmt):
         before = json.loads(e.before) if e.before else None

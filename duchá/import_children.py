@@ -38,9 +38,10 @@ def _subjects(job: Job) -> dict[str, Subject]:
     from sqlalchemy import select
 
     from duchá import models as m
+    from duchá.tables import table_of
 
     out: dict[str, Subject] = {}
-    it, fi = m.Item.__table__, m.Finding.__table__  # type: ignore[attr-defined]
+    it, fi = table_of(m.Item), table_of(m.Finding)
     for i, n, start, status, closed in job.lg.session.execute(
             select(it.c.id, it.c.number, it.c.assigned, it.c.status, it.c.closed_on)):
         out[n] = Subject("item", i, n, start, status, closed)
@@ -140,8 +141,9 @@ def _pending_in_ledger(job: Job, records: list[Record]) -> None:
     from sqlalchemy import select
 
     from duchá import models as m
+    from duchá.tables import table_of
 
-    t = m.Extension.__table__  # type: ignore[attr-defined]
+    t = table_of(m.Extension)
     waiting = set(job.lg.session.execute(
         select(t.c.subject_table, t.c.subject_id).where(t.c.status == "pending")).all())
     for rec in records:
@@ -174,10 +176,11 @@ def _numbers(lg: Ledger) -> dict[tuple[str, int], str]:
     from sqlalchemy import select
 
     from duchá import models as m
+    from duchá.tables import table_of
 
     out: dict[tuple[str, int], str] = {}
     for kind, model in (("item", m.Item), ("finding", m.Finding)):
-        t = model.__table__  # type: ignore[attr-defined,union-attr]
+        t = table_of(model)
         out.update({(kind, i): n for i, n in lg.session.execute(select(t.c.id, t.c.number))})
     return out
 
@@ -188,10 +191,11 @@ def write(lg: Ledger, table: str, records: list[Record]) -> None:
     from duchá import models as m
     from duchá.bulk import insert_rows
     from duchá.events import record_many, snapshot
+    from duchá.tables import table_of
 
     numbers = _numbers(lg)
     if table == "progress":
-        insert_rows(lg.session, m.Progress.__table__,  # type: ignore[attr-defined]
+        insert_rows(lg.session, table_of(m.Progress),
                     [rec.values for rec in records])
         record_many(lg.session, [
             {"actor": lg.actor, "action": "progress", "table": "item",
@@ -208,7 +212,7 @@ def write(lg: Ledger, table: str, records: list[Record]) -> None:
         ids.setdefault(rec.values["subject_table"], []).append(rec.values["subject_id"])
     # The subjects' snapshots only (not the whole ledger's): they go into each event.
     snaps = {k: history.current(lg.session, k, sorted(set(v))) for k, v in ids.items()}
-    insert_rows(lg.session, model.__table__,  # type: ignore[attr-defined,union-attr]
+    insert_rows(lg.session, table_of(model),
                 [rec.values for rec in records])
     events = []
     for rec in records:

@@ -10,6 +10,7 @@ INSERTs with ids assigned here), never ORM objects one by one, and every record 
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -208,7 +209,7 @@ class Row:
             return None
         return found
 
-    def month_bound(self, name: str, *, end: bool) -> date | None:
+    def month_bound(self, name: str, *, end: bool) -> datetime.date | None:  # not Row.date
         from duchá.dates import parse_date_or_month
 
         raw = self.text(name)
@@ -380,7 +381,7 @@ class Record:
     year: int
     seq: int | None
     values: dict[str, Any]
-    links: dict[str, list[int]] = field(default_factory=dict)
+    links: dict[str, list[Any]] = field(default_factory=dict)  # ids; a unit's parent_code
     on: date | None = None
 
 
@@ -578,7 +579,7 @@ def _units(job: Job) -> list[Record]:
     for r, rec, parent in pending:
         if parent:
             if parent.lower() in file_codes:
-                rec.links["parent_code"] = [parent.lower()]  # type: ignore[list-item]
+                rec.links["parent_code"] = [parent.lower()]
             else:
                 rec.values["parent_id"] = r.unit("parent")
         if r.ok:
@@ -646,6 +647,7 @@ def write(lg: Ledger, job: Job, records: list[Record],
     from duchá import models as m
     from duchá.bulk import insert_rows
     from duchá.events import record_many
+    from duchá.tables import table_of
 
     table = job.table
     model = models_by_table()[table]
@@ -658,7 +660,7 @@ def write(lg: Ledger, job: Job, records: list[Record],
         for rec in records:
             parent = rec.links.pop("parent_code", None)
             if parent:
-                rec.values["parent_id"] = by_code[parent[0]]  # type: ignore[index]
+                rec.values["parent_id"] = by_code[parent[0]]
     rows: list[dict[str, Any]] = []
     links: dict[str, list[dict[str, Any]]] = {}
     link_table = {"units": (m.ItemUnit, "item_id", "unit_id"),
@@ -678,8 +680,8 @@ def write(lg: Ledger, job: Job, records: list[Record],
         plan_numbers = {i: n for n, i in job.ledger_numbers("plans").items()}
     # The snapshot's references (history.Ref: lead unit by code, plan by number...), as
     # history.snap builds them, from the lookups already at hand.
-    labels = {m.Unit: code_of, m.Item: item_numbers, m.Inspection: insp_numbers,
-              m.PlanEntry: plan_numbers}
+    labels: dict[Any, dict[Any, str]] = {m.Unit: code_of, m.Item: item_numbers,
+                                         m.Inspection: insp_numbers, m.PlanEntry: plan_numbers}
     refs = history.KINDS[SUBJECT[table]].refs
     for i, rec in enumerate(records):
         rid = first + i
@@ -708,7 +710,7 @@ def write(lg: Ledger, job: Job, records: list[Record],
         lg.session.execute(update(t).where(t.c.id == bindparam("_id"))
                            .values(parent_id=bindparam("_parent")), parents)
     for name, link_rows in links.items():
-        insert_rows(lg.session, link_table[name][0].__table__, link_rows)
+        insert_rows(lg.session, table_of(link_table[name][0]), link_rows)
     subject = SUBJECT[table]
     key_field = "code" if table == "units" else "number"
     record_many(lg.session, [

@@ -133,23 +133,23 @@ def list_rows(lg: Ledger, *, year: int | None = None, unit: str | None = None) -
     dict[str, Any]
 ]:
     from sqlalchemy import or_
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     from duchá.models import Inspection, InspectionMember, InspectionTarget
 
     stmt = select(Inspection)
     if year is not None:
-        stmt = stmt.where(Inspection.year == year)
+        stmt = stmt.where(col(Inspection.year) == year)
     if unit:
         u = units.resolve(lg, unit)
         stmt = stmt.where(or_(
-            Inspection.lead_id == u.id,
-            Inspection.id.in_(select(InspectionTarget.inspection_id)  # type: ignore[union-attr]
-                              .where(InspectionTarget.unit_id == u.id)),
-            Inspection.id.in_(select(InspectionMember.inspection_id)  # type: ignore[union-attr]
-                              .where(InspectionMember.unit_id == u.id)),
+            col(Inspection.lead_id) == u.id,
+            col(Inspection.id).in_(select(col(InspectionTarget.inspection_id))
+                              .where(col(InspectionTarget.unit_id) == u.id)),
+            col(Inspection.id).in_(select(col(InspectionMember.inspection_id))
+                              .where(col(InspectionMember.unit_id) == u.id)),
         ))
-    stmt = stmt.order_by(Inspection.start, Inspection.number)  # type: ignore[arg-type]
+    stmt = stmt.order_by(col(Inspection.start), col(Inspection.number))
     return [row(lg, i) for i in lg.session.exec(stmt).all()]
 
 

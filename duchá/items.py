@@ -36,13 +36,14 @@ def _snap(lg: Ledger, item: Item) -> dict[str, Any]:
 
 
 def _set_units(lg: Ledger, item: Item, names: list[str], lead_id: int) -> None:
-    from sqlmodel import delete
+    from sqlmodel import col, delete
 
     from duchá.models import ItemUnit
 
-    lg.session.exec(delete(ItemUnit).where(ItemUnit.item_id == item.id))  # type: ignore[arg-type]
+    lg.session.exec(delete(ItemUnit).where(col(ItemUnit.item_id) == item.id))
     for u in units.resolve_many(lg, names):
         if u.id != lead_id:
+            assert item.id is not None and u.id is not None  # stored rows have their ids
             lg.session.add(ItemUnit(item_id=item.id, unit_id=u.id))
 
 
@@ -63,6 +64,7 @@ def add(
     title = _title(title)
     validation.item_dates(assigned=assigned, due=due)
     lead_unit = units.resolve(lg, lead)
+    assert lead_unit.id is not None  # a stored unit
     seq, number = next_number(lg.session, Item, PREFIX, assigned.year, 4)
     item = Item(number=number, year=assigned.year, seq=seq, title=title, category=category,
                 source=source, leader=leader, lead_unit_id=lead_unit.id, assigned=assigned,
@@ -99,53 +101,56 @@ def query(
     --overdue (= red) filter on that same expression, so a filter keeps what it shows.
     """
     from sqlalchemy import func, or_, select
+    from sqlmodel import col
 
     from duchá import lights_sql
     from duchá.models import Item, ItemUnit, Progress, Unit
+    from duchá.tables import table_of
 
-    lead = Unit.__table__.alias("lead")  # type: ignore[attr-defined]
-    shared = Unit.__table__.alias("shared")  # type: ignore[attr-defined]
+    lead = table_of(Unit).alias("lead")
+    shared = table_of(Unit).alias("shared")
     units_sub = (
         select(func.aggregate_strings(shared.c.code, ";"))
-        .select_from(ItemUnit.__table__.join(shared, shared.c.id == ItemUnit.unit_id))  # type: ignore[attr-defined]
-        .where(ItemUnit.item_id == Item.id)
+        .select_from(table_of(ItemUnit).join(shared, shared.c.id == col(ItemUnit.unit_id)))
+        .where(col(ItemUnit.item_id) == col(Item.id))
         .scalar_subquery()
     )
-    last_on = (select(func.max(Progress.on)).where(Progress.item_id == Item.id)
+    last_on = (select(func.max(col(Progress.on))).where(col(Progress.item_id) == col(Item.id))
                .scalar_subquery())
     lit = lights_sql.light(lg, "item")
     stmt = (
-        select(Item.number, Item.title, Item.category, lead.c.code.label("lead_unit"),
-               units_sub.label("units"), Item.assigned, Item.due, Item.status,
-               Item.closed_on, last_on.label("last_progress"),
+        select(col(Item.number), col(Item.title), col(Item.category),
+               lead.c.code.label("lead_unit"),
+               units_sub.label("units"), col(Item.assigned), col(Item.due), col(Item.status),
+               col(Item.closed_on), last_on.label("last_progress"),
                lights_sql.last_percent().label("percent"), lit.label("light"),
-               Item.source, Item.leader, Item.id)
-        .select_from(Item.__table__.join(lead, lead.c.id == Item.lead_unit_id))  # type: ignore[attr-defined]
+               col(Item.source), col(Item.leader), col(Item.id))
+        .select_from(table_of(Item).join(lead, lead.c.id == col(Item.lead_unit_id)))
     )
     if status:
-        stmt = stmt.where(Item.status == status)
+        stmt = stmt.where(col(Item.status) == status)
     if category:
-        stmt = stmt.where(Item.category == category)
+        stmt = stmt.where(col(Item.category) == category)
     if unit:
         u = units.resolve(lg, unit)
         stmt = stmt.where(or_(
-            Item.lead_unit_id == u.id,
-            Item.id.in_(select(ItemUnit.item_id).where(ItemUnit.unit_id == u.id)),  # type: ignore[union-attr]
+            col(Item.lead_unit_id) == u.id,
+            col(Item.id).in_(select(col(ItemUnit.item_id)).where(col(ItemUnit.unit_id) == u.id)),
         ))
     if due_before:
-        stmt = stmt.where(Item.due < due_before)
+        stmt = stmt.where(col(Item.due) < due_before)
     if overdue:
         stmt = stmt.where(lit == "red")
     if search:
         # The text as typed ("100%" is not a pattern), ASCII case ignored: SQLite's LIKE
         # ignores case and PostgreSQL's does not, so both are asked the same explicit question.
-        stmt = stmt.where(or_(Item.title.icontains(search, autoescape=True),  # type: ignore[attr-defined]
-                              Item.source.icontains(search, autoescape=True)))  # type: ignore[union-attr]
+        stmt = stmt.where(or_(col(Item.title).icontains(search, autoescape=True),
+                              col(Item.source).icontains(search, autoescape=True)))
     if numbers is not None:
-        stmt = stmt.where(Item.number.in_(numbers))  # type: ignore[attr-defined]
+        stmt = stmt.where(col(Item.number).in_(numbers))
     if light:
         stmt = stmt.where(lit == light)
-    stmt = stmt.order_by(Item.due, Item.number)
+    stmt = stmt.order_by(col(Item.due), col(Item.number))
     out = []
     for r in lg.session.execute(stmt).mappings():
         d = dict(r)
@@ -158,7 +163,7 @@ def query(
 
 def show(lg: Ledger, ref: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """The item's row and its progress history (oldest first)."""
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     from duchá.models import Progress
 
@@ -166,7 +171,8 @@ def show(lg: Ledger, ref: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     rec = query(lg, numbers=[item.number])[0]
     rec["cancel_reason"] = item.cancel_reason
     notes = lg.session.exec(
-        select(Progress).where(Progress.item_id == item.id).order_by(Progress.on, Progress.id)  # type: ignore[arg-type]
+        select(Progress).where(col(Progress.item_id) == item.id)
+        .order_by(col(Progress.on), col(Progress.id))
     ).all()
     return rec, [{"on": p.on, "text": p.text, "percent": p.percent} for p in notes]
 
@@ -286,6 +292,7 @@ def counts(lg: Ledger) -> list[dict[str, Any]]:
     """Items per category and status, with overdue (red) counts, in the opinion's category
     order."""
     from sqlalchemy import case, func, select
+    from sqlmodel import col
 
     from duchá import lights_sql
     from duchá.models import Item
@@ -295,13 +302,13 @@ def counts(lg: Ledger) -> list[dict[str, Any]]:
         return func.sum(case((cond, 1), else_=0))
 
     stmt = select(
-        Item.category,
-        count_if(Item.status == "open").label("open"),
+        col(Item.category),
+        count_if(col(Item.status) == "open").label("open"),
         count_if(lights_sql.light(lg, "item") == "red").label("overdue"),
-        count_if(Item.status == "done").label("done"),
-        count_if(Item.status == "cancelled").label("cancelled"),
+        count_if(col(Item.status) == "done").label("done"),
+        count_if(col(Item.status) == "cancelled").label("cancelled"),
         func.count().label("total"),
-    ).group_by(Item.category)
+    ).group_by(col(Item.category))
     found = {r["category"]: dict(r) for r in lg.session.execute(stmt).mappings()}
     rows = []
     for code in CATEGORY.codes:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -39,11 +40,12 @@ class Ledger:
 
         return parse_date(text, today=self.today, base=base, calendar=self.calendar)
 
-    def day(self, text: str | None) -> date:
+    def day(self, text: str | None) -> datetime.date:  # (`date` is the method here)
         """The date an option like `--on` gives, or the as-of date when it gives none."""
         return self.date(text) if text else self.today
 
-    def maybe_date(self, text: str | None, *, base: date | None = None) -> date | None:
+    def maybe_date(self, text: str | None, *, base: datetime.date | None = None
+                   ) -> datetime.date | None:
         return None if text is None else self.date(text, base=base)
 
     def warn(self, message: str) -> None:
@@ -58,7 +60,7 @@ class Ledger:
         *,
         before: dict[str, Any] | None = None,
         after: dict[str, Any] | None = None,
-        on: date | None = None,
+        on: datetime.date | None = None,
     ) -> None:
         from duchá.events import record
 

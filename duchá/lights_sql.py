@@ -132,22 +132,26 @@ def light_case(kind: str, columns: Mapping[str, Any], as_of: date,
 def last_percent() -> Any:
     """An item's last reported percent (the latest progress note that gives one), correlated
     to the item of the enclosing query."""
+    from sqlmodel import col
+
     from duchá.models import Item, Progress
 
-    return (select(Progress.percent)
-            .where(Progress.item_id == Item.id, Progress.percent.is_not(None))  # type: ignore[union-attr]
-            .order_by(Progress.on.desc(), Progress.id.desc())  # type: ignore[attr-defined,union-attr]
+    return (select(col(Progress.percent))
+            .where(col(Progress.item_id) == col(Item.id), col(Progress.percent).is_not(None))
+            .order_by(col(Progress.on).desc(), col(Progress.id).desc())
             .limit(1).scalar_subquery())
 
 
 def columns(kind: str) -> dict[str, Any]:
     """The SQL behind each field a light reads, on the item and finding tables."""
+    from sqlmodel import col
+
     from duchá.models import Finding, Item
 
     if kind == "item":
-        return {"status": Item.status, "assigned": Item.assigned, "due": Item.due,
+        return {"status": col(Item.status), "assigned": col(Item.assigned), "due": col(Item.due),
                 "percent": last_percent()}
-    return {"status": Finding.status, "due": Finding.due}
+    return {"status": col(Finding.status), "due": col(Finding.due)}
 
 
 def light(lg: Ledger, kind: str, settings: Mapping[str, Any] | None = None

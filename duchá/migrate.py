@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from alembic.config import Config
     from sqlalchemy.engine import Connection, Engine
 
     from duchá.db import Location
@@ -28,7 +29,7 @@ def revision(version: int) -> str:
     return f"{version:04d}"
 
 
-def _config(conn: Connection) -> object:
+def _config(conn: Connection) -> Config:
     from alembic.config import Config
 
     cfg = Config()
@@ -63,7 +64,7 @@ def run(engine: Engine, before: Callable[[int], None] | None = None,
             conn.execute(text(VERSION_TABLE_DDL))
             conn.execute(text("INSERT INTO alembic_version VALUES (:v)"),
                          {"v": revision(found)})
-        command.upgrade(_config(conn), to)  # type: ignore[arg-type]
+        command.upgrade(_config(conn), to)
         _check_foreign_keys(conn)
         return found, _version(conn)
 
@@ -124,4 +125,4 @@ def create(engine: Engine, version: int) -> None:
     from alembic import command
 
     with engine.connect() as conn, conn.begin():
-        command.upgrade(_config(conn), revision(version))  # type: ignore[arg-type]
+        command.upgrade(_config(conn), revision(version))

@@ -8,6 +8,7 @@ Timestamps are stored as UTC ISO-8601 text (see UTCText) and dates as SQLite DAT
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Any
 
 from sqlalchemy import CheckConstraint, Column, Index, String, UniqueConstraint
 from sqlalchemy.types import TypeDecorator
@@ -46,7 +47,7 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def _ts() -> object:
+def _ts() -> Any:
     return Field(default_factory=utcnow, sa_type=UTCText)
 
 
@@ -183,7 +184,7 @@ def _guard_events() -> None:
     for dialect, statements in EVENT_GUARD.items():
         for statement in statements:
             # A literal "%" would be read as a parameter marker by DDL: there is none here.
-            event.listen(Event.__table__, "after_create",
+            event.listen(Event.__table__, "after_create",  # type: ignore[attr-defined]
                          DDL(statement).execute_if(dialect=dialect))
 
 

@@ -14,7 +14,10 @@ from duchá.words import a
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-T = TypeVar("T")
+    from duchá.models import Finding, Inspection, Item, PlanEntry
+
+# The numbered tables: each has year, seq and number.
+T = TypeVar("T", "Item", "PlanEntry", "Inspection", "Finding")
 
 # Digits of the sequence part per prefix: items and findings run into thousands a year.
 WIDTH = {"DB": 4, "WT": 4, "JH": 3, "DC": 3}
@@ -46,7 +49,7 @@ def find(session: Session, model: type[T], prefix: str, ref: str, what: str,
 
     A bare sequence repeats every year; `year`, when the context fixes one, picks it.
     """
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     raw = (ref or "").strip()
     m = _FULL.match(raw)
@@ -54,14 +57,14 @@ def find(session: Session, model: type[T], prefix: str, ref: str, what: str,
         if m[1].upper() != prefix:
             raise BadInput(f"'{ref}' is not {a(what)} number; {what} numbers look like "
                            f"{example(prefix)}")
-        stmt = select(model).where(model.year == int(m[2]), model.seq == int(m[3]))  # type: ignore[attr-defined]
+        stmt = select(model).where(col(model.year) == int(m[2]), col(model.seq) == int(m[3]))
     elif _YEAR_SEQ.match(raw):
         y, s = raw.split("-")
-        stmt = select(model).where(model.year == int(y), model.seq == int(s))  # type: ignore[attr-defined]
+        stmt = select(model).where(col(model.year) == int(y), col(model.seq) == int(s))
     elif re.fullmatch(r"\d{1,9}", raw):  # not str.isdigit: "²" is a digit but no number
-        stmt = select(model).where(model.seq == int(raw))  # type: ignore[attr-defined]
+        stmt = select(model).where(col(model.seq) == int(raw))
         if year is not None:
-            stmt = stmt.where(model.year == year)  # type: ignore[attr-defined]
+            stmt = stmt.where(col(model.year) == year)
             ref = f"{ref} of {year}"
     else:
         raise BadInput(f"'{ref}' is not {a(what)} number; use {example(prefix)} or the bare "
@@ -71,6 +74,6 @@ def find(session: Session, model: type[T], prefix: str, ref: str, what: str,
         command = {"inspection": "inspect", "plan entry": "plan"}.get(what, what)
         raise NotFound(f"no {what} {ref}; `duchá {command} list` shows the numbers")
     if len(hits) > 1:
-        names = ", ".join(h.number for h in hits)  # type: ignore[attr-defined]
+        names = ", ".join(h.number for h in hits)
         raise BadInput(f"{what} {ref} is ambiguous: {names}; give the whole number")
     return hits[0]

@@ -116,28 +116,28 @@ def add(
 def list_rows(lg: Ledger, *, year: int | None = None, organizer: str | None = None) -> list[
     dict[str, Any]
 ]:
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     from duchá.models import PlanEntry
 
     stmt = select(PlanEntry)
     if year is not None:
-        stmt = stmt.where(PlanEntry.year == year)
+        stmt = stmt.where(col(PlanEntry.year) == year)
     if organizer:
-        stmt = stmt.where(PlanEntry.organizer_id == units.resolve(lg, organizer).id)
-    stmt = stmt.order_by(PlanEntry.year, PlanEntry.seq)  # type: ignore[arg-type]
+        stmt = stmt.where(col(PlanEntry.organizer_id) == units.resolve(lg, organizer).id)
+    stmt = stmt.order_by(col(PlanEntry.year), col(PlanEntry.seq))
     return [row(lg, e) for e in lg.session.exec(stmt).all()]
 
 
 def show(lg: Ledger, ref: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """The entry and the inspections carried out under it."""
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     from duchá.models import Inspection
 
     entry = get(lg, ref)
-    done = lg.session.exec(select(Inspection).where(Inspection.plan_id == entry.id)
-                           .order_by(Inspection.start)).all()  # type: ignore[arg-type]
+    done = lg.session.exec(select(Inspection).where(col(Inspection.plan_id) == entry.id)
+                           .order_by(col(Inspection.start))).all()
     return row(lg, entry), [{"number": i.number, "topic": i.topic, "start": i.start,
                              "end": i.end} for i in done]
 
@@ -212,22 +212,22 @@ def parse_reduction(text: str) -> float:
 def used_counts(lg: Ledger) -> dict[int, int]:
     """Non-cancelled entries per year."""
     from sqlalchemy import func
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     from duchá.models import PlanEntry
 
-    stmt = (select(PlanEntry.year, func.count()).where(PlanEntry.status != "cancelled")
-            .group_by(PlanEntry.year))
+    stmt = (select(col(PlanEntry.year), func.count()).where(col(PlanEntry.status) != "cancelled")
+            .group_by(col(PlanEntry.year)))
     return {y: n for y, n in lg.session.exec(stmt).all()}
 
 
 def _has_year(lg: Ledger, year: int) -> bool:
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     from duchá.models import PlanEntry
 
-    return lg.session.exec(select(PlanEntry.id).where(PlanEntry.year == year).limit(1)).first() \
-        is not None
+    return lg.session.exec(select(col(PlanEntry.id)).where(col(PlanEntry.year) == year)
+                           .limit(1)).first() is not None
 
 
 def quota_dict(q: Quota | None) -> dict[str, Any] | None:

@@ -41,38 +41,40 @@ def overdue(lg: Ledger, *, unit: str | None = None, kind: str | None = None,
     days_overdue is negative for yellow rows (days still left).
     """
     from sqlalchemy import func, or_, select
+    from sqlmodel import col
 
     from duchá import lights_sql, settings, units
     from duchá.models import Finding, Item, ItemUnit, Progress, Unit
+    from duchá.tables import table_of
 
     today = lg.today
     limits = settings.load(lg)
     unit_id = units.resolve(lg, unit).id if unit else None
     out: list[dict[str, Any]] = []
-    lead = Unit.__table__.alias("lead")  # type: ignore[attr-defined]
+    lead = table_of(Unit).alias("lead")
     if kind in (None, "item"):
         lit = lights_sql.light(lg, "item", limits)
-        last = (select(func.max(Progress.on)).where(Progress.item_id == Item.id)
+        last = (select(func.max(col(Progress.on))).where(col(Progress.item_id) == col(Item.id))
                 .scalar_subquery())
-        stmt = (select(Item.number, Item.title, lead.c.code, Item.due, Item.status,
-                       last.label("last"), lit)
-                .select_from(Item.__table__.join(lead, lead.c.id == Item.lead_unit_id))  # type: ignore[attr-defined]
+        stmt = (select(col(Item.number), col(Item.title), lead.c.code, col(Item.due),
+                       col(Item.status), last.label("last"), lit)
+                .select_from(table_of(Item).join(lead, lead.c.id == col(Item.lead_unit_id)))
                 .where(lit.in_(OVERDUE_LIGHTS)))
         if unit_id is not None:
-            stmt = stmt.where(or_(Item.lead_unit_id == unit_id, Item.id.in_(  # type: ignore[union-attr]
-                select(ItemUnit.item_id).where(ItemUnit.unit_id == unit_id))))
+            stmt = stmt.where(or_(col(Item.lead_unit_id) == unit_id, col(Item.id).in_(
+                select(col(ItemUnit.item_id)).where(col(ItemUnit.unit_id) == unit_id))))
         for number, title, code, due, status, last_on, light in lg.session.execute(stmt):
             out.append({"kind": "item", "number": number, "title": title, "unit": code,
                         "due": due, "days_overdue": _days_overdue(due, today), "light": light,
                         "status": status, "last_progress": last_on})
     if kind in (None, "finding"):
         lit = lights_sql.light(lg, "finding", limits)
-        stmt = (select(Finding.number, Finding.description, lead.c.code, Finding.due,
-                       Finding.status, Finding.plan_on, Finding.rectified_on, lit)
-                .select_from(Finding.__table__.join(lead, lead.c.id == Finding.unit_id))  # type: ignore[attr-defined]
+        stmt = (select(col(Finding.number), col(Finding.description), lead.c.code, col(Finding.due),
+                       col(Finding.status), col(Finding.plan_on), col(Finding.rectified_on), lit)
+                .select_from(table_of(Finding).join(lead, lead.c.id == col(Finding.unit_id)))
                 .where(lit.in_(OVERDUE_LIGHTS)))
         if unit_id is not None:
-            stmt = stmt.where(Finding.unit_id == unit_id)
+            stmt = stmt.where(col(Finding.unit_id) == unit_id)
         for number, text, code, due, status, plan_on, rect_on, light in \
                 lg.session.execute(stmt):
             marks = [d for d in (plan_on, rect_on) if d is not None]
@@ -105,7 +107,8 @@ def status(lg: Ledger) -> dict[str, list[dict[str, Any]]]:
     """The dashboard's numbers: by status and light, by category, red units, plan quota.
 
     The lights are counted by GROUP BY over the same SQL light as `item list` shows."""
-    from sqlalchemy import func, select
+    from sqlalchemy import func, label, select
+    from sqlmodel import col
 
     from duchá import items, lights_sql, settings
     from duchá.models import Finding, Item, Unit
@@ -118,7 +121,7 @@ def status(lg: Ledger) -> dict[str, list[dict[str, Any]]]:
                                   ("finding", Finding, FINDING_STATUSES)):
         # Grouped outside: PostgreSQL matches a GROUP BY expression with parameters to the
         # selected one only by its text, which the driver may number differently.
-        rows = select(model.status, lights[kind].label("light")).subquery()
+        rows = select(col(model.status), lights[kind].label("light")).subquery()
         stmt = select(rows.c.status, rows.c.light, func.count()).group_by(rows.c.status,
                                                                          rows.c.light)
         found: dict[str, dict[str, int]] = {}
@@ -128,10 +131,10 @@ def status(lg: Ledger) -> dict[str, list[dict[str, Any]]]:
             n = found.get(s, {})
             by_status.append({"kind": kind, "status": s, "count": sum(n.values()),
                               **{name: n.get(name, 0) for name in LIGHT_NAMES}})
-    red_items = (select(Item.lead_unit_id.label("uid"), func.count().label("n"))  # type: ignore[attr-defined]
-                 .where(lights["item"] == "red").group_by(Item.lead_unit_id))
-    red_findings = (select(Finding.unit_id.label("uid"), func.count().label("n"))
-                    .where(lights["finding"] == "red").group_by(Finding.unit_id))
+    red_items = (select(label("uid", col(Item.lead_unit_id)), func.count().label("n"))
+                 .where(lights["item"] == "red").group_by(col(Item.lead_unit_id)))
+    red_findings = (select(label("uid", col(Finding.unit_id)), func.count().label("n"))
+                    .where(lights["finding"] == "red").group_by(col(Finding.unit_id)))
     counts: dict[int, list[int]] = {}
     for i, stmt in enumerate((red_items, red_findings)):
         for uid, n in lg.session.execute(stmt):
@@ -177,21 +180,21 @@ def parse_week(text: str | None, today: date, lg: Ledger | None = None) -> tuple
 def _state_at(lg: Ledger, end: date) -> dict[tuple[str, str], dict[str, Any]]:
     """Every item's and finding's last full snapshot recorded on or before `end`."""
     from sqlalchemy import and_, func, not_, or_, select
+    from sqlmodel import col
 
     from duchá.history import note_actions
     from duchá.models import Event
 
     # Only record snapshots: a progress note is an event on its item too, but its `after` is
     # the note (history.note_actions); a deleted record has no `after`.
-    snapshots = or_(*(and_(Event.subject_table == t,
-                           not_(Event.action.in_(note_actions(t))))  # type: ignore[attr-defined]
+    snapshots = or_(*(and_(col(Event.subject_table) == t,
+                           not_(col(Event.action).in_(note_actions(t))))
                       for t in ("item", "finding")))
-    ranked = (select(Event.subject_table, Event.subject, Event.after,
+    ranked = (select(col(Event.subject_table), col(Event.subject), col(Event.after),
                      func.row_number().over(
-                         partition_by=(Event.subject_table, Event.subject),
-                         order_by=(Event.on.desc(), Event.id.desc())).label("rn"))  # type: ignore[union-attr,attr-defined]
-              .where(snapshots, Event.on <= end,  # type: ignore[operator]
-                     Event.after.is_not(None))  # type: ignore[union-attr]
+                         partition_by=(col(Event.subject_table), col(Event.subject)),
+                         order_by=(col(Event.on).desc(), col(Event.id).desc())).label("rn"))
+              .where(snapshots, col(Event.on) <= end, col(Event.after).is_not(None))
               .subquery())
     stmt = select(ranked.c.subject_table, ranked.c.subject, ranked.c.after).where(
         ranked.c.rn == 1)
@@ -202,15 +205,16 @@ def _codes_at(lg: Ledger, end: date) -> dict[int, str]:
     """Unit id -> code as it was at the end of `end`: today's codes with the renames made
     after it undone, newest first."""
     from sqlalchemy import select
+    from sqlmodel import col
 
     from duchá.models import Event, Unit
 
-    codes = {i: c for i, c in lg.session.execute(select(Unit.id, Unit.code))}
+    codes = {i: c for i, c in lg.session.execute(select(col(Unit.id), col(Unit.code)))}
     renames = lg.session.execute(
-        select(Event.before, Event.after)
-        .where(Event.subject_table == "unit", Event.action == "edit",  # type: ignore[arg-type]
-               Event.on > end)  # type: ignore[operator]
-        .order_by(Event.id.desc()))  # type: ignore[union-attr]
+        select(col(Event.before), col(Event.after))
+        .where(col(Event.subject_table) == "unit", col(Event.action) == "edit",
+               col(Event.on) > end)
+        .order_by(col(Event.id).desc()))
     for before, after in renames:
         old, new = json.loads(before or "{}").get("code"), json.loads(after or "{}").get("code")
         if old and new and old != new:
@@ -243,6 +247,7 @@ WEEKLY_SECTIONS = (
 def weekly(lg: Ledger, week: str | None = None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """What happened in an ISO week, as the ledger's history said at the week's end."""
     from sqlalchemy import select
+    from sqlmodel import col
 
     from duchá.models import Event
 
@@ -254,7 +259,7 @@ def weekly(lg: Ledger, week: str | None = None) -> tuple[dict[str, Any], list[di
     rows: list[dict[str, Any]] = []
 
     def add(section: str, table: str, snap: dict[str, Any], on: date | None) -> None:
-        unit_id = snap.get("lead_unit_id") if table == "item" else snap.get("unit_id")
+        unit_id: Any = snap.get("lead_unit_id") if table == "item" else snap.get("unit_id")
         rows.append({"section": section, "kind": table, "number": snap["number"],
                      "title": snap.get("title") or snap.get("description"),
                      "unit": codes.get(unit_id, ""), "date": on, "due": _d(snap.get("due")),
@@ -280,10 +285,11 @@ def weekly(lg: Ledger, week: str | None = None) -> tuple[dict[str, Any], list[di
                 add("due_next_week", table, snap, due)
     # Reopenings are transitions, read from the week's own events.
     moves = lg.session.execute(
-        select(Event.subject_table, Event.subject, Event.on, Event.before, Event.after)
-        .where(Event.subject_table.in_(("item", "finding")), Event.on >= monday,  # type: ignore[attr-defined,operator]
-               Event.on <= sunday, Event.before.is_not(None))  # type: ignore[union-attr,operator]
-        .order_by(Event.on, Event.id))  # type: ignore[arg-type]
+        select(col(Event.subject_table), col(Event.subject), col(Event.on), col(Event.before),
+               col(Event.after))
+        .where(col(Event.subject_table).in_(("item", "finding")), col(Event.on) >= monday,
+               col(Event.on) <= sunday, col(Event.before).is_not(None))
+        .order_by(col(Event.on), col(Event.id)))
     for table, subject, on, before, after in moves:
         b, a = json.loads(before), json.loads(after or "null") or {}
         into = "open" if table == "item" else "reopened"
@@ -340,7 +346,8 @@ def weekly_markdown(meta: dict[str, Any], rows: list[dict[str, Any]]) -> str:
 def unit_scores(lg: Ledger, year: int | None = None) -> list[dict[str, Any]]:
     """The scoreboard per unit for a year (records of that year; open and overdue as of
     --as-of): items, findings, on-time rate, inspections received, accountability."""
-    from sqlalchemy import distinct, extract, func, select, union
+    from sqlalchemy import distinct, extract, func, label, select, union
+    from sqlmodel import col
 
     from duchá import lights_sql, settings
     from duchá.models import (
@@ -364,53 +371,55 @@ def unit_scores(lg: Ledger, year: int | None = None) -> list[dict[str, Any]]:
             for n, v in zip(names, values, strict=True):
                 row[n] = (row.get(n) or 0) + (v or 0)
 
-    is_open = Item.status == "open"
+    is_open = col(Item.status) == "open"
     limits = settings.load(lg)
     # Overdue is a red light, as `item list` and `finding list` show it.
-    put(select(Item.lead_unit_id, _sum_if(is_open),
+    put(select(col(Item.lead_unit_id), _sum_if(is_open),
                _sum_if(lights_sql.light(lg, "item", limits) == "red"),
-               _sum_if((Item.status == "done") & (Item.closed_on <= Item.due)),  # type: ignore[operator]
-               _sum_if((Item.status == "done") & (Item.closed_on > Item.due)))  # type: ignore[operator]
-        .where(Item.year == y).group_by(Item.lead_unit_id),
+               _sum_if((col(Item.status) == "done") & (col(Item.closed_on) <= col(Item.due))),
+               _sum_if((col(Item.status) == "done") & (col(Item.closed_on) > col(Item.due))))
+        .where(col(Item.year) == y).group_by(col(Item.lead_unit_id)),
         ("items_open", "items_overdue", "items_on_time", "items_late"))
-    f_open = Finding.status.in_(OPEN_FINDING)  # type: ignore[attr-defined]
-    f_done = Finding.status.in_(("rectified", "verified"))  # type: ignore[attr-defined]
-    put(select(Finding.unit_id, _sum_if(f_open),
+    f_open = col(Finding.status).in_(OPEN_FINDING)
+    f_done = col(Finding.status).in_(("rectified", "verified"))
+    put(select(col(Finding.unit_id), _sum_if(f_open),
                _sum_if(lights_sql.light(lg, "finding", limits) == "red"),
-               _sum_if(Finding.status == "verified"),
-               _sum_if(f_done & ((Finding.due.is_(None)) | (Finding.rectified_on <= Finding.due))),  # type: ignore[union-attr,operator]
-               _sum_if(f_done & (Finding.rectified_on > Finding.due)))  # type: ignore[operator]
-        .where(Finding.year == y).group_by(Finding.unit_id),
+               _sum_if(col(Finding.status) == "verified"),
+               _sum_if(f_done & ((col(Finding.due).is_(None))
+                                 | (col(Finding.rectified_on) <= col(Finding.due)))),
+               _sum_if(f_done & (col(Finding.rectified_on) > col(Finding.due))))
+        .where(col(Finding.year) == y).group_by(col(Finding.unit_id)),
         ("findings_open", "findings_overdue", "findings_verified", "findings_on_time",
          "findings_late"))
     # Reopened (verification failed or the problem rebounded): any event that moved the
     # finding into "reopened", whatever command wrote it.
     into = '%"status": "reopened"%'
-    put(select(Finding.unit_id, func.count(distinct(Finding.id)))
-        .join(Event, (Event.subject_table == "finding") & (Event.subject == Finding.number))  # type: ignore[arg-type]
-        .where(Finding.year == y, Event.after.like(into),  # type: ignore[union-attr]
-               Event.before.is_(None) | Event.before.not_like(into))  # type: ignore[union-attr]
-        .group_by(Finding.unit_id), ("findings_reopened",))
+    put(select(col(Finding.unit_id), func.count(distinct(col(Finding.id))))
+        .join(Event, (col(Event.subject_table) == "finding")
+              & (col(Event.subject) == col(Finding.number)))
+        .where(col(Finding.year) == y, col(Event.after).like(into),
+               col(Event.before).is_(None) | col(Event.before).not_like(into))
+        .group_by(col(Finding.unit_id)), ("findings_reopened",))
     # The burden on the inspected (基层减负): inspections received, and by how many organizers.
     organizers = union(
-        select(Inspection.id.label("iid"), Inspection.lead_id.label("org")),  # type: ignore[union-attr]
-        select(InspectionMember.inspection_id, InspectionMember.unit_id),
+        select(label("iid", col(Inspection.id)), label("org", col(Inspection.lead_id))),
+        select(col(InspectionMember.inspection_id), col(InspectionMember.unit_id)),
     ).subquery()
-    put(select(InspectionTarget.unit_id, func.count(distinct(Inspection.id)),
+    put(select(col(InspectionTarget.unit_id), func.count(distinct(col(Inspection.id))),
                func.count(distinct(organizers.c.org)))
-        .join(Inspection, Inspection.id == InspectionTarget.inspection_id)  # type: ignore[arg-type]
-        .join(organizers, organizers.c.iid == Inspection.id)
-        .where(Inspection.start >= lo, Inspection.start <= hi)  # type: ignore[operator]
-        .group_by(InspectionTarget.unit_id), ("inspections", "organizers"))
-    for table, model, col in (("item", Item, Item.lead_unit_id), ("finding", Finding,
-                                                                  Finding.unit_id)):
-        put(select(col, func.count()).select_from(Accountability)
-            .join(model, (Accountability.subject_table == table)
-                  & (Accountability.subject_id == model.id))
-            .where(extract("year", Accountability.on) == y).group_by(col),
+        .join(Inspection, col(Inspection.id) == col(InspectionTarget.inspection_id))
+        .join(organizers, organizers.c.iid == col(Inspection.id))
+        .where(col(Inspection.start) >= lo, col(Inspection.start) <= hi)
+        .group_by(col(InspectionTarget.unit_id)), ("inspections", "organizers"))
+    for table, model, unit_col in (("item", Item, col(Item.lead_unit_id)),
+                                   ("finding", Finding, col(Finding.unit_id))):
+        put(select(unit_col, func.count()).select_from(Accountability)
+            .join(model, (col(Accountability.subject_table) == table)
+                  & (col(Accountability.subject_id) == model.id))
+            .where(extract("year", col(Accountability.on)) == y).group_by(unit_col),
             ("accountability",))
     out = []
-    for u in lg.session.execute(select(Unit).order_by(Unit.code)).scalars():
+    for u in lg.session.execute(select(Unit).order_by(col(Unit.code))).scalars():
         r = {k: 0 for k in (
             "items_open", "items_overdue", "items_on_time", "items_late", "findings_open",
             "findings_overdue", "findings_verified", "findings_reopened", "findings_on_time",
@@ -431,6 +440,7 @@ def unit_scores(lg: Ledger, year: int | None = None) -> list[dict[str, Any]]:
 def inspection(lg: Ledger, ref: str) -> dict[str, Any]:
     """Everything a draft 督查情况报告 needs about one inspection."""
     from sqlalchemy import select
+    from sqlmodel import col
 
     from duchá import lights_sql
     from duchá.models import (
@@ -455,14 +465,16 @@ def inspection(lg: Ledger, ref: str) -> dict[str, Any]:
 
     plan = lg.session.get(PlanEntry, ins.plan_id) if ins.plan_id else None
     covered = [{"number": n, "title": t, "due": d, "status": s} for n, t, d, s in
-               lg.session.execute(select(Item.number, Item.title, Item.due, Item.status)
-                                  .join(InspectionItem, InspectionItem.item_id == Item.id)  # type: ignore[arg-type]
-                                  .where(InspectionItem.inspection_id == ins.id)
-                                  .order_by(Item.number))]
+               lg.session.execute(select(col(Item.number), col(Item.title), col(Item.due),
+                                         col(Item.status))
+                                  .join(InspectionItem, col(InspectionItem.item_id) == col(Item.id))
+                                  .where(col(InspectionItem.inspection_id) == ins.id)
+                                  .order_by(col(Item.number)))]
     found = []
     for f, light in lg.session.execute(
             select(Finding, lights_sql.light(lg, "finding"))
-            .where(Finding.inspection_id == ins.id).order_by(Finding.unit_id, Finding.seq)):
+            .where(col(Finding.inspection_id) == ins.id)
+            .order_by(col(Finding.unit_id), col(Finding.seq))):
         found.append({"number": f.number, "unit": units[f.unit_id].code,
                       "unit_name": units[f.unit_id].name, "description": f.description,
                       "severity": f.severity, "mode": f.mode, "due": f.due,

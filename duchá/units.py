@@ -14,11 +14,11 @@ if TYPE_CHECKING:
 def _all(lg: Ledger) -> list[Unit]:
     cache = lg.session.info.get("units")
     if cache is None:
-        from sqlmodel import select
+        from sqlmodel import col, select
 
         from duchá.models import Unit
 
-        cache = list(lg.session.exec(select(Unit).order_by(Unit.code)).all())
+        cache = list(lg.session.exec(select(Unit).order_by(col(Unit.code))).all())
         lg.session.info["units"] = cache
     return cache
 
@@ -120,15 +120,15 @@ def list_rows(lg: Ledger, *, kind: str | None = None) -> list[dict[str, Any]]:
 def show(lg: Ledger, text: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """A unit and the items it leads or shares."""
     from sqlalchemy import or_
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     from duchá.models import Item, ItemUnit
 
     u = resolve(lg, text)
-    shared = select(ItemUnit.item_id).where(ItemUnit.unit_id == u.id)
+    shared = select(col(ItemUnit.item_id)).where(col(ItemUnit.unit_id) == u.id)
     items = lg.session.exec(
-        select(Item).where(or_(Item.lead_unit_id == u.id, Item.id.in_(shared)))  # type: ignore[union-attr]
-        .order_by(Item.due)
+        select(Item).where(or_(col(Item.lead_unit_id) == u.id, col(Item.id).in_(shared)))
+        .order_by(col(Item.due))
     ).all()
     rows = [{"number": i.number, "title": i.title, "role": "lead" if i.lead_unit_id == u.id
              else "responsible", "due": i.due, "status": i.status} for i in items]

@@ -77,14 +77,14 @@ def clear_days(lg: Ledger, start: date, end: date | None) -> list[dict[str, Any]
 
 
 def list_days(lg: Ledger, year: int | None) -> list[dict[str, Any]]:
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     from duchá.models import CalendarOverride
 
-    stmt = select(CalendarOverride).order_by(CalendarOverride.day)  # type: ignore[arg-type]
+    stmt = select(CalendarOverride).order_by(col(CalendarOverride.day))
     if year is not None:
-        stmt = stmt.where(CalendarOverride.day >= date(year, 1, 1),  # type: ignore[operator]
-                          CalendarOverride.day <= date(year, 12, 31))  # type: ignore[operator]
+        stmt = stmt.where(col(CalendarOverride.day) >= date(year, 1, 1),
+                          col(CalendarOverride.day) <= date(year, 12, 31))
     return [_row(r) for r in lg.session.exec(stmt).all()]
 
 
