@@ -71,6 +71,17 @@ def _flags(front: list[str]) -> list[str]:
     return out
 
 
+def _named(group: Any, args: list[str]) -> Any:
+    """The deepest subcommand that `args` name (`item add --help`: item add), loading only
+    the command modules on the way."""
+    cmd = group
+    for a in args:
+        sub = getattr(cmd, "commands", {}).get(a) if not a.startswith("-") else None
+        if sub is not None:
+            cmd = sub
+    return cmd
+
+
 def _value_options(group: Any, args: list[str]) -> frozenset[str]:
     """The value-taking options of the subcommands that `args` name (`item cancel`)."""
     names: set[str] = set()
@@ -214,7 +225,7 @@ class DuchaGroup(TyperGroup):
         front = hoist_globals(argv, _value_options(self, argv), front_only=True)
         debug = "--debug" in _flags(front)
         if "--help" in argv or "-h" in argv or not argv:
-            _name_metavars(self)
+            _name_metavars(_named(self, argv))
         State.current = None
         try:
             _check_text(argv)
