@@ -123,19 +123,19 @@ def test_demo_csv_json_and_table_and_never_the_users_ledger(
     cli("init")
     before = snapshot_db(db_path)
     monkeypatch.setenv("DUCHA_DB", str(db_path))
-    r = CliRunner().invoke(app, ["demo", "-f", "json", "--as-of", "2026-11-30"])
-    assert r.exit_code == 0, r.output
+    shown = CliRunner().invoke(app, ["demo", "-f", "json", "--as-of", "2026-11-30"])
+    assert shown.exit_code == 0, shown.output
     assert snapshot_db(db_path) == before
-    data = json.loads(r.stdout)
+    data = json.loads(shown.stdout)
     assert {x["category"] for x in data["summary"]} >= {"policy", "instruction"}
     assert [x["number"] for x in data["overdue"]] == [x["number"] for x in overdue]
     (sample,) = (tmp_path / "xdg").rglob("demo.db")
     rows = {table: len(found) for table, found in snapshot_db(sample).items()}
     assert rows["item"] == len(listed.stdout.splitlines()) - 1
 
-    r = CliRunner().invoke(app, ["demo", "-f", "table", "--as-of", "2026-11-30"])
-    assert r.exit_code == 0, r.output
-    assert "领导批示" in r.stdout and "───" in r.stdout
+    shown = CliRunner().invoke(app, ["demo", "-f", "table", "--as-of", "2026-11-30"])
+    assert shown.exit_code == 0, shown.output
+    assert "领导批示" in shown.stdout and "───" in shown.stdout
     assert snapshot_db(db_path) == before
     # Made anew: the same sample again, not a second one added to the first.
     assert {table: len(found) for table, found in snapshot_db(sample).items()} == rows
