@@ -1,31 +1,21 @@
 """The command line: the root Typer app, global options, and error handling.
 
 Each area's commands live in duchá/commands/; this module only composes them.  Only Typer is
-imported at start-up: the database stack loads inside the commands that use it.
+imported at start-up, and only the command module that runs (all of them for help): the
+database stack loads inside the commands that use it.
 """
 
-from __future__ import annotations
-
 import errno
+import functools
 import sys
+from collections.abc import Iterator, MutableMapping
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
+import typer.main
 from typer.core import TyperGroup
 
-from duchá.commands import (
-    admin,
-    checks,
-    findings,
-    inspections,
-    items,
-    plans,
-    reports,
-    transfer,
-    trust,
-    units,
-)
 from duchá.errors import EXIT_BAD_INPUT, EXIT_LEDGER, BadInput, DuchaError
 from duchá.state import State
 
@@ -81,6 +71,17 @@ def _flags(front: list[str]) -> list[str]:
     return out
 
 
+def _named(group: Any, args: list[str]) -> Any:
+    """The deepest subcommand that `args` name (`item add --help`: item add), loading only
+    the command modules on the way."""
+    cmd = group
+    for a in args:
+        sub = getattr(cmd, "commands", {}).get(a) if not a.startswith("-") else None
+        if sub is not None:
+            cmd = sub
+    return cmd
+
+
 def _value_options(group: Any, args: list[str]) -> frozenset[str]:
     """The value-taking options of the subcommands that `args` name (`item cancel`)."""
     names: set[str] = set()
@@ -96,8 +97,122 @@ def _value_options(group: Any, args: list[str]) -> frozenset[str]:
     return frozenset(names - GLOBAL_VALUE_OPTIONS)
 
 
+# The top-level commands of each module in duchá/commands/, imported when first named.
+MODULES: dict[str, tuple[str, ...]] = {
+    "units": ("unit",),
+    "items": ("item",),
+    "findings": ("finding",),
+    "admin": ("init", "demo", "config"),
+    "plans": ("plan",),
+    "inspections": ("inspect",),
+    "checks": ("check",),
+    "reports": ("report",),
+    "transfer": ("import", "export"),
+    "trust": ("verify", "log", "backup", "restore"),
+}
+# Help lists them as Typer does when it builds the whole tree: commands, then groups.
+HELP_ORDER = ("init", "demo", "check", "import", "export", "verify", "log", "backup", "restore",
+              "unit", "item", "finding", "config", "plan", "inspect", "report")
+_MODULE_OF = {name: module for name in HELP_ORDER
+              for module, names in MODULES.items() if name in names}
+assert len(_MODULE_OF) == sum(map(len, MODULES.values()))
+
+
+def _sub_root() -> typer.Typer:
+    """A stand-in root to attach one module's commands to, built as the real root builds."""
+    return typer.Typer(rich_markup_mode=None, pretty_exceptions_enable=False,
+                       add_completion=False)
+
+
+@functools.cache
+def load(module: str) -> dict[str, Any]:
+    """The Click commands of one command module (once per process: attaching is not
+    idempotent)."""
+    shell = _sub_root()
+    if module == "units":
+        from duchá.commands import transfer, units
+
+        units.app.command("import")(transfer.unit_import)
+        shell.add_typer(units.app, name="unit")
+    elif module == "items":
+        from duchá.commands import items
+
+        shell.add_typer(items.app, name="item")
+    elif module == "findings":
+        from duchá.commands import findings
+
+        shell.add_typer(findings.app, name="finding")
+    elif module == "admin":
+        from duchá.commands import admin
+
+        admin.register(shell)
+    elif module == "plans":
+        from duchá.commands import plans
+
+        shell.add_typer(plans.app, name="plan")
+    elif module == "inspections":
+        from duchá.commands import inspections
+
+        shell.add_typer(inspections.app, name="inspect")
+    elif module == "checks":
+        from duchá.commands import checks
+
+        shell.command("check")(checks.check)
+    elif module == "reports":
+        from duchá.commands import reports
+
+        shell.add_typer(reports.app, name="report")
+    elif module == "transfer":
+        from duchá.commands import transfer
+
+        transfer.register(shell)
+    elif module == "trust":
+        from duchá.commands import trust
+
+        trust.register(shell)
+    commands = dict(typer.main.get_group(shell).commands)
+    assert set(commands) == set(MODULES[module]), (module, sorted(commands))
+    return commands
+
+
+class LazyCommands(MutableMapping[str, Any]):
+    """The root's subcommands by name: each module's built when one of its names is looked
+    up; listing the names loads nothing, listing the commands (help) loads them all."""
+
+    def __init__(self, built: MutableMapping[str, Any]) -> None:
+        self._built = dict(built)
+        self._names = [*_MODULE_OF, *(n for n in self._built if n not in _MODULE_OF)]
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self._built and name in self._names:
+            self._built.update(load(_MODULE_OF[name]))
+        return self._built[name]
+
+    def __setitem__(self, name: str, cmd: Any) -> None:
+        self._built[name] = cmd
+        if name not in self._names:
+            self._names.append(name)
+
+    def __delitem__(self, name: str) -> None:
+        self._names.remove(name)
+        self._built.pop(name, None)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(list(self._names))
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._names
+
+
 class DuchaGroup(TyperGroup):
     """The root group: global options anywhere, and every failure as one line on stderr."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.commands = LazyCommands(self.commands)
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         args = list(args)
@@ -110,7 +225,7 @@ class DuchaGroup(TyperGroup):
         front = hoist_globals(argv, _value_options(self, argv), front_only=True)
         debug = "--debug" in _flags(front)
         if "--help" in argv or "-h" in argv or not argv:
-            _name_metavars(self)
+            _name_metavars(_named(self, argv))
         State.current = None
         try:
             _check_text(argv)
@@ -303,17 +418,6 @@ def root(
                     actor_text=actor, debug=debug)
     ctx.obj.check_target()  # before any command does work it would have to undo
 
-
-app.add_typer(units.app, name="unit")
-app.add_typer(items.app, name="item")
-app.add_typer(findings.app, name="finding")
-admin.register(app)
-app.add_typer(plans.app, name="plan")
-app.add_typer(inspections.app, name="inspect")
-app.command("check")(checks.check)
-app.add_typer(reports.app, name="report")
-transfer.register(app, units.app)
-trust.register(app)
 
 
 def main() -> None:

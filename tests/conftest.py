@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import functools
 import json
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import typer.main
+import typer.testing
 from typer.testing import CliRunner
 
 from duchá.cli import app
 from duchá.db import dispose_all
+
+# Typer's CliRunner builds the Click command tree from the Typer app on every invoke (a tenth
+# of a second, most of a short command).  The tree never changes, so every test shares one,
+# as one real run of `duchá` builds it once.
+typer.testing._get_command = functools.cache(typer.main.get_command)  # type: ignore[assignment]
+
+DEMO_AS_OF = "2026-11-30"
 
 
 @pytest.fixture(autouse=True)
@@ -22,6 +33,44 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("LANG", "C.UTF-8")
     yield
     dispose_all()
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo city as of DEMO_AS_OF, built once per session through the real `demo`
+    command.  Read-only: fixtures copy it (demo_copy) rather than change it."""
+    path = tmp_path_factory.mktemp("demo-template") / "demo.db"
+    r = CliRunner().invoke(app, ["--db", str(path), "--as-of", DEMO_AS_OF, "-f", "csv", "demo"])
+    assert r.exit_code == 0, r.output
+    dispose_all()  # checkpoints the WAL: the file alone is the ledger
+    return path
+
+
+def demo_copy(template: Path, folder: Path, name: str = "demo.db") -> Path:
+    """A fresh copy of the demo ledger in `folder`, for a test or a module to use."""
+    folder.mkdir(parents=True, exist_ok=True)
+    return Path(shutil.copy(template, folder / name))
+
+
+@pytest.fixture
+def report(record_property: Callable[[str, object], None]) -> Callable[[str], None]:
+    """Show a line (a test's counts: runs, kills, seeds) in the run's summary.  Printing from
+    the test would be lost under pytest-xdist; a report property reaches the controller."""
+
+    def say(line: str) -> None:
+        record_property("report", line)
+
+    return say
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    lines = [value for key in ("passed", "failed") for rep in terminalreporter.stats.get(key, [])
+             if getattr(rep, "when", "call") == "call"
+             for name, value in getattr(rep, "user_properties", ()) if name == "report"]
+    if lines:
+        terminalreporter.section("counts")
+        for line in lines:
+            terminalreporter.write_line(str(line))
 
 
 class Result:

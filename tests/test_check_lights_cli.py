@@ -6,15 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Runner
+from conftest import DEMO_AS_OF, Runner, demo_copy
 
 AS_OF = ("--as-of", "2026-11-30")
 
 
 @pytest.fixture
-def demo(cli: Runner, tmp_path: Path) -> Runner:
-    db = tmp_path / "demo.db"
-    assert cli("demo", *AS_OF, "-f", "json", db=db).exit_code == 0
+def demo(cli: Runner, demo_template: Path, tmp_path: Path) -> Runner:
+    assert AS_OF == ("--as-of", DEMO_AS_OF)
+    db = demo_copy(demo_template, tmp_path)
 
     def run(*args: str) -> object:
         return cli(*args, *AS_OF, db=db)

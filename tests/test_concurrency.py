@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import itertools
+import os
 import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-
-import pytest
 
 from conftest import Runner
 
-OPS = 500
+# 500 each by default: the writers hand the lock over only now and then, and the test needs
+# them to overlap.  DUCHA_CONCURRENCY_OPS=5000 for a longer run.
+OPS = int(os.environ.get("DUCHA_CONCURRENCY_OPS", "500"))
 
 # Each writer runs OPS separate transactions through the services, as OPS commands would
 # (process start-up is left out: 1,000 CLI start-ups would only measure Python's import time).
@@ -49,7 +51,7 @@ def counts(path: Path) -> dict[str, int]:
 
 
 def test_two_writers_500_operations_each(ledger: Runner, db_path: Path,
-                                         capsys: pytest.CaptureFixture[str]) -> None:
+                                         report: Callable[[str], None]) -> None:
     r = ledger("item", "add", "推进城区供热管网改造", "-c", "meeting", "--lead", "zjj",
                "--due", "+30d", "--as-of", "2026-06-01", "-f", "csv")
     assert r.exit_code == 0, r
@@ -81,8 +83,7 @@ def test_two_writers_500_operations_each(ledger: Runner, db_path: Path,
     assert switches >= 2  # they really overlapped: not one after the other
     v = ledger("verify", "-f", "json")
     assert v.exit_code == 0, v
-    with capsys.disabled():
-        print(f"\n[concurrency] 2 writers x {OPS} transactions in {took:.1f}s: "
-              f"units {before['unit']}->{after['unit']}, progress {after['progress']}, "
-              f"events {before['event']}->{after['event']}, {switches} hand-overs between "
-              f"writers; {v.stderr.strip()}")
+    report(f"[concurrency] 2 writers x {OPS} transactions in {took:.1f}s: "
+           f"units {before['unit']}->{after['unit']}, progress {after['progress']}, "
+           f"events {before['event']}->{after['event']}, {switches} hand-overs between "
+           f"writers; {v.stderr.strip()}")

@@ -78,17 +78,12 @@ def test_check_reports_each_rule_on_a_small_ledger(ledger: Runner, db_path: Path
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo ledger, built once through the real `demo` command."""
-    from typer.testing import CliRunner
+def demo_db(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo ledger (built once per session through the real `demo` command)."""
+    from conftest import DEMO_AS_OF, demo_copy
 
-    from duchá.cli import app
-
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    r = CliRunner().invoke(app, ["--db", str(path), "--as-of", AS_OF.isoformat(), "demo",
-                                 "-f", "json"])
-    assert r.exit_code == 0, r.output
-    return path
+    assert AS_OF.isoformat() == DEMO_AS_OF
+    return demo_copy(demo_template, tmp_path_factory.mktemp("demo"))
 
 
 def test_demo_has_findings_in_every_state(demo_db: Path, cli: Runner) -> None:

@@ -43,10 +43,9 @@ from typing import Any
 
 import pytest
 import typer.main
-import typer.testing
 from typer.testing import CliRunner
 
-from conftest import snapshot_db
+from conftest import DEMO_AS_OF, demo_copy, snapshot_db
 from duchá.cli import app
 from duchá.db import dispose_all
 
@@ -352,12 +351,9 @@ def shell(argv: list[str], folder: Folder) -> str:
 # -- the test ---------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def demo_ledger(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    r = CliRunner().invoke(app, ["--db", str(path), "--as-of", AS_OF, "-f", "csv", "demo"])
-    assert r.exit_code == 0, r.stderr
-    dispose_all()  # checkpoints the WAL: the file alone is the ledger
-    return path
+def demo_ledger(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    assert AS_OF == DEMO_AS_OF
+    return demo_copy(demo_template, tmp_path_factory.mktemp("demo"))
 
 
 def _files(folder: Folder, demo: Path) -> None:
@@ -393,10 +389,7 @@ def test_random_invocations(demo_ledger: Path, tmp_path: Path,
     runs = int(os.environ.get("DUCHA_FUZZ_RUNS", str(DEFAULT_RUNS)))
     # A relative path drawn as an argument (`backup １２`) lands in the test's folder.
     monkeypatch.chdir(tmp_path)
-    # Typer's CliRunner rebuilds the Click tree on every invoke (a fifth of a second); the tree
-    # does not change, so build it once.
-    tree = command_tree()
-    monkeypatch.setattr(typer.testing, "_get_command", lambda _app: tree)
+    # (conftest has CliRunner build the Click tree once.)
     runner = CliRunner()
     folder = Folder(tmp_path)
     _files(folder, demo_ledger)

@@ -68,3 +68,29 @@ def test_module_entry_point_and_version() -> None:
     out = subprocess.run([sys.executable, "-m", "duchá", "--version"], capture_output=True,
                          text=True, check=True)
     assert out.stdout.startswith("duchá ")
+
+
+def test_a_command_loads_only_its_own_module_and_help_lists_them_all() -> None:
+    code = (
+        "import sys, io, contextlib\n"
+        "from duchá.cli import app\n"
+        "def run(args):\n"
+        "    out = io.StringIO()\n"
+        "    with contextlib.redirect_stdout(out):\n"
+        "        try: app(args)\n"
+        "        except SystemExit: pass\n"
+        "    return out.getvalue()\n"
+        "shown = run(['item', 'add', '--help'])\n"
+        "print(sorted(m for m in sys.modules if m.startswith('duchá.commands.')))\n"
+        "print('--lead UNIT' in shown and '--due DATE' in shown)\n"
+        "listing = run(['--help']).partition('Commands:')[2]\n"
+        "print(sorted(line.split()[0] for line in listing.splitlines() if line.strip()))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.splitlines()
+    assert out[0] == "['duchá.commands.items']"
+    assert out[1] == "True"  # the metavars of the command asked about, in a fresh process
+    from duchá.cli import MODULES
+
+    assert out[2] == str(sorted(n for names in MODULES.values() for n in names))
+    assert "'unit'" in out[2] and "'report'" in out[2]

@@ -17,17 +17,11 @@ AS_OF = ("--as-of", "2026-11-30")
 
 
 @pytest.fixture(scope="module")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from typer.testing import CliRunner
+def demo_file(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from conftest import DEMO_AS_OF, demo_copy
 
-    from duchá.cli import app
-    from duchá.db import dispose_all
-
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    r = CliRunner().invoke(app, ["--db", str(path), "demo", *AS_OF, "-f", "csv"])
-    assert r.exit_code == 0, r.output
-    dispose_all()
-    return path
+    assert AS_OF == ("--as-of", DEMO_AS_OF)
+    return demo_copy(demo_template, tmp_path_factory.mktemp("demo"))
 
 
 def test_a_whole_ledger_round_trips_through_csv(cli: Runner, demo_file: Path,

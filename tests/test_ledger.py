@@ -101,7 +101,14 @@ def test_output_file_with_encoding(ledger: Runner, tmp_path: Path) -> None:
     assert r.exit_code == 2 and "does not exist" in r.stderr
 
 
-def test_demo_csv_json_and_table(cli: Runner, tmp_path: Path) -> None:
+def test_demo_csv_json_and_table_and_never_the_users_ledger(
+        cli: Runner, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One test, as each demo takes seconds to build: in a new --db file (csv), then twice in
+    its own file of the data directory (json, then table) while DUCHA_DB names the user's."""
+    from typer.testing import CliRunner
+
+    from duchá.cli import app
+
     r = cli("demo", "-f", "csv", "--as-of", "2026-11-30", db=tmp_path / "demo.db")
     assert r.exit_code == 0, r
     blocks = r.stdout.split("\n\n")
@@ -113,29 +120,25 @@ def test_demo_csv_json_and_table(cli: Runner, tmp_path: Path) -> None:
     assert len(list(csv.DictReader(io.StringIO(listed.stdout)))) == sum(
         int(x["total"]) for x in summary)
 
-    r = cli("demo", "-f", "json", "--as-of", "2026-11-30", db=tmp_path / "demo2.db")
-    data = json.loads(r.stdout)
-    assert {x["category"] for x in data["summary"]} >= {"policy", "instruction"}
-    assert [x["number"] for x in data["overdue"]] == [x["number"] for x in overdue]
-
-    r = cli("demo", "-f", "table", "--as-of", "2026-11-30", db=tmp_path / "demo3.db")
-    assert "领导批示" in r.stdout and "───" in r.stdout
-
-
-def test_demo_never_touches_the_users_ledger(cli: Runner, db_path: Path,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    from typer.testing import CliRunner
-
-    from duchá.cli import app
-
     cli("init")
     before = snapshot_db(db_path)
     monkeypatch.setenv("DUCHA_DB", str(db_path))
-    r = CliRunner().invoke(app, ["demo", "-f", "csv"])
-    assert r.exit_code == 0, r.output
+    shown = CliRunner().invoke(app, ["demo", "-f", "json", "--as-of", "2026-11-30"])
+    assert shown.exit_code == 0, shown.output
     assert snapshot_db(db_path) == before
-    r2 = CliRunner().invoke(app, ["demo", "-f", "csv"])  # made anew: same sample again
-    assert r2.exit_code == 0 and r2.stdout.count("\n") == r.stdout.count("\n")
+    data = json.loads(shown.stdout)
+    assert {x["category"] for x in data["summary"]} >= {"policy", "instruction"}
+    assert [x["number"] for x in data["overdue"]] == [x["number"] for x in overdue]
+    (sample,) = (tmp_path / "xdg").rglob("demo.db")
+    rows = {table: len(found) for table, found in snapshot_db(sample).items()}
+    assert rows["item"] == len(listed.stdout.splitlines()) - 1
+
+    shown = CliRunner().invoke(app, ["demo", "-f", "table", "--as-of", "2026-11-30"])
+    assert shown.exit_code == 0, shown.output
+    assert "领导批示" in shown.stdout and "───" in shown.stdout
+    assert snapshot_db(db_path) == before
+    # Made anew: the same sample again, not a second one added to the first.
+    assert {table: len(found) for table, found in snapshot_db(sample).items()} == rows
 
 
 def _ducha(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -143,10 +146,10 @@ def _ducha(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
                           text=True, env={**os.environ, **(env or {})})
 
 
-def test_pipe_defaults_to_csv_and_errors_have_no_traceback(tmp_path: Path) -> None:
+def test_pipe_defaults_to_csv_and_errors_have_no_traceback(cli: Runner, tmp_path: Path) -> None:
     db = str(tmp_path / "p.db")
-    assert _ducha("--db", db, "init").returncode == 0
-    assert _ducha("--db", db, "unit", "add", "fgw", "平凉市发展和改革委员会").returncode == 0
+    assert cli("init", db=Path(db)).exit_code == 0  # set up in-process; the pipes are real
+    assert cli("unit", "add", "fgw", "平凉市发展和改革委员会", db=Path(db)).exit_code == 0
     out = _ducha("unit", "list", "--db", db)
     assert out.returncode == 0
     assert list(csv.reader(io.StringIO(out.stdout))) == [

@@ -25,6 +25,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from conftest import DEMO_AS_OF, demo_copy
 from duchá import rules
 from duchá.cli import app
 
@@ -304,12 +305,9 @@ def test_generated_ledgers_sql_equals_python(
 # --- every command on the demo, over many as-of dates ------------------------------------------
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    db = tmp_path_factory.mktemp("lights-demo") / "demo.db"
-    r = CliRunner().invoke(app, ["--db", str(db), "demo", "--as-of", AS_OF.isoformat(),
-                                 "-f", "json"])
-    assert r.exit_code == 0, r.output
-    return db
+def demo_db(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    assert AS_OF.isoformat() == DEMO_AS_OF
+    return demo_copy(demo_template, tmp_path_factory.mktemp("lights-demo"))
 
 
 def as_of_dates() -> list[date]:
@@ -321,15 +319,8 @@ def as_of_dates() -> list[date]:
 CHECK_RULES = {"item-overdue": "item", "item-lag": "item", "finding-overdue": "finding"}
 
 
-def test_every_command_shows_the_same_lights_on_the_demo(
-        demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import functools
-
-    import typer.main
-
-    # Building the click command from the Typer app is most of an in-process run; build it
-    # once for the hundreds of runs below (a real run builds it once too).
-    monkeypatch.setattr("typer.testing._get_command", functools.cache(typer.main.get_command))
+def test_every_command_shows_the_same_lights_on_the_demo(demo_db: Path) -> None:
+    # conftest builds the Click command tree once for the hundreds of runs below.
     runner = CliRunner()
 
     def run(*args: str, as_of: date) -> Any:

@@ -528,11 +528,12 @@ def bad_ledger() -> Iterator[str]:
 
 
 @pytest.mark.parametrize(("args", "code", "says"), _bad_cases())
-def test_bad_input_changes_nothing(bad_ledger: str, tmp_path: Path, args: list[str], code: int,
-                                   says: str) -> None:
+def test_bad_input_changes_nothing(bad_ledger: str, demo_template: Path, tmp_path: Path,
+                                   args: list[str], code: int, says: str) -> None:
     from test_bad_input import _files_for
 
-    _files_for(tmp_path)
+    _files_for(tmp_path, demo_template)  # (a SQLite ledger to cut short: cases with --db are
+    # left out above, so any ledger does)
     before = dump(bad_ledger)
     argv = [a.replace("{tmp}", str(tmp_path)).replace("{db}", bad_ledger) for a in args]
     r = runner(bad_ledger)("--as-of", "2026-06-01", "-f", "csv", *argv)

@@ -12,17 +12,11 @@ from conftest import Runner
 
 
 @pytest.fixture(scope="module")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from typer.testing import CliRunner
+def demo_file(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo city as of 2026-11-30 (conftest.DEMO_AS_OF), a copy for this module."""
+    from conftest import demo_copy
 
-    from duchá.cli import app
-    from duchá.db import dispose_all
-
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    r = CliRunner().invoke(app, ["--db", str(path), "demo", "--as-of", "2026-11-30", "-f", "csv"])
-    assert r.exit_code == 0, r.output
-    dispose_all()
-    return path
+    return demo_copy(demo_template, tmp_path_factory.mktemp("demo"))
 
 
 @pytest.fixture

@@ -1,7 +1,5 @@
 """Typer sub-apps, one module per area.  Commands parse, call one service, and render."""
 
-from __future__ import annotations
-
 from typing import Any
 
 import typer

@@ -1,7 +1,5 @@
 """`duchá init`, `duchá demo` and `duchá config ...`: the ledger itself and its settings."""
 
-from __future__ import annotations
-
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated

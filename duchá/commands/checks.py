@@ -1,7 +1,5 @@
 """`duchá check`: run the rules and list every violation (exit 1 on errors)."""
 
-from __future__ import annotations
-
 import sys
 from typing import Annotated
 

@@ -1,7 +1,5 @@
 """`duchá finding ...`: problems found (发现问题) and their rectification (整改) to the end."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

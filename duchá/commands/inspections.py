@@ -1,7 +1,5 @@
 """`duchá inspect ...`: inspections carried out (督查), joint groups and their reports."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

@@ -1,7 +1,5 @@
 """`duchá item ...`: supervision items (督办事项) and their progress."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

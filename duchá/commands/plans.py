@@ -1,7 +1,5 @@
 """`duchá plan ...`: the annual inspection plan (年度督查计划) and its reduction quotas."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

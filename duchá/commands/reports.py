@@ -1,8 +1,6 @@
 """`duchá report ...`: the dashboard, the overdue list for cron, the weekly report, the unit
 scoreboard and the draft inspection report."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

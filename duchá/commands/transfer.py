@@ -1,7 +1,5 @@
 """`duchá import TABLE FILE` and `duchá export [TABLE]`: spreadsheets in and out."""
 
-from __future__ import annotations
-
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -148,7 +146,7 @@ def export_cmd(
         exporter.write_text(out, fmt, data, zh=head == "zh", excel=excel)
 
 
-def register(app: typer.Typer, unit_app: typer.Typer) -> None:
+def register(app: typer.Typer) -> None:
+    """`import` and `export`; `unit import` (unit_import) is attached with the unit commands."""
     app.command("import", help=IMPORT_HELP)(import_cmd)
     app.command("export")(export_cmd)
-    unit_app.command("import")(unit_import)

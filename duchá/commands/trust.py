@@ -1,7 +1,5 @@
 """`duchá verify`, `duchá log`, `duchá backup` and `duchá restore`: the ledger's own safety."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

@@ -1,7 +1,5 @@
 """`duchá unit ...`: the units (单位) the office supervises and that organize inspections."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer
