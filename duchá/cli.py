@@ -16,8 +16,8 @@ import typer
 import typer.main
 from typer.core import TyperGroup
 
+from duchá.commands.context import State
 from duchá.errors import EXIT_BAD_INPUT, EXIT_LEDGER, BadInput, DuchaError
-from duchá.state import State
 
 # Options that belong to the whole program but may be typed after the subcommand
 # (`duchá item list -f csv`): they are moved to the front before parsing.
@@ -320,8 +320,8 @@ def _unexpected(exc: BaseException) -> tuple[str, int]:
         return (f"the ledger refused the change ({_first_line(exc)}); nothing was written",
                 EXIT_BAD_INPUT)
     if isinstance(exc, OperationalError | DatabaseError | sqlite3.DatabaseError):
+        from duchá.commands.context import State
         from duchá.db import describe, locate, trouble
-        from duchá.state import State
 
         if trouble(exc) is not None:
             loc = locate(State.current.db) if State.current is not None else None

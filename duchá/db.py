@@ -213,7 +213,7 @@ def open_ledger(loc: Location, *, notify: Callable[[str], None] | None = None) -
         )
     if version < SCHEMA_VERSION:
         # Only now is Alembic imported: the version check above is one small query.
-        from duchá.migrate import upgrade
+        from duchá.storage.migrate import upgrade
 
         token = _begin_mode.set("IMMEDIATE")  # a second opener waits, then finds it migrated
         try:
@@ -225,7 +225,7 @@ def open_ledger(loc: Location, *, notify: Callable[[str], None] | None = None) -
 
 def upgrade_file(path: Path) -> None:
     """Migrate a ledger file that nobody else uses (a backup being restored); no copy taken."""
-    from duchá.migrate import run
+    from duchá.storage.migrate import run
 
     loc = locate(str(path))
     token = _begin_mode.set("IMMEDIATE")
@@ -250,7 +250,7 @@ def create_ledger(loc: Location) -> Engine:
     from sqlmodel import Session, SQLModel
 
     import duchá.models as m
-    from duchá.migrate import VERSION_TABLE_DDL, revision
+    from duchá.storage.migrate import VERSION_TABLE_DDL, revision
 
     if loc.path is not None:
         if loc.path.is_dir():
@@ -287,7 +287,7 @@ def _create_on_server(loc: Location, engine: Engine) -> Engine:
     from sqlmodel import SQLModel
 
     import duchá.models as m
-    from duchá.migrate import VERSION_TABLE_DDL, revision
+    from duchá.storage.migrate import VERSION_TABLE_DDL, revision
 
     try:
         found = read_schema_version(engine)

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from sqlalchemy.sql.compiler import SQLCompiler
     from sqlalchemy.sql.elements import ColumnElement
 
-    from duchá.ledger import Ledger
+    from duchá.services.ledger import Ledger
 
 
 class days_between(FunctionElement[int]):  # lower case: it reads as the SQL function it is
@@ -158,7 +158,7 @@ def light(lg: Ledger, kind: str, settings: Mapping[str, Any] | None = None
           ) -> ColumnElement[str]:
     """The light of an item or finding row as of the ledger's date, as SQL."""
     if settings is None:
-        from duchá import settings as stored
+        from duchá.services import settings as stored
 
         settings = stored.load(lg)
     return light_case(kind, columns(kind), lg.today, settings)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from duchá.errors import BadInput
 
 if TYPE_CHECKING:
-    from duchá.ledger import Ledger
+    from duchá.services.ledger import Ledger
 
 
 class Invalid(BadInput):
@@ -51,7 +51,7 @@ def finding_due(lg: Ledger, *, mode: str, found: date, due: date | None,
     if due is None and mode == "long-term" and long_term_open:
         return None
     if due is None:
-        from duchá import settings
+        from duchá.services import settings
 
         values = settings.load(lg)
         if mode == "immediate":

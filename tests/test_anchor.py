@@ -74,7 +74,7 @@ def test_the_tail_cut_by_hand_fails_the_noted_head(work: Runner, db_path: Path) 
 
 def test_a_forged_chain_recomputed_from_an_earlier_point_fails_the_old_head(
         work: Runner, db_path: Path) -> None:
-    from duchá.events import HASHED, digest
+    from duchá.history.events import HASHED, digest
 
     head = head_of(work)
     # The forger marks the finding verified, rewrites its event and re-hashes every later one.

@@ -22,9 +22,9 @@ OPS = int(os.environ.get("DUCHA_CONCURRENCY_OPS", "500"))
 WRITER = """
 import sys
 from datetime import date
-from duchá import items, units
+from duchá.services import items, units
 from duchá.db import locate, open_ledger, session_scope
-from duchá.ledger import Ledger
+from duchá.services.ledger import Ledger
 
 path, who, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
 engine = open_ledger(locate(path))

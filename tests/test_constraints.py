@@ -185,7 +185,7 @@ def test_the_allowed_codes_are_the_vocabularies() -> None:
 def test_migration_4_froze_the_constraints_of_this_schema() -> None:
     from duchá.models import CHECKS, SCHEMA_VERSION
 
-    path = (Path(__file__).parent.parent / "duchá" / "migrations" / "versions" /
+    path = (Path(__file__).parent.parent / "duchá" / "storage" / "migrations" / "versions" /
             "0004_check_constraints.py")
     spec = importlib.util.spec_from_file_location("step4", path)
     assert spec and spec.loader

@@ -52,9 +52,9 @@ def counts(path: Path) -> tuple[int, int, int]:
 
 def _write(path: Path, signal_fd: int) -> None:
     """The long command: one transaction, told to the parent once it has begun writing."""
-    from duchá import items
     from duchá.db import _engines, locate, open_ledger, session_scope
-    from duchá.ledger import Ledger
+    from duchá.services import items
+    from duchá.services.ledger import Ledger
 
     _engines.clear()  # never reuse the parent's connections
     engine = open_ledger(locate(str(path)))
@@ -105,7 +105,7 @@ def _run(path: Path, after: int | None, delay: float = 0.0) -> bool:
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
 def test_sigkill_mid_write_leaves_before_or_after(ledger: Runner, db_path: Path,
                                                    report: Callable[[str], None]) -> None:
-    from duchá.backup import integrity, verify_file
+    from duchá.storage.backup import integrity, verify_file
 
     seed = _seed()
     rnd = random.Random(seed)

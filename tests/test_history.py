@@ -163,7 +163,7 @@ def test_verify_checks_every_table_of_the_schema() -> None:
     from sqlmodel import SQLModel
 
     import duchá.models  # noqa: F401  (registers the tables)
-    from duchá.history import _unchecked
+    from duchá.history.replay import _unchecked
 
     class NoRows:
         def execute(self, _stmt: object) -> object:
@@ -179,10 +179,11 @@ def test_service_snapshots_equal_the_registry(work: Runner, db_path: Path) -> No
 
     from sqlmodel import select
 
-    from duchá import history, items
     from duchá.db import locate, open_ledger, session_scope
-    from duchá.ledger import Ledger
+    from duchá.history import replay as history
     from duchá.models import Item
+    from duchá.services import items
+    from duchá.services.ledger import Ledger
 
     with session_scope(open_ledger(locate(str(db_path))), write=False) as s:
         lg = Ledger(session=s, actor="t", today=date(2026, 6, 1))
@@ -199,8 +200,8 @@ def test_bulk_chain_links_events_for_importers(work: Runner, db_path: Path) -> N
 
     from sqlalchemy import insert
 
-    from duchá import events
     from duchá.db import locate, open_ledger, session_scope
+    from duchá.history import events
     from duchá.models import Event, Unit
 
     with session_scope(open_ledger(locate(str(db_path))), write=True) as s:

@@ -64,9 +64,9 @@ def test_parse_month_any_text(text: str) -> None:
 @pytest.fixture(scope="module")
 def session_ledger(tmp_path_factory: pytest.TempPathFactory):
     """A ledger with a few units, opened read-only for the properties below."""
-    from duchá import units
     from duchá.db import create_ledger, dispose_all, locate, session_scope
-    from duchá.ledger import Ledger
+    from duchá.services import units
+    from duchá.services.ledger import Ledger
 
     path = tmp_path_factory.mktemp("hostile") / "ledger.db"
     engine = create_ledger(locate(str(path)))
@@ -89,7 +89,7 @@ UNITISH = st.text(alphabet="平凉市崆峒区发改委教育局人民政府 fgw
 @example("%")
 @example("_")
 def test_unit_resolution_any_text(session_ledger, text: str) -> None:
-    from duchá import units
+    from duchá.services import units
 
     u = _outcome(units.resolve, session_ledger, text)
     assert u is None or u.code in ("kongtong", "fgw", "jyj", "x%_")
@@ -100,7 +100,7 @@ def test_unit_resolution_any_text(session_ledger, text: str) -> None:
 @example("DB-99999-999999")
 @example("9" * 30)
 def test_record_numbers_any_text(session_ledger, text: str) -> None:
-    from duchá import items
+    from duchá.services import items
 
     _outcome(items.get, session_ledger, text)
 
@@ -111,7 +111,7 @@ def test_record_numbers_any_text(session_ledger, text: str) -> None:
 @example("multi_headed.days", "1" * 5000)
 @example("repeat_inspection.similarity", "nan")
 def test_setting_values_any_text(key: str, text: str) -> None:
-    from duchá import settings as s
+    from duchá.services import settings as s
 
     value = _outcome(s.spec(key).parse, text)
     assert value is None or s.spec(key).low <= value <= s.spec(key).high
@@ -265,7 +265,7 @@ def csv_files(draw: st.DrawFn) -> tuple[str, bytes]:
     import csv
     import io
 
-    from duchá.columns import TABLES
+    from duchá.transfer.columns import TABLES
 
     table = draw(st.sampled_from(IMPORT_TABLES))
     shape = draw(st.sampled_from(["bytes", "junk", "valid"]))

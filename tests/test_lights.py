@@ -193,7 +193,7 @@ class Rollback(Exception):
 @contextmanager
 def writable(db: Path, as_of: date) -> Iterator[Any]:
     from duchá.db import locate, open_ledger, session_scope
-    from duchá.ledger import Ledger
+    from duchá.services.ledger import Ledger
 
     engine = open_ledger(locate(str(db)))
     with suppress(Rollback), session_scope(engine, write=True) as session:
@@ -236,9 +236,10 @@ finding_spec = st.fixed_dictionaries({
 def test_generated_ledgers_sql_equals_python(
         empty_ledger: Path, items: list[dict[str, Any]], found: list[dict[str, Any]],
         as_of: int, yellow: int, f_yellow: int, margin: int) -> None:
-    from duchá import findings, reports
-    from duchá import items as item_service
-    from duchá import settings as stored
+    from duchá.reports import queries as reports
+    from duchá.services import findings
+    from duchá.services import items as item_service
+    from duchá.services import settings as stored
 
     today = DAY0 + timedelta(as_of)
     with writable(empty_ledger, today) as lg:

@@ -86,7 +86,7 @@ def test_fresh_and_migrated_ledgers_guard_events_alike() -> None:
 
     from duchá.models import EVENT_GUARD
 
-    path = (Path(__file__).parent.parent / "duchá" / "migrations" / "versions" /
+    path = (Path(__file__).parent.parent / "duchá" / "storage" / "migrations" / "versions" /
             "0003_append_only_events.py")
     spec = importlib.util.spec_from_file_location("step3", path)
     assert spec and spec.loader
@@ -106,8 +106,8 @@ def test_migrated_schema_equals_a_fresh_one(cli: Runner, db_path: Path, tmp_path
 
 def test_first_schema_from_the_scripts_equals_the_first_release(tmp_path: Path) -> None:
     """Revision 0001 rebuilds exactly the schema the first release created."""
-    from duchá import migrate
     from duchá.db import engine_for, locate
+    from duchá.storage import migrate
 
     built = tmp_path / "built.db"
     migrate.create(engine_for(locate(str(built))), 1)
@@ -120,8 +120,8 @@ def test_first_schema_from_the_scripts_equals_the_first_release(tmp_path: Path) 
 
 
 def test_a_ledger_built_at_schema_1_migrates(cli: Runner, db_path: Path, tmp_path: Path) -> None:
-    from duchá import migrate
     from duchá.db import dispose_all, engine_for, locate
+    from duchá.storage import migrate
 
     migrate.create(engine_for(locate(str(db_path))), 1)
     dispose_all()
@@ -135,12 +135,12 @@ def test_scripts_reach_this_schema_version() -> None:
     from alembic.config import Config
     from alembic.script import ScriptDirectory
 
-    from duchá.migrate import revision
     from duchá.models import SCHEMA_VERSION
+    from duchá.storage.migrate import revision
 
     cfg = Config()
     cfg.set_main_option("script_location", str(Path(__file__).parent.parent / "duchá" /
-                                                  "migrations"))
+                                                  "storage" / "migrations"))
     script = ScriptDirectory.from_config(cfg)
     assert script.get_heads() == [revision(SCHEMA_VERSION)]
     assert [s.revision for s in script.walk_revisions()][::-1] == [
@@ -197,7 +197,7 @@ def test_commands_do_not_import_alembic_unless_a_migration_is_due(
 def test_migration_scripts_ship_in_the_package(name: str) -> None:
     import duchá
 
-    assert (Path(duchá.__file__).parent / "migrations" / name).is_file()
+    assert (Path(duchá.__file__).parent / "storage" / "migrations" / name).is_file()
 
 
 def test_two_processes_opening_an_old_ledger_migrate_it_once(tmp_path: Path) -> None:

@@ -342,8 +342,8 @@ def test_the_demo_city_reads_the_same_as_on_sqlite(pg_url: str, tmp_path: Path) 
 
 
 def test_init_records_the_schema_and_refuses_a_second_time(pg_url: str) -> None:
-    from duchá.migrate import revision
     from duchá.models import SCHEMA_VERSION
+    from duchá.storage.migrate import revision
 
     run = runner(pg_url)
     r = run("init")
@@ -548,9 +548,9 @@ OPS = 100
 WRITER = """
 import sys
 from datetime import date
-from duchá import items, units
+from duchá.services import items, units
 from duchá.db import locate, open_ledger, session_scope
-from duchá.ledger import Ledger
+from duchá.services.ledger import Ledger
 
 url, who, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
 engine = open_ledger(locate(url))

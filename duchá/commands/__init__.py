@@ -4,7 +4,7 @@ from typing import Any
 
 import typer
 
-from duchá.state import State
+from duchá.commands.context import State
 
 
 def state(ctx: typer.Context) -> State:

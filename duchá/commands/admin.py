@@ -42,10 +42,11 @@ def demo(
 
     Example: duchá demo --as-of 2026-11-30
     """
-    from duchá import check, items
-    from duchá import demo as sample
+    from duchá.checks import run as check
     from duchá.commands.checks import CHECK_COLS
     from duchá.db import create_ledger, default_path, dispose_all, locate
+    from duchá.services import demo as sample
+    from duchá.services import items
 
     st = state(ctx)
     as_of = st.as_of
@@ -93,7 +94,7 @@ def config_list(ctx: typer.Context) -> None:
 
     Example: duchá config list -f csv
     """
-    from duchá import settings
+    from duchá.services import settings
 
     st = state(ctx)
     with st.ledger(write=False) as lg:
@@ -109,7 +110,7 @@ def config_get(
 
     Example: duchá config get repeat_inspection.days
     """
-    from duchá import settings
+    from duchá.services import settings
 
     st = state(ctx)
     with st.ledger(write=False) as lg:
@@ -126,7 +127,7 @@ def config_set(
 
     Example: duchá config set multi_headed.days 45
     """
-    from duchá import settings
+    from duchá.services import settings
 
     st = state(ctx)
     with st.ledger() as lg:
@@ -168,7 +169,7 @@ def calendar_workday(
 
 def _set_days(ctx: typer.Context, day: str, to: str | None, note: str | None, *,
               workday: bool) -> None:
-    from duchá import workdays
+    from duchá.services import calendar as workdays
 
     st = state(ctx)
     with st.ledger() as lg:
@@ -187,7 +188,7 @@ def calendar_list(
 
     Example: duchá config calendar list --year 2027
     """
-    from duchá import workdays
+    from duchá.services import calendar as workdays
 
     st = state(ctx)
     with st.ledger(write=False) as lg:
@@ -204,7 +205,7 @@ def calendar_clear(
 
     Example: duchá config calendar clear 2027-02-06 --to 2027-02-13
     """
-    from duchá import workdays
+    from duchá.services import calendar as workdays
 
     st = state(ctx)
     with st.ledger() as lg:

@@ -20,7 +20,7 @@ ACCOUNT_LIST_COLS = cols("subject:对象记录 unit:单位 who:对象 measure:�
 def extend(ctx: typer.Context, kind: str, number: str, *, to: str | None, reason: str | None,
            approve: bool, reject: bool, by: str | None, on: str | None) -> None:
     """Shared by `finding extend` and `item extend`."""
-    from duchá import extensions
+    from duchá.services import extensions
 
     st = state(ctx)
     if approve and reject:
@@ -48,7 +48,7 @@ def extend(ctx: typer.Context, kind: str, number: str, *, to: str | None, reason
 def account(ctx: typer.Context, kind: str, number: str | None, *, who: str | None,
             measure: str | None, basis: str | None, on: str | None) -> None:
     """Shared by `finding account` and `item account`."""
-    from duchá import extensions
+    from duchá.services import extensions
 
     st = state(ctx)
     if number is None:

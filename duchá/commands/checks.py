@@ -25,7 +25,7 @@ def check(
 
     Example: duchá check --as-of 2026-11-30 --rule plan-quota --rule multi-headed -f csv
     """
-    from duchá import check as runner
+    from duchá.checks import run as runner
 
     st = state(ctx)
     only = runner.parse_codes(rule)

@@ -49,7 +49,7 @@ def finding_add(
 
     Example: duchá finding add "食堂台账不全" -u jyj --inspection DC-2026-003 --mode immediate
     """
-    from duchá import findings
+    from duchá.services import findings
     from duchá.vocab import MODE, SEVERITY
 
     st = state(ctx)
@@ -79,7 +79,7 @@ def finding_list(
 
     Example: duchá finding list --light red --unit 崆峒 -f csv
     """
-    from duchá import findings
+    from duchá.services import findings
     from duchá.vocab import FINDING_STATUS, LIGHT, MODE
 
     st = state(ctx)
@@ -101,7 +101,7 @@ def finding_show(
 
     Example: duchá finding show WT-2026-0001 -f json
     """
-    from duchá import details
+    from duchá.services import details
 
     st = state(ctx)
     with st.ledger(write=False) as lg:
@@ -123,7 +123,7 @@ def finding_plan(
 
     Example: duchá finding plan 7 "一周内补齐台账并建立周检制度" --on 2026-11-02
     """
-    from duchá import findings
+    from duchá.services import findings
 
     with state(ctx).ledger() as lg:
         row = findings.plan(lg, number, text=text, on=lg.day(on))
@@ -141,7 +141,7 @@ def finding_rectify(
 
     Example: duchá finding rectify 7 --evidence "整改报告及照片" --on 2026-11-20
     """
-    from duchá import findings
+    from duchá.services import findings
 
     with state(ctx).ledger() as lg:
         row = findings.rectify(lg, number, evidence=evidence,
@@ -167,7 +167,7 @@ def finding_verify(
 
     Example: duchá finding verify 7 --by 王科长 --lookback +3m
     """
-    from duchá import findings
+    from duchá.services import findings
 
     with state(ctx).ledger() as lg:
         day = lg.day(on)
@@ -190,7 +190,7 @@ def finding_reopen(
 
     Example: duchá finding reopen 7 --reason "群众再次反映" --due +15d
     """
-    from duchá import findings
+    from duchá.services import findings
 
     with state(ctx).ledger() as lg:
         day = lg.day(on)
@@ -213,7 +213,7 @@ def finding_lookback(
 
     Example: duchá finding lookback 7 --result rebound --note "台账又未更新" --due +10d
     """
-    from duchá import findings
+    from duchá.services import findings
 
     res = result.strip().lower()
     res = {"反弹": "rebound", "正常": "ok", "通过": "ok"}.get(res, res)

@@ -54,7 +54,7 @@ def inspect_add(
     Example: duchá inspect add "营商环境督查" --lead fgw --with zjj --method 实地 -t kongtong
     --from 2026-03-02 --to +5d --plan JH-2026-001
     """
-    from duchá import inspections
+    from duchá.services import inspections
     from duchá.vocab import METHOD
 
     st = state(ctx)
@@ -83,7 +83,7 @@ def inspect_list(
 
     Example: duchá inspect list --unit kongtong -f csv
     """
-    from duchá import inspections
+    from duchá.services import inspections
 
     st = state(ctx)
     with st.ledger(write=False) as lg:
@@ -100,7 +100,7 @@ def inspect_show(
 
     Example: duchá inspect show DC-2026-001 -f json
     """
-    from duchá import inspections
+    from duchá.services import inspections
 
     st = state(ctx)
     with st.ledger(write=False) as lg:
@@ -118,7 +118,7 @@ def inspect_finish(
 
     Example: duchá inspect finish DC-2026-001 --on 2026-03-08
     """
-    from duchá import inspections
+    from duchá.services import inspections
 
     st = state(ctx)
     with st.ledger() as lg:
@@ -141,7 +141,7 @@ def inspect_report(
     Example: duchá inspect report 1 --summary "发现问题5个" --approved-by 张市长
     --approved-on 2026-03-20 --circulated-on 2026-03-25
     """
-    from duchá import inspections
+    from duchá.services import inspections
 
     st = state(ctx)
     with st.ledger() as lg:

@@ -24,7 +24,7 @@ PROGRESS_COLS = cols("on:日期 text:进展 percent:百分比")
 
 
 def _show(ctx: typer.Context, number: str) -> None:
-    from duchá import details
+    from duchá.services import details
 
     st = state(ctx)
     with st.ledger(write=False) as lg:
@@ -56,7 +56,7 @@ def item_add(
 
     Example: duchá item add "推进城区供热管网改造" -c meeting --lead zjj -u fgw --due +30d
     """
-    from duchá import items
+    from duchá.services import items
     from duchá.vocab import CATEGORY
 
     st = state(ctx)
@@ -86,7 +86,7 @@ def item_list(
 
     Example: duchá item list --unit 崆峒 --overdue -f csv
     """
-    from duchá import items
+    from duchá.services import items
     from duchá.vocab import CATEGORY, ITEM_STATUS, LIGHT
 
     st = state(ctx)
@@ -129,7 +129,7 @@ def item_edit(
 
     Example: duchá item edit 12 --leader 张副市长 -u fgw -u czj
     """
-    from duchá import items
+    from duchá.services import items
     from duchá.vocab import CATEGORY
 
     st = state(ctx)
@@ -155,7 +155,7 @@ def item_progress(
 
     Example: duchá item progress 12 "完成管网招标" --percent 40 --on 2026-11-20
     """
-    from duchá import items
+    from duchá.services import items
 
     st = state(ctx)
     with st.ledger() as lg:
@@ -174,7 +174,7 @@ def item_close(
 
     Example: duchá item close DB-2026-0012 --on 2026-11-28
     """
-    from duchá import items
+    from duchá.services import items
 
     st = state(ctx)
     with st.ledger() as lg:
@@ -191,7 +191,7 @@ def item_reopen(
 
     Example: duchá item reopen 12
     """
-    from duchá import items
+    from duchá.services import items
 
     st = state(ctx)
     with st.ledger() as lg:
@@ -209,7 +209,7 @@ def item_cancel(
 
     Example: duchá item cancel 12 --reason "并入DB-2026-0003"
     """
-    from duchá import items
+    from duchá.services import items
 
     st = state(ctx)
     with st.ledger() as lg:

@@ -52,7 +52,7 @@ def plan_add(
     Example: duchá plan add "营商环境专项督查" --year 2026 --organizer fgw --kind special
     -t kongtong --from 2026-03 --to 2026-04
     """
-    from duchá import plans
+    from duchá.services import plans
     from duchá.vocab import METHOD, PLAN_KIND
 
     st = state(ctx)
@@ -76,7 +76,7 @@ def plan_list(
 
     Example: duchá plan list --year 2026 --organizer fgw -f csv
     """
-    from duchá import plans
+    from duchá.services import plans
 
     st = state(ctx)
     with st.ledger(write=False) as lg:
@@ -93,7 +93,7 @@ def plan_show(
 
     Example: duchá plan show JH-2026-001 -f json
     """
-    from duchá import plans
+    from duchá.services import plans
 
     st = state(ctx)
     with st.ledger(write=False) as lg:
@@ -114,7 +114,7 @@ def plan_approve(
 
     Example: duchá plan approve JH-2026-007 --by 张市长 --on 2026-05-06 --ref 平政办〔2026〕12号
     """
-    from duchá import plans
+    from duchá.services import plans
 
     st = state(ctx)
     with st.ledger() as lg:
@@ -132,7 +132,7 @@ def plan_cancel(
 
     Example: duchá plan cancel JH-2026-007 --reason "并入联合督查"
     """
-    from duchá import plans
+    from duchá.services import plans
 
     st = state(ctx)
     with st.ledger() as lg:
@@ -156,7 +156,7 @@ def quota_set(
 
     Example: duchá plan quota set 2019 --reduction 50%
     """
-    from duchá import plans
+    from duchá.services import plans
 
     st = state(ctx)
     with st.ledger() as lg:
@@ -175,7 +175,7 @@ def quota_show(
 
     Example: duchá plan quota show 2019 -f csv
     """
-    from duchá import plans
+    from duchá.services import plans
 
     st = state(ctx)
     with st.ledger(write=False) as lg:

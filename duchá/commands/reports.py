@@ -61,13 +61,13 @@ def report_status(ctx: typer.Context) -> None:
 
     Example: duchá report status --as-of 2026-11-30
     """
-    from duchá import reports
+    from duchá.reports import queries as reports
 
     st = state(ctx)
     with st.ledger(write=False) as lg:
         data = reports.status(lg)
     if st.fmt == "table":
-        from duchá.dashboard import render
+        from duchá.reports.dashboard import render
 
         with st._out() as out:
             render(data, out, color=st.color)
@@ -95,7 +95,7 @@ def report_overdue(
 
     Example: duchá report overdue --fail-on red -f csv -o overdue.csv
     """
-    from duchá import reports
+    from duchá.reports import queries as reports
 
     st = state(ctx)
     if kind is not None and kind.strip().lower() not in ("item", "finding"):
@@ -126,7 +126,7 @@ def report_weekly(
 
     Example: duchá report weekly --week 2026-W48 -o 周报.md
     """
-    from duchá import reports
+    from duchá.reports import queries as reports
 
     st = state(ctx)
     markdown = _markdown(ctx)
@@ -153,7 +153,7 @@ def report_units(
 
     Example: duchá report units --year 2026 -f csv
     """
-    from duchá import reports
+    from duchá.reports import queries as reports
 
     st = state(ctx)
     with st.ledger(write=False) as lg:
@@ -170,7 +170,7 @@ def report_inspection(
 
     Example: duchá report inspection DC-2026-003 -o 报告.md
     """
-    from duchá import reports
+    from duchá.reports import queries as reports
 
     st = state(ctx)
     markdown = _markdown(ctx)

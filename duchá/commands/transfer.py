@@ -8,10 +8,10 @@ from typing import Annotated
 
 import typer
 
-from duchá.columns import TABLES, help_table, table_name
 from duchá.commands import state
 from duchá.errors import BadInput
 from duchá.output import cols
+from duchá.transfer.columns import TABLES, help_table, table_name
 
 SUMMARY_COLS = cols("table:表 file:文件 encoding:编码 rows:行数 imported:导入 first:首个编号 "
                     "last:末个编号 dry_run:试运行")
@@ -45,7 +45,7 @@ def _progress_bar(enabled: bool) -> Iterator[Callable[[str, int, int], None] | N
 
 
 def _import(ctx: typer.Context, table: str, file: Path, dry_run: bool) -> None:
-    from duchá import import_run
+    from duchá.transfer import run as import_run
 
     st = state(ctx)
     name = _table(table)
@@ -116,7 +116,7 @@ def export_cmd(
 
     Example: duchá export -f xlsx -o 台账.xlsx --headers zh
     """
-    from duchá import exporter
+    from duchá.transfer import exporter
 
     st = state(ctx)
     # xlsx is not a render format of the other commands: decide the format here, before

@@ -32,7 +32,7 @@ def verify(
 
     Example: duchá verify --head 3f31b9f18db2a585 -f csv
     """
-    from duchá import history
+    from duchá.history import replay as history
 
     st = state(ctx)
     if head is not None:
@@ -68,14 +68,14 @@ def log(
 
     Example: duchá log DB-2026-0001 --since 2026-11-01 -f json
     """
-    from duchá import history_log
+    from duchá.history import log as history_log
 
     st = state(ctx)
     with st.ledger(write=False) as lg:
         rows = history_log.log(lg, subject=subject, table=table.strip().lower() if table else None,
                            since=lg.maybe_date(since))
     if full and st.fmt not in ("json", "jsonl"):
-        from duchá.events import dump
+        from duchá.history.events import dump
 
         for r in rows:
             r["before"], r["after"] = dump(r["before"]), dump(r["after"])
@@ -97,7 +97,7 @@ def backup(
 
     Example: duchá backup ~/backups/ledger-2026-11-30.db
     """
-    from duchá import backup as service
+    from duchá.storage import backup as service
 
     st = state(ctx)
     _ = st.fmt
@@ -121,7 +121,7 @@ def restore(
 
     Example: duchá restore ~/backups/ledger-2026-11-30.db
     """
-    from duchá import backup as service
+    from duchá.storage import backup as service
 
     st = state(ctx)
     _ = st.fmt

@@ -25,7 +25,7 @@ def unit_add(
 
     Example: duchá unit add fgw 平凉市发展和改革委员会 --kind department
     """
-    from duchá import units
+    from duchá.services import units
     from duchá.vocab import UNIT_KIND
 
     st = state(ctx)
@@ -44,7 +44,7 @@ def unit_list(
 
     Example: duchá unit list --kind county -f csv
     """
-    from duchá import units
+    from duchá.services import units
     from duchá.vocab import UNIT_KIND
 
     st = state(ctx)
@@ -63,7 +63,7 @@ def unit_show(
 
     Example: duchá unit show 发改委
     """
-    from duchá import units
+    from duchá.services import units
 
     st = state(ctx)
     with st.ledger(write=False) as lg:
@@ -85,7 +85,7 @@ def unit_edit(
 
     Example: duchá unit edit fgw --name 平凉市发展和改革委员会
     """
-    from duchá import units
+    from duchá.services import units
     from duchá.vocab import UNIT_KIND
 
     st = state(ctx)

@@ -1,0 +1,274 @@
+"""The global options of one invocation and the plumbing every command shares.
+
+A command parses its arguments, opens `state.ledger()`, calls one service, and hands the rows
+to `state.emit`.  Nothing here knows about any table.
+"""
+
+from __future__ import annotations
+
+import getpass
+import io
+import os
+import sys
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar, TextIO
+
+from duchá.errors import BadInput
+
+if TYPE_CHECKING:
+    from duchá.db import Location
+    from duchá.output import Col
+    from duchá.services.ledger import Ledger
+
+ENCODINGS = ("utf-8", "utf-8-sig", "gb18030", "gbk")
+
+
+@dataclass
+class State:
+    db: str | None = None
+    as_of_text: str | None = None
+    fmt_text: str | None = None
+    output: Path | None = None
+    encoding: str | None = None
+    actor_text: str | None = None
+    debug: bool = False
+    notes: list[str] = field(default_factory=list)
+    _pending: tuple[ExitStack, Ledger] | None = field(default=None, repr=False)
+
+    # The invocation being run, so that the root group can settle its transaction once the
+    # command has returned (Typer gives the group no other handle on it).
+    current: ClassVar[State | None] = None
+
+    def __post_init__(self) -> None:
+        State.current = self
+
+    @cached_property
+    def as_of(self) -> date:
+        from duchá.dates import parse_date
+
+        if not self.as_of_text:
+            return date.today()
+        try:
+            return parse_date(self.as_of_text, today=date.today())
+        except BadInput as exc:
+            raise BadInput(f"--as-of: {exc.message}") from None
+
+    @cached_property
+    def fmt(self) -> str:
+        from duchá.output import check_format
+
+        if self.fmt_text:
+            return check_format(self.fmt_text)
+        if self.output is not None:
+            return "csv"
+        return "table" if sys.stdout.isatty() else "csv"
+
+    @property
+    def actor(self) -> str:
+        if self.actor_text:
+            return self.actor_text
+        try:
+            return getpass.getuser()
+        except Exception:  # no user name in some containers
+            return "unknown"
+
+    @property
+    def color(self) -> bool:
+        return self.output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+
+    @property
+    def location(self) -> Location:
+        from duchá.db import locate
+
+        return locate(self.db)
+
+    @contextmanager
+    def ledger(self, *, write: bool = True) -> Iterator[Ledger]:
+        """Open the ledger and run the body as one transaction.
+
+        A write transaction is not committed when the body ends but when the command's
+        output has been rendered and encoded (`_deliver`), or when the command returns
+        (`finish`): a command whose output cannot be written fails whole and changes nothing.
+        """
+        from duchá.db import open_ledger, session_scope
+        from duchá.services.ledger import Ledger
+
+        as_of = self.as_of
+        _ = self.fmt  # a bad --format or -o path fails before anything is done
+        self.check_target()
+        self.settle()  # a second scope in one command sees what the first one wrote
+        engine = open_ledger(self.location, notify=self.info)
+        scope = ExitStack()
+        session = scope.enter_context(session_scope(engine, write=write))
+        lg = Ledger(session=session, actor=self.actor, today=as_of)
+        try:
+            yield lg
+        except BaseException:
+            scope.__exit__(*sys.exc_info())
+            raise
+        if write:
+            self._pending = (scope, lg)
+        else:
+            self._close(scope, lg)
+
+    def _close(self, scope: ExitStack, lg: Ledger) -> None:
+        scope.close()  # commits
+        for message in lg.warnings:
+            self.warn(message)
+        if lg._calendar is not None and lg._calendar.fallback_years:
+            years = ", ".join(str(y) for y in sorted(lg._calendar.fallback_years))
+            self.warn(f"the statutory calendar does not cover {years}; working days there "
+                      "count Monday to Friday (record holidays with `duchá config calendar "
+                      "holiday`)")
+
+    def settle(self) -> None:
+        """Commit the write transaction the command left open, if any."""
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            self._close(*pending)
+
+    def abort(self) -> None:
+        """Roll back the write transaction the command left open (the command failed)."""
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            scope, _ = pending
+            try:
+                scope.__exit__(_Aborted, _Aborted(), None)
+            except _Aborted:
+                pass
+
+    def finish(self, exit_code: int) -> None:
+        """The command returned: keep its changes unless it failed (exit 2 or 3)."""
+        if exit_code in (0, 1):
+            self.settle()
+        else:
+            self.abort()
+
+    def warn(self, message: str) -> None:
+        sys.stderr.write(f"warning: {message}\n")
+
+    def info(self, message: str) -> None:
+        sys.stderr.write(f"{message}\n")
+
+    def check_target(self) -> None:
+        """Refuse an -o path that cannot be written before any work is done."""
+        target = self.output
+        if target is None:
+            return
+        if not target.parent.exists():
+            raise BadInput(f"folder {target.parent} does not exist; create it or choose "
+                           "another -o path")
+        if target.is_dir():
+            raise BadInput(f"{target} is a directory; give a file name to -o")
+        if not os.access(target.parent, os.W_OK):
+            raise BadInput(f"folder {target.parent} is not writable; choose another -o path")
+
+    @contextmanager
+    def _out(self, rows: Sequence[dict[str, Any]] = ()) -> Iterator[TextIO]:
+        """A stream to render into.  What is written there reaches stdout or the -o file only
+        once all of it is rendered and encoded, and after the command's changes commit."""
+        self.check_target()
+        real = sys.stdout if self.output is None else None
+        buffer = _Staged(tty=real is not None and real.isatty())
+        yield buffer
+        self._deliver(buffer.getvalue(), rows)
+
+    def _deliver(self, text: str, rows: Sequence[dict[str, Any]]) -> None:
+        encoding = self.encoding or "utf-8"
+        try:
+            data = text.encode(encoding)
+        except UnicodeEncodeError as exc:
+            raise BadInput(_unencodable(text, exc, encoding, rows)) from None
+        if self.output is None:
+            self.settle()
+            if self.encoding is None:
+                sys.stdout.write(text)
+                sys.stdout.flush()
+            else:
+                sys.stdout.flush()
+                sys.stdout.buffer.write(data)
+                sys.stdout.buffer.flush()
+            return
+        target = self.output
+        # Written beside the target, then renamed: a failure never leaves half a file.
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".ducha-", suffix=".part")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            self.settle()
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def emit(self, rows: Sequence[dict[str, Any]], columns: Sequence[Col], *,
+             title: str | None = None) -> None:
+        from duchá.output import render
+
+        with self._out(rows) as out:
+            render(rows, columns, self.fmt, out, title=title, color=self.color)
+
+    def emit_record(
+        self,
+        record: dict[str, Any],
+        fields: Sequence[Col],
+        *,
+        sections: Sequence[tuple[str, Sequence[Col], Sequence[dict[str, Any]]]] = (),
+        title: str | None = None,
+    ) -> None:
+        from duchá.output import render_record
+
+        with self._out([record]) as out:
+            render_record(record, fields, self.fmt, out, sections=sections, title=title,
+                          color=self.color)
+
+    def emit_sections(
+        self, sections: Sequence[tuple[str, Sequence[Col], Sequence[dict[str, Any]]]]
+    ) -> None:
+        """Several tables in one output (a JSON object of lists; CSV blocks)."""
+        from duchá.output import render_sections
+
+        with self._out([r for _, _, rows in sections for r in rows]) as out:
+            render_sections(sections, self.fmt, out, color=self.color)
+
+
+class _Aborted(Exception):
+    """Raised into a pending transaction's scope so that it rolls back."""
+
+
+class _Staged(io.StringIO):
+    """Rendered output held until it is complete; says whether its destination is a terminal
+    (Rich lays tables out for a terminal's width)."""
+
+    def __init__(self, *, tty: bool) -> None:
+        super().__init__(newline="")
+        self._tty = tty
+
+    def isatty(self) -> bool:
+        return self._tty
+
+
+def _unencodable(text: str, exc: UnicodeEncodeError, encoding: str,
+                 rows: Sequence[dict[str, Any]]) -> str:
+    """Which record and field hold the character the encoding cannot write."""
+    bad = exc.object[exc.start]
+    where = ""
+    for n, row in enumerate(rows, start=1):
+        for key, value in row.items():
+            if isinstance(value, str) and bad in value:
+                name = row.get("number") or row.get("code") or row.get("key") or f"row {n}"
+                where = f" in {name}, field {key}"
+                break
+        if where:
+            break
+    if not where:
+        line = text.count("\n", 0, exc.start) + 1
+        where = f" on line {line} of the output"
+    return (f"{encoding} cannot hold the character U+{ord(bad):04X}{where}; use --encoding "
+            "gb18030 or utf-8-sig (both hold every character); nothing was written")

@@ -1,0 +1,145 @@
+"""The append-only history: every change is one event row, and the events form a hash chain.
+
+Each event stores `hash` = SHA-256 of its canonical content (every column but `hash`, as the
+database stores it, in JSON with sorted keys) and `prev_hash` = the previous event's hash, so an
+event edited, inserted or deleted behind the tool's back breaks the chain (`duchá verify`).
+Events are written only here: `record()` for one change, `chain()` for bulk importers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Any
+
+from duchá.dates import plain
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+# The columns the hash covers, in the order `duchá verify` reads them back.
+HASHED = ("id", "at", "on", "actor", "action", "subject_table", "subject", "before", "after",
+          "prev_hash")
+
+
+def snapshot(obj: Any, *, skip: tuple[str, ...] = ("id",)) -> dict[str, Any]:
+    """A row's columns as JSON-ready values (dates as ISO text)."""
+    return {k: plain(v) for k, v in obj.model_dump().items() if k not in skip}
+
+
+def dump(value: dict[str, Any] | str | None) -> str | None:
+    """A snapshot as the JSON text an event stores (already-dumped text passes through)."""
+    if value is None or isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=plain)
+
+
+_dump = dump  # the earlier private name
+
+
+def stored_at(at: datetime) -> str:
+    """A timestamp exactly as the `at` column stores it (models.UTCText)."""
+    return at.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def digest(content: dict[str, Any]) -> str:
+    """SHA-256 of an event's canonical content: the HASHED columns as stored text."""
+    canon = {k: content.get(k) for k in HASHED}
+    text = json.dumps(canon, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def head(session: Session) -> tuple[int, str | None]:
+    """The last event's id and hash ((0, None) for an empty history).
+
+    Inside a write transaction (BEGIN IMMEDIATE) no other writer can append meanwhile, so
+    two processes never fork the chain.
+    """
+    from sqlalchemy import select, text
+    from sqlmodel import col
+
+    from duchá.models import Event
+
+    if session.get_bind().dialect.name == "postgresql":
+        # No BEGIN IMMEDIATE there: hold appends to the chain until this transaction ends.
+        session.execute(text("LOCK TABLE event IN SHARE ROW EXCLUSIVE MODE"))
+    # An ORM select, so events added earlier in this transaction are flushed first.
+    row = session.execute(
+        select(col(Event.id), col(Event.hash)).order_by(col(Event.id).desc()).limit(1)).first()
+    return (0, None) if row is None else (int(row[0]), row[1])
+
+
+def head_on(session: Session, day: date) -> tuple[int, str | None]:
+    """The last event dated (business date) on or before `day`, as (id, hash); (0, None) if
+    none.  Its hash anchors every event up to it, so a report that prints it lets the clerk
+    check later that the history it was made from still stands (`duchá verify --head`),
+    and the report made again later prints the same line."""
+    from sqlalchemy import select
+    from sqlmodel import col
+
+    from duchá.models import Event
+
+    row = session.execute(
+        select(col(Event.id), col(Event.hash)).where(col(Event.on) <= day)
+        .order_by(col(Event.id).desc()).limit(1)).first()
+    return (0, None) if row is None else (int(row[0]), row[1])
+
+
+def chain(session: Session, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Events ready to insert, in order, linked to the ledger's last event.
+
+    Each input row has actor, action, subject_table, subject, before, after (dicts or JSON
+    text), on (a date) and optionally at (an aware datetime, default now).  The result adds
+    id, prev_hash and hash and holds the values the Event table takes, so a bulk importer can
+    `session.execute(insert(Event), chain(session, rows))` in its one transaction.
+    """
+    last_id, prev = head(session)
+    now = datetime.now(UTC)
+    out = []
+    for i, r in enumerate(rows, start=last_id + 1):
+        at = r.get("at") or now
+        on = r.get("on")
+        ev = {"id": i, "at": at, "on": on, "actor": r["actor"], "action": r["action"],
+              "subject_table": r["subject_table"], "subject": r["subject"],
+              "before": dump(r.get("before")), "after": dump(r.get("after")),
+              "prev_hash": prev}
+        stored = {**ev, "at": stored_at(at),
+                  "on": on.isoformat() if isinstance(on, date) else on}
+        ev["hash"] = prev = digest(stored)
+        out.append(ev)
+    return out
+
+
+def record(
+    session: Session,
+    *,
+    actor: str,
+    action: str,
+    table: str,
+    subject: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    on: date | None,
+) -> None:
+    from duchá.models import Event
+
+    (row,) = chain(session, [{"actor": actor, "action": action, "subject_table": table,
+                              "subject": subject, "before": before, "after": after, "on": on}])
+    session.add(Event(**row))
+
+
+def record_many(session: Session, events: list[dict[str, Any]]) -> None:
+    """Many events in one executemany (bulk import): the same rows `record` writes.
+
+    Each dict has actor, action, table, subject, before, after and on.  Written in bulk in
+    order, so history reads exactly as if each had been recorded by `record`.
+    """
+    from duchá.models import Event
+    from duchá.storage.bulk import insert_rows
+    from duchá.tables import table_of
+
+    rows = [{"on": e["on"], "actor": e["actor"], "action": e["action"],
+             "subject_table": e["table"], "subject": e["subject"],
+             "before": e["before"], "after": e["after"]} for e in events]
+    insert_rows(session, table_of(Event), chain(session, rows))

@@ -1,0 +1,348 @@
+"""Findings (发现问题) and their rectification (整改), from the day found to the day verified.
+
+Lifecycle (DESIGN.md "Findings"):
+
+    open ──plan──▶ rectifying ──rectify──▶ rectified ──verify──▶ verified
+      │                                       │                     │
+      └──────────rectify (立行立改)───────────▶│                     │
+    reopened ◀──verify --fail (退回重办)───────┘                     │
+    reopened ◀──reopen / lookback --result rebound (反弹)───────────┘
+
+`reopened` behaves like `open`: a plan or a rectification moves it on.  Every transition is one
+event with the finding's full snapshot before and after, so `show` replays the whole story.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from duchá import validation
+from duchá.errors import BadInput
+from duchá.rules import FINDING_RUNNING
+from duchá.services import units
+from duchá.services.numbers import find, next_number
+
+if TYPE_CHECKING:
+    from duchá.models import Finding
+    from duchá.services.ledger import Ledger
+
+PREFIX = "WT"
+
+# Each step: the statuses it starts from, and the command that takes it (for messages).
+STEPS: dict[str, tuple[tuple[str, ...], str, str]] = {
+    "plan": (("open", "reopened"), "plan {n} TEXT", " (→ rectifying)"),
+    "rectify": (("open", "rectifying", "reopened"), "rectify {n} --evidence TEXT",
+                " (→ rectified)"),
+    "verify": (("rectified",), "verify {n} --by NAME", " (→ verified)"),
+    "verify-fail": (("rectified",), "verify {n} --fail --reason TEXT", " (→ reopened)"),
+    "reopen": (("verified",), "reopen {n} --reason TEXT", " (→ reopened)"),
+    "lookback": (("verified",), "lookback {n} --result ok|rebound", ""),
+    "extend": (FINDING_RUNNING, "extend {n} --to DATE --reason TEXT", ""),
+}
+# Events that hang off a finding without moving its status (and may be dated freely).
+SIDE_ACTIONS = ("extend", "extend-approve", "extend-reject", "account")
+VERBS = {"plan": "given a plan", "rectify": "reported rectified", "verify": "verified",
+         "verify-fail": "sent back", "reopen": "reopened", "lookback": "looked back on",
+         "extend": "extended"}
+
+
+def get(lg: Ledger, ref: str) -> Finding:
+    from duchá.models import Finding
+
+    return find(lg.session, Finding, PREFIX, ref, "finding")
+
+
+def next_steps(status: str, number: str = "N") -> list[str]:
+    return [f"`duchá finding {how.format(n=number)}`{to}"
+            for froms, how, to in STEPS.values() if status in froms]
+
+
+def require(f: Finding, step: str) -> None:
+    """Refuse an illegal transition, naming the steps that are allowed from here."""
+    if f.status in STEPS[step][0]:
+        return
+    allowed = next_steps(f.status, f.number)
+    hint = "; next: " + ", ".join(allowed) if allowed else ""
+    raise BadInput(f"finding {f.number} is {f.status}; it cannot be {VERBS[step]}{hint}")
+
+
+def snap(lg: Ledger, f: Finding) -> dict[str, Any]:
+    """The finding's full snapshot, with its unit, inspection and item by their numbers."""
+    from duchá.history import replay as history
+
+    return history.snap(lg.session, "finding", f)
+
+
+def _text(value: str | None, what: str) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise BadInput(f"empty {what}")
+    return text
+
+
+def _not_before_last(lg: Ledger, f: Finding, on: date) -> None:
+    """A step may not be dated before the finding's previous step (its story runs forward)."""
+    from sqlmodel import col, select
+
+    from duchá.models import Event
+
+    row = lg.session.exec(
+        select(col(Event.action), col(Event.on))
+        .where(col(Event.subject_table) == "finding", col(Event.subject) == f.number,
+               col(Event.action).not_in(SIDE_ACTIONS), col(Event.on).is_not(None))
+        .order_by(col(Event.on).desc(), col(Event.id).desc()).limit(1)
+    ).first()
+    if row is not None and row[1] is not None and on < row[1]:
+        raise BadInput(f"{on} is before finding {f.number}'s last step ({row[0]} on {row[1]}); "
+                       f"give --on {row[1]} or later")
+
+
+def add(
+    lg: Ledger,
+    *,
+    text: str,
+    unit: str,
+    mode: str,
+    found: date,
+    due: date | None,
+    severity: str = "general",
+    inspection: str | None = None,
+    item: str | None = None,
+) -> dict[str, Any]:
+    from sqlmodel import col, select
+
+    from duchá.models import Finding, Inspection, InspectionTarget
+    from duchá.services import items
+
+    description = _text(text, "description; say what the problem is")
+    u = units.resolve(lg, unit)
+    due = validation.finding_due(lg, mode=mode, found=found, due=due)
+    assert due is not None  # a command's long-term finding must say when (finding_due)
+    insp = None
+    if inspection:
+        insp = find(lg.session, Inspection, "DC", inspection, "inspection")
+        if found < insp.start:
+            raise BadInput(f"the finding is dated {found}, before inspection {insp.number} "
+                           f"started ({insp.start}); give --on {insp.start} or later")
+        targets = lg.session.exec(select(col(InspectionTarget.unit_id)).where(
+            col(InspectionTarget.inspection_id) == insp.id)).all()
+        if u.id not in targets:
+            # An inspection may find problems beyond its targets: record it, but say so.
+            lg.warn(f"{u.code} ({u.name}) was not among the targets of inspection "
+                    f"{insp.number}; the finding was recorded anyway")
+    it = items.get(lg, item) if item else None
+    seq, number = next_number(lg.session, Finding, PREFIX, found.year, 4)
+    f = Finding(number=number, year=found.year, seq=seq, unit_id=u.id or 0,
+                inspection_id=insp.id if insp else None, item_id=it.id if it else None,
+                description=description, severity=severity, mode=mode, found_on=found, due=due)
+    lg.session.add(f)
+    lg.session.flush()
+    lg.event("add", "finding", number, after=snap(lg, f), on=found)
+    return query(lg, numbers=[number])[0]
+
+
+def _change(lg: Ledger, f: Finding, action: str, on: date, before: dict[str, Any],
+            note: str | None = None) -> dict[str, Any]:
+    lg.session.add(f)
+    lg.session.flush()
+    after = snap(lg, f)
+    if note is not None:
+        # Not a column: the reason or verdict of this step, kept with the event.
+        after["note"] = note
+    lg.event(action, "finding", f.number, before=before, after=after, on=on)
+    return query(lg, numbers=[f.number])[0]
+
+
+def plan(lg: Ledger, ref: str, *, text: str, on: date) -> dict[str, Any]:
+    f = get(lg, ref)
+    require(f, "plan")
+    _not_before_last(lg, f, on)
+    before = snap(lg, f)
+    f.plan_text = _text(text, "plan; give the unit's rectification plan (整改方案)")
+    f.plan_on, f.status = on, "rectifying"
+    return _change(lg, f, "plan", on, before)
+
+
+def rectify(lg: Ledger, ref: str, *, evidence: str, on: date) -> dict[str, Any]:
+    f = get(lg, ref)
+    require(f, "rectify")
+    _not_before_last(lg, f, on)
+    before = snap(lg, f)
+    f.evidence = _text(evidence, "--evidence; say what proves the rectification")
+    f.rectified_on, f.status = on, "rectified"
+    return _change(lg, f, "rectify", on, before)
+
+
+def _reopen_due(lg: Ledger, f: Finding, due: date | None, on: date) -> None:
+    if due is not None:
+        if due < on:
+            raise BadInput(f"new due date {due} is before {on}; give a later --due")
+        f.due = due
+
+
+def verify(
+    lg: Ledger, ref: str, *, by: str | None, on: date, lookback: date | None = None,
+    fail: bool = False, reason: str | None = None, due: date | None = None,
+) -> dict[str, Any]:
+    """Pass (→ verified, optionally due for a look-back) or fail (退回重办 → reopened)."""
+    f = get(lg, ref)
+    require(f, "verify-fail" if fail else "verify")
+    _not_before_last(lg, f, on)
+    before = snap(lg, f)
+    if fail:
+        if lookback is not None:
+            raise BadInput("--lookback goes with a passed verification, not with --fail")
+        why = _text(reason, "--reason; say why the rectification is sent back")
+        _reopen_due(lg, f, due, on)
+        f.status = "reopened"
+        note = f"{why} ({by.strip()})" if by and by.strip() else why
+        return _change(lg, f, "verify-fail", on, before, note=note)
+    if due is not None:
+        raise BadInput("--due goes with --fail (a new due date for the redo)")
+    who = _text(by, "--by; say who re-checked the rectification (复核人)")
+    if lookback is not None and lookback <= on:
+        raise BadInput(f"look-back date {lookback} is not after the verification date {on}; "
+                       "give a later --lookback, e.g. +3m")
+    f.status, f.verified_on, f.verified_by = "verified", on, who
+    # A new verification starts a new look-back: the old one's result is in the history.
+    f.lookback_due, f.lookback_on, f.lookback_result = lookback, None, None
+    return _change(lg, f, "verify", on, before)
+
+
+def reopen(
+    lg: Ledger, ref: str, *, reason: str, on: date, due: date | None = None
+) -> dict[str, Any]:
+    """A verified problem came back (反弹): the unit must rectify it again."""
+    f = get(lg, ref)
+    require(f, "reopen")
+    _not_before_last(lg, f, on)
+    why = _text(reason, "--reason; say how the problem came back")
+    before = snap(lg, f)
+    _reopen_due(lg, f, due, on)
+    f.status = "reopened"
+    return _change(lg, f, "reopen", on, before, note=why)
+
+
+def lookback(
+    lg: Ledger, ref: str, *, result: str, on: date, note: str | None = None,
+    due: date | None = None,
+) -> dict[str, Any]:
+    """Record a look-back (回头看): ok keeps it verified, rebound reopens it."""
+    f = get(lg, ref)
+    require(f, "lookback")
+    _not_before_last(lg, f, on)
+    if result not in ("ok", "rebound"):
+        raise BadInput(f"unknown look-back result '{result}'; use ok or rebound")
+    before = snap(lg, f)
+    f.lookback_on, f.lookback_result = on, result
+    if result == "rebound":
+        _reopen_due(lg, f, due, on)
+        f.status = "reopened"
+    elif due is not None:
+        raise BadInput("--due goes with --result rebound (a new due date for the redo)")
+    return _change(lg, f, "lookback", on, before, note=(note or "").strip() or None)
+
+
+LIST_COLUMNS = (
+    "number", "unit", "description", "severity", "mode", "found_on", "due", "status", "light",
+    "days_overdue", "inspection", "item",
+)
+
+
+def query(
+    lg: Ledger,
+    *,
+    status: str | None = None,
+    unit: str | None = None,
+    light: str | None = None,
+    mode: str | None = None,
+    inspection: str | None = None,
+    item: str | None = None,
+    overdue: bool = False,
+    numbers: list[str] | None = None,
+) -> list[dict[str, Any]]:
+    """Finding rows with their light as of the ledger's date, answered by SQL.
+
+    The light is rules.LIGHTS["finding"] compiled to SQL; --light and --overdue (= red)
+    filter on that same expression, so a filter keeps what it shows.
+    """
+    from sqlalchemy import label, select
+    from sqlmodel import col
+
+    from duchá import lights_sql
+    from duchá.models import Finding, Inspection, Item, Unit
+    from duchá.services import items
+
+    today = lg.today
+    lit = lights_sql.light(lg, "finding")
+    stmt = (
+        select(col(Finding.number), label("unit", col(Unit.code)), col(Finding.description),
+               col(Finding.severity), col(Finding.mode), col(Finding.found_on), col(Finding.due),
+               col(Finding.status),
+               lit.label("light"),
+               label("inspection", col(Inspection.number)), label("item", col(Item.number)),
+               col(Finding.plan_text), col(Finding.plan_on), col(Finding.rectified_on),
+               col(Finding.evidence),
+               col(Finding.verified_on), col(Finding.verified_by), col(Finding.lookback_due),
+               col(Finding.lookback_on), col(Finding.lookback_result))
+        .join(Unit, col(Unit.id) == col(Finding.unit_id))
+        .outerjoin(Inspection, col(Inspection.id) == col(Finding.inspection_id))
+        .outerjoin(Item, col(Item.id) == col(Finding.item_id))
+    )
+    if status:
+        stmt = stmt.where(col(Finding.status) == status)
+    if mode:
+        stmt = stmt.where(col(Finding.mode) == mode)
+    if unit:
+        stmt = stmt.where(col(Finding.unit_id) == units.resolve(lg, unit).id)
+    if inspection:
+        insp = find(lg.session, Inspection, "DC", inspection, "inspection")
+        stmt = stmt.where(col(Finding.inspection_id) == insp.id)
+    if item:
+        stmt = stmt.where(col(Finding.item_id) == items.get(lg, item).id)
+    if overdue:
+        stmt = stmt.where(lit == "red")
+    if light:
+        stmt = stmt.where(lit == light)
+    if numbers is not None:
+        stmt = stmt.where(col(Finding.number).in_(numbers))
+    stmt = stmt.order_by(col(Finding.due), col(Finding.number))
+    out = []
+    for r in lg.session.execute(stmt).mappings():
+        d = dict(r)
+        d["days_overdue"] = (today - d["due"]).days if d["light"] == "red" else 0
+        out.append(d)
+    return out
+
+
+SHOW_DETAIL = {"add": "description", "plan": "plan_text", "rectify": "evidence",
+               "verify": "verified_by", "lookback": "lookback_result"}
+
+
+def history(lg: Ledger, table: str, number: str) -> list[dict[str, Any]]:
+    """Every event of one record, oldest first: date, step, status after it, who, detail."""
+    import json
+
+    from sqlmodel import col, select
+
+    from duchá.models import Event
+
+    events = lg.session.exec(
+        select(Event).where(col(Event.subject_table) == table, col(Event.subject) == number)
+        .order_by(col(Event.id))
+    ).all()
+    rows = []
+    for e in events:
+        after = json.loads(e.after) if e.after else {}
+        detail = after.get("note") or after.get(SHOW_DETAIL.get(e.action, ""), None)
+        if e.action.startswith("extend") and "extension" in after:
+            x = after["extension"]
+            detail = f"{x['old_due']} → {x['to_date']}: {x['reason']} ({x['status']})"
+        elif e.action == "account" and "accountability" in after:
+            a = after["accountability"]
+            detail = f"{a['who']}: {a['measure']}"
+        rows.append({"on": e.on, "action": e.action, "status": after.get("status"),
+                     "due": after.get("due"), "actor": e.actor, "detail": detail,
+                     "at": e.at})
+    return rows

@@ -1,0 +1,1 @@
+"""Storage: schema migrations, backups and restores, file copies and bulk inserts."""

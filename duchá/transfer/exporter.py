@@ -1,0 +1,266 @@
+"""`duchá export [TABLE]`: the ledger's tables as CSV, TSV, JSON, JSON lines or Excel (xlsx).
+
+The columns are exactly the ones `duchá import` reads (columns.py), so an exported CSV imports
+back into the same ledger.  `--excel` (CSV/TSV for a spreadsheet) adds a BOM and guards cells
+that start with = + - @ so a spreadsheet shows them as text instead of running them as formulas;
+plain pipes get the text verbatim.  xlsx cells are always written as values, never formulas.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+from duchá.errors import BadInput
+from duchá.transfer.columns import TABLES
+
+if TYPE_CHECKING:
+    from duchá.services.ledger import Ledger
+
+FORMATS = ("csv", "tsv", "json", "jsonl", "xlsx")
+SUFFIX_FORMAT = {".csv": "csv", ".tsv": "tsv", ".json": "json", ".jsonl": "jsonl",
+                 ".xlsx": "xlsx"}
+FORMULA_START = ("=", "+", "-", "@")
+
+Data = dict[str, list[dict[str, Any]]]
+
+
+def pick_format(fmt_text: str | None, output: Path | None) -> str:
+    """The export format: -f, else the -o file's suffix, else CSV."""
+    if fmt_text:
+        fmt = fmt_text.strip().lower()
+        if fmt not in FORMATS:
+            raise BadInput(f"export writes {', '.join(FORMATS)}, not '{fmt_text}'; "
+                           "e.g. -f xlsx -o ledger.xlsx")
+        return fmt
+    if output is not None and output.suffix.lower() in SUFFIX_FORMAT:
+        return SUFFIX_FORMAT[output.suffix.lower()]
+    return "csv"
+
+
+def _codes(text: str | None) -> str:
+    return ";".join(sorted(text.split(";"))) if text else ""
+
+
+def _list_sub(link: Any, owner_col: str, owner: Any, target: Any, target_col: str,
+              label: str) -> Any:
+    from sqlalchemy import func, select
+
+    return (select(func.aggregate_strings(getattr(target.c, label), ";"))
+            .select_from(link.join(target, target.c.id == getattr(link.c, target_col)))
+            .where(getattr(link.c, owner_col) == owner)
+            .scalar_subquery())
+
+
+def _query(lg: Ledger, table: str) -> list[dict[str, Any]]:
+    """One table's rows, keyed by the import column names (one SQL statement)."""
+    from sqlalchemy import func, select
+
+    from duchá import models as m
+    from duchá.tables import table_of
+
+    unit = table_of(m.Unit)
+    u1, u2 = unit.alias("u1"), unit.alias("u2")
+    it, pl, ins = (table_of(m.Item), table_of(m.PlanEntry),
+                   table_of(m.Inspection))
+    lists: tuple[str, ...] = ()
+    if table == "units":
+        stmt = (select(unit.c.code, unit.c.name, unit.c.kind, u1.c.code.label("parent"))
+                .select_from(unit.outerjoin(u1, u1.c.id == unit.c.parent_id))
+                .order_by(unit.c.code))
+    elif table == "items":
+        t = it
+        stmt = (select(t.c.number, t.c.title, t.c.category, t.c.source, t.c.leader,
+                       u1.c.code.label("lead_unit"),
+                       _list_sub(table_of(m.ItemUnit), "item_id", t.c.id, u2, "unit_id",
+                                 "code").label("units"),
+                       t.c.assigned, t.c.due, t.c.status, t.c.closed_on, t.c.cancel_reason)
+                .select_from(t.join(u1, u1.c.id == t.c.lead_unit_id))
+                .order_by(t.c.year, t.c.seq))
+        lists = ("units",)
+    elif table == "plans":
+        t = pl
+        stmt = (select(t.c.number, t.c.year, u1.c.code.label("organizer"), t.c.title, t.c.kind,
+                       t.c.method,
+                       _list_sub(table_of(m.PlanTarget), "plan_id", t.c.id, u2, "unit_id",
+                                 "code").label("targets"),
+                       t.c.start, t.c.end, t.c.planned, t.c.approver, t.c.approved_on,
+                       t.c.approval_ref, t.c.status, t.c.cancel_reason)
+                .select_from(t.join(u1, u1.c.id == t.c.organizer_id))
+                .order_by(t.c.year, t.c.seq))
+        lists = ("targets",)
+    elif table == "inspections":
+        t = ins
+        p2 = pl.alias("p2")
+        stmt = (select(t.c.number, p2.c.number.label("plan"), u1.c.code.label("lead"),
+                       _list_sub(table_of(m.InspectionMember), "inspection_id", t.c.id, u2,
+                                 "unit_id", "code").label("members"),
+                       t.c.method, t.c.topic,
+                       _list_sub(table_of(m.InspectionTarget), "inspection_id", t.c.id, u2,
+                                 "unit_id", "code").label("targets"),
+                       _list_sub(table_of(m.InspectionItem), "inspection_id", t.c.id,
+                                 it.alias("i2"), "item_id", "number").label("items"),
+                       t.c.start, t.c.end, t.c.finished_on, t.c.report_summary,
+                       t.c.report_approved_by, t.c.report_approved_on,
+                       t.c.report_circulated_on, t.c.approver, t.c.approved_on,
+                       t.c.approval_ref)
+                .select_from(t.join(u1, u1.c.id == t.c.lead_id)
+                             .outerjoin(p2, p2.c.id == t.c.plan_id))
+                .order_by(t.c.year, t.c.seq))
+        lists = ("members", "targets", "items")
+    elif table == "quotas":
+        t = table_of(m.Quota)
+        stmt = select(t.c.year, t.c.max_count, t.c.reduction, t.c.baseline).order_by(t.c.year)
+    elif table == "settings":
+        t = table_of(m.Setting)
+        stmt = select(t.c.key, t.c.value).order_by(t.c.key)
+    elif table == "calendar":
+        t = table_of(m.CalendarOverride)
+        stmt = select(t.c.day, t.c.workday, t.c.note).order_by(t.c.day)
+    elif table == "progress":
+        t = table_of(m.Progress)
+        stmt = (select(it.c.number.label("item"), t.c.on, t.c.text, t.c.percent)
+                .select_from(t.join(it, it.c.id == t.c.item_id))
+                .order_by(it.c.year, it.c.seq, t.c.on, t.c.id))
+    elif table in ("extensions", "accountability"):
+        t = table_of(m.Extension if table == "extensions" else m.Accountability)
+        fi = table_of(m.Finding)
+        subject = func.coalesce(it.c.number, fi.c.number).label("subject")
+        fields = ((t.c.requested_on, t.c.old_due, t.c.to_date, t.c.reason, t.c.status,
+                   t.c.decided_by, t.c.decided_on) if table == "extensions"
+                  else (t.c.who, t.c.measure, t.c.basis, t.c.on))
+        stmt = (select(subject, *fields)
+                .select_from(t.outerjoin(it, (t.c.subject_table == "item")
+                                         & (it.c.id == t.c.subject_id))
+                             .outerjoin(fi, (t.c.subject_table == "finding")
+                                        & (fi.c.id == t.c.subject_id)))
+                .order_by(t.c.subject_table.desc(), t.c.subject_id, t.c.id))
+    else:
+        t = table_of(m.Finding)
+        i2, it2 = ins.alias("i2"), it.alias("it2")
+        stmt = (select(t.c.number, u1.c.code.label("unit"), i2.c.number.label("inspection"),
+                       it2.c.number.label("item"), t.c.description, t.c.severity, t.c.mode,
+                       t.c.found_on, t.c.due, t.c.status, t.c.plan_text, t.c.plan_on,
+                       t.c.rectified_on, t.c.evidence, t.c.verified_on, t.c.verified_by,
+                       t.c.lookback_due, t.c.lookback_on, t.c.lookback_result)
+                .select_from(t.join(u1, u1.c.id == t.c.unit_id)
+                             .outerjoin(i2, i2.c.id == t.c.inspection_id)
+                             .outerjoin(it2, it2.c.id == t.c.item_id))
+                .order_by(t.c.year, t.c.seq))
+    rows = [dict(r) for r in lg.session.execute(stmt).mappings()]
+    if table == "settings":
+        for r in rows:  # stored as JSON text; `config set` takes the plain number
+            r["value"] = str(json.loads(r["value"]))
+    if table == "quotas":
+        for r in rows:  # as `plan quota set --reduction` takes it back
+            r["reduction"] = None if r["reduction"] is None else f"{r['reduction'] * 100:g}%"
+    for r in rows:
+        for name in lists:
+            r[name] = _codes(r[name])  # the aggregate has no order: sort for stable files
+    return rows
+
+
+def gather(lg: Ledger, tables: Sequence[str]) -> Data:
+    return {t: _query(lg, t) for t in tables}
+
+
+def headers(table: str, zh: bool) -> list[str]:
+    return [c.zh_header if zh else c.name for c in TABLES[table]]
+
+
+def guard(value: str) -> str:
+    """Text a spreadsheet will not run as a formula (OWASP CSV injection)."""
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
+def write_text(out: TextIO, fmt: str, data: Data, *, zh: bool, excel: bool) -> None:
+    """CSV or TSV of one table; JSON or JSON lines of one table or all."""
+    from duchá.output import _write_delimited, cell, plain
+
+    if fmt in ("csv", "tsv"):
+        if len(data) != 1:
+            raise BadInput(f"{fmt} holds one table; name it (`duchá export items -f {fmt}`) "
+                           "or use -f xlsx or -f json for all tables")
+        (table, rows), = data.items()
+        names = [c.name for c in TABLES[table]]
+
+        def value(v: Any) -> Any:
+            return guard(cell(v)) if excel and isinstance(v, str) else v
+
+        _write_delimited(out, fmt, headers(table, zh),
+                         ([value(r.get(n)) for n in names] for r in rows))
+        return
+    def obj(table: str, r: dict[str, Any]) -> dict[str, Any]:
+        return {h: plain(r.get(c.name)) for h, c in zip(headers(table, zh), TABLES[table],
+                                                        strict=True)}
+
+    if fmt == "json":
+        if len(data) == 1:
+            (table, rows), = data.items()
+            payload: Any = [obj(table, r) for r in rows]
+        else:
+            payload = {t: [obj(t, r) for r in rows] for t, rows in data.items()}
+        json.dump(payload, out, ensure_ascii=False, indent=2)
+        out.write("\n")
+        return
+    for table, rows in data.items():
+        for r in rows:
+            line = obj(table, r) if len(data) == 1 else {"table": table, **obj(table, r)}
+            out.write(json.dumps(line, ensure_ascii=False) + "\n")
+
+
+def check_target(output: Path | None) -> Path:
+    if output is None:
+        raise BadInput("xlsx is a file, not text: give it a name, e.g. -f xlsx -o ledger.xlsx")
+    if not output.parent.exists():
+        raise BadInput(f"folder {output.parent} does not exist; create it or choose another "
+                       "-o path")
+    if output.is_dir():
+        raise BadInput(f"{output} is a directory; give a file name to -o")
+    return output
+
+
+def write_xlsx(output: Path, data: Data, *, zh: bool) -> None:
+    """One sheet per table; written beside the target and renamed, so a failure leaves the
+    old file (if any) as it was."""
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.utils import get_column_letter
+
+    def value(v: Any) -> Any:
+        # XML cannot hold most control characters: shown as escapes, as in the text formats.
+        if isinstance(v, str):
+            return ILLEGAL_CHARACTERS_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", v)
+        return v
+
+    target = check_target(output)
+    wb = Workbook()
+    wb.remove(wb.worksheets[0])  # a new workbook's one (active) sheet
+    for table, rows in data.items():
+        ws = wb.create_sheet(table)
+        ws.append(headers(table, zh))
+        names = [c.name for c in TABLES[table]]
+        for r in rows:
+            ws.append([value(r.get(n)) for n in names])
+        for col_cells in ws.iter_cols(min_row=2):
+            for c in col_cells:
+                if isinstance(c.value, str):
+                    c.data_type = "s"  # text that starts with = stays text, never a formula
+                elif isinstance(c.value, date):
+                    c.number_format = "yyyy-mm-dd"
+        for i, _ in enumerate(names, start=1):
+            ws.column_dimensions[get_column_letter(i)].width = 14
+        ws.freeze_panes = "A2"
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".ducha-", suffix=".xlsx")
+    os.close(fd)
+    try:
+        wb.save(tmp)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,236 @@
+"""`duchá import progress|extensions|accountability`: the records that hang off items and
+findings, checked like every other import and written in bulk with the events the commands
+would have written, so `duchá verify` and the weekly report read them like typed-in ones.
+
+An imported extension is history: it does not move its subject's due date (the items or
+findings file already carries the due date in force).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from duchá.transfer.importer import _NUMBER, Job, Record, Row
+
+if TYPE_CHECKING:
+    from duchá.services.ledger import Ledger
+
+KIND_OF_PREFIX = {"DB": "item", "WT": "finding"}
+TABLE_OF_KIND = {"item": "items", "finding": "findings"}
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What the checks need of an item or a finding."""
+
+    kind: str
+    id: int
+    number: str
+    start: date
+    status: str
+    closed_on: date | None
+
+
+def _subjects(job: Job) -> dict[str, Subject]:
+    """Every item and finding by number (two queries, once per import)."""
+    from sqlalchemy import select
+
+    from duchá import models as m
+    from duchá.tables import table_of
+
+    out: dict[str, Subject] = {}
+    it, fi = table_of(m.Item), table_of(m.Finding)
+    for i, n, start, status, closed in job.lg.session.execute(
+            select(it.c.id, it.c.number, it.c.assigned, it.c.status, it.c.closed_on)):
+        out[n] = Subject("item", i, n, start, status, closed)
+    for i, n, start, status in job.lg.session.execute(
+            select(fi.c.id, fi.c.number, fi.c.found_on, fi.c.status)):
+        out[n] = Subject("finding", i, n, start, status, None)
+    return out
+
+
+def _subject(r: Row, name: str, known: dict[str, Subject], *,
+             kinds: tuple[str, ...] = ("item", "finding")) -> Subject | None:
+    raw = r.text(name, True)
+    if raw is None:
+        return None
+    m = _NUMBER.match(raw)
+    kind = KIND_OF_PREFIX.get(m[1].upper()) if m else None
+    if m is None or kind not in kinds:
+        like = " or ".join({"item": "an item number like DB-2026-0001",
+                            "finding": "a finding number like WT-2026-0001"}[k] for k in kinds)
+        r.fail(name, f"'{raw}' is not {like}")
+        return None
+    number = f"{m[1].upper()}-{m[2]}-{int(m[3]):04d}"  # items and findings both have 4 digits
+    found = known.get(number)
+    if found is None:
+        r.fail(name, f"no {kind} {raw} in the ledger; import the {TABLE_OF_KIND[kind]} first")
+    return found
+
+
+def _on(r: Row, name: str, subject: Subject | None) -> date | None:
+    on = r.date(name, default=r.job.lg.today)
+    if on and subject and on < subject.start:
+        began = "was assigned" if subject.kind == "item" else "was found"
+        r.fail(name, f"{on} is before {subject.kind} {subject.number} {began} "
+                     f"({subject.start})")
+    return on
+
+
+def _progress(job: Job) -> list[Record]:
+    known = _subjects(job)
+    out = []
+    for r in job.rows():
+        item = _subject(r, "item", known, kinds=("item",))
+        text = r.text("text", True)
+        on = _on(r, "on", item)
+        percent = r.integer("percent")
+        if percent is not None and not 0 <= percent <= 100:
+            r.fail("percent", f"{percent} is not between 0 and 100")
+        if item and on and item.closed_on and on > item.closed_on:
+            r.fail("on", f"{on} is after item {item.number} was closed ({item.closed_on})")
+        if r.ok and item and on:
+            out.append(Record(r.line, on.year, None, {
+                "item_id": item.id, "on": on, "text": text, "percent": percent,
+            }, {}, on))
+    return out
+
+
+def _extensions(job: Job) -> list[Record]:
+    from duchá.vocab import EXTENSION_STATUS
+
+    known = _subjects(job)
+    pending: dict[str, int] = {}
+    out = []
+    for r in job.rows():
+        subject = _subject(r, "subject", known)
+        requested = _on(r, "requested_on", subject)
+        old_due = r.date("old_due")
+        to = r.date("to_date", required=True)
+        reason = r.text("reason", True)
+        status = r.vocab("status", EXTENSION_STATUS, default="pending")
+        decided_by, decided_on = r.text("decided_by"), r.date("decided_on")
+        if old_due and to and to <= old_due:
+            r.fail("to_date", f"{to} is not after the old due date {old_due}; an extension "
+                   "asks for a later date")
+        if status in ("approved", "rejected") and r.ok and not (decided_by and decided_on):
+            r.fail("decided_by" if not decided_by else "decided_on",
+                   f"empty but the extension is {status}; give who decided and when")
+        if status == "pending" and (decided_by or decided_on):
+            r.fail("status", "pending but a decision is given; say approved or rejected")
+        if decided_on and requested and decided_on < requested:
+            r.fail("decided_on", f"{decided_on} is before the request ({requested})")
+        if subject and status == "pending":
+            if subject.number in pending:
+                r.fail("subject", f"{subject.number} already has a pending extension on line "
+                       f"{pending[subject.number]}; decide one of them")
+            pending.setdefault(subject.number, r.line)
+        if r.ok and subject and requested and to:
+            out.append(Record(r.line, requested.year, None, {
+                "subject_table": subject.kind, "subject_id": subject.id,
+                "requested_on": requested, "old_due": old_due, "to_date": to, "reason": reason,
+                "status": status, "decided_by": decided_by, "decided_on": decided_on,
+            }, {}, decided_on or requested))
+    _pending_in_ledger(job, out)
+    return out
+
+
+def _pending_in_ledger(job: Job, records: list[Record]) -> None:
+    from sqlalchemy import select
+
+    from duchá import models as m
+    from duchá.tables import table_of
+
+    t = table_of(m.Extension)
+    waiting = set(job.lg.session.execute(
+        select(t.c.subject_table, t.c.subject_id).where(t.c.status == "pending")).all())
+    for rec in records:
+        v = rec.values
+        if v["status"] == "pending" and (v["subject_table"], v["subject_id"]) in waiting:
+            job.errors.append(f"line {rec.line}: this {v['subject_table']} already has an "
+                              "extension awaiting a decision in the ledger; decide it first")
+
+
+def _accountability(job: Job) -> list[Record]:
+    known = _subjects(job)
+    out = []
+    for r in job.rows():
+        subject = _subject(r, "subject", known)
+        values = {name: r.text(name, True) for name in ("who", "measure", "basis")}
+        on = _on(r, "on", subject)
+        if r.ok and subject and on:
+            out.append(Record(r.line, on.year, None, {
+                "subject_table": subject.kind, "subject_id": subject.id, **values, "on": on,
+            }, {}, on))
+    return out
+
+
+PREPARE = {"progress": _progress, "extensions": _extensions,
+           "accountability": _accountability}
+
+
+def _numbers(lg: Ledger) -> dict[tuple[str, int], str]:
+    """(kind, id) -> number of every item and finding."""
+    from sqlalchemy import select
+
+    from duchá import models as m
+    from duchá.tables import table_of
+
+    out: dict[tuple[str, int], str] = {}
+    for kind, model in (("item", m.Item), ("finding", m.Finding)):
+        t = table_of(model)
+        out.update({(kind, i): n for i, n in lg.session.execute(select(t.c.id, t.c.number))})
+    return out
+
+
+def write(lg: Ledger, table: str, records: list[Record]) -> None:
+    """Insert the rows and, per row, the event its command would have written."""
+    from duchá import models as m
+    from duchá.history import replay as history
+    from duchá.history.events import record_many, snapshot
+    from duchá.storage.bulk import insert_rows
+    from duchá.tables import table_of
+
+    numbers = _numbers(lg)
+    if table == "progress":
+        insert_rows(lg.session, table_of(m.Progress),
+                    [rec.values for rec in records])
+        record_many(lg.session, [
+            {"actor": lg.actor, "action": "progress", "table": "item",
+             "subject": numbers[("item", rec.values["item_id"])], "before": None,
+             "on": rec.on,
+             "after": {"on": rec.on.isoformat() if rec.on else None,
+                       "text": rec.values["text"], "percent": rec.values["percent"]}}
+            for rec in records])
+        return
+    model = m.Extension if table == "extensions" else m.Accountability
+    key = "extension" if table == "extensions" else "accountability"
+    ids: dict[str, list[int]] = {}
+    for rec in records:
+        ids.setdefault(rec.values["subject_table"], []).append(rec.values["subject_id"])
+    # The subjects' snapshots only (not the whole ledger's): they go into each event.
+    snaps = {k: history.current(lg.session, k, sorted(set(v))) for k, v in ids.items()}
+    insert_rows(lg.session, table_of(model),
+                [rec.values for rec in records])
+    events = []
+    for rec in records:
+        v = rec.values
+        subject = numbers[(v["subject_table"], v["subject_id"])]
+        state = snaps[v["subject_table"]][subject]
+        action = ("account" if table == "accountability" else
+                  {"pending": "extend", "approved": "extend-approve",
+                   "rejected": "extend-reject"}[v["status"]])
+        events.append({"actor": lg.actor, "action": action, "table": v["subject_table"],
+                       "subject": subject, "before": state, "on": rec.on,
+                       "after": {**state, key: snapshot(model(**v))}})
+    record_many(lg.session, events)
+
+
+def key_of(lg: Ledger, table: str, records: list[Record]) -> list[str]:
+    """The subject number of each record, for the import summary."""
+    numbers = _numbers(lg)
+    if table == "progress":
+        return [numbers[("item", rec.values["item_id"])] for rec in records]
+    return [numbers[(rec.values["subject_table"], rec.values["subject_id"])] for rec in records]
