@@ -20,17 +20,15 @@ if TYPE_CHECKING:
 KINDS = ("item", "finding")
 
 
-def _subject(lg: Ledger, kind: str, ref: str) -> tuple[Any, dict[str, Any]]:
-    """The record and its full snapshot."""
+def _subject(lg: Ledger, kind: str, ref: str) -> Any:
+    """The item or finding that `ref` names."""
     if kind == "item":
         from duchá.services import items
 
-        it = items.get(lg, ref)
-        return it, items._snap(lg, it)
+        return items.get(lg, ref)
     from duchá.services import findings
 
-    f = findings.get(lg, ref)
-    return f, findings.snap(lg, f)
+    return findings.get(lg, ref)
 
 
 def _running(kind: str, obj: Any) -> bool:
@@ -58,7 +56,7 @@ def request(
 ) -> dict[str, Any]:
     from duchá.models import Extension
 
-    obj, before = _subject(lg, kind, ref)
+    obj = _subject(lg, kind, ref)
     if not _running(kind, obj):
         raise BadInput(f"{kind} {obj.number} is {obj.status}; only running work can be "
                        "extended")
@@ -82,17 +80,19 @@ def request(
     if _pending(lg, kind, obj) is not None:
         raise BadInput(f"{kind} {obj.number} already has an extension awaiting a decision; "
                        f"`duchá {kind} extend {obj.number} --approve|--reject --by NAME` first")
-    ext = Extension(subject_table=kind, subject_id=obj.id, requested_on=on, old_due=obj.due,
-                    to_date=to, reason=why)
-    lg.session.add(ext)
-    lg.session.flush()
-    return _record(lg, kind, obj, "extend", on, before, ext)
+    with lg.changing(kind, obj, "extend", on=on) as notes:
+        ext = Extension(subject_table=kind, subject_id=obj.id, requested_on=on,
+                        old_due=obj.due, to_date=to, reason=why)
+        lg.session.add(ext)
+        lg.session.flush()
+        notes["extension"] = snapshot(ext)
+    return _row(obj, ext)
 
 
 def decide(
     lg: Ledger, kind: str, ref: str, *, approve: bool, by: str, on: date
 ) -> dict[str, Any]:
-    obj, before = _subject(lg, kind, ref)
+    obj = _subject(lg, kind, ref)
     ext = _pending(lg, kind, obj)
     if ext is None:
         raise BadInput(f"{kind} {obj.number} has no extension awaiting a decision; "
@@ -103,24 +103,20 @@ def decide(
         raise BadInput("empty --by; say who decided the extension")
     if on < ext.requested_on:
         raise BadInput(f"decision dated {on} is before the request ({ext.requested_on})")
-    ext.status = "approved" if approve else "rejected"
-    ext.decided_by, ext.decided_on = who, on
-    if approve:
-        obj.due = ext.to_date
-        lg.session.add(obj)
-    lg.session.add(ext)
-    lg.session.flush()
-    return _record(lg, kind, obj, "extend-approve" if approve else "extend-reject", on, before,
-                   ext)
+    action = "extend-approve" if approve else "extend-reject"
+    with lg.changing(kind, obj, action, on=on) as notes:
+        ext.status = "approved" if approve else "rejected"
+        ext.decided_by, ext.decided_on = who, on
+        if approve:
+            obj.due = ext.to_date
+        lg.session.add(ext)
+        lg.session.flush()
+        notes["extension"] = snapshot(ext)
+    return _row(obj, ext)
 
 
-def _record(lg: Ledger, kind: str, obj: Any, action: str, on: date, before: dict[str, Any],
-            ext: Any) -> dict[str, Any]:
-    _, after = _subject(lg, kind, obj.number)
-    row = _ext_row(ext)
-    after["extension"] = snapshot(ext)
-    lg.event(action, kind, obj.number, before=before, after=after, on=on)
-    return {"number": obj.number, "due": obj.due, **row}
+def _row(obj: Any, ext: Any) -> dict[str, Any]:
+    return {"number": obj.number, "due": obj.due, **_ext_row(ext)}
 
 
 def _ext_row(ext: Any) -> dict[str, Any]:
@@ -146,7 +142,7 @@ def account(
     """Record an accountability measure (问责) over an item or a finding."""
     from duchá.models import Accountability
 
-    obj, before = _subject(lg, kind, ref)
+    obj = _subject(lg, kind, ref)
     values: dict[str, Any] = {}
     for name, value, what in (("who", who, "say who is held accountable"),
                               ("measure", measure, "say what measure was taken"),
@@ -158,12 +154,11 @@ def account(
     if on < _start(kind, obj):
         raise BadInput(f"accountability dated {on} is before {kind} {obj.number} began "
                        f"({_start(kind, obj)})")
-    rec = Accountability(subject_table=kind, subject_id=obj.id, on=on, **values)
-    lg.session.add(rec)
-    lg.session.flush()
-    after = dict(before)
-    after["accountability"] = snapshot(rec)
-    lg.event("account", kind, obj.number, before=before, after=after, on=on)
+    with lg.changing(kind, obj, "account", on=on) as notes:
+        rec = Accountability(subject_table=kind, subject_id=obj.id, on=on, **values)
+        lg.session.add(rec)
+        lg.session.flush()
+        notes["accountability"] = snapshot(rec)
     return {"number": obj.number, **_acc_row(rec)}
 
 

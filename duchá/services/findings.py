@@ -142,15 +142,7 @@ def add(
     return query(lg, numbers=[number])[0]
 
 
-def _change(lg: Ledger, f: Finding, action: str, on: date, before: dict[str, Any],
-            note: str | None = None) -> dict[str, Any]:
-    lg.session.add(f)
-    lg.session.flush()
-    after = snap(lg, f)
-    if note is not None:
-        # Not a column: the reason or verdict of this step, kept with the event.
-        after["note"] = note
-    lg.event(action, "finding", f.number, before=before, after=after, on=on)
+def _row(lg: Ledger, f: Finding) -> dict[str, Any]:
     return query(lg, numbers=[f.number])[0]
 
 
@@ -158,20 +150,20 @@ def plan(lg: Ledger, ref: str, *, text: str, on: date) -> dict[str, Any]:
     f = get(lg, ref)
     require(f, "plan")
     _not_before_last(lg, f, on)
-    before = snap(lg, f)
-    f.plan_text = _text(text, "plan; give the unit's rectification plan (整改方案)")
-    f.plan_on, f.status = on, "rectifying"
-    return _change(lg, f, "plan", on, before)
+    with lg.changing("finding", f, "plan", on=on):
+        f.plan_text = _text(text, "plan; give the unit's rectification plan (整改方案)")
+        f.plan_on, f.status = on, "rectifying"
+    return _row(lg, f)
 
 
 def rectify(lg: Ledger, ref: str, *, evidence: str, on: date) -> dict[str, Any]:
     f = get(lg, ref)
     require(f, "rectify")
     _not_before_last(lg, f, on)
-    before = snap(lg, f)
-    f.evidence = _text(evidence, "--evidence; say what proves the rectification")
-    f.rectified_on, f.status = on, "rectified"
-    return _change(lg, f, "rectify", on, before)
+    with lg.changing("finding", f, "rectify", on=on):
+        f.evidence = _text(evidence, "--evidence; say what proves the rectification")
+        f.rectified_on, f.status = on, "rectified"
+    return _row(lg, f)
 
 
 def _reopen_due(lg: Ledger, f: Finding, due: date | None, on: date) -> None:
@@ -189,25 +181,27 @@ def verify(
     f = get(lg, ref)
     require(f, "verify-fail" if fail else "verify")
     _not_before_last(lg, f, on)
-    before = snap(lg, f)
     if fail:
         if lookback is not None:
             raise BadInput("--lookback goes with a passed verification, not with --fail")
         why = _text(reason, "--reason; say why the rectification is sent back")
-        _reopen_due(lg, f, due, on)
-        f.status = "reopened"
-        note = f"{why} ({by.strip()})" if by and by.strip() else why
-        return _change(lg, f, "verify-fail", on, before, note=note)
+        with lg.changing("finding", f, "verify-fail", on=on) as notes:
+            _reopen_due(lg, f, due, on)
+            f.status = "reopened"
+            # Not a column: the reason or verdict of this step, kept with the event.
+            notes["note"] = f"{why} ({by.strip()})" if by and by.strip() else why
+        return _row(lg, f)
     if due is not None:
         raise BadInput("--due goes with --fail (a new due date for the redo)")
     who = _text(by, "--by; say who re-checked the rectification (复核人)")
     if lookback is not None and lookback <= on:
         raise BadInput(f"look-back date {lookback} is not after the verification date {on}; "
                        "give a later --lookback, e.g. +3m")
-    f.status, f.verified_on, f.verified_by = "verified", on, who
-    # A new verification starts a new look-back: the old one's result is in the history.
-    f.lookback_due, f.lookback_on, f.lookback_result = lookback, None, None
-    return _change(lg, f, "verify", on, before)
+    with lg.changing("finding", f, "verify", on=on):
+        f.status, f.verified_on, f.verified_by = "verified", on, who
+        # A new verification starts a new look-back: the old one's result is in the history.
+        f.lookback_due, f.lookback_on, f.lookback_result = lookback, None, None
+    return _row(lg, f)
 
 
 def reopen(
@@ -218,10 +212,11 @@ def reopen(
     require(f, "reopen")
     _not_before_last(lg, f, on)
     why = _text(reason, "--reason; say how the problem came back")
-    before = snap(lg, f)
-    _reopen_due(lg, f, due, on)
-    f.status = "reopened"
-    return _change(lg, f, "reopen", on, before, note=why)
+    with lg.changing("finding", f, "reopen", on=on) as notes:
+        _reopen_due(lg, f, due, on)
+        f.status = "reopened"
+        notes["note"] = why
+    return _row(lg, f)
 
 
 def lookback(
@@ -234,14 +229,16 @@ def lookback(
     _not_before_last(lg, f, on)
     if result not in ("ok", "rebound"):
         raise BadInput(f"unknown look-back result '{result}'; use ok or rebound")
-    before = snap(lg, f)
-    f.lookback_on, f.lookback_result = on, result
-    if result == "rebound":
-        _reopen_due(lg, f, due, on)
-        f.status = "reopened"
-    elif due is not None:
+    if result != "rebound" and due is not None:
         raise BadInput("--due goes with --result rebound (a new due date for the redo)")
-    return _change(lg, f, "lookback", on, before, note=(note or "").strip() or None)
+    with lg.changing("finding", f, "lookback", on=on) as notes:
+        f.lookback_on, f.lookback_result = on, result
+        if result == "rebound":
+            _reopen_due(lg, f, due, on)
+            f.status = "reopened"
+        if (note or "").strip():
+            notes["note"] = (note or "").strip()
+    return _row(lg, f)
 
 
 LIST_COLUMNS = (

@@ -163,12 +163,9 @@ def finish(lg: Ledger, ref: str, *, on: date) -> dict[str, Any]:
         raise BadInput(f"{insp.number} already finished on {insp.finished_on}")
     if on < insp.start:
         raise BadInput(f"finish date {on} is before the inspection started ({insp.start})")
-    before = _snap(lg, insp)
-    insp.finished_on = on
-    insp.end = on  # the actual end replaces the planned one
-    lg.session.add(insp)
-    lg.session.flush()
-    lg.event("finish", "inspection", insp.number, before=before, after=_snap(lg, insp), on=on)
+    with lg.changing("inspection", insp, "finish", on=on):
+        insp.finished_on = on
+        insp.end = on  # the actual end replaces the planned one
     if insp.plan_id is not None:
         from duchá.services import plans
 
@@ -200,13 +197,9 @@ def report(
         raise BadInput("empty --summary; say what the inspection found")
     if not (approved_by or "").strip():
         raise BadInput("empty --approved-by; say who approved the report")
-    before = _snap(lg, insp)
-    insp.report_summary = summary.strip()
-    insp.report_approved_by = approved_by.strip()
-    insp.report_approved_on = approved_on
-    insp.report_circulated_on = circulated_on
-    lg.session.add(insp)
-    lg.session.flush()
-    lg.event("report", "inspection", insp.number, before=before, after=_snap(lg, insp),
-             on=approved_on)
+    with lg.changing("inspection", insp, "report", on=approved_on):
+        insp.report_summary = summary.strip()
+        insp.report_approved_by = approved_by.strip()
+        insp.report_approved_on = approved_on
+        insp.report_circulated_on = circulated_on
     return row(lg, insp)

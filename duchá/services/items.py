@@ -192,31 +192,26 @@ def edit(
     leader: str | None = None,
 ) -> dict[str, Any]:
     item = get(lg, ref)
-    before = _snap(lg, item)
-    if title is not None:
-        item.title = _title(title)
-    if category is not None:
-        item.category = category
-    if lead is not None:
-        item.lead_unit_id = units.resolve(lg, lead).id or 0
-    if assigned is not None:
-        item.assigned = assigned
-    if due is not None:
-        item.due = due
-    if source is not None:
-        item.source = source
-    if leader is not None:
-        item.leader = leader
-    validation.item_dates(assigned=item.assigned, due=item.due)
-    if responsible is not None:
-        _set_units(lg, item, responsible, item.lead_unit_id)
-    lg.session.add(item)
-    lg.session.flush()
-    after = _snap(lg, item)
-    if after == before:
-        raise BadInput("nothing to change; give at least one of --title, --category, --lead, "
-                       "--unit, --assigned, --due, --source, --leader")
-    lg.event("edit", "item", item.number, before=before, after=after)
+    with lg.changing("item", item, "edit", on=lg.today, unchanged=(
+            "nothing to change; give at least one of --title, --category, --lead, --unit, "
+            "--assigned, --due, --source, --leader")):
+        if title is not None:
+            item.title = _title(title)
+        if category is not None:
+            item.category = category
+        if lead is not None:
+            item.lead_unit_id = units.resolve(lg, lead).id or 0
+        if assigned is not None:
+            item.assigned = assigned
+        if due is not None:
+            item.due = due
+        if source is not None:
+            item.source = source
+        if leader is not None:
+            item.leader = leader
+        validation.item_dates(assigned=item.assigned, due=item.due)
+        if responsible is not None:
+            _set_units(lg, item, responsible, item.lead_unit_id)
     return show(lg, item.number)[0]
 
 
@@ -256,10 +251,8 @@ def close(lg: Ledger, ref: str, *, on: date) -> dict[str, Any]:
     _require_open(item, "closing it")
     if on < item.assigned:
         raise BadInput(f"close date {on} is before the item was assigned ({item.assigned})")
-    before = _snap(lg, item)
-    item.status, item.closed_on = "done", on
-    lg.session.add(item)
-    lg.event("close", "item", item.number, before=before, after=_snap(lg, item), on=on)
+    with lg.changing("item", item, "close", on=on):
+        item.status, item.closed_on = "done", on
     return show(lg, item.number)[0]
 
 
@@ -267,10 +260,8 @@ def reopen(lg: Ledger, ref: str) -> dict[str, Any]:
     item = get(lg, ref)
     if item.status == "open":
         raise BadInput(f"item {item.number} is already open")
-    before = _snap(lg, item)
-    item.status, item.closed_on, item.cancel_reason = "open", None, None
-    lg.session.add(item)
-    lg.event("reopen", "item", item.number, before=before, after=_snap(lg, item))
+    with lg.changing("item", item, "reopen"):
+        item.status, item.closed_on, item.cancel_reason = "open", None, None
     return show(lg, item.number)[0]
 
 
@@ -282,10 +273,8 @@ def cancel(lg: Ledger, ref: str, *, reason: str) -> dict[str, Any]:
         raise BadInput(f"item {item.number} is done; reopen it before cancelling")
     if not (reason or "").strip():
         raise BadInput("empty --reason; say why the item is cancelled")
-    before = _snap(lg, item)
-    item.status, item.cancel_reason = "cancelled", reason.strip()
-    lg.session.add(item)
-    lg.event("cancel", "item", item.number, before=before, after=_snap(lg, item))
+    with lg.changing("item", item, "cancel"):
+        item.status, item.cancel_reason = "cancelled", reason.strip()
     return show(lg, item.number)[0]
 
 

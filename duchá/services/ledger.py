@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -66,3 +68,31 @@ class Ledger:
 
         record(self.session, actor=self.actor, action=action, table=table, subject=subject,
                before=before, after=after, on=on or self.today)
+
+    @contextmanager
+    def changing(self, table: str, record: Any, action: str, *,
+                 on: datetime.date | None = None,
+                 unchanged: str | None = None) -> Iterator[dict[str, Any]]:
+        """The one way to change a record and keep its history: the snapshot before, the
+        body's change, the snapshot after and the event, in this transaction.
+
+            with lg.changing("item", item, "close", on=day):
+                item.status, item.closed_on = "done", day
+
+        The body may put notes about the step (a reason, a verdict) in the yielded dict; they
+        go into the event's `after` beside the snapshot.  With `unchanged`, a change that
+        leaves the snapshot as it was is refused with that message.
+        """
+        from duchá.errors import BadInput
+        from duchá.history.replay import KINDS, snap
+
+        before = snap(self.session, table, record)
+        notes: dict[str, Any] = {}
+        yield notes
+        self.session.add(record)
+        self.session.flush()
+        after = snap(self.session, table, record)
+        if unchanged is not None and after == before:
+            raise BadInput(unchanged)
+        subject = str(after[KINDS[table].key])
+        self.event(action, table, subject, before=before, after={**after, **notes}, on=on)

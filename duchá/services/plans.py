@@ -155,11 +155,8 @@ def approve(lg: Ledger, ref: str, *, by: str, on: date, doc: str) -> dict[str, A
                        f"({entry.approval_ref})")
     if not (by or "").strip() or not (doc or "").strip():
         raise BadInput("approval needs --by (who approved) and --ref (the document number)")
-    before = _snap(lg, entry)
-    entry.approver, entry.approved_on, entry.approval_ref = by.strip(), on, doc.strip()
-    lg.session.add(entry)
-    lg.session.flush()
-    lg.event("approve", "plan", entry.number, before=before, after=_snap(lg, entry), on=on)
+    with lg.changing("plan", entry, "approve", on=on):
+        entry.approver, entry.approved_on, entry.approval_ref = by.strip(), on, doc.strip()
     if entry.start is not None and on > entry.start:
         lg.warn(f"{entry.number} approved on {on}, after its window starts ({entry.start})")
     return row(lg, entry)
@@ -171,11 +168,8 @@ def cancel(lg: Ledger, ref: str, *, reason: str) -> dict[str, Any]:
         raise BadInput(f"{entry.number} is already cancelled")
     if not (reason or "").strip():
         raise BadInput("empty --reason; say why the entry is cancelled")
-    before = _snap(lg, entry)
-    entry.status, entry.cancel_reason = "cancelled", reason.strip()
-    lg.session.add(entry)
-    lg.session.flush()
-    lg.event("cancel", "plan", entry.number, before=before, after=_snap(lg, entry))
+    with lg.changing("plan", entry, "cancel"):
+        entry.status, entry.cancel_reason = "cancelled", reason.strip()
     return row(lg, entry)
 
 
@@ -186,11 +180,8 @@ def mark_done(lg: Ledger, plan_id: int, on: date) -> None:
     entry = lg.session.get(PlanEntry, plan_id)
     if entry is None or entry.status != "planned":
         return
-    before = _snap(lg, entry)
-    entry.status = "done"
-    lg.session.add(entry)
-    lg.session.flush()
-    lg.event("finish", "plan", entry.number, before=before, after=_snap(lg, entry), on=on)
+    with lg.changing("plan", entry, "finish", on=on):
+        entry.status = "done"
 
 
 # Quotas -------------------------------------------------------------------------------------

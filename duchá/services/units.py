@@ -145,30 +145,27 @@ def edit(
     parent: str | None,
 ) -> dict[str, Any]:
     u = resolve(lg, text)
-    before = _snap(lg, u)
-    others = [o for o in _all(lg) if o.id != u.id]
-    if code is not None:
-        code = _check_code(code)
-        if any(o.code.lower() == code.lower() for o in others):
-            raise BadInput(f"unit code '{code}' already exists; pick another code")
-        u.code = code
-    if name is not None:
-        if not name.strip():
-            raise BadInput("empty unit name")
-        if any(o.name == name.strip() for o in others):
-            raise BadInput(f"unit '{name}' already exists")
-        u.name = name.strip()
-    if kind is not None:
-        u.kind = kind
-    if parent is not None:
-        p = resolve(lg, parent)
-        if p.id == u.id:
-            raise BadInput("a unit cannot be its own parent")
-        u.parent_id = p.id
     if code is None and name is None and kind is None and parent is None:
         raise BadInput("nothing to change; give --code, --name, --kind or --parent")
-    lg.session.add(u)
-    lg.session.flush()
+    with lg.changing("unit", u, "edit", on=lg.today):
+        others = [o for o in _all(lg) if o.id != u.id]
+        if code is not None:
+            code = _check_code(code)
+            if any(o.code.lower() == code.lower() for o in others):
+                raise BadInput(f"unit code '{code}' already exists; pick another code")
+            u.code = code
+        if name is not None:
+            if not name.strip():
+                raise BadInput("empty unit name")
+            if any(o.name == name.strip() for o in others):
+                raise BadInput(f"unit '{name}' already exists")
+            u.name = name.strip()
+        if kind is not None:
+            u.kind = kind
+        if parent is not None:
+            p = resolve(lg, parent)
+            if p.id == u.id:
+                raise BadInput("a unit cannot be its own parent")
+            u.parent_id = p.id
     _forget(lg)
-    lg.event("edit", "unit", u.code, before=before, after=_snap(lg, u))
     return row(lg, u)
