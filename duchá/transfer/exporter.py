@@ -57,6 +57,43 @@ def _list_sub(link: Any, owner_col: str, owner: Any, target: Any, target_col: st
             .scalar_subquery())
 
 
+# The record tables whose every column is a field of the record, a reference (Ref) or a list
+# (Link) as the history describes it (history/replay.py): their export query is derived.
+RECORD_KINDS = {"units": "unit", "items": "item", "plans": "plan", "inspections": "inspection",
+                "findings": "finding"}
+
+
+def _record_query(table: str) -> tuple[Any, tuple[str, ...]]:
+    """The export query of a record table, from its CSV columns (transfer/columns.py) and its
+    references and lists (history/replay.py KINDS): a unit by its code, an item by its number."""
+    from sqlalchemy import select
+
+    from duchá.history.replay import KINDS
+    from duchá.tables import table_of
+
+    kind = KINDS[RECORD_KINDS[table]]
+    t = table_of(kind.model)
+    refs = {r.name: r for r in kind.refs}
+    links = {lk.name: lk for lk in kind.links}
+    source: Any = t
+    picked: list[Any] = []
+    for n, c in enumerate(TABLES[table]):
+        if c.name in refs:
+            ref = refs[c.name]
+            target = table_of(ref.target).alias(f"r{n}")
+            source = source.outerjoin(target, target.c.id == t.c[ref.column])
+            picked.append(target.c[ref.label].label(c.name))
+        elif c.name in links:
+            link = links[c.name]
+            target = table_of(link.target).alias(f"l{n}")
+            picked.append(_list_sub(table_of(link.table), link.parent, t.c.id, target,
+                                    link.child, link.label).label(c.name))
+        else:
+            picked.append(t.c[c.name])
+    order = (t.c.code,) if table == "units" else (t.c.year, t.c.seq)
+    return select(*picked).select_from(source).order_by(*order), tuple(links)
+
+
 def _query(lg: Ledger, table: str) -> list[dict[str, Any]]:
     """One table's rows, keyed by the import column names (one SQL statement)."""
     from sqlalchemy import func, select
@@ -64,55 +101,10 @@ def _query(lg: Ledger, table: str) -> list[dict[str, Any]]:
     from duchá import models as m
     from duchá.tables import table_of
 
-    unit = table_of(m.Unit)
-    u1, u2 = unit.alias("u1"), unit.alias("u2")
-    it, pl, ins = (table_of(m.Item), table_of(m.PlanEntry),
-                   table_of(m.Inspection))
+    it = table_of(m.Item)
     lists: tuple[str, ...] = ()
-    if table == "units":
-        stmt = (select(unit.c.code, unit.c.name, unit.c.kind, u1.c.code.label("parent"))
-                .select_from(unit.outerjoin(u1, u1.c.id == unit.c.parent_id))
-                .order_by(unit.c.code))
-    elif table == "items":
-        t = it
-        stmt = (select(t.c.number, t.c.title, t.c.category, t.c.source, t.c.leader,
-                       u1.c.code.label("lead_unit"),
-                       _list_sub(table_of(m.ItemUnit), "item_id", t.c.id, u2, "unit_id",
-                                 "code").label("units"),
-                       t.c.assigned, t.c.due, t.c.status, t.c.closed_on, t.c.cancel_reason)
-                .select_from(t.join(u1, u1.c.id == t.c.lead_unit_id))
-                .order_by(t.c.year, t.c.seq))
-        lists = ("units",)
-    elif table == "plans":
-        t = pl
-        stmt = (select(t.c.number, t.c.year, u1.c.code.label("organizer"), t.c.title, t.c.kind,
-                       t.c.method,
-                       _list_sub(table_of(m.PlanTarget), "plan_id", t.c.id, u2, "unit_id",
-                                 "code").label("targets"),
-                       t.c.start, t.c.end, t.c.planned, t.c.approver, t.c.approved_on,
-                       t.c.approval_ref, t.c.status, t.c.cancel_reason)
-                .select_from(t.join(u1, u1.c.id == t.c.organizer_id))
-                .order_by(t.c.year, t.c.seq))
-        lists = ("targets",)
-    elif table == "inspections":
-        t = ins
-        p2 = pl.alias("p2")
-        stmt = (select(t.c.number, p2.c.number.label("plan"), u1.c.code.label("lead"),
-                       _list_sub(table_of(m.InspectionMember), "inspection_id", t.c.id, u2,
-                                 "unit_id", "code").label("members"),
-                       t.c.method, t.c.topic,
-                       _list_sub(table_of(m.InspectionTarget), "inspection_id", t.c.id, u2,
-                                 "unit_id", "code").label("targets"),
-                       _list_sub(table_of(m.InspectionItem), "inspection_id", t.c.id,
-                                 it.alias("i2"), "item_id", "number").label("items"),
-                       t.c.start, t.c.end, t.c.finished_on, t.c.report_summary,
-                       t.c.report_approved_by, t.c.report_approved_on,
-                       t.c.report_circulated_on, t.c.approver, t.c.approved_on,
-                       t.c.approval_ref)
-                .select_from(t.join(u1, u1.c.id == t.c.lead_id)
-                             .outerjoin(p2, p2.c.id == t.c.plan_id))
-                .order_by(t.c.year, t.c.seq))
-        lists = ("members", "targets", "items")
+    if table in RECORD_KINDS:
+        stmt, lists = _record_query(table)
     elif table == "quotas":
         t = table_of(m.Quota)
         stmt = select(t.c.year, t.c.max_count, t.c.reduction, t.c.baseline).order_by(t.c.year)
@@ -141,17 +133,7 @@ def _query(lg: Ledger, table: str) -> list[dict[str, Any]]:
                                         & (fi.c.id == t.c.subject_id)))
                 .order_by(t.c.subject_table.desc(), t.c.subject_id, t.c.id))
     else:
-        t = table_of(m.Finding)
-        i2, it2 = ins.alias("i2"), it.alias("it2")
-        stmt = (select(t.c.number, u1.c.code.label("unit"), i2.c.number.label("inspection"),
-                       it2.c.number.label("item"), t.c.description, t.c.severity, t.c.mode,
-                       t.c.found_on, t.c.due, t.c.status, t.c.plan_text, t.c.plan_on,
-                       t.c.rectified_on, t.c.evidence, t.c.verified_on, t.c.verified_by,
-                       t.c.lookback_due, t.c.lookback_on, t.c.lookback_result)
-                .select_from(t.join(u1, u1.c.id == t.c.unit_id)
-                             .outerjoin(i2, i2.c.id == t.c.inspection_id)
-                             .outerjoin(it2, it2.c.id == t.c.item_id))
-                .order_by(t.c.year, t.c.seq))
+        raise ValueError(f"no export for table {table}")
     rows = [dict(r) for r in lg.session.execute(stmt).mappings()]
     if table == "settings":
         for r in rows:  # stored as JSON text; `config set` takes the plain number
