@@ -115,3 +115,28 @@ def test_no_import_cycles() -> None:
     found = cycles(graph)
     shown = "; ".join(" <-> ".join(group) for group in found)
     assert not found, f"import cycles: {shown}"
+
+
+def test_each_record_table_is_described_once() -> None:
+    """tables.RECORDS is what numbering, export and the history's snapshots read: its refs and
+    links are columns of the table's spreadsheet, fields of the model, and exactly the
+    references and lists the history pins."""
+    import duchá.models as m
+    from duchá.history.replay import KINDS
+    from duchá.services.numbers import WIDTH
+    from duchá.tables import RECORDS, TABLES, table_of
+
+    for rec in RECORDS.values():
+        names = {c.name for c in TABLES[rec.table]}
+        model = table_of(getattr(m, rec.model))
+        kind = KINDS[rec.kind]
+        assert {r.name for r in kind.refs} == {r.name for r in rec.refs}
+        assert {lk.name for lk in kind.links} == {lk.name for lk in rec.links}
+        for ref in rec.refs:
+            assert ref.name in names and ref.column in model.c
+        for link in rec.links:
+            assert link.name in names and link.parent in table_of(getattr(m, link.table)).c
+        plain = names - {r.name for r in rec.refs} - {lk.name for lk in rec.links}
+        assert plain <= set(model.c.keys()), plain - set(model.c.keys())
+        if rec.prefix:
+            assert WIDTH[rec.prefix] == rec.width

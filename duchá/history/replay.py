@@ -194,29 +194,18 @@ def _register_known() -> None:
 
     # Keys an event may add to `after` that tell about the step, not the record's state.
     notes = ("note", "extension", "accountability")
-    register(Kind("unit", m.Unit, "code", refs=(Ref("parent", "parent_id", m.Unit),)))
-    register(Kind("item", m.Item, "number",
-                  refs=(Ref("lead_unit", "lead_unit_id", m.Unit),),
-                  links=(Link("units", m.ItemUnit, "item_id", "unit_id", m.Unit),),
-                  annotations=notes))
+    from duchá.tables import RECORDS
+
+    # The numbered records and units, as tables.py describes them.
+    for rec in RECORDS.values():
+        register(Kind(
+            rec.kind, getattr(m, rec.model), rec.key,
+            refs=tuple(Ref(r.name, r.column, getattr(m, r.target), r.label) for r in rec.refs),
+            links=tuple(Link(lk.name, getattr(m, lk.table), lk.parent, lk.child,
+                             getattr(m, lk.target), lk.label) for lk in rec.links),
+            annotations=notes if rec.kind in ("item", "finding") else ()))
     register(Kind("setting", m.Setting, "key",
                   snap=lambda s: {"key": s.key, "value": json.loads(s.value)}))
-    register(Kind("finding", m.Finding, "number", refs=(
-        Ref("unit", "unit_id", m.Unit),
-        Ref("inspection", "inspection_id", m.Inspection, "number"),
-        Ref("item", "item_id", m.Item, "number"),
-    ), annotations=notes))
-    register(Kind("plan", m.PlanEntry, "number",
-                  refs=(Ref("organizer", "organizer_id", m.Unit),),
-                  links=(Link("targets", m.PlanTarget, "plan_id", "unit_id", m.Unit),)))
-    register(Kind("inspection", m.Inspection, "number", refs=(
-        Ref("lead", "lead_id", m.Unit),
-        Ref("plan", "plan_id", m.PlanEntry, "number"),
-    ), links=(
-        Link("members", m.InspectionMember, "inspection_id", "unit_id", m.Unit),
-        Link("targets", m.InspectionTarget, "inspection_id", "unit_id", m.Unit),
-        Link("items", m.InspectionItem, "inspection_id", "item_id", m.Item, "number"),
-    )))
     register(Kind("calendar", m.CalendarOverride, "day", snap=lambda c: {
         "day": c.day.isoformat(), "workday": bool(c.workday), "note": c.note}))
     register(Kind("quota", m.Quota, "year", snap=lambda q: {

@@ -22,12 +22,13 @@ from duchá.errors import BadInput
 from duchá.rules import FINDING_RUNNING
 from duchá.services import units
 from duchá.services.numbers import find, next_number
+from duchá.tables import RECORDS
 
 if TYPE_CHECKING:
     from duchá.models import Finding
     from duchá.services.ledger import Ledger
 
-PREFIX = "WT"
+PREFIX = RECORDS["findings"].prefix or ""
 
 # Each step: the statuses it starts from, and the command that takes it (for messages).
 STEPS: dict[str, tuple[tuple[str, ...], str, str]] = {
@@ -132,7 +133,7 @@ def add(
             lg.warn(f"{u.code} ({u.name}) was not among the targets of inspection "
                     f"{insp.number}; the finding was recorded anyway")
     it = items.get(lg, item) if item else None
-    seq, number = next_number(lg.session, Finding, PREFIX, found.year, 4)
+    seq, number = next_number(lg.session, Finding, PREFIX, found.year)
     f = Finding(number=number, year=found.year, seq=seq, unit_id=u.id or 0,
                 inspection_id=insp.id if insp else None, item_id=it.id if it else None,
                 description=description, severity=severity, mode=mode, found_on=found, due=due)

@@ -8,12 +8,13 @@ from typing import TYPE_CHECKING, Any
 from duchá.errors import BadInput
 from duchá.services import units
 from duchá.services.numbers import find, next_number
+from duchá.tables import RECORDS
 
 if TYPE_CHECKING:
     from duchá.models import Inspection
     from duchá.services.ledger import Ledger
 
-PREFIX = "DC"
+PREFIX = RECORDS["inspections"].prefix or ""
 
 
 def get(lg: Ledger, ref: str) -> Inspection:
@@ -105,7 +106,7 @@ def add(
         if entry.status == "cancelled":
             raise BadInput(f"plan entry {entry.number} is cancelled; give another --plan")
     item_rows = [item_service.get(lg, n) for n in items]
-    seq, number = next_number(lg.session, Inspection, PREFIX, start.year, 3)
+    seq, number = next_number(lg.session, Inspection, PREFIX, start.year)
     insp = Inspection(number=number, year=start.year, seq=seq,
                       plan_id=entry.id if entry else None, lead_id=lead_unit.id or 0,
                       method=method, topic=topic, start=start, end=end,

@@ -9,12 +9,13 @@ from duchá import validation
 from duchá.errors import BadInput
 from duchá.services import units
 from duchá.services.numbers import find, next_number
+from duchá.tables import RECORDS
 
 if TYPE_CHECKING:
     from duchá.models import Item
     from duchá.services.ledger import Ledger
 
-PREFIX = "DB"
+PREFIX = RECORDS["items"].prefix or ""
 
 
 def get(lg: Ledger, ref: str) -> Item:
@@ -66,7 +67,7 @@ def add(
     validation.item_dates(assigned=assigned, due=due)
     lead_unit = units.resolve(lg, lead)
     assert lead_unit.id is not None  # a stored unit
-    seq, number = next_number(lg.session, Item, PREFIX, assigned.year, 4)
+    seq, number = next_number(lg.session, Item, PREFIX, assigned.year)
     item = Item(number=number, year=assigned.year, seq=seq, title=title, category=category,
                 source=source, leader=leader, lead_unit_id=lead_unit.id, assigned=assigned,
                 due=due)

@@ -9,6 +9,7 @@ import re
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from duchá.errors import BadInput, NotFound
+from duchá.tables import WIDTH  # digits of the sequence part, per prefix
 from duchá.words import a
 
 if TYPE_CHECKING:
@@ -19,23 +20,18 @@ if TYPE_CHECKING:
 # The numbered tables: each has year, seq and number.
 T = TypeVar("T", "Item", "PlanEntry", "Inspection", "Finding")
 
-# Digits of the sequence part per prefix: items and findings run into thousands a year.
-WIDTH = {"DB": 4, "WT": 4, "JH": 3, "DC": 3}
-
 _FULL = re.compile(r"^([A-Za-z]{2})-?(\d{4})-?(\d{1,6})$")
 _YEAR_SEQ = re.compile(r"^(\d{4})-(\d{1,6})$")
 
 
-def next_number(session: Session, model: Any, prefix: str, year: int, width: int) -> tuple[
-    int, str
-]:
-    """The next sequence number of `year` and its readable form."""
+def next_number(session: Session, model: Any, prefix: str, year: int) -> tuple[int, str]:
+    """The next sequence number of `year` and its readable form (WIDTH digits)."""
     from sqlalchemy import func
     from sqlmodel import select
 
     top = session.exec(select(func.max(model.seq)).where(model.year == year)).one()
     seq = (top or 0) + 1
-    return seq, f"{prefix}-{year}-{seq:0{width}d}"
+    return seq, f"{prefix}-{year}-{seq:0{WIDTH[prefix]}d}"
 
 
 def example(prefix: str) -> str:

@@ -8,12 +8,13 @@ from typing import TYPE_CHECKING, Any
 from duchá.errors import BadInput
 from duchá.services import units
 from duchá.services.numbers import find, next_number
+from duchá.tables import RECORDS
 
 if TYPE_CHECKING:
     from duchá.models import PlanEntry, Quota
     from duchá.services.ledger import Ledger
 
-PREFIX = "JH"
+PREFIX = RECORDS["plans"].prefix or ""
 
 
 def get(lg: Ledger, ref: str, year: int | None = None) -> PlanEntry:
@@ -94,7 +95,7 @@ def add(
             raise BadInput(f"window date {bound} is outside plan year {year}; give dates in "
                            f"{year} or another --year")
     org = units.resolve(lg, organizer)
-    seq, number = next_number(lg.session, PlanEntry, PREFIX, year, 3)
+    seq, number = next_number(lg.session, PlanEntry, PREFIX, year)
     entry = PlanEntry(number=number, year=year, seq=seq, organizer_id=org.id or 0, title=title,
                       kind=kind, method=method, start=start, end=end, planned=not unplanned)
     lg.session.add(entry)

@@ -57,21 +57,18 @@ def _list_sub(link: Any, owner_col: str, owner: Any, target: Any, target_col: st
             .scalar_subquery())
 
 
-# The record tables whose every column is a field of the record, a reference (Ref) or a list
-# (Link) as the history describes it (history/replay.py): their export query is derived.
-RECORD_KINDS = {"units": "unit", "items": "item", "plans": "plan", "inspections": "inspection",
-                "findings": "finding"}
 
 
 def _record_query(table: str) -> tuple[Any, tuple[str, ...]]:
-    """The export query of a record table, from its CSV columns (transfer/columns.py) and its
-    references and lists (history/replay.py KINDS): a unit by its code, an item by its number."""
+    """The export query of a record table, from its description (tables.RECORDS): its columns,
+    and the references and lists it names records by (a unit by its code, an item by its
+    number), exactly as its history's snapshots pin them."""
     from sqlalchemy import select
 
     from duchá.history.replay import KINDS
-    from duchá.tables import table_of
+    from duchá.tables import RECORDS, table_of
 
-    kind = KINDS[RECORD_KINDS[table]]
+    kind = KINDS[RECORDS[table].kind]
     t = table_of(kind.model)
     refs = {r.name: r for r in kind.refs}
     links = {lk.name: lk for lk in kind.links}
@@ -99,11 +96,11 @@ def _query(lg: Ledger, table: str) -> list[dict[str, Any]]:
     from sqlalchemy import func, select
 
     from duchá import models as m
-    from duchá.tables import table_of
+    from duchá.tables import RECORDS, table_of
 
     it = table_of(m.Item)
     lists: tuple[str, ...] = ()
-    if table in RECORD_KINDS:
+    if table in RECORDS:
         stmt, lists = _record_query(table)
     elif table == "quotas":
         t = table_of(m.Quota)

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from duchá import validation
 from duchá.errors import BadInput
+from duchá.tables import RECORDS
 from duchá.transfer.columns import IGNORED, TABLES, key, lookup
 from duchá.words import a
 
@@ -37,8 +38,8 @@ _SPLIT = re.compile(r"\s*[;,，、；\n]\s*")
 _TRUE = {"true", "yes", "y", "1", "是", "计划内", "有"}
 _FALSE = {"false", "no", "n", "0", "否", "计划外", "无"}
 
-PREFIX = {"items": ("DB", 4), "plans": ("JH", 3), "inspections": ("DC", 3),
-          "findings": ("WT", 4)}
+# Number prefix and digits per numbered table (tables.RECORDS).
+PREFIX = {t: (r.prefix, r.width) for t, r in RECORDS.items() if r.prefix}
 SUBJECT = {"units": "unit", "items": "item", "plans": "plan", "inspections": "inspection",
            "findings": "finding"}
 
