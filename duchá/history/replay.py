@@ -33,40 +33,27 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from duchá.history.events import digest, dump, snapshot
+from duchá.tables import LinkSpec, RefSpec, table_of
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
 
 
-@dataclass(frozen=True)
-class Link:
-    """A list in a record's snapshot drawn from a link table, e.g. an item's responsible units.
-
-    snapshot[name] = sorted target.label of link rows whose `parent` column is the record's id.
-    """
-
-    name: str
-    table: Any
-    parent: str
-    child: str
-    target: Any
-    label: str = "code"
+# A list in a record's snapshot drawn from a link table (an item's responsible units):
+# snapshot[name] = sorted target.label of the link rows whose `parent` column is the record's id.
+Link = LinkSpec
+# A field of a record's snapshot that names the row a foreign key points at, by what the clerk
+# sees (a unit's code, an item's number), not by its surrogate id, so that ids swapped behind
+# duchá's back show as a changed record: snapshot[name] = target.label of the row `column` holds.
+Ref = RefSpec
 
 
-@dataclass(frozen=True)
-class Ref:
-    """A field of a record's snapshot that names the row a foreign key points at, by what the
-    clerk sees (a unit's code, an item's number), not by its surrogate id: an id swapped
-    behind duchá's back then shows as a changed record.
+def model(name: str) -> Any:
+    """The SQLModel class a table description names."""
+    import duchá.models as m
 
-    snapshot[name] = target.label of the row whose id is the record's `column` (None if unset).
-    """
-
-    name: str
-    column: str
-    target: Any
-    label: str = "code"
+    return getattr(m, name)
 
 
 @dataclass(frozen=True)
@@ -83,10 +70,8 @@ class Kind:
 
     def unit_fields(self) -> tuple[str, ...]:
         """Snapshot fields holding unit codes: what a rename changes without an event."""
-        import duchá.models as m
-
         refs: list[Ref | Link] = [*self.refs, *self.links]
-        return tuple(x.name for x in refs if x.target is m.Unit and x.label == "code")
+        return tuple(x.name for x in refs if x.target == "Unit" and x.label == "code")
 
 
 @dataclass(frozen=True)
@@ -127,7 +112,7 @@ def register_child(child: Child) -> Child:
 def _lists(session: Session, link: Link, ids: list[int] | None = None) -> dict[int, list[str]]:
     from sqlalchemy import select
 
-    lt, tt = link.table.__table__, link.target.__table__
+    lt, tt = table_of(model(link.table)), table_of(model(link.target))
     stmt = (select(lt.c[link.parent], tt.c[link.label])
             .select_from(lt.join(tt, tt.c.id == lt.c[link.child])))
     if ids is not None:
@@ -150,7 +135,7 @@ def snap(session: Session, table: str, obj: Any) -> dict[str, Any]:
     data = (kind.snap or snapshot)(obj)
     for ref in kind.refs:
         key = getattr(obj, ref.column)
-        target = session.get(ref.target, key) if key is not None else None
+        target = session.get(model(ref.target), key) if key is not None else None
         data[ref.name] = getattr(target, ref.label) if target is not None else None
     return {**data, **links(session, table, obj)}
 
@@ -165,7 +150,8 @@ def current(session: Session, table: str, ids: list[int] | None = None
     if ids is not None and len(ids) > 10_000:
         ids = None  # past SQL's parameter limits, reading them all is as cheap
     lists = {link.name: _lists(session, link, ids) for link in kind.links}
-    labels = {(r.target, r.label): _numbers(session, r.target, r.label) for r in kind.refs}
+    labels = {(r.target, r.label): _numbers(session, model(r.target), r.label)
+              for r in kind.refs}
     snap_one = kind.snap or snapshot
     stmt = select(kind.model)
     if ids is not None:
@@ -200,9 +186,7 @@ def _register_known() -> None:
     for rec in RECORDS.values():
         register(Kind(
             rec.kind, getattr(m, rec.model), rec.key,
-            refs=tuple(Ref(r.name, r.column, getattr(m, r.target), r.label) for r in rec.refs),
-            links=tuple(Link(lk.name, getattr(m, lk.table), lk.parent, lk.child,
-                             getattr(m, lk.target), lk.label) for lk in rec.links),
+            refs=rec.refs, links=rec.links,
             annotations=notes if rec.kind in ("item", "finding") else ()))
     register(Kind("setting", m.Setting, "key",
                   snap=lambda s: {"key": s.key, "value": json.loads(s.value)}))
@@ -592,7 +576,7 @@ def _unchecked(session: Session) -> dict[str, int]:
     covered = {"event", "ducha_meta"}
     for kind in KINDS.values():
         covered.add(kind.model.__tablename__)
-        covered.update(link.table.__tablename__ for link in kind.links)
+        covered.update(model(link.table).__tablename__ for link in kind.links)
     covered.update(c.model.__tablename__ for c in CHILDREN)
     out = {}
     for name, table in SQLModel.metadata.tables.items():

@@ -65,7 +65,7 @@ def _record_query(table: str) -> tuple[Any, tuple[str, ...]]:
     number), exactly as its history's snapshots pin them."""
     from sqlalchemy import select
 
-    from duchá.history.replay import KINDS
+    from duchá.history.replay import KINDS, model
     from duchá.tables import RECORDS, table_of
 
     kind = KINDS[RECORDS[table].kind]
@@ -77,13 +77,13 @@ def _record_query(table: str) -> tuple[Any, tuple[str, ...]]:
     for n, c in enumerate(TABLES[table]):
         if c.name in refs:
             ref = refs[c.name]
-            target = table_of(ref.target).alias(f"r{n}")
+            target = table_of(model(ref.target)).alias(f"r{n}")
             source = source.outerjoin(target, target.c.id == t.c[ref.column])
             picked.append(target.c[ref.label].label(c.name))
         elif c.name in links:
             link = links[c.name]
-            target = table_of(link.target).alias(f"l{n}")
-            picked.append(_list_sub(table_of(link.table), link.parent, t.c.id, target,
+            target = table_of(model(link.target)).alias(f"l{n}")
+            picked.append(_list_sub(table_of(model(link.table)), link.parent, t.c.id, target,
                                     link.child, link.label).label(c.name))
         else:
             picked.append(t.c[c.name])

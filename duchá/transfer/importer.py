@@ -682,8 +682,8 @@ def write(lg: Ledger, job: Job, records: list[Record],
         plan_numbers = {i: n for n, i in job.ledger_numbers("plans").items()}
     # The snapshot's references (history.Ref: lead unit by code, plan by number...), as
     # history.snap builds them, from the lookups already at hand.
-    labels: dict[Any, dict[Any, str]] = {m.Unit: code_of, m.Item: item_numbers,
-                                         m.Inspection: insp_numbers, m.PlanEntry: plan_numbers}
+    labels: dict[str, dict[Any, str]] = {"Unit": code_of, "Item": item_numbers,
+                                         "Inspection": insp_numbers, "PlanEntry": plan_numbers}
     refs = history.KINDS[SUBJECT[table]].refs
     for i, rec in enumerate(records):
         rid = first + i
