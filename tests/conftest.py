@@ -152,3 +152,16 @@ def unguard(path: Path) -> None:
                           "DROP TRIGGER IF EXISTS event_no_delete;")
     finally:
         con.close()
+
+
+def migration_step(filename: str):
+    """A migration script of duchá/storage/migrations/versions loaded as a module, to compare
+    what it froze with what models.py declares now."""
+    import importlib.util
+
+    path = Path(__file__).parent.parent / "duchá" / "storage" / "migrations" / "versions" / filename
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    assert spec and spec.loader
+    step = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(step)
+    return step

@@ -6,7 +6,6 @@ the first release migrated on open; then rows are written behind duchá's back w
 
 from __future__ import annotations
 
-import importlib.util
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,7 +13,7 @@ from pathlib import Path
 import pytest
 from test_migrations import v1_ledger
 
-from conftest import Runner, snapshot_db
+from conftest import Runner, migration_step, snapshot_db
 
 AS_OF = "2026-11-30"
 
@@ -185,12 +184,7 @@ def test_the_allowed_codes_are_the_vocabularies() -> None:
 def test_migration_4_froze_the_constraints_of_this_schema() -> None:
     from duchá.models import CHECKS, SCHEMA_VERSION
 
-    path = (Path(__file__).parent.parent / "duchá" / "storage" / "migrations" / "versions" /
-            "0004_check_constraints.py")
-    spec = importlib.util.spec_from_file_location("step4", path)
-    assert spec and spec.loader
-    step = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(step)
+    step = migration_step("0004_check_constraints.py")
     if SCHEMA_VERSION == 4:
         assert step.CHECKS == CHECKS, ("models.CHECKS changed (a code added to vocab.py?): "
                                        "that is a new schema version with its own migration")

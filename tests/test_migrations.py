@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Runner, snapshot_db
+from conftest import Runner, migration_step, snapshot_db
 
 DATA = Path(__file__).parent / "data"
 
@@ -82,16 +82,10 @@ def test_migrated_ledger_refuses_to_change_its_events(cli: Runner, db_path: Path
 
 
 def test_fresh_and_migrated_ledgers_guard_events_alike() -> None:
-    import importlib.util
 
     from duchá.models import EVENT_GUARD
 
-    path = (Path(__file__).parent.parent / "duchá" / "storage" / "migrations" / "versions" /
-            "0003_append_only_events.py")
-    spec = importlib.util.spec_from_file_location("step3", path)
-    assert spec and spec.loader
-    step = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(step)
+    step = migration_step("0003_append_only_events.py")
     assert step.GUARD == EVENT_GUARD
     assert set(step.STAMPED) == set(STAMPED)
 
