@@ -20,7 +20,7 @@ CATEGORY_COLS = cols("category:类别 name:名称 open:在办 overdue:逾期 don
 RED_COLS = cols("unit:单位 name:名称 red_items:红灯事项 red_findings:红灯问题 red:合计")
 QUOTA_COLS = cols("year:年度 allowed:允许 used:已用 headroom:余量")
 WEEKLY_COLS = cols("section:栏目 kind:类型 number:编号 title:事项/问题 unit:单位 date:日期 "
-                   "due:时限 status:状态")
+                   "due:时限 status:状态 days_overdue:逾期天数 new:新增")
 UNITS_COLS = cols(
     "unit:单位 name:名称 year:年度 items_open:在办事项 items_overdue:逾期事项 "
     "items_on_time:按时办结 items_late:超期办结 findings_open:未整改问题 "
