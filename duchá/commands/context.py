@@ -195,7 +195,15 @@ class State:
                 sys.stdout.buffer.write(data)
                 sys.stdout.buffer.flush()
             return
+        self.deliver_file(data)
+
+    def deliver_file(self, data: bytes) -> None:
+        """Bytes to the -o file (a .docx document, or rendered text), once the command's
+        changes commit."""
+        self.check_target()
         target = self.output
+        if target is None:
+            raise BadInput("this output is a file, not text: give it a name with -o")
         # Written beside the target, then renamed: a failure never leaves half a file.
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".ducha-", suffix=".part")
         try:

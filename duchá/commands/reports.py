@@ -1,13 +1,18 @@
 """`duchá report ...`: the dashboard, the overdue list for cron, the weekly report, the unit
 scoreboard and the draft inspection report."""
 
-from typing import Annotated
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from duchá.commands import checked_year, state, sub_app
 from duchá.errors import BadInput
 from duchá.output import cols
+
+if TYPE_CHECKING:
+    from duchá.services.ledger import Ledger
 
 app = sub_app("Reports: status, overdue, weekly, units, inspection N.\n\n"
               "Example: duchá report overdue --fail-on red -f csv")
@@ -46,10 +51,49 @@ def _markdown(ctx: typer.Context) -> bool:
     return st.fmt_text is None or st.fmt_text.strip().lower() == "markdown"
 
 
+DocNo = Annotated[str | None, typer.Option(
+    "--doc-no", help="With .docx: the document number under the header (发文字号), e.g. "
+    "平督〔2026〕12号.")]
+
+
+def _docx(ctx: typer.Context, doc_no: str | None) -> bool:
+    """Whether the report is written as an official document (.docx): -f docx, or -o
+    NAME.docx without -f.  Decided before the ledger is opened: a contradiction changes
+    nothing and writes nothing."""
+    st = state(ctx)
+    fmt = (st.fmt_text or "").strip().lower()
+    name = st.output.name if st.output is not None else ""
+    is_docx = name.lower().endswith(".docx")
+    if fmt == "docx" or (not fmt and is_docx):
+        if not name:
+            raise BadInput("docx is a file, not text: give it a name, e.g. -o 周报.docx")
+        if not is_docx:
+            raise BadInput(f"-f docx writes a Word document: name it NAME.docx, not {name}")
+        st.fmt = "docx"
+        if doc_no is not None and not doc_no.strip():
+            raise BadInput("--doc-no is empty; give the document number, e.g. 平督〔2026〕12号")
+        if doc_no is not None and not doc_no.isprintable():
+            raise BadInput("--doc-no takes plain text, without control characters")
+        return True
+    if is_docx:
+        raise BadInput(f"{name} is a Word document but -f asks for {fmt}; use -f docx or "
+                       "leave -f out")
+    if doc_no is not None:
+        raise BadInput("--doc-no is for .docx documents: add -o NAME.docx")
+    return False
+
+
 def _write(ctx: typer.Context, text: str) -> None:
     st = state(ctx)
     with st._out() as out:
         out.write(text)
+
+
+def _office(lg: Ledger) -> str:
+    """The issuing office the documents name (setting office.name)."""
+    from duchá.services import settings
+
+    return str(settings.get(lg, "office.name"))
 
 
 @app.command("status")
@@ -116,25 +160,35 @@ def report_weekly(
     week: Annotated[str | None, typer.Option(
         help="ISO week, e.g. 2026-W48 or W48, or a date in it (default: the --as-of week).")
     ] = None,
+    doc_no: DocNo = None,
 ) -> None:
-    """The week's report: registered, closed, verified, reopened, newly overdue, and what
-    falls due next week, as the history said at the week's end (reproducible later).
+    """The week's report (督查周报): everything still overdue at the week's end (on the
+    as-of date while the week runs), the new ones marked, with counts by unit; what was
+    registered, closed, verified and reopened; what falls due next week.  Read from the
+    history as it stood at the week's end, so a past week's report reads the same later.
 
-    Markdown by default (it is mailed); -f csv/json/... give the rows.  The Markdown ends with
-    the chain head of the history it was made from: `duchá verify --head HASH` later proves
-    that history was not cut short or rewritten since.
+    Markdown by default (it is mailed); -o NAME.docx an official document (GB/T 9704);
+    -f csv/json/... give the rows.  It ends with the chain head of the history it was made
+    from: `duchá verify --head HASH` later proves that history was not cut short or
+    rewritten since.
 
     Example: duchá report weekly --week 2026-W48 -o 周报.md
     """
     from duchá.reports import queries as reports
 
     st = state(ctx)
-    markdown = _markdown(ctx)
-    if not markdown:
+    docx = _docx(ctx, doc_no)
+    markdown = not docx and _markdown(ctx)
+    if not markdown and not docx:
         _ = st.fmt
     with st.ledger(write=False) as lg:
         meta, rows = reports.weekly(lg, week)
-    if markdown:
+        office, today = _office(lg) if docx else "", lg.today
+    if docx:
+        from duchá.documents import weekly as document
+
+        st.deliver_file(document.build(meta, rows, today=today, office=office, doc_no=doc_no))
+    elif markdown:
         _write(ctx, reports.weekly_markdown(meta, rows))
     else:
         st.emit(rows, WEEKLY_COLS, title=f"weekly {meta['week']}")
@@ -146,18 +200,30 @@ def report_units(
     year: Annotated[int | None, typer.Option(
         callback=checked_year, help="The year (default: the --as-of year).")
                     ] = None,
+    doc_no: DocNo = None,
 ) -> None:
     """The scoreboard per unit for the circular (通报): items and findings open, overdue, on
     time and late, reopened, the on-time rate, inspections received and by how many
     organizers (基层减负), and accountability.
+
+    -o NAME.docx writes the circular itself (GB/T 9704): praise for the units whose work was
+    all on time, criticism by name of every unit with overdue work, and the scoreboard.
 
     Example: duchá report units --year 2026 -f csv
     """
     from duchá.reports import queries as reports
 
     st = state(ctx)
+    docx = _docx(ctx, doc_no)
     with st.ledger(write=False) as lg:
         rows = reports.unit_scores(lg, year)
+        office, today = _office(lg) if docx else "", lg.today
+    if docx:
+        from duchá.documents import circular
+
+        st.deliver_file(circular.build(rows, year=year or today.year, today=today,
+                                       office=office, doc_no=doc_no))
+        return
     st.emit(rows, UNITS_COLS, title="units")
 
 
@@ -165,20 +231,28 @@ def report_units(
 def report_inspection(
     ctx: typer.Context,
     number: Annotated[str, typer.Argument(help="DC-2026-001 or the bare sequence number.")],
+    doc_no: DocNo = None,
 ) -> None:
-    """A draft 督查情况报告 (inspection report) as Markdown for the leader to approve.
+    """A draft 督查情况报告 (inspection report) for the leader to approve: Markdown, or with
+    -o NAME.docx an official document (GB/T 9704).
 
     Example: duchá report inspection DC-2026-003 -o 报告.md
     """
     from duchá.reports import queries as reports
 
     st = state(ctx)
-    markdown = _markdown(ctx)
-    if not markdown:
+    docx = _docx(ctx, doc_no)
+    markdown = not docx and _markdown(ctx)
+    if not markdown and not docx:
         _ = st.fmt
     with st.ledger(write=False) as lg:
         data = reports.inspection(lg, number)
-        today = lg.today
+        office, today = _office(lg) if docx else "", lg.today
+    if docx:
+        from duchá.documents import inspection as document
+
+        st.deliver_file(document.build(data, today=today, office=office, doc_no=doc_no))
+        return
     if markdown:
         _write(ctx, reports.inspection_markdown(data, today))
         return

@@ -516,6 +516,31 @@ def unit_scores(lg: Ledger, year: int | None = None) -> list[dict[str, Any]]:
     return out
 
 
+SCORE_COUNTS = ("items_open", "items_overdue", "items_on_time", "items_late", "findings_open",
+                "findings_overdue", "findings_verified", "findings_reopened",
+                "findings_on_time", "findings_late", "inspections", "accountability")
+
+
+def unit_circular(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Whom the circular (通报) of `report units` praises and whom it names for criticism.
+
+    Praised: every unit whose work of the year was all on time (on-time rate 100%), with
+    nothing overdue and no problem come back, most work first.  Criticised, by name
+    (指名道姓): every unit with an overdue item or finding (a red light, as `report units`
+    counts it), most overdue first.  totals sums the scoreboard over all units.
+    """
+    def overdue(r: dict[str, Any]) -> int:
+        return int(r["items_overdue"] + r["findings_overdue"])
+
+    praised = sorted((r for r in rows if r["on_time_rate"] == 100.0 and not overdue(r)
+                      and not r["findings_reopened"]),
+                     key=lambda r: (-(r["items_on_time"] + r["findings_on_time"]), r["unit"]))
+    criticised = sorted((r for r in rows if overdue(r)),
+                        key=lambda r: (-overdue(r), -r["findings_reopened"], r["unit"]))
+    return {"praised": praised, "criticised": criticised,
+            "totals": {k: sum(r[k] for r in rows) for k in SCORE_COUNTS}}
+
+
 # ---------------------------------------------------------------- report inspection N
 
 
@@ -582,14 +607,16 @@ def inspection_organizers(data: dict[str, Any]) -> str:
     return "、".join([rec["lead_name"], *(m["name"] for m in data["members"])])
 
 
-def inspection_facts(data: dict[str, Any], day: Callable[[date], str] = _iso
+def inspection_facts(data: dict[str, Any], day: Callable[[date], str] = _iso, to: str = " 至 "
                      ) -> list[tuple[str, str]]:
     """The draft report's particulars (督查单位, 方式, 时间, 对象), dates written by `day`."""
     from duchá.vocab import METHOD
 
     rec = data["record"]
-    when = (f"{day(rec['start'])} 至 {day(rec['end'])}" if rec["end"]
-            else f"{day(rec['start'])} 起")
+    # "2026-11-02 至 2026-11-05", or "2026-11-02 起" while it runs (`to` without spaces in
+    # Chinese prose).
+    when = day(rec["start"]) + (f"{to}{day(rec['end'])}" if rec["end"]
+                                else to.replace("至", "起").rstrip())
     return [("督查单位", inspection_organizers(data)), ("督查方式", METHOD.zh(rec["method"])),
             ("督查时间", when),
             ("督查对象", "、".join(t["name"] for t in data["targets"]) or "（未登记）")]
