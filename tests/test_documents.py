@@ -149,7 +149,7 @@ def test_inspection_docx(demo: Runner, tmp_path: Path) -> None:
     assert sub.text.startswith("（一）") and east_asia(sub.runs[0]).startswith("楷体")
     numbers = {row[0] for row in table_cells(d)}
     assert {f["number"] for f in data["findings"]} <= numbers
-    assert any(line.startswith("1．") for line in lines)
+    assert any(line.startswith("1.") for line in lines)
     # -f docx says the same thing.
     again = tmp_path / "again.docx"
     assert demo("report", "inspection", number, "-f", "docx", "-o", str(again)).exit_code == 0
@@ -165,13 +165,20 @@ def test_the_office_comes_from_the_settings(ledger: Runner, tmp_path: Path) -> N
     assert r.exit_code == 0, r
     d = made(ledger, tmp_path / "a.docx", "report", "inspection", "1", "--as-of", "2026-11-28")
     assert d.paragraphs[0].text == "督查室"  # the default
+
+    def signature(d: Any) -> list[tuple[str, float]]:
+        return [(p.text, p.paragraph_format.right_indent.pt) for p in d.paragraphs[-2:]]
+
+    # 7.3.5.2: the date starts two characters (of 16 pt) right of the office's first; when
+    # it is the longer, the date is two from the right and the office moves left.
+    assert signature(d) == [("督查室", 8 * 16), ("2026年11月28日", 2 * 16)]
     assert "（送审稿）" in texts(d)  # not yet approved
     # Stored control characters are shown, never break the document.
     assert any("台账\\x1b[31m不全" in c for row in table_cells(d) for c in row)
     assert ledger("config", "set", "office.name", "平凉市人民政府督查室").exit_code == 0
     d = made(ledger, tmp_path / "b.docx", "report", "inspection", "1", "--as-of", "2026-11-28")
     assert d.paragraphs[0].text == "平凉市人民政府督查室"
-    assert "平凉市人民政府督查室" in texts(d)[-3:] and "2026年11月28日" in texts(d)[-3:]
+    assert signature(d) == [("平凉市人民政府督查室", 2 * 16), ("2026年11月28日", 3 * 16)]
 
 
 @pytest.mark.parametrize(("args", "says"), [

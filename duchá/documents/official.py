@@ -12,7 +12,8 @@ What it sets, each from the standard:
   (一、) in 黑体 and of the second (（一）) in 楷体_GB2312, as body text in size and indent.
 - Tables in 仿宋 小四 (12 pt), the header row in 黑体, repeated on every page.
 - The signature (落款, 7.3.5.2, no seal): the office two characters from the right, the date
-  (2026年11月28日) centred under it; a note (附注) under the date; attachments on a new page.
+  (2026年11月28日) under it two characters further right; a note (附注) under the date;
+  attachments on a page of their own.
 - Page numbers in 4号 (14 pt) 宋体 Arabic numerals between dashes, "— 1 —", right on odd pages
   and left on even ones, one character in.
 
@@ -309,9 +310,9 @@ class OfficialDocument:
         self._run(p, f"（{chinese_number(self._levels[1])}）{text}", SUBHEADING_FONT, SIZE_3)
 
     def numbered(self, texts: Sequence[str]) -> None:
-        """Third-level points: 1. 2. … as body paragraphs."""
+        """Third-level points, 1. 2. …, as body paragraphs in 仿宋."""
         for i, text in enumerate(texts, start=1):
-            self.para(f"{i}．{text}")
+            self.para(f"{i}.{text}")
 
     def table(self, columns: Sequence[tuple[str, str]], rows: Sequence[Mapping[str, Any]],
               ) -> None:
@@ -356,20 +357,23 @@ class OfficialDocument:
             self.para(f"附件：{names[0]}")
             return
         for i, name in enumerate(names, start=1):
-            p = self.para(f"附件：{i}．{name}" if i == 1 else f"{i}．{name}")
+            p = self.para(f"附件：{i}.{name}" if i == 1 else f"{i}.{name}")
             if i > 1:
                 p.paragraph_format.first_line_indent = Pt(5 * SIZE_3)
 
     def sign(self, note: str | None = None) -> None:
-        """落款 without a seal (7.3.5.2): the office two characters from the right, the date
-        centred under it (or two from the right when it is the longer); then the note."""
+        """落款 without a seal (7.3.5.2): a blank line, the office two characters from the
+        right, the date on the next line starting two characters right of the office's first
+        (when the date is the longer, the date two from the right and the office moved left
+        to keep that step); then the note (附注) in brackets, two characters in."""
         from docx.enum.text import WD_ALIGN_PARAGRAPH
         from docx.shared import Pt
 
         when = chinese_date(self.on)
         name_w, date_w = _width(self.office) / 2, _width(when) / 2  # in characters
-        name_in = 2 + max(0.0, (date_w - name_w) / 2)
-        date_in = 2 + max(0.0, (name_w - date_w) / 2)
+        name_in, date_in = 2.0, name_w - date_w
+        if date_in < 2:
+            name_in, date_in = 4 + date_w - name_w, 2.0
         self.blank()
         for text, chars in ((self.office, name_in), (when, date_in)):
             p = self.doc.add_paragraph()
