@@ -55,6 +55,8 @@ FONTS = (TITLE_FONT, BODY_FONT, HEADING_FONT, SUBHEADING_FONT, NUMBER_FONT)
 SIZE_2, SIZE_3, SIZE_4, SIZE_SMALL_4 = 22.0, 16.0, 14.0, 12.0
 HEADER_MAX = 36.0  # 小初: the office's name, smaller when it is long
 LINE = 28.95  # 225 mm of text height / 22 lines
+TABLE_LINE = 18.0  # a table's lines, for 小四
+TWIPS_PER_MM = 1440 / 25.4
 TEXT_WIDTH_MM = 210 - 28 - 26
 RED = "FF0000"
 CHINESE_DIGITS = "零一二三四五六七八九"
@@ -318,34 +320,55 @@ class OfficialDocument:
               ) -> None:
         """A table the width of the text: 仿宋 小四, the header row in 黑体 and repeated on
         each page; columns as wide as their text needs, long text wrapping, short values
-        (numbers, dates, statuses) centred."""
-        from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
-        from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
-        from docx.oxml import OxmlElement
-        from docx.shared import Mm, Pt
+        (numbers, dates, statuses) centred.
+
+        Written as one piece of WordprocessingML (python-docx's cell objects cost about a
+        millisecond a cell: a weekly report of a large ledger has hundreds of thousands)."""
+        from xml.sax.saxutils import escape
+
+        from docx.oxml import parse_xml
+        from docx.oxml.ns import nsdecls
 
         heads = [h for _, h in columns]
         texts = [[cell_text(r.get(key)) for key, _ in columns] for r in rows]
-        widths = _column_widths(heads, texts)
+        widths = [round(mm * TWIPS_PER_MM) for mm in _column_widths(heads, texts)]
         short = [max([_width(r[c]) for r in texts] or [0]) <= 16 for c in range(len(columns))]
-        table = self.doc.add_table(rows=1 + len(rows), cols=len(columns))
-        table.style = self.doc.styles["Table Grid"]
-        table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        table.autofit = False
-        table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
-        for r, values in enumerate([heads, *texts]):
-            for c, value in enumerate(values):
-                cell = table.cell(r, c)
-                cell.width = Mm(widths[c])
-                cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-                p = cell.paragraphs[0]
-                pf = p.paragraph_format
-                pf.line_spacing_rule, pf.line_spacing = WD_LINE_SPACING.EXACTLY, Pt(18)
-                if r == 0 or short[c]:
-                    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-                self._run(p, value, HEADING_FONT if r == 0 else BODY_FONT, SIZE_SMALL_4)
-        for c, w in enumerate(widths):
-            table.columns[c].width = Mm(w)
+        size = int(SIZE_SMALL_4 * 2)
+        line = int(TABLE_LINE * 20)
+        center = '<w:jc w:val="center"/>'
+
+        # Every run names its fonts, as _run does (w:eastAsia for the Chinese text).
+        rpr = {font: "<w:rPr><w:rFonts" + "".join(
+                   f' w:{a}="{font.name}"' for a in ("ascii", "hAnsi", "eastAsia", "cs"))
+               + f'/><w:sz w:val="{size}"/></w:rPr>' for font in (HEADING_FONT, BODY_FONT)}
+
+        def t(text: str) -> str:
+            # xml:space only where spaces at an end must be kept, as python-docx does: lxml
+            # takes long to move thousands of such attributes into the document.
+            keep = ' xml:space="preserve"' if text != text.strip() else ""
+            return f"<w:t{keep}>{escape(xml_safe(text))}</w:t>"
+
+        def cell(c: int, text: str, font: Font, centred: bool) -> str:
+            body = "<w:br/>".join(t(part) for part in text.split("\n"))
+            return (f'<w:tc><w:tcPr><w:tcW w:w="{widths[c]}" w:type="dxa"/>'
+                    '<w:vAlign w:val="center"/></w:tcPr><w:p><w:pPr>'
+                    f'<w:spacing w:line="{line}" w:lineRule="exact"/>{center if centred else ""}'
+                    f"</w:pPr><w:r>{rpr[font]}{body}</w:r></w:p></w:tc>")
+
+        parts = [f"<w:tbl {nsdecls('w')}><w:tblPr>"
+                 '<w:tblStyle w:val="TableGrid"/><w:tblW w:w="0" w:type="auto"/>'
+                 '<w:jc w:val="center"/><w:tblLayout w:type="fixed"/>'
+                 '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" '
+                 'w:lastColumn="0" w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>',
+                 *(f'<w:gridCol w:w="{w}"/>' for w in widths), "</w:tblGrid>",
+                 "<w:tr><w:trPr><w:tblHeader/></w:trPr>",
+                 *(cell(c, h, HEADING_FONT, True) for c, h in enumerate(heads)), "</w:tr>"]
+        for values in texts:
+            parts.append("<w:tr>")
+            parts += [cell(c, v, BODY_FONT, short[c]) for c, v in enumerate(values)]
+            parts.append("</w:tr>")
+        parts.append("</w:tbl>")
+        self.doc.element.body._insert_tbl(parse_xml("".join(parts)))
 
     def attachment_note(self, names: Sequence[str]) -> None:
         """附件说明: under the body after a blank line, two characters in; several are

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from duchá.errors import BadInput
 from duchá.rules import FINDING_RUNNING as OPEN_FINDING
-from duchá.rules import ITEM_RUNNING, LIGHT_NAMES, light_of
+from duchá.rules import ITEM_RUNNING, LIGHT_NAMES, LIGHTS, first_rule
 
 if TYPE_CHECKING:
     from duchá.services.ledger import Ledger
@@ -180,28 +180,56 @@ def parse_week(text: str | None, today: date, lg: Ledger | None = None) -> tuple
     return y, w
 
 
-def _state_at(lg: Ledger, end: date) -> dict[tuple[str, str], dict[str, Any]]:
-    """Every item's and finding's last full snapshot recorded on or before `end`."""
-    from sqlalchemy import and_, func, not_, or_, select
+def _snapshots() -> Any:
+    """Events that hold a record's full snapshot: a progress note is an event on its item too,
+    but its `after` is the note (history.note_actions); a deleted record has no `after`."""
+    from sqlalchemy import and_, not_, or_
     from sqlmodel import col
 
     from duchá.history.replay import note_actions
     from duchá.models import Event
 
-    # Only record snapshots: a progress note is an event on its item too, but its `after` is
-    # the note (history.note_actions); a deleted record has no `after`.
-    snapshots = or_(*(and_(col(Event.subject_table) == t,
+    return and_(or_(*(and_(col(Event.subject_table) == t,
                            not_(col(Event.action).in_(note_actions(t))))
-                      for t in ("item", "finding")))
+                      for t in ("item", "finding"))), col(Event.after).is_not(None))
+
+
+def _state_at(lg: Ledger, end: date, *, changed_after: date | None = None
+              ) -> dict[tuple[str, str], dict[str, Any]]:
+    """Every item's and finding's last full snapshot recorded on or before `end`; with
+    `changed_after`, only those of the records changed after that day (`_changed_after`)."""
+    from sqlalchemy import exists, func, select
+    from sqlalchemy.orm import aliased
+    from sqlmodel import col
+
+    from duchá.models import Event
+
     ranked = (select(col(Event.subject_table), col(Event.subject), col(Event.after),
                      func.row_number().over(
                          partition_by=(col(Event.subject_table), col(Event.subject)),
                          order_by=(col(Event.on).desc(), col(Event.id).desc())).label("rn"))
-              .where(snapshots, col(Event.on) <= end, col(Event.after).is_not(None))
-              .subquery())
-    stmt = select(ranked.c.subject_table, ranked.c.subject, ranked.c.after).where(
-        ranked.c.rn == 1)
+              .where(_snapshots(), col(Event.on) <= end))
+    if changed_after is not None:
+        later = aliased(Event)
+        ranked = ranked.where(exists().where(
+            col(later.subject_table) == col(Event.subject_table),
+            col(later.subject) == col(Event.subject), col(later.on) > changed_after))
+    sub = ranked.subquery()
+    stmt = select(sub.c.subject_table, sub.c.subject, sub.c.after).where(sub.c.rn == 1)
     return {(t, s): json.loads(a) for t, s, a in lg.session.execute(stmt)}
+
+
+def _changed_after(lg: Ledger, day: date) -> set[tuple[str, str]]:
+    """The items and findings with a snapshot dated after `day`: the only ones whose state at
+    the end of `day` may differ from a later one."""
+    from sqlalchemy import select
+    from sqlmodel import col
+
+    from duchá.models import Event
+
+    stmt = (select(col(Event.subject_table), col(Event.subject)).distinct()
+            .where(_snapshots(), col(Event.on) > day))
+    return {(t, s) for t, s in lg.session.execute(stmt)}
 
 
 def _units_at(lg: Ledger, end: date) -> dict[int, tuple[str, str]]:
@@ -258,15 +286,19 @@ def _pending(table: str, snap: dict[str, Any], end: date) -> bool:
 
 
 def _red_on(table: str, snap: dict[str, Any], end: date, limits: dict[str, Any]) -> bool:
-    """The record's light (rules.LIGHTS, the one definition) as of `end` is red: running and
-    past due.  Red reads only the status and the due date, so the report of a past week
-    stays the same whatever the thresholds are set to later."""
+    """The record's light (rules.LIGHTS, the one definition) as of `end` is red.
+
+    Only the lines up to the last red one are read (a later line cannot make it red): today
+    they read the status and the due date alone, so a past week's report stays the same
+    whatever the thresholds are set to later."""
     start = _d(snap.get("assigned") if table == "item" else snap.get("found_on"))
     if start is not None and start > end:
         return False
-    row = {"status": _status_on(table, snap, end), "due": _d(snap.get("due")),
-           "assigned": start, "percent": None}
-    return light_of(table, row, end, limits) == "red"
+    lines = LIGHTS[table]
+    last_red = max(i for i, line in enumerate(lines) if line.light == "red")
+    row = {"status": _status_on(table, snap, end), "due": _d(snap.get("due")), "assigned": start}
+    rule = first_rule(lines[:last_red + 1], row, end, limits)
+    return rule is not None and rule.light == "red"
 
 
 WEEKLY_SECTIONS = (
@@ -312,7 +344,7 @@ def weekly(lg: Ledger, week: str | None = None) -> tuple[dict[str, Any], list[di
     def in_week(d: date | None, lo: date = monday, hi: date = sunday) -> bool:
         return d is not None and lo <= d <= hi
 
-    red_before: set[tuple[str, str]] | None = None
+    red: list[tuple[tuple[str, str], dict[str, Any]]] = []
     for key, snap in sorted(state.items()):
         table = key[0]
         start = _d(snap.get("assigned") if table == "item" else snap.get("found_on"))
@@ -325,14 +357,20 @@ def weekly(lg: Ledger, week: str | None = None) -> tuple[dict[str, Any], list[di
             add("verified", table, snap, _d(snap.get("verified_on")))
         due = _d(snap.get("due"))
         if _red_on(table, snap, cut, limits):
-            if red_before is None:  # the week before, read once and only when needed
-                red_before = {k for k, old in _state_at(lg, before).items()
-                              if _red_on(k[0], old, before, limits)}
-            add("overdue", table, snap, due, days_overdue=(cut - due).days if due else None,
-                new=key not in red_before)
+            red.append((key, snap))
         if _pending(table, snap, sunday) and start is not None and start <= sunday and in_week(
                 due, monday + timedelta(days=7), sunday + timedelta(days=7)):
             add("due_next_week", table, snap, due)
+    # New: not red at the end of the week before, as the history stood then.  A record with
+    # no snapshot dated after that day stood then as it stands at this week's end.
+    changed = _changed_after(lg, before) if red else set()
+    earlier = _state_at(lg, before, changed_after=before) if changed else {}
+    for key, snap in red:
+        due = _d(snap.get("due"))
+        then = earlier.get(key) if key in changed else snap
+        was = then is not None and _red_on(key[0], then, before, limits)
+        add("overdue", key[0], snap, due, days_overdue=(cut - due).days if due else None,
+            new=not was)
     # Reopenings are transitions, read from the week's own events.
     moves = lg.session.execute(
         select(col(Event.subject_table), col(Event.subject), col(Event.on), col(Event.before),
