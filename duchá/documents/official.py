@@ -56,6 +56,7 @@ SIZE_2, SIZE_3, SIZE_4, SIZE_SMALL_4 = 22.0, 16.0, 14.0, 12.0
 HEADER_MAX = 36.0  # 小初: the office's name, smaller when it is long
 LINE = 28.95  # 225 mm of text height / 22 lines
 TABLE_LINE = 18.0  # a table's lines, for 小四
+FOOTER_LINE = 18.0  # the page number's line, for 四号
 TWIPS_PER_MM = 1440 / 25.4
 TEXT_WIDTH_MM = 210 - 28 - 26
 RED = "FF0000"
@@ -130,8 +131,8 @@ class OfficialDocument:
         s.page_width, s.page_height = Mm(210), Mm(297)
         s.top_margin, s.bottom_margin = Mm(37), Mm(35)
         s.left_margin, s.right_margin = Mm(28), Mm(26)
-        # The page number's dash sits 7 mm below the text area (35 - 7 - its 5 mm line).
-        s.header_distance, s.footer_distance = Mm(15), Mm(23)
+        # The page number sits 7 mm below the text area: 35 - 7 - its line of 18 pt (6.4 mm).
+        s.header_distance, s.footer_distance = Mm(15), Mm(22)
 
     def _styles(self) -> None:
         from docx.enum.text import WD_LINE_SPACING
@@ -180,6 +181,7 @@ class OfficialDocument:
         from docx.oxml import parse_xml
         from docx.oxml.ns import nsdecls
 
+        # python-docx keeps the font table as a plain part: its bytes are rewritten.
         part: Any = self.doc.part.part_related_by(RT.FONT_TABLE)
         table = parse_xml(part.blob)
         for font in FONTS:
@@ -205,7 +207,7 @@ class OfficialDocument:
             p.alignment = align
             pf = p.paragraph_format
             pf.first_line_indent = Pt(0)
-            pf.line_spacing = Pt(SIZE_4)
+            pf.line_spacing = Pt(FOOTER_LINE)
             if align == WD_ALIGN_PARAGRAPH.RIGHT:
                 pf.right_indent = Pt(SIZE_4)
             else:
@@ -255,13 +257,11 @@ class OfficialDocument:
 
     # ------------------------------------------------------------------ the body
 
-    def _run(self, p: Paragraph, text: str, font: Font, size: float, *,
-             bold: bool = False) -> Run:
+    def _run(self, p: Paragraph, text: str, font: Font, size: float) -> Run:
         from docx.shared import Pt
 
         run = p.add_run(xml_safe(text))
         run.font.size = Pt(size)
-        run.font.bold = bold or None
         set_fonts(run._r.get_or_add_rPr(), font)
         return run
 
@@ -288,14 +288,14 @@ class OfficialDocument:
         p = self.doc.add_paragraph()
         self._run(p, text if text.endswith("：") else text + "：", BODY_FONT, SIZE_3)
 
-    def para(self, text: str, *, indent: bool = True) -> Paragraph:
+    def para(self, text: str) -> Paragraph:
+        """A paragraph of the body: justified, its first line two characters in."""
         from docx.enum.text import WD_ALIGN_PARAGRAPH
         from docx.shared import Pt
 
         p = self.doc.add_paragraph()
         p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
-        if indent:
-            p.paragraph_format.first_line_indent = Pt(2 * SIZE_3)
+        p.paragraph_format.first_line_indent = Pt(2 * SIZE_3)
         self._run(p, text, BODY_FONT, SIZE_3)
         return p
 

@@ -462,6 +462,13 @@ def weekly_markdown(meta: dict[str, Any], rows: list[dict[str, Any]]) -> str:
 # ---------------------------------------------------------------- report units
 
 
+# The counts of a unit's scoreboard row (report units).
+SCORE_COUNTS = ("items_open", "items_overdue", "items_on_time", "items_late", "findings_open",
+                "findings_overdue", "findings_verified", "findings_reopened",
+                "findings_on_time", "findings_late", "inspections", "organizers",
+                "accountability")
+
+
 def unit_scores(lg: Ledger, year: int | None = None) -> list[dict[str, Any]]:
     """The scoreboard per unit for a year (records of that year; open and overdue as of
     --as-of): items, findings, on-time rate, inspections received, accountability."""
@@ -540,10 +547,7 @@ def unit_scores(lg: Ledger, year: int | None = None) -> list[dict[str, Any]]:
             ("accountability",))
     out = []
     for u in lg.session.execute(select(Unit).order_by(col(Unit.code))).scalars():
-        r = {k: 0 for k in (
-            "items_open", "items_overdue", "items_on_time", "items_late", "findings_open",
-            "findings_overdue", "findings_verified", "findings_reopened", "findings_on_time",
-            "findings_late", "inspections", "organizers", "accountability")}
+        r = {k: 0 for k in SCORE_COUNTS}
         r.update(score.get(u.id or 0, {}))
         good = r["items_on_time"] + r["findings_on_time"]
         judged = good + r["items_late"] + r["findings_late"] + r["items_overdue"] \
@@ -554,18 +558,13 @@ def unit_scores(lg: Ledger, year: int | None = None) -> list[dict[str, Any]]:
     return out
 
 
-SCORE_COUNTS = ("items_open", "items_overdue", "items_on_time", "items_late", "findings_open",
-                "findings_overdue", "findings_verified", "findings_reopened",
-                "findings_on_time", "findings_late", "inspections", "accountability")
-
-
 def unit_circular(rows: list[dict[str, Any]]) -> dict[str, Any]:
     """Whom the circular (通报) of `report units` praises and whom it names for criticism.
 
     Praised: every unit whose work of the year was all on time (on-time rate 100%), with
     nothing overdue and no problem come back, most work first.  Criticised, by name
     (指名道姓): every unit with an overdue item or finding (a red light, as `report units`
-    counts it), most overdue first.  totals sums the scoreboard over all units.
+    counts it), most overdue first.  totals sums each count of the scoreboard over the units.
     """
     def overdue(r: dict[str, Any]) -> int:
         return int(r["items_overdue"] + r["findings_overdue"])
