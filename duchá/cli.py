@@ -411,11 +411,9 @@ def root(
 ) -> None:
     """duchá (督查): the supervision office's ledger.
 
-    Global options may also follow the subcommand: `duchá item list -f csv`.  With -o the
-    file's extension says the format (.csv .tsv .json .jsonl .md .html .xlsx .docx); an -f
-    that contradicts it is refused.
+    Global options may also follow the subcommand: `duchá item list -f csv`.
 
-    Example: duchá --db office.db item list --overdue -o 逾期事项.xlsx
+    Example: duchá --db office.db item list --overdue
     """
     if encoding is not None:
         enc = encoding.strip().lower().replace("_", "-")
