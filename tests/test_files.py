@@ -455,3 +455,35 @@ def test_date_cells_in_xlsx_are_dates_in_every_list(ledger: Runner, tmp_path: Pa
     assert isinstance(row["title"], str) and row["closed_on"] is None
     due = row["due"]
     assert isinstance(due, datetime) and due.date() == date(2026, 12, 31)
+
+
+@pytest.mark.parametrize("title, shown", [
+    ("铃\a转义\x1b[31m红", "铃\\x07转义\\x1b[31m红"),
+    ("a\ufffeb", "a\\ufffeb"),
+    ("[表]:*?/\\", "[表]:*?/\\"),
+    ("报告\u202etxt.exe", None),
+])
+def test_hostile_text_makes_a_file_that_opens(ledger: Runner, tmp_path: Path, title: str,
+                                              shown: str | None) -> None:
+    """XML holds no control characters, U+FFFE or U+FFFF, and a sheet's name no []:*?/\\:
+    shown as escapes, never an unexpected error or a file that does not open."""
+    import docx
+    from openpyxl import load_workbook
+
+    r = ledger("item", "add", "-c", "meeting", "--lead", "fgw", "--due", "+30d", "-f", "csv",
+               "--", title)
+    assert r.exit_code == 0, r
+    book, doc = tmp_path / "item.xlsx", tmp_path / "item.docx"
+    for target in (book, doc):
+        r = ledger("item", "show", "1", "-o", str(target))
+        assert r.exit_code == 0, r
+    wb = load_workbook(book)
+    assert wb.sheetnames[0].startswith("DB-2026-0001 ") and len(wb.sheetnames[0]) <= 31
+    values = [row[1] for row in wb.worksheets[0].iter_rows(values_only=True)]
+    heads = [p.text for p in docx.Document(str(doc)).paragraphs]
+    if shown is not None:
+        assert shown in values
+        assert heads[0] == f"DB-2026-0001 {shown}"
+    else:  # a bidi control: data in the sheet, visible in the printed title
+        assert title in values
+        assert heads[0] == "DB-2026-0001 报告\\u202etxt.exe"

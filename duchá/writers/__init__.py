@@ -7,6 +7,7 @@ changes commit).  openpyxl and python-docx are imported inside the functions tha
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -14,6 +15,20 @@ from duchá.output import Col
 
 # A titled table: its name (a sheet, a heading), its columns, its rows.
 Section = tuple[str, Sequence[Col], Sequence[dict[str, Any]]]
+
+# What XML 1.0 cannot hold (control characters, U+FFFE, U+FFFF, lone surrogates).
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(text: str) -> str:
+    """Text an xlsx or docx can hold: what XML cannot is shown as an escape (\\x1b, \\ufffe),
+    as the text formats show control characters."""
+    return _NOT_XML.sub(_escape, text)
+
+
+def _escape(m: re.Match[str]) -> str:
+    code = ord(m.group())
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
 
 
 def light_of(key: str, value: Any) -> str | None:

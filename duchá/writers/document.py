@@ -15,7 +15,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from duchá.output import Col, safe
-from duchá.writers import Section, light_of
+from duchá.writers import Section, light_of, xml_text
 from duchá.writers.workbook import LIGHT_COLOURS, display_width
 
 if TYPE_CHECKING:
@@ -151,7 +151,7 @@ def document(sections: Sequence[Section], *, title: str | None, chinese: bool,
     if title:
         head = doc.add_paragraph()
         head.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        set_font(head.add_run(safe(title)), TABLE_FONT, size=TITLE_PT, bold=True)
+        set_font(head.add_run(_text(title)), TABLE_FONT, size=TITLE_PT, bold=True)
     if as_of is not None:
         line = doc.add_paragraph()
         line.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -159,7 +159,7 @@ def document(sections: Sequence[Section], *, title: str | None, chinese: bool,
         set_font(line.add_run(said), BODY_FONT, size=BODY_PT)
     for name, columns, rows in sections:
         if len(sections) > 1 or not title:
-            set_font(doc.add_paragraph().add_run(safe(name)), BODY_FONT, size=HEADING_PT,
+            set_font(doc.add_paragraph().add_run(_text(name)), BODY_FONT, size=HEADING_PT,
                      bold=True)
         add_table(doc, columns, rows, chinese=chinese, width_cm=width_cm)
     buffer = io.BytesIO()
@@ -175,7 +175,7 @@ def _write(cell: _Cell, text: str, *, size: float, bold: bool = False) -> None:
 def _text(value: Any) -> str:
     """A value as the printed page shows it: dates ISO, lists joined with ;, control
     characters as visible escapes (XML cannot hold them; line breaks and tabs stay)."""
-    return safe(value)
+    return xml_text(safe(value))
 
 
 def _widths(heads: Sequence[str], texts: Sequence[Sequence[str]], total: float) -> list[float]:

@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from duchá.output import FORMULA_START, cell
-from duchá.writers import Section, light_of
+from duchá.output import FORMULA_START, cell, safe
+from duchá.writers import Section, light_of, xml_text
 
 # Excel's own Bad / Neutral / Good cell styles: (fill, font colour).
 LIGHT_COLOURS = {"red": ("FFC7CE", "9C0006"), "yellow": ("FFEB9C", "9C5700"),
@@ -21,7 +21,7 @@ DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
 MAX_WIDTH = 60  # characters; longer text wraps in the cell
 MEASURED_ROWS = 1000  # widths come from the header and the first rows
-_SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
+_SHEET_BAD = re.compile(r"[\[\]:*?/\\\t\n\r]")
 
 
 def workbook(sections: Sequence[Section], *, chinese: bool) -> bytes:
@@ -52,7 +52,7 @@ def workbook(sections: Sequence[Section], *, chinese: bool) -> bytes:
             ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(rows) + 1}"
         header = []
         for c, text in zip(columns, heads, strict=True):
-            h = WriteOnlyCell(ws, value=_text(text))
+            h = WriteOnlyCell(ws, value=xml_text(text))
             h.data_type = "s"
             h.font = bold
             if c.key in LIGHT_COLOURS:  # a count of red, yellow or green records
@@ -89,14 +89,7 @@ def _value(value: Any) -> Any:
     """What a cell holds: numbers, booleans and dates as themselves, all else as text."""
     if value is None or isinstance(value, bool | int | float | date):
         return value
-    return _text(cell(value))
-
-
-def _text(text: str) -> str:
-    """XML cannot hold most control characters: shown as escapes, as in the text formats."""
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    return ILLEGAL_CHARACTERS_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return xml_text(cell(value))
 
 
 def display_width(text: str) -> int:
@@ -124,8 +117,9 @@ def _shown(value: Any) -> str:
 
 
 def sheet_name(name: str, taken: set[str]) -> str:
-    """A legal, unused sheet name: no []:*?/\\, at most 31 characters."""
-    base = _SHEET_BAD.sub("_", name).strip("'").strip() or "Sheet"
+    """A legal, unused sheet name: no []:*?/\\ or line breaks, controls shown as escapes
+    (a tab's name is read as a label, like a terminal's text), at most 31 characters."""
+    base = _SHEET_BAD.sub("_", xml_text(safe(name))).strip("'").strip() or "Sheet"
     base = base[:31]
     candidate, n = base, 1
     while candidate.lower() in taken:
