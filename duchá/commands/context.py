@@ -194,11 +194,12 @@ class State:
             sys.stdout.write(text)
             sys.stdout.flush()
             return
-        self._send(data)
+        self.send_bytes(data)
 
-    def _send(self, data: bytes) -> None:
-        """The finished output, to stdout or the -o file (atomically, with a shell
-        redirect's permissions unless private); the command's changes commit just before."""
+    def send_bytes(self, data: bytes) -> None:
+        """Finished output (text encoded, or a whole xlsx or docx) to stdout or the -o file
+        (atomically, with a shell redirect's permissions unless private); the command's
+        changes commit just before it appears."""
         if self.output is None:
             self.settle()
             sys.stdout.flush()
@@ -223,7 +224,7 @@ class State:
             from duchá.writers.document import document
 
             data = document(sections, title=title, chinese=chinese, as_of=self.as_of)
-        self._send(data)
+        self.send_bytes(data)
 
     def emit(self, rows: Sequence[dict[str, Any]], columns: Sequence[Col], *,
              title: str | None = None) -> None:
