@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from duchá.errors import BadInput
 from duchá.transfer.importer import Job, Record, Row
+from duchá.validation import Invalid
 
 if TYPE_CHECKING:
     from duchá.services.ledger import Ledger
@@ -45,10 +46,8 @@ def _quotas(job: Job) -> list[Record]:
         try:
             plans.check_quota(job.lg, year, max_count=max_count, reduction=reduction,
                               baseline=baseline)
-        except BadInput as exc:
-            r.fail("reduction" if reduction else "max_count",
-                   exc.message.replace("--max", "max_count").replace("--reduction", "reduction")
-                   .replace("--baseline", "baseline"))
+        except Invalid as exc:
+            r.refuse(exc)
             continue
         out.append(Record(r.line, year, None, values, {}, job.lg.today))
     return out

@@ -68,8 +68,9 @@ def decode(path: Path, data: bytes, encoding: str | None) -> tuple[str, str]:
         try:
             return data.decode(enc), encoding
         except UnicodeDecodeError as exc:
-            raise BadInput(f"{path}: line {_line_of(data, exc.start)} is not valid {encoding}; "
-                           "save the file in that encoding or pass another --encoding") from None
+            raise validation.Invalid(
+                "encoding", f"{path}: line {_line_of(data, exc.start)} is not valid {encoding}; "
+                "save the file in that encoding or pass another «encoding»") from None
     if data.startswith(b"\xef\xbb\xbf"):
         try:
             return data.decode("utf-8-sig"), "utf-8-sig"
@@ -94,8 +95,9 @@ def decode(path: Path, data: bytes, encoding: str | None) -> tuple[str, str]:
     try:
         return data.decode("gb18030"), "gb18030"
     except UnicodeDecodeError as exc:
-        raise BadInput(f"{path}: line {_line_of(data, exc.start)} is neither UTF-8 nor GB18030 "
-                       "text; save the file as CSV (UTF-8) or pass --encoding") from None
+        raise validation.Invalid(
+            "encoding", f"{path}: line {_line_of(data, exc.start)} is neither UTF-8 nor "
+            "GB18030 text; save the file as CSV (UTF-8) or pass «encoding»") from None
 
 
 def read(path: Path, encoding: str | None = None) -> Sheet:
@@ -183,6 +185,12 @@ class Row:
     def fail(self, column: str, message: str) -> None:
         self.ok = False
         self.job.errors.append(f"line {self.line}: {self.job.header_of(column)}: {message}")
+
+    def refuse(self, exc: validation.Invalid) -> None:
+        """A service's or validation's verdict on a value, naming the file's column."""
+        self.ok = False
+        said = exc.said(lambda name: self.job.header_of(self.job.column_of(name)))
+        self.job.errors.append(f"line {self.line}: {said}")
 
     def text(self, name: str, required: bool = False) -> str | None:
         value = self.values.get(name)
@@ -324,6 +332,15 @@ class Job:
     terms: dict[tuple[str, str], str | BadInput] = field(default_factory=dict)
     _numbers: dict[str, dict[str, int]] = field(default_factory=dict)
 
+    def column_of(self, field_name: str) -> str:
+        """The table's column that a service's field is (`max` is max_count's alias)."""
+        from duchá.tables import TABLES
+
+        for col in TABLES.get(self.table, ()):
+            if field_name == col.name or field_name in col.aliases:
+                return col.name
+        return field_name
+
     def header_of(self, name: str) -> str:
         i = self.where.get(name)
         return self.sheet.header[i].strip() if i is not None else name
@@ -405,7 +422,7 @@ def _items(job: Job) -> list[Record]:
                 validation.item_dates(assigned=assigned, due=due, status=status,
                                       closed_on=closed_on)
             except validation.Invalid as exc:
-                r.fail(exc.field, exc.message)
+                r.refuse(exc)
         num = r.number("items")
         if not r.ok or assigned is None:
             continue
@@ -513,7 +530,7 @@ def _findings(job: Job) -> list[Record]:
                 due = validation.finding_due(lg, mode=mode, found=found_on, due=due,
                                              long_term_open=True)
             except validation.Invalid as exc:
-                r.fail(exc.field, exc.message)
+                r.refuse(exc)
         plan_text, plan_on = r.text("plan_text"), r.date("plan_on")
         rectified_on, verified_on = r.date("rectified_on"), r.date("verified_on")
         implied = ("verified" if verified_on else "rectified" if rectified_on
@@ -524,7 +541,7 @@ def _findings(job: Job) -> list[Record]:
                 validation.finding_status_dates(status=status, rectified_on=rectified_on,
                                                 verified_on=verified_on)
             except validation.Invalid as exc:
-                r.fail(exc.field, exc.message)
+                r.refuse(exc)
         values = {
             "unit_id": unit, "inspection_id": inspection_id, "item_id": item_id,
             "description": description, "severity": severity, "mode": mode,
