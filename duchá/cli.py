@@ -236,7 +236,7 @@ class DuchaGroup(TyperGroup):
         except BaseException as exc:
             if State.current is not None:
                 State.current.abort()
-            _handle(exc, debug)
+            _handle(exc, debug, _named(self, argv))
         if not standalone_mode:
             return rc
         sys.exit(rc if isinstance(rc, int) else 0)
@@ -263,8 +263,19 @@ def _name_metavars(cmd: Any) -> None:
         _name_metavars(sub)
 
 
-def _handle(exc: BaseException, debug: bool) -> NoReturn:
-    """A failed command: one line on stderr and its exit code (a traceback with --debug)."""
+def _flag(command: Any, field: str) -> str:
+    """The option of `command` that gives `field` (max_count: --max), else --field."""
+    for p in getattr(command, "params", ()):
+        # A Python keyword takes a trailing underscore: --from is from_.
+        if p.name.rstrip("_") == field and p.param_type_name == "option":
+            longs = [o for o in p.opts if o.startswith("--")]
+            return longs[0] if longs else p.opts[0]
+    return f"--{field.replace('_', '-')}"
+
+
+def _handle(exc: BaseException, debug: bool, command: Any = None) -> NoReturn:
+    """A failed command: one line on stderr and its exit code (a traceback with --debug);
+    `command` is the subcommand that ran, whose options a value's error names."""
     from typer._click.exceptions import ClickException
 
     if isinstance(exc, SystemExit | KeyboardInterrupt):
@@ -273,7 +284,7 @@ def _handle(exc: BaseException, debug: bool) -> NoReturn:
         from duchá.validation import Invalid
 
         if isinstance(exc, Invalid):  # a value's rule: name the option that gave it
-            _fail(f"--{exc.field.replace('_', '-')}: {exc.message}", exc.exit_code)
+            _fail(exc.said(lambda name: _flag(command, name)), exc.exit_code)
         _fail(exc.message, exc.exit_code)
     if isinstance(exc, typer.Abort):
         _fail("aborted", 1)

@@ -10,6 +10,7 @@ from duchá.errors import BadInput
 from duchá.services import units
 from duchá.services.numbers import find, next_number
 from duchá.tables import RECORDS
+from duchá.validation import Invalid
 
 if TYPE_CHECKING:
     from duchá.models import Item
@@ -193,9 +194,9 @@ def edit(
     leader: str | None = None,
 ) -> dict[str, Any]:
     item = get(lg, ref)
-    with lg.changing("item", item, "edit", on=lg.today, unchanged=(
-            "nothing to change; give at least one of --title, --category, --lead, --unit, "
-            "--assigned, --due, --source, --leader")):
+    with lg.changing("item", item, "edit", on=lg.today, unchanged=Invalid(
+            "title", "nothing to change; give at least one of «title», «category», «lead», "
+            "«unit», «assigned», «due», «source», «leader»")):
         if title is not None:
             item.title = _title(title)
         if category is not None:
@@ -235,7 +236,7 @@ def progress(
     if not (text or "").strip():
         raise BadInput("empty progress note; say what was done")
     if percent is not None and not 0 <= percent <= 100:
-        raise BadInput(f"--percent must be between 0 and 100, not {percent}")
+        raise Invalid("percent", f"«percent» must be between 0 and 100, not {percent}")
     if on < item.assigned:
         raise BadInput(f"progress dated {on} is before the item was assigned ({item.assigned})")
     note = Progress(item_id=item.id or 0, on=on, text=text.strip(), percent=percent)
@@ -273,7 +274,7 @@ def cancel(lg: Ledger, ref: str, *, reason: str) -> dict[str, Any]:
     if item.status == "done":
         raise BadInput(f"item {item.number} is done; reopen it before cancelling")
     if not (reason or "").strip():
-        raise BadInput("empty --reason; say why the item is cancelled")
+        raise Invalid("reason", "empty «reason»; say why the item is cancelled")
     with lg.changing("item", item, "cancel"):
         item.status, item.cancel_reason = "cancelled", reason.strip()
     return show(lg, item.number)[0]
