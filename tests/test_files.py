@@ -130,7 +130,7 @@ def test_xlsx_frozen_header_lights_dates_and_widths(on_demo: Runner, tmp_path: P
     from openpyxl import load_workbook
 
     target = tmp_path / "逾期.xlsx"
-    r = on_demo("report", "overdue", "-o", str(target))
+    r = on_demo("report", "overdue", "-f", "xlsx", "-o", str(target))  # was "unknown format"
     assert r.exit_code == 0, r
     wb = load_workbook(target)
     assert wb.sheetnames == ["overdue"]
