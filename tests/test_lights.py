@@ -346,7 +346,8 @@ def test_every_command_shows_the_same_lights_on_the_demo(demo_db: Path) -> None:
         where = f"as of {day}"
         for kind in ("item", "finding"):
             for lit in rules.LIGHT_NAMES:
-                filtered = {r["number"] for r in run(kind, "list", "--all", "--light", lit, as_of=day)}
+                filtered = {r["number"]
+                            for r in run(kind, "list", "--all", "--light", lit, as_of=day)}
                 assert filtered == having(kind, lit), (where, kind, lit)
             overdue = {r["number"] for r in run(kind, "list", "--all", "--overdue", as_of=day)}
             assert overdue == having(kind, "red"), (where, kind)
