@@ -74,8 +74,11 @@ def finding_list(
     inspection: Annotated[str | None, typer.Option(help="Findings of this inspection.")] = None,
     item: Annotated[str | None, typer.Option(help="Findings about this item.")] = None,
     overdue: Annotated[bool, typer.Option(help="Only findings past due (= --light red).")] = False,
+    all_: Annotated[bool, typer.Option(
+        "--all", help="Verified findings too (销号), after the unfinished ones.")] = False,
 ) -> None:
-    """List findings by due date, each with its light (红黄绿灯) as of --as-of.
+    """List the findings not yet verified (all with --all or --status), by due date, each
+    with its light (红黄绿灯) as of --as-of.
 
     Example: duchá finding list --light red --unit 崆峒 -f csv
     """
@@ -88,7 +91,7 @@ def finding_list(
             lg, status=FINDING_STATUS.parse(status) if status else None, unit=unit,
             light=LIGHT.parse(light) if light else None,
             mode=MODE.parse(mode) if mode else None, inspection=inspection, item=item,
-            overdue=overdue)
+            overdue=overdue, unfinished=not all_ and status is None)
     st.emit(rows, FINDING_COLS, title="findings")
 
 
