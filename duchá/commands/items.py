@@ -211,7 +211,7 @@ def item_cancel(
 ) -> None:
     """Cancel an open item (撤销), with the reason.
 
-    Example: duchá item cancel 12 --reason "并入DB-2026-0003"
+    Example: duchá item cancel 9 --reason "并入DB-2026-0003"
     """
     from duchá.services import items
 
