@@ -187,8 +187,8 @@ def test_the_office_comes_from_the_settings(ledger: Runner, tmp_path: Path) -> N
     (["report", "weekly", "-o", "{tmp}/no/such/周报.docx"], "does not exist"),
     (["report", "units", "-o", "{tmp}/no/such/通报.docx"], "does not exist"),
     (["report", "units", "-f", "docx"], "docx is a file, not text"),
-    (["report", "weekly", "-f", "docx", "-o", "{tmp}/周报.md"], "name it NAME.docx"),
-    (["report", "weekly", "-f", "csv", "-o", "{tmp}/周报.docx"], "is a Word document"),
+    (["report", "weekly", "-f", "docx", "-o", "{tmp}/周报.md"], "-f docx contradicts -o 周报.md"),
+    (["report", "weekly", "-f", "csv", "-o", "{tmp}/周报.docx"], "-f csv contradicts"),
     (["report", "units", "--doc-no", "平督〔2026〕1号"], "--doc-no is for .docx"),
     (["report", "units", "--doc-no", " ", "-o", "{tmp}/通报.docx"], "--doc-no is empty"),
 ])

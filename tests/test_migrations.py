@@ -11,6 +11,9 @@ from pathlib import Path
 import pytest
 
 from conftest import Runner, migration_step, snapshot_db
+from duchá.models import SCHEMA_VERSION
+
+HEAD = f"{SCHEMA_VERSION:04d}"  # the Alembic revision of this schema
 
 DATA = Path(__file__).parent / "data"
 
@@ -39,12 +42,12 @@ def schema(path: Path) -> list[tuple[str, str, str]]:
 def test_first_release_ledger_opens_with_all_its_data(cli: Runner, db_path: Path) -> None:
     v1_ledger(db_path)
     old = snapshot_db(db_path)
-    r = cli("item", "list", "-f", "json")
+    r = cli("item", "list", "--all", "-f", "json")
     assert r.exit_code == 0, r
     assert [(x["number"], x["status"], x["units"]) for x in r.json()] == [
         ("DB-2026-0002", "cancelled", ""), ("DB-2026-0001", "done", "jiaoyu;kongtong")]
     assert "is at schema 1; a copy was kept in" in r.stderr
-    assert "migrated from schema 1 to 4" in r.stderr
+    assert f"migrated from schema 1 to {SCHEMA_VERSION}" in r.stderr
     new = snapshot_db(db_path)
     for table, rows in old.items():
         if table == "event":  # the same events, now hash-chained
@@ -54,8 +57,8 @@ def test_first_release_ledger_opens_with_all_its_data(cli: Runner, db_path: Path
             # schema 3 dropped created_at, the last column of these tables
             dropped = [row[:-1] for row in rows] if table in STAMPED else rows
             assert new[table] == dropped, table
-    assert dict(new["ducha_meta"])["schema_version"] == "4"
-    assert new["alembic_version"] == [("0004",)]
+    assert dict(new["ducha_meta"])["schema_version"] == str(SCHEMA_VERSION)
+    assert new["alembic_version"] == [(HEAD,)]
     r = cli("verify", "-f", "csv")
     assert r.exit_code == 0, r
     r = cli("item", "show", "1", "-f", "json")
@@ -150,7 +153,7 @@ def test_newer_ledger_is_refused(ledger: Runner, db_path: Path) -> None:
     r = ledger("unit", "list", "-f", "csv")
     assert r.exit_code == 3
     assert r.stderr == (f"error: ledger {db_path} has schema version 99, newer than this duchá "
-                        "(4); upgrade duchá to open it\n")
+                        f"({SCHEMA_VERSION}); upgrade duchá to open it\n")
     assert snapshot_db(db_path) == before
 
 
@@ -202,8 +205,8 @@ def test_two_processes_opening_an_old_ledger_migrate_it_once(tmp_path: Path) -> 
     outs = [p.communicate(timeout=60) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], outs
     assert outs[0][0] == outs[1][0] and outs[0][0].count("\n") == 4  # header + 3 units
-    assert sum("migrated from schema 1 to 4" in err for _, err in outs) == 1
+    assert sum(f"migrated from schema 1 to {SCHEMA_VERSION}" in err for _, err in outs) == 1
     assert len(list(tmp_path.glob("old.db.schema1-*.bak"))) == 1
     con = sqlite3.connect(old)
-    assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [("0004",)]
+    assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [(HEAD,)]
     con.close()

@@ -46,9 +46,11 @@ FAIL_ON = {"red": ("red",), "yellow": ("red", "yellow")}
 
 
 def _markdown(ctx: typer.Context) -> bool:
-    """Documents are Markdown unless a format was asked for (they are mailed)."""
+    """Documents are Markdown unless -f or the -o file's extension asks for another format
+    (they are mailed)."""
     st = state(ctx)
-    return st.fmt_text is None or st.fmt_text.strip().lower() == "markdown"
+    st.default_fmt = "markdown"
+    return st.fmt == "markdown"
 
 
 DocNo = Annotated[str | None, typer.Option(
@@ -56,37 +58,20 @@ DocNo = Annotated[str | None, typer.Option(
     "平督〔2026〕12号.")]
 
 
-def _docx(ctx: typer.Context, doc_no: str | None) -> bool:
-    """Whether the report is written as an official document (.docx): -f docx, or -o
-    NAME.docx without -f.  Decided before the ledger is opened: a contradiction changes
-    nothing and writes nothing."""
+def _document(ctx: typer.Context, doc_no: str | None) -> bool:
+    """Whether the report is written as an official document (GB/T 9704, duchá/documents):
+    the format is docx (-f docx, or -o NAME.docx).  Checked before the ledger is opened, so a
+    bad --doc-no changes nothing and writes nothing."""
     st = state(ctx)
-    fmt = (st.fmt_text or "").strip().lower()
-    name = st.output.name if st.output is not None else ""
-    is_docx = name.lower().endswith(".docx")
-    if fmt == "docx" or (not fmt and is_docx):
-        if not name:
-            raise BadInput("docx is a file, not text: give it a name, e.g. -o 周报.docx")
-        if not is_docx:
-            raise BadInput(f"-f docx writes a Word document: name it NAME.docx, not {name}")
-        st.fmt = "docx"
-        if doc_no is not None and not doc_no.strip():
-            raise BadInput("--doc-no is empty; give the document number, e.g. 平督〔2026〕12号")
-        if doc_no is not None and not doc_no.isprintable():
-            raise BadInput("--doc-no takes plain text, without control characters")
-        return True
-    if is_docx:
-        raise BadInput(f"{name} is a Word document but -f asks for {fmt}; use -f docx or "
-                       "leave -f out")
+    docx = st.fmt == "docx"
     if doc_no is not None:
-        raise BadInput("--doc-no is for .docx documents: add -o NAME.docx")
-    return False
-
-
-def _write(ctx: typer.Context, text: str) -> None:
-    st = state(ctx)
-    with st._out() as out:
-        out.write(text)
+        if not docx:
+            raise BadInput("--doc-no is for .docx documents: add -o NAME.docx")
+        if not doc_no.strip():
+            raise BadInput("--doc-no is empty; give the document number, e.g. 平督〔2026〕12号")
+        if not doc_no.isprintable():
+            raise BadInput("--doc-no takes plain text, without control characters")
+    return docx
 
 
 def _office(lg: Ledger) -> str:
@@ -96,14 +81,22 @@ def _office(lg: Ledger) -> str:
     return str(settings.get(lg, "office.name"))
 
 
+def _write(ctx: typer.Context, text: str) -> None:
+    st = state(ctx)
+    with st._out() as out:
+        out.write(text)
+
+
 @app.command("status")
 def report_status(ctx: typer.Context) -> None:
     """The dashboard: items and findings by status and light, by category, the units with
     the most red, and the year's plan quota.
 
-    Panels and bar charts on a terminal; the same numbers as rows in any other format.
+    Panels and bar charts on a terminal; the same numbers as rows in any other format: one
+    CSV/TSV table with a `section` column (by_status, by_category, red_units, quota), one
+    JSON object keyed by section, a sheet per section in xlsx.
 
-    Example: duchá report status --as-of 2026-11-30
+    Example: duchá report status --as-of 2026-11-30 -o 督查看板.xlsx
     """
     from duchá.reports import queries as reports
 
@@ -119,7 +112,7 @@ def report_status(ctx: typer.Context) -> None:
     st.emit_sections([("by_status", STATUS_COLS, data["by_status"]),
                       ("by_category", CATEGORY_COLS, data["by_category"]),
                       ("red_units", RED_COLS, data["red_units"]),
-                      ("quota", QUOTA_COLS, data["quota"])])
+                      ("quota", QUOTA_COLS, data["quota"])], title="status")
 
 
 @app.command("overdue")
@@ -137,7 +130,10 @@ def report_overdue(
     item, behind its 序时进度), most overdue first: the red and yellow of `item list` and
     `finding list`.
 
-    Example: duchá report overdue --fail-on red -f csv -o overdue.csv
+    The format follows -f or the -o file's extension (.csv .xlsx .docx .md ...); in xlsx and
+    docx the lights are red, yellow and green cells.
+
+    Example: duchá report overdue --fail-on red -o 逾期.xlsx
     """
     from duchá.reports import queries as reports
 
@@ -167,27 +163,25 @@ def report_weekly(
     registered, closed, verified and reopened; what falls due next week.  Read from the
     history as it stood at the week's end, so a past week's report reads the same later.
 
-    Markdown by default (it is mailed); -o NAME.docx an official document (GB/T 9704);
-    -f csv/json/... give the rows.  It ends with the chain head of the history it was made
-    from: `duchá verify --head HASH` later proves that history was not cut short or
-    rewritten since.
+    Markdown by default (it is mailed); -o 周报.docx the official document (GB/T 9704);
+    -f csv/json/... or -o 周报.xlsx give the rows.  It ends with the chain head of the
+    history it was made from: `duchá verify --head HASH` later proves that history was not
+    cut short or rewritten since.
 
     Example: duchá report weekly --week 2026-W48 -o 周报.md
     """
     from duchá.reports import queries as reports
 
     st = state(ctx)
-    docx = _docx(ctx, doc_no)
-    markdown = not docx and _markdown(ctx)
-    if not markdown and not docx:
-        _ = st.fmt
+    markdown = _markdown(ctx)
+    docx = _document(ctx, doc_no)
     with st.ledger(write=False) as lg:
         meta, rows = reports.weekly(lg, week)
         office, today = _office(lg) if docx else "", lg.today
     if docx:
         from duchá.documents import weekly as document
 
-        st.deliver_file(document.build(meta, rows, today=today, office=office, doc_no=doc_no))
+        st.send_bytes(document.build(meta, rows, today=today, office=office, doc_no=doc_no))
     elif markdown:
         _write(ctx, reports.weekly_markdown(meta, rows))
     else:
@@ -206,7 +200,7 @@ def report_units(
     time and late, reopened, the on-time rate, inspections received and by how many
     organizers (基层减负), and accountability.
 
-    -o NAME.docx writes the circular itself (GB/T 9704): praise for the units whose work was
+    -o 通报.docx writes the circular itself (GB/T 9704): praise for the units whose work was
     all on time, criticism by name of every unit with overdue work, and the scoreboard.
 
     Example: duchá report units --year 2026 -f csv
@@ -214,15 +208,15 @@ def report_units(
     from duchá.reports import queries as reports
 
     st = state(ctx)
-    docx = _docx(ctx, doc_no)
+    docx = _document(ctx, doc_no)
     with st.ledger(write=False) as lg:
         rows = reports.unit_scores(lg, year)
         office, today = _office(lg) if docx else "", lg.today
     if docx:
         from duchá.documents import circular
 
-        st.deliver_file(circular.build(rows, year=year or today.year, today=today,
-                                       office=office, doc_no=doc_no))
+        st.send_bytes(circular.build(rows, year=year or today.year, today=today,
+                                     office=office, doc_no=doc_no))
         return
     st.emit(rows, UNITS_COLS, title="units")
 
@@ -234,24 +228,22 @@ def report_inspection(
     doc_no: DocNo = None,
 ) -> None:
     """A draft 督查情况报告 (inspection report) for the leader to approve: Markdown, or with
-    -o NAME.docx an official document (GB/T 9704).
+    -o 报告.docx the official document (GB/T 9704).
 
     Example: duchá report inspection DC-2026-003 -o 报告.md
     """
     from duchá.reports import queries as reports
 
     st = state(ctx)
-    docx = _docx(ctx, doc_no)
-    markdown = not docx and _markdown(ctx)
-    if not markdown and not docx:
-        _ = st.fmt
+    markdown = _markdown(ctx)
+    docx = _document(ctx, doc_no)
     with st.ledger(write=False) as lg:
         data = reports.inspection(lg, number)
         office, today = _office(lg) if docx else "", lg.today
     if docx:
         from duchá.documents import inspection as document
 
-        st.deliver_file(document.build(data, today=today, office=office, doc_no=doc_no))
+        st.send_bytes(document.build(data, today=today, office=office, doc_no=doc_no))
         return
     if markdown:
         _write(ctx, reports.inspection_markdown(data, today))

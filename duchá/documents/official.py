@@ -26,7 +26,6 @@ East Asian font (w:eastAsia), which is what WPS reads for Chinese text.
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -78,21 +77,18 @@ def chinese_date(d: date) -> str:
 
 
 def _width(text: str) -> int:
-    """Display width in half-width units (a Chinese character is 2)."""
-    from wcwidth import wcswidth
+    """Display width in half-width units (a Chinese character is 2): writers' measure."""
+    from duchá.writers.workbook import display_width
 
-    w = wcswidth(text)
-    return w if w >= 0 else len(text) * 2
-
-
-# What XML 1.0 cannot hold (most C0 controls, lone surrogates, U+FFFE/FFFF): stored text is
-# shown with these as visible escapes, as the text formats and xlsx show them.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+    return display_width(text)
 
 
 def xml_safe(text: str) -> str:
-    return _NOT_XML.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
-                        else f"\\u{ord(m.group()):04x}", text)
+    """Stored text as a document can hold it (writers.xml_text: what XML cannot hold is
+    shown as an escape, as in the text formats and xlsx)."""
+    from duchá.writers import xml_text
+
+    return xml_text(text)
 
 
 def cell_text(value: Any) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from duchá.errors import BadInput, NotFound
+from duchá.validation import Invalid
 
 if TYPE_CHECKING:
     from duchá.models import Unit
@@ -146,7 +147,7 @@ def edit(
 ) -> dict[str, Any]:
     u = resolve(lg, text)
     if code is None and name is None and kind is None and parent is None:
-        raise BadInput("nothing to change; give --code, --name, --kind or --parent")
+        raise Invalid("code", "nothing to change; give «code», «name», «kind» or «parent»")
     with lg.changing("unit", u, "edit", on=lg.today):
         others = [o for o in _all(lg) if o.id != u.id]
         if code is not None:
