@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Any
 from duchá.errors import LedgerUnusable
 
 if TYPE_CHECKING:
+    import sqlite3
+
     from sqlalchemy.engine import Connection, Engine
     from sqlmodel import Session
 
@@ -157,10 +159,15 @@ def read_schema_version(engine: Engine) -> int | None:
             if trouble(exc) is not None:
                 raise
             return None
-    if rows.get("application_id") != APPLICATION_ID:
+    return _version_of(rows)
+
+
+def _version_of(meta: dict[str, str]) -> int | None:
+    """The schema version that ducha_meta's rows give, None when they are not a ledger's."""
+    if meta.get("application_id") != APPLICATION_ID:
         return None
     try:
-        return int(rows.get("schema_version", ""))
+        return int(meta.get("schema_version", ""))
     except ValueError:
         return None
 
@@ -168,19 +175,38 @@ def read_schema_version(engine: Engine) -> int | None:
 def _ensure_wal(engine: Engine) -> None:
     # On the driver connection: SQLAlchemy would wrap the pragma in a transaction, where
     # SQLite refuses to change the journal mode.
-    import sqlite3
-
     raw = engine.raw_connection()
     try:
-        cur = raw.cursor()
-        if cur.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-            try:
-                cur.execute("PRAGMA journal_mode=WAL")
-            except sqlite3.OperationalError:
-                pass  # another process holds the file; the next open switches it
-        cur.close()
+        _wal(raw)
     finally:
         raw.close()
+
+
+def _wal(raw: Any) -> None:
+    """journal_mode=WAL on a driver connection outside any transaction."""
+    import sqlite3
+
+    cur = raw.cursor()
+    if cur.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        try:
+            cur.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.OperationalError:
+            pass  # another process holds the file; the next open switches it
+    cur.close()
+
+
+def _judge(loc: Location, version: int | None) -> int:
+    """The ledger's version when this duchá can open it (an older one is migrated)."""
+    from duchá.schema import SCHEMA_VERSION
+
+    if version is None:
+        raise LedgerUnusable(f"{loc} is not a duchá ledger; run `duchá init` on a new path")
+    if version > SCHEMA_VERSION:
+        raise LedgerUnusable(
+            f"ledger {loc} has schema version {version}, newer than this duchá "
+            f"({SCHEMA_VERSION}); upgrade duchá to open it"
+        )
+    return version
 
 
 def open_ledger(loc: Location, *, notify: Callable[[str], None] | None = None) -> Engine:
@@ -188,7 +214,7 @@ def open_ledger(loc: Location, *, notify: Callable[[str], None] | None = None) -
 
     An older ledger is migrated first (a copy is kept beside it); `notify` hears about it.
     """
-    from duchá.models import SCHEMA_VERSION
+    from duchá.schema import SCHEMA_VERSION
 
     try:
         if loc.path is not None:
@@ -204,14 +230,7 @@ def open_ledger(loc: Location, *, notify: Callable[[str], None] | None = None) -
         raise
     except Exception as exc:  # a locked or corrupt file surfaces here first
         raise LedgerUnusable(describe(exc, loc)) from None
-    if version is None:
-        raise LedgerUnusable(f"{loc} is not a duchá ledger; run `duchá init` on a new path")
-    if version > SCHEMA_VERSION:
-        raise LedgerUnusable(
-            f"ledger {loc} has schema version {version}, newer than this duchá "
-            f"({SCHEMA_VERSION}); upgrade duchá to open it"
-        )
-    if version < SCHEMA_VERSION:
+    if _judge(loc, version) < SCHEMA_VERSION:
         # Only now is Alembic imported: the version check above is one small query.
         from duchá.storage.migrate import upgrade
 
@@ -221,6 +240,125 @@ def open_ledger(loc: Location, *, notify: Callable[[str], None] | None = None) -
         finally:
             _begin_mode.reset(token)
     return engine
+
+
+def connect(loc: Location, *, notify: Callable[[str], None] | None = None
+            ) -> sqlite3.Connection:
+    """The driver's own connection to an existing, usable ledger file of this schema version
+    (else LedgerUnusable), with the pragmas every connection gets: what a command that reads
+    with SQL text (storage/sql.py) opens instead of an engine, so that SQLAlchemy is not
+    loaded unless a service asks for a session (`file_scope`).  An older ledger is migrated
+    first, through open_ledger."""
+    import sqlite3
+
+    from duchá.schema import SCHEMA_VERSION
+
+    assert loc.path is not None, "a ledger file"
+    _check_file(loc.path)
+    try:
+        conn = sqlite3.connect(loc.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                               check_same_thread=False)
+    except sqlite3.Error as exc:
+        raise LedgerUnusable(describe(exc, loc)) from None
+    try:
+        _on_connect(conn, None)
+        try:
+            meta: dict[str, str] = dict(conn.execute("SELECT key, value FROM ducha_meta"))
+            version = _version_of(meta)
+        except sqlite3.DatabaseError as exc:
+            if trouble(exc) is not None:
+                raise
+            version = None
+        if version is not None:
+            _wal(conn)
+        older = _judge(loc, version) < SCHEMA_VERSION
+    except LedgerUnusable:
+        conn.close()
+        raise
+    except Exception as exc:  # a locked or corrupt file surfaces here first
+        conn.close()
+        raise LedgerUnusable(describe(exc, loc)) from None
+    if older:
+        conn.close()
+        open_ledger(loc, notify=notify)
+        return connect(loc, notify=notify)
+    return conn
+
+
+# The connection that a session on a ledger file runs on: the command's own (file_scope).
+_lent: ContextVar[Any] = ContextVar("lent_connection", default=None)
+
+
+def _lent_connection() -> Any:
+    conn = _lent.get()
+    assert conn is not None, "a session on a ledger file is made inside file_scope"
+    return conn
+
+
+def _lending_engine(loc: Location) -> Engine:
+    """An engine whose one connection is the command's own sqlite3 connection, in the
+    transaction the command began: cached per file like engine_for's (its compiled
+    statements serve the next command of the process), its connection replaced per scope."""
+    key = f"lent:{loc.url}"
+    if key not in _engines:
+        import sqlite3
+
+        from sqlalchemy import create_engine
+        from sqlalchemy.pool import StaticPool
+
+        # No begin listener: the transaction is already open.  No reset on return: the
+        # scope, not the pool, commits or rolls back.
+        engine = create_engine(loc.url, creator=_lent_connection, poolclass=StaticPool,
+                               pool_reset_on_return=None)
+        # The dialect learns the database on its first connection and then rolls it back:
+        # that must be a connection of its own, not a command's open transaction.
+        token = _lent.set(sqlite3.connect(":memory:"))
+        try:
+            engine.connect().close()
+        finally:
+            engine.pool.dispose()
+            _lent.reset(token)
+        _engines[key] = engine
+    return _engines[key]
+
+
+@contextmanager
+def file_scope(loc: Location, *, write: bool, notify: Callable[[str], None] | None = None
+               ) -> Iterator[tuple[sqlite3.Connection, Callable[[], Session]]]:
+    """One transaction on a ledger file, on the driver's connection: BEGIN IMMEDIATE for a
+    writer (two writers queue on the busy timeout), DEFERRED for a reader.  Yields the
+    connection and a maker of the SQLModel session on that same connection and transaction,
+    for the services that write or read through the ORM; it commits once at the end (the
+    session's pending changes first) and rolls back on any error."""
+    conn = connect(loc, notify=notify)
+    sessions: list[Session] = []
+    token = _lent.set(conn)
+
+    def open_session() -> Session:
+        from sqlmodel import Session
+
+        session = Session(_lending_engine(loc), expire_on_commit=False)
+        sessions.append(session)
+        return session
+
+    try:
+        conn.execute("BEGIN IMMEDIATE" if write else "BEGIN DEFERRED")
+        yield conn, open_session
+        for session in sessions:
+            session.commit()  # flushes what it still holds; commits the connection
+        if conn.in_transaction:
+            conn.commit()
+    except BaseException:
+        if conn.in_transaction:
+            conn.rollback()
+        raise
+    finally:
+        for session in sessions:
+            session.close()
+        if sessions:
+            _lending_engine(loc).pool.dispose()  # the next scope lends another connection
+        _lent.reset(token)
+        conn.close()
 
 
 def upgrade_file(path: Path) -> None:

@@ -15,9 +15,7 @@ from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
 from duchá import vocab
-
-# Revision f"{SCHEMA_VERSION:04d}" of duchá/migrations is this schema (issue 6).
-SCHEMA_VERSION = 5
+from duchá.schema import SCHEMA_VERSION as SCHEMA_VERSION  # this schema's version (issue 6)
 
 
 class UTCText(TypeDecorator[datetime]):

@@ -129,16 +129,7 @@ def every_row_shape(engine: Any) -> None:
     """Every combination of status, a missing or present due and percent, in a table whose
     due may be NULL (as items' will be for long-term work): the CASE gives the evaluator's
     light for each."""
-    from sqlalchemy import (
-        Column,
-        Date,
-        Integer,
-        MetaData,
-        String,
-        Table,
-        insert,
-        select,
-    )
+    from sqlalchemy import Column, Date, Integer, MetaData, String, Table, insert
 
     from duchá import lights_sql
 
@@ -157,13 +148,24 @@ def every_row_shape(engine: Any) -> None:
     with engine.connect() as con:
         meta.create_all(con)
         con.execute(insert(t), rows)
+        sql = on_connection(con)
+        fields = {name: name for name in ("status", "assigned", "due", "percent")}
         for kind in ("item", "finding"):
             for limits in (LIMITS, {**LIMITS, "item_lag.margin": 20.5}):
-                case = lights_sql.light_case(kind, dict(t.c), AS_OF, limits)
-                got = dict(con.execute(select(t.c.id, case)).all())
+                case = lights_sql.light_case(kind, fields, AS_OF, limits, sql)
+                got = dict(sql.rows(f"SELECT id, {case} FROM light_rows"))
                 assert got == {r["id"]: rules.light_of(kind, r, AS_OF, limits)
                                for r in rows}, kind
         con.rollback()
+
+
+def on_connection(con: Any) -> Any:
+    """SQL text on a SQLAlchemy connection, as storage/sql.py runs it for a command."""
+    from duchá.storage.sql import ServerSql, SqliteSql
+
+    if con.dialect.name == "sqlite":
+        return SqliteSql(con.connection.driver_connection)
+    return ServerSql(con)
 
 
 def test_sql_case_equals_the_evaluator_on_every_kind_of_row() -> None:

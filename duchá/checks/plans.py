@@ -111,7 +111,7 @@ def load_inspections(lg: Ledger) -> Rows:
 
 def load_open_items(lg: Ledger) -> Rows:
     """Items still running, with what their light reads (rules.light_fields)."""
-    from sqlalchemy import func, label, select
+    from sqlalchemy import Integer, func, label, literal_column, select
     from sqlmodel import col
 
     from duchá import lights_sql
@@ -124,7 +124,7 @@ def load_open_items(lg: Ledger) -> Rows:
         select(col(Item.number), col(Item.title), col(Item.category), col(Item.status),
                col(Item.assigned), col(Item.due),
                label("lead_unit", col(Unit.code)), prog.c.first_progress, prog.c.last_progress,
-               lights_sql.last_percent().label("percent"))
+               literal_column(lights_sql.last_percent(), Integer()).label("percent"))
         .join(Unit, col(Unit.id) == col(Item.lead_unit_id))
         .outerjoin(prog, prog.c.item_id == col(Item.id))
         .where(col(Item.status).in_(rules.ITEM_RUNNING))

@@ -99,17 +99,13 @@ class State:
         output has been rendered and encoded (`_deliver`), or when the command returns
         (`finish`): a command whose output cannot be written fails whole and changes nothing.
         """
-        from duchá.db import open_ledger, session_scope
-        from duchá.services.ledger import Ledger
 
         as_of = self.as_of
         _ = self.fmt  # a bad --format or -o path fails before anything is done
         self.check_target()
         self.settle()  # a second scope in one command sees what the first one wrote
-        engine = open_ledger(self.location, notify=self.info)
         scope = ExitStack()
-        session = scope.enter_context(session_scope(engine, write=write))
-        lg = Ledger(session=session, actor=self.actor, today=as_of)
+        lg = scope.enter_context(self._scope(write, as_of))
         try:
             yield lg
         except BaseException:
@@ -119,6 +115,27 @@ class State:
             self._pending = (scope, lg)
         else:
             self._close(scope, lg)
+
+    @contextmanager
+    def _scope(self, write: bool, as_of: date) -> Iterator[Ledger]:
+        """The transaction: on a ledger file the driver's connection, with a session made on
+        it when a service needs one (db.file_scope); on a server an engine's session."""
+        from duchá.services.ledger import Ledger
+
+        loc = self.location
+        if loc.path is not None:
+            from duchá.db import file_scope
+            from duchá.storage.sql import SqliteSql
+
+            with file_scope(loc, write=write, notify=self.info) as (conn, open_session):
+                yield Ledger(actor=self.actor, today=as_of, sql=SqliteSql(conn),
+                             open_session=open_session)
+            return
+        from duchá.db import open_ledger, session_scope
+
+        engine = open_ledger(loc, notify=self.info)
+        with session_scope(engine, write=write) as session:
+            yield Ledger(session=session, actor=self.actor, today=as_of)
 
     def _close(self, scope: ExitStack, lg: Ledger) -> None:
         scope.close()  # commits

@@ -27,11 +27,12 @@ def finding_show(
 ) -> tuple[dict[str, Any], list[tuple[str, list[dict[str, Any]]]]]:
     """The finding's row and its sections: history, extensions, accountability."""
     from duchá.services import findings
+    from duchá.services.numbers import locate
 
-    f = findings.get(lg, ref)
-    rec = findings.query(lg, numbers=[f.number])[0]
+    finding_id, number = locate(lg.sql, "finding", findings.PREFIX, ref, "finding")
+    rec = findings.query(lg, numbers=[number])[0]
     return rec, [
-        ("history", findings.history(lg, "finding", f.number)),
-        ("extensions", extensions_of(lg, "finding", f.id or 0)),
-        ("accountability", accountability_of(lg, "finding", f.id or 0)),
+        ("history", findings.history(lg, "finding", number)),
+        ("extensions", extensions_of(lg, "finding", finding_id)),
+        ("accountability", accountability_of(lg, "finding", finding_id)),
     ]

@@ -127,14 +127,11 @@ def _ext_row(ext: Any) -> dict[str, Any]:
 
 
 def extensions_of(lg: Ledger, kind: str, subject_id: int) -> list[dict[str, Any]]:
-    from sqlmodel import col, select
-
-    from duchá.models import Extension
-
-    rows = lg.session.exec(select(Extension).where(
-        col(Extension.subject_table) == kind, col(Extension.subject_id) == subject_id)
-        .order_by(col(Extension.id))).all()
-    return [_ext_row(x) for x in rows]
+    return list(lg.sql.dicts(
+        "SELECT requested_on, old_due, to_date, reason, status AS decision, decided_by, "
+        "decided_on FROM extension WHERE subject_table = :kind AND subject_id = :subject "
+        "ORDER BY id", {"kind": kind, "subject": subject_id},
+        dates=("requested_on", "old_due", "to_date", "decided_on")))
 
 
 def account(
@@ -168,14 +165,10 @@ def _acc_row(rec: Any) -> dict[str, Any]:
 
 
 def accountability_of(lg: Ledger, kind: str, subject_id: int) -> list[dict[str, Any]]:
-    from sqlmodel import col, select
-
-    from duchá.models import Accountability
-
-    rows = lg.session.exec(select(Accountability).where(
-        col(Accountability.subject_table) == kind, col(Accountability.subject_id) == subject_id)
-        .order_by(col(Accountability.on), col(Accountability.id))).all()
-    return [_acc_row(x) for x in rows]
+    return list(lg.sql.dicts(
+        'SELECT who, measure, basis, "on" AS "on" FROM accountability '
+        'WHERE subject_table = :kind AND subject_id = :subject ORDER BY "on", id',
+        {"kind": kind, "subject": subject_id}, dates=("on",)))
 
 
 def accountability_rows(lg: Ledger) -> list[dict[str, Any]]:

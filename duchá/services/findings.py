@@ -276,59 +276,69 @@ def query(
     The light is rules.LIGHTS["finding"] compiled to SQL; --light and --overdue (= red)
     filter on that same expression, so a filter keeps what it shows.
     """
-    from sqlalchemy import case, label, select
-    from sqlmodel import col
-
     from duchá import lights_sql
-    from duchá.models import Finding, Inspection, Item, Unit
     from duchá.rules import FINDING_UNFINISHED
-    from duchá.services import items
+    from duchá.services.numbers import locate
+    from duchá.storage.sql import placeholders, quote
 
+    sql = lg.sql
     today = lg.today
-    lit = lights_sql.light(lg, "finding")
-    stmt = (
-        select(col(Finding.number), label("unit", col(Unit.code)), col(Finding.description),
-               col(Finding.severity), col(Finding.mode), col(Finding.found_on), col(Finding.due),
-               col(Finding.status),
-               lit.label("light"),
-               label("inspection", col(Inspection.number)), label("item", col(Item.number)),
-               col(Finding.plan_text), col(Finding.plan_on), col(Finding.rectified_on),
-               col(Finding.evidence),
-               col(Finding.verified_on), col(Finding.verified_by), col(Finding.lookback_due),
-               col(Finding.lookback_on), col(Finding.lookback_result))
-        .join(Unit, col(Unit.id) == col(Finding.unit_id))
-        .outerjoin(Inspection, col(Inspection.id) == col(Finding.inspection_id))
-        .outerjoin(Item, col(Item.id) == col(Finding.item_id))
-    )
+    lit = lights_sql.light_text(lg, "finding")
+    unfinished_codes = ", ".join(quote(s) for s in FINDING_UNFINISHED)
+    where: list[str] = []
+    params: dict[str, Any] = {}
     if status:
-        stmt = stmt.where(col(Finding.status) == status)
+        where.append("finding.status = :status")
+        params["status"] = status
     if unfinished:
-        stmt = stmt.where(col(Finding.status).in_(FINDING_UNFINISHED))
+        where.append(f"finding.status IN ({unfinished_codes})")
     if mode:
-        stmt = stmt.where(col(Finding.mode) == mode)
+        where.append("finding.mode = :mode")
+        params["mode"] = mode
     if unit:
-        stmt = stmt.where(col(Finding.unit_id) == units.resolve(lg, unit).id)
+        where.append("finding.unit_id = :unit")
+        params["unit"] = units.resolve(lg, unit).id
     if inspection:
-        insp = find(lg.session, Inspection, "DC", inspection, "inspection")
-        stmt = stmt.where(col(Finding.inspection_id) == insp.id)
+        where.append("finding.inspection_id = :inspection")
+        params["inspection"] = locate(sql, "inspection", "DC", inspection, "inspection")[0]
     if item:
-        stmt = stmt.where(col(Finding.item_id) == items.get(lg, item).id)
+        where.append("finding.item_id = :item")
+        params["item"] = locate(sql, "item", RECORDS["items"].prefix or "", item, "item")[0]
     if overdue:
-        stmt = stmt.where(lit == "red")
+        where.append(f"{lit} = 'red'")
     if light:
-        stmt = stmt.where(lit == light)
+        where.append(f"{lit} = :light")
+        params["light"] = light
     if numbers is not None:
-        stmt = stmt.where(col(Finding.number).in_(numbers))
-    finished = case((col(Finding.status).in_(FINDING_UNFINISHED), 0), else_=1)
-    stmt = stmt.order_by(finished, col(Finding.due), col(Finding.number))
+        listed, named = placeholders("number", numbers)
+        where.append(f"finding.number IN ({listed})" if numbers else "1 = 0")
+        params.update(named)
+    query = f"""
+        SELECT finding.number AS number, u.code AS unit, finding.description AS description,
+               finding.severity AS severity, finding.mode AS mode,
+               finding.found_on AS found_on, finding.due AS due, finding.status AS status,
+               {lit} AS light, ins.number AS inspection, it.number AS item,
+               finding.plan_text AS plan_text, finding.plan_on AS plan_on,
+               finding.rectified_on AS rectified_on, finding.evidence AS evidence,
+               finding.verified_on AS verified_on, finding.verified_by AS verified_by,
+               finding.lookback_due AS lookback_due, finding.lookback_on AS lookback_on,
+               finding.lookback_result AS lookback_result, finding.id AS id
+        FROM finding JOIN unit u ON u.id = finding.unit_id
+        LEFT JOIN inspection ins ON ins.id = finding.inspection_id
+        LEFT JOIN item it ON it.id = finding.item_id
+        {"WHERE " + " AND ".join(where) if where else ""}
+        ORDER BY CASE WHEN finding.status IN ({unfinished_codes}) THEN 0 ELSE 1 END,
+                 finding.due, finding.number
+    """
     out = []
-    for r in lg.session.execute(stmt).mappings():
-        d = dict(r)
+    for d in sql.dicts(query, params, dates=FINDING_DATES):
         d["days_overdue"] = (today - d["due"]).days if d["light"] == "red" else 0
         out.append(d)
     return out
 
 
+FINDING_DATES = ("found_on", "due", "plan_on", "rectified_on", "verified_on", "lookback_due",
+                 "lookback_on")
 SHOW_DETAIL = {"add": "description", "plan": "plan_text", "rectify": "evidence",
                "verify": "verified_by", "lookback": "lookback_result"}
 
@@ -337,25 +347,22 @@ def history(lg: Ledger, table: str, number: str) -> list[dict[str, Any]]:
     """Every event of one record, oldest first: date, step, status after it, who, detail."""
     import json
 
-    from sqlmodel import col, select
+    from duchá.storage.sql import day, stamp
 
-    from duchá.models import Event
-
-    events = lg.session.exec(
-        select(Event).where(col(Event.subject_table) == table, col(Event.subject) == number)
-        .order_by(col(Event.id))
-    ).all()
     rows = []
-    for e in events:
-        after = json.loads(e.after) if e.after else {}
-        detail = after.get("note") or after.get(SHOW_DETAIL.get(e.action, ""), None)
-        if e.action.startswith("extend") and "extension" in after:
+    for on, action, after_text, actor, at in lg.sql.rows(
+            'SELECT "on", action, after, actor, at FROM event '
+            "WHERE subject_table = :table AND subject = :subject ORDER BY id",
+            {"table": table, "subject": number}):
+        after = json.loads(after_text) if after_text else {}
+        detail = after.get("note") or after.get(SHOW_DETAIL.get(action, ""), None)
+        if action.startswith("extend") and "extension" in after:
             x = after["extension"]
             detail = f"{x['old_due']} → {x['to_date']}: {x['reason']} ({x['status']})"
-        elif e.action == "account" and "accountability" in after:
+        elif action == "account" and "accountability" in after:
             a = after["accountability"]
             detail = f"{a['who']}: {a['measure']}"
-        rows.append({"on": e.on, "action": e.action, "status": after.get("status"),
-                     "due": after.get("due"), "actor": e.actor, "detail": detail,
-                     "at": e.at})
+        rows.append({"on": day(on), "action": action, "status": after.get("status"),
+                     "due": after.get("due"), "actor": actor, "detail": detail,
+                     "at": stamp(at)})
     return rows

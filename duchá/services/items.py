@@ -105,64 +105,66 @@ def query(
     Each row's light is rules.LIGHTS["item"] as of lg.today, compiled to SQL; --light and
     --overdue (= red) filter on that same expression, so a filter keeps what it shows.
     """
-    from sqlalchemy import case, func, or_, select
-    from sqlmodel import col
-
     from duchá import lights_sql
-    from duchá.models import Item, ItemUnit, Progress, Unit
     from duchá.rules import ITEM_UNFINISHED
-    from duchá.tables import table_of
+    from duchá.storage.sql import placeholders, quote
 
-    lead = table_of(Unit).alias("lead")
-    shared = table_of(Unit).alias("shared")
-    units_sub = (
-        select(func.aggregate_strings(shared.c.code, ";"))
-        .select_from(table_of(ItemUnit).join(shared, shared.c.id == col(ItemUnit.unit_id)))
-        .where(col(ItemUnit.item_id) == col(Item.id))
-        .scalar_subquery()
-    )
-    last_on = (select(func.max(col(Progress.on))).where(col(Progress.item_id) == col(Item.id))
-               .scalar_subquery())
-    lit = lights_sql.light(lg, "item")
-    stmt = (
-        select(col(Item.number), col(Item.title), col(Item.category),
-               lead.c.code.label("lead_unit"),
-               units_sub.label("units"), col(Item.assigned), col(Item.due), col(Item.status),
-               col(Item.closed_on), last_on.label("last_progress"),
-               lights_sql.last_percent().label("percent"), lit.label("light"),
-               col(Item.source), col(Item.leader), col(Item.id))
-        .select_from(table_of(Item).join(lead, lead.c.id == col(Item.lead_unit_id)))
-    )
+    sql = lg.sql
+    lit = lights_sql.light_text(lg, "item")
+    running = ", ".join(quote(s) for s in ITEM_UNFINISHED)
+    where: list[str] = []
+    params: dict[str, Any] = {}
     if status:
-        stmt = stmt.where(col(Item.status) == status)
+        where.append("item.status = :status")
+        params["status"] = status
     if unfinished:
-        stmt = stmt.where(col(Item.status).in_(ITEM_UNFINISHED))
+        where.append(f"item.status IN ({running})")
     if category:
-        stmt = stmt.where(col(Item.category) == category)
+        where.append("item.category = :category")
+        params["category"] = category
     if unit:
-        u = units.resolve(lg, unit)
-        stmt = stmt.where(or_(
-            col(Item.lead_unit_id) == u.id,
-            col(Item.id).in_(select(col(ItemUnit.item_id)).where(col(ItemUnit.unit_id) == u.id)),
-        ))
+        where.append("(item.lead_unit_id = :unit OR item.id IN "
+                     "(SELECT iu.item_id FROM item_unit iu WHERE iu.unit_id = :unit))")
+        params["unit"] = units.resolve(lg, unit).id
     if due_before:
-        stmt = stmt.where(col(Item.due) < due_before)
+        where.append("item.due < :due_before")
+        params["due_before"] = due_before
     if overdue:
-        stmt = stmt.where(lit == "red")
+        where.append(f"{lit} = 'red'")
     if search:
         # The text as typed ("100%" is not a pattern), ASCII case ignored: SQLite's LIKE
         # ignores case and PostgreSQL's does not, so both are asked the same explicit question.
-        stmt = stmt.where(or_(col(Item.title).icontains(search, autoescape=True),
-                              col(Item.source).icontains(search, autoescape=True)))
+        escaped = search.replace("/", "//").replace("%", "/%").replace("_", "/_")
+        where.append("(lower(item.title) LIKE lower(:search) ESCAPE '/' "
+                     "OR lower(item.source) LIKE lower(:search) ESCAPE '/')")
+        params["search"] = f"%{escaped}%"
     if numbers is not None:
-        stmt = stmt.where(col(Item.number).in_(numbers))
+        listed, named = placeholders("number", numbers)
+        where.append(f"item.number IN ({listed})" if numbers else "1 = 0")
+        params.update(named)
     if light:
-        stmt = stmt.where(lit == light)
-    finished = case((col(Item.status).in_(ITEM_UNFINISHED), 0), else_=1)
-    stmt = stmt.order_by(finished, col(Item.due), col(Item.number))
+        where.append(f"{lit} = :light")
+        params["light"] = light
+    shared = sql.joined("shared.code", ";")
+    query = f"""
+        SELECT item.number AS number, item.title AS title, item.category AS category,
+               lead.code AS lead_unit,
+               (SELECT {shared} FROM item_unit iu JOIN unit shared ON shared.id = iu.unit_id
+                WHERE iu.item_id = item.id) AS units,
+               item.assigned AS assigned, item.due AS due, item.status AS status,
+               item.closed_on AS closed_on,
+               (SELECT max(pr."on") FROM progress pr WHERE pr.item_id = item.id)
+                   AS last_progress,
+               {lights_sql.last_percent()} AS percent, {lit} AS light,
+               item.source AS source, item.leader AS leader, item.id AS id,
+               item.cancel_reason AS cancel_reason
+        FROM item JOIN unit lead ON lead.id = item.lead_unit_id
+        {"WHERE " + " AND ".join(where) if where else ""}
+        ORDER BY CASE WHEN item.status IN ({running}) THEN 0 ELSE 1 END, item.due, item.number
+    """
     out = []
-    for r in lg.session.execute(stmt).mappings():
-        d = dict(r)
+    for d in sql.dicts(query, params,
+                       dates=("assigned", "due", "closed_on", "last_progress")):
         # the string aggregate has no ORDER BY before SQLite 3.44: sort here for stable output.
         d["units"] = ";".join(sorted(d["units"].split(";"))) if d["units"] else ""
         d["days_overdue"] = (lg.today - d["due"]).days if d["light"] == "red" else 0
@@ -172,18 +174,14 @@ def query(
 
 def show(lg: Ledger, ref: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """The item's row and its progress history (oldest first)."""
-    from sqlmodel import col, select
+    from duchá.services.numbers import locate
 
-    from duchá.models import Progress
-
-    item = get(lg, ref)
-    rec = query(lg, numbers=[item.number])[0]
-    rec["cancel_reason"] = item.cancel_reason
-    notes = lg.session.exec(
-        select(Progress).where(col(Progress.item_id) == item.id)
-        .order_by(col(Progress.on), col(Progress.id))
-    ).all()
-    return rec, [{"on": p.on, "text": p.text, "percent": p.percent} for p in notes]
+    item_id, number = locate(lg.sql, "item", PREFIX, ref, "item")
+    rec = query(lg, numbers=[number])[0]
+    notes = lg.sql.dicts('SELECT "on" AS "on", text, percent FROM progress '
+                         'WHERE item_id = :item ORDER BY "on", id', {"item": item_id},
+                         dates=("on",))
+    return rec, list(notes)
 
 
 def edit(

@@ -1,11 +1,10 @@
-"""The context every service works in: one session (one transaction), who acts, and when."""
+"""The context every service works in: one transaction, who acts, and when."""
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -14,28 +13,58 @@ if TYPE_CHECKING:
 
     from duchá.dates import WorkCalendar
     from duchá.errors import BadInput
+    from duchá.storage.sql import Sql
 
 
-@dataclass
 class Ledger:
-    """Services take a Ledger; they never commit (the command's scope does, once)."""
+    """Services take a Ledger; they never commit (the command's scope does, once).
 
-    session: Session
-    actor: str
-    today: date
-    warnings: list[str] = field(default_factory=list)
-    _calendar: WorkCalendar | None = None
+    Two ways into the same transaction: `sql` runs SQL text (storage/sql.py) for the reads
+    that need no ORM objects, `session` is the SQLModel session for writes and the other
+    reads.  On a ledger file the command opens only the driver's connection, and the session
+    is made on that connection the first time a service asks for it (`open_session`), so a
+    command that only reads with SQL text never loads SQLAlchemy.
+    """
+
+    def __init__(self, *, actor: str, today: datetime.date, session: Session | None = None,
+                 sql: Sql | None = None,
+                 open_session: Callable[[], Session] | None = None) -> None:
+        self.actor = actor
+        self.today = today
+        self.warnings: list[str] = []
+        self.cache: dict[str, Any] = {}  # what a service reads once per command (units)
+        self._session = session
+        self._sql = sql
+        self._open_session = open_session
+        self._calendar: WorkCalendar | None = None
+
+    @property
+    def session(self) -> Session:
+        if self._session is None:
+            if self._open_session is None:
+                raise RuntimeError("this ledger has no session")
+            self._session = self._open_session()
+        return self._session
+
+    @property
+    def sql(self) -> Sql:
+        """SQL text in this transaction, seeing every change the session has made."""
+        if self._session is not None:
+            self._session.flush()
+        if self._sql is None:
+            from duchá.storage.sql import on_session
+
+            self._sql = on_session(self.session)
+        return self._sql
 
     @property
     def calendar(self) -> WorkCalendar:
         if self._calendar is None:
-            from sqlmodel import select
-
             from duchá.dates import WorkCalendar
-            from duchá.models import CalendarOverride
 
-            rows = self.session.exec(select(CalendarOverride)).all()
-            self._calendar = WorkCalendar({r.day: r.workday for r in rows})
+            rows = self.sql.rows("SELECT day, workday FROM calendar_override")
+            self._calendar = WorkCalendar({  # ISO text on SQLite, a date on a server
+                d if isinstance(d, date) else date.fromisoformat(d): bool(w) for d, w in rows})
         return self._calendar
 
     def date(self, text: str, *, base: date | None = None) -> date:

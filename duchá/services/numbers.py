@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
     from duchá.models import Finding, Inspection, Item, PlanEntry
     from duchá.services.ledger import Ledger
+    from duchá.storage.sql import Sql
 
 # The numbered tables: each has year, seq and number.
 T = TypeVar("T", "Item", "PlanEntry", "Inspection", "Finding")
@@ -40,40 +41,50 @@ def example(prefix: str) -> str:
     return f"{prefix}-2026-{1:0{WIDTH.get(prefix, 3)}d}"
 
 
-def find(session: Session, model: type[T], prefix: str, ref: str, what: str,
-         year: int | None = None) -> T:
-    """The record named by `ref` (whole number, YEAR-SEQ, or bare sequence).
+def locate(sql: Sql, table: str, prefix: str, ref: str, what: str,
+           year: int | None = None) -> tuple[int, str]:
+    """The id and number of the record of `table` that `ref` names (whole number, YEAR-SEQ,
+    or bare sequence).
 
     A bare sequence repeats every year; `year`, when the context fixes one, picks it.
     """
-    from sqlmodel import col, select
-
     raw = (ref or "").strip()
     m = _FULL.match(raw)
+    params: dict[str, Any]
     if m:
         if m[1].upper() != prefix:
             raise BadInput(f"'{ref}' is not {a(what)} number; {what} numbers look like "
                            f"{example(prefix)}")
-        stmt = select(model).where(col(model.year) == int(m[2]), col(model.seq) == int(m[3]))
+        cond, params = "year = :year AND seq = :seq", {"year": int(m[2]), "seq": int(m[3])}
     elif _YEAR_SEQ.match(raw):
         y, s = raw.split("-")
-        stmt = select(model).where(col(model.year) == int(y), col(model.seq) == int(s))
+        cond, params = "year = :year AND seq = :seq", {"year": int(y), "seq": int(s)}
     elif re.fullmatch(r"\d{1,9}", raw):  # not str.isdigit: "²" is a digit but no number
-        stmt = select(model).where(col(model.seq) == int(raw))
+        cond, params = "seq = :seq", {"seq": int(raw)}
         if year is not None:
-            stmt = stmt.where(col(model.year) == year)
+            cond, params["year"] = cond + " AND year = :year", year
             ref = f"{ref} of {year}"
     else:
         raise BadInput(f"'{ref}' is not {a(what)} number; use {example(prefix)} or the bare "
                        "sequence number")
-    hits = session.exec(stmt.limit(6)).all()
+    hits = sql.rows(f"SELECT id, number FROM {table} WHERE {cond} LIMIT 6", params)
     if not hits:
         command = {"inspection": "inspect", "plan entry": "plan"}.get(what, what)
         raise NotFound(f"no {what} {ref}; `duchá {command} list` shows the numbers")
     if len(hits) > 1:
-        names = ", ".join(h.number for h in hits)
+        names = ", ".join(number for _, number in hits)
         raise BadInput(f"{what} {ref} is ambiguous: {names}; give the whole number")
-    return hits[0]
+    return int(hits[0][0]), str(hits[0][1])
+
+
+def find(session: Session, model: type[T], prefix: str, ref: str, what: str,
+         year: int | None = None) -> T:
+    """The record named by `ref` (as `locate` reads it), as the session's object."""
+    from duchá.storage.sql import on_session
+
+    session.flush()  # what the session holds is in the ledger, as an ORM query would see it
+    rid, _ = locate(on_session(session), model.__tablename__, prefix, ref, what, year)
+    return session.get_one(model, rid)
 
 
 def all_numbers(lg: Ledger, table: str) -> list[str]:

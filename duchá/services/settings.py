@@ -89,14 +89,10 @@ def spec(key: str) -> Spec:
 
 def load(lg: Ledger) -> dict[str, Any]:
     """Every setting's value in force: stored ones over the defaults."""
-    from sqlmodel import select
-
-    from duchá.models import Setting
-
     values: dict[str, Any] = {k: s.default for k, s in SPECS.items()}
-    for row in lg.session.exec(select(Setting)).all():
-        if row.key in values:
-            values[row.key] = json.loads(row.value)
+    for key, value in lg.sql.rows("SELECT key, value FROM setting"):
+        if key in values:
+            values[key] = json.loads(value)
     return values
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from duchá.errors import BadInput, NotFound
@@ -12,23 +13,32 @@ if TYPE_CHECKING:
     from duchá.services.ledger import Ledger
 
 
-def _all(lg: Ledger) -> list[Unit]:
-    cache = lg.session.info.get("units")
+@dataclass(frozen=True)
+class UnitRow:
+    """A unit as the ledger holds it (read without the ORM)."""
+
+    id: int
+    code: str
+    name: str
+    kind: str
+    parent_id: int | None
+
+
+def _all(lg: Ledger) -> list[UnitRow]:
+    """Every unit, by code (read once per command)."""
+    cache = lg.cache.get("units")
     if cache is None:
-        from sqlmodel import col, select
-
-        from duchá.models import Unit
-
-        cache = list(lg.session.exec(select(Unit).order_by(col(Unit.code))).all())
-        lg.session.info["units"] = cache
+        cache = [UnitRow(*r) for r in lg.sql.rows(
+            "SELECT id, code, name, kind, parent_id FROM unit ORDER BY code")]
+        lg.cache["units"] = cache
     return cache
 
 
 def _forget(lg: Ledger) -> None:
-    lg.session.info.pop("units", None)
+    lg.cache.pop("units", None)
 
 
-def resolve(lg: Ledger, text: str) -> Unit:
+def resolve(lg: Ledger, text: str) -> UnitRow:
     """The unit named by its code, its full name or an unambiguous part of either."""
     raw = (text or "").strip()
     if not raw:
@@ -64,11 +74,11 @@ def _in_order(short: str, name: str) -> bool:
     return all(ch in rest for ch in short)
 
 
-def resolve_many(lg: Ledger, texts: list[str] | None) -> list[Unit]:
-    seen: dict[int, Unit] = {}
+def resolve_many(lg: Ledger, texts: list[str] | None) -> list[UnitRow]:
+    seen: dict[int, UnitRow] = {}
     for t in texts or []:
         u = resolve(lg, t)
-        seen.setdefault(u.id or 0, u)
+        seen.setdefault(u.id, u)
     return list(seen.values())
 
 
@@ -78,7 +88,7 @@ def _snap(lg: Ledger, u: Unit) -> dict[str, Any]:
     return history.snap(lg.session, "unit", u)
 
 
-def row(lg: Ledger, u: Unit) -> dict[str, Any]:
+def row(lg: Ledger, u: Unit | UnitRow) -> dict[str, Any]:
     parent = next((p for p in _all(lg) if p.id == u.parent_id), None) if u.parent_id else None
     return {"code": u.code, "name": u.name, "kind": u.kind,
             "parent": parent.code if parent else None}
@@ -145,7 +155,9 @@ def edit(
     kind: str | None,
     parent: str | None,
 ) -> dict[str, Any]:
-    u = resolve(lg, text)
+    from duchá.models import Unit
+
+    u = lg.session.get_one(Unit, resolve(lg, text).id)
     if code is None and name is None and kind is None and parent is None:
         raise Invalid("code", "nothing to change; give «code», «name», «kind» or «parent»")
     with lg.changing("unit", u, "edit", on=lg.today):

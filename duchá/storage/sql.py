@@ -1,0 +1,163 @@
+"""SQL text on the ledger's own connection: the reads that need no ORM objects.
+
+A statement is plain SQL with :name parameters, written once for both databases; the few
+spellings that differ (whole days between two dates, a string aggregate, the larger of two
+values, a date constant) come from the connection (`Sql.days`, `Sql.joined`, `Sql.greatest`,
+`Sql.day_literal`).  On a SQLite file the statement runs on the driver's connection (the sqlite3
+module), so a command that only reads never imports SQLAlchemy, whose import alone costs more
+than a whole small command may (bench/bench_budgets.py); on a server it runs through the
+session's connection.  Either way it is the command's one transaction.
+
+Dates come back as ISO text from SQLite and as `date` from PostgreSQL, and timestamps as the
+text they are stored as: `day` and `stamp` read both, and `dicts` applies them by column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    from sqlalchemy.engine import Connection
+
+Params = Mapping[str, Any]
+
+
+def day(value: Any) -> date | None:
+    """A date column's value as a date (SQLite gives its ISO text)."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(value)
+
+
+def stamp(value: Any) -> datetime | None:
+    """A timestamp column (models.UTCText: UTC ISO text) as an aware datetime."""
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(value)
+
+
+def placeholders(prefix: str, values: Sequence[Any]) -> tuple[str, dict[str, Any]]:
+    """`:p0, :p1, ...` for an IN list, and the parameters they name."""
+    names = {f"{prefix}{i}": v for i, v in enumerate(values)}
+    return ", ".join(f":{n}" for n in names), names
+
+
+class Sql:
+    """One connection to the ledger, inside the command's transaction."""
+
+    dialect = ""
+
+    def _run(self, query: str, params: Params) -> tuple[list[str], Iterator[tuple[Any, ...]]]:
+        raise NotImplementedError
+
+    def stream(self, query: str, params: Params | None = None) -> Iterator[tuple[Any, ...]]:
+        """The rows as tuples, read as they are consumed (a long result is never held)."""
+        return self._run(query, params or {})[1]
+
+    def rows(self, query: str, params: Params | None = None) -> list[tuple[Any, ...]]:
+        return list(self.stream(query, params))
+
+    def one(self, query: str, params: Params | None = None) -> tuple[Any, ...] | None:
+        return next(iter(self.stream(query, params)), None)
+
+    def scalar(self, query: str, params: Params | None = None) -> Any:
+        row = self.one(query, params)
+        return None if row is None else row[0]
+
+    def dicts(self, query: str, params: Params | None = None, *,
+              convert: Mapping[str, Callable[[Any], Any]] | None = None,
+              dates: Iterable[str] = ()) -> Iterator[dict[str, Any]]:
+        """The rows as dicts keyed by column name, each `dates` column read by `day` and the
+        others in `convert` by their function."""
+        names, rows = self._run(query, params or {})
+        how = {**{name: day for name in dates}, **(convert or {})}
+        fixes = [(i, how[n]) for i, n in enumerate(names) if n in how]
+        for row in rows:
+            d = dict(zip(names, row, strict=True))
+            for i, fix in fixes:
+                d[names[i]] = fix(row[i])
+            yield d
+
+    def execute(self, query: str, params: Params | None = None) -> None:
+        for _ in self.stream(query, params):
+            pass
+
+    # ---- the spellings that differ
+
+    def days(self, start: str, end: str) -> str:
+        """Whole days from the date `start` to the date `end`."""
+        return f"({end} - {start})"
+
+    def joined(self, expr: str, sep: str) -> str:
+        """The string aggregate of `expr` with separator `sep` (a constant)."""
+        return f"string_agg({expr}, {quote(sep)})"
+
+    def greatest(self, a: str, b: str) -> str:
+        """The larger of two values, NULL only when both are."""
+        return f"GREATEST({a}, {b})"
+
+    def day_literal(self, value: date) -> str:
+        """A date constant."""
+        return f"DATE '{value.isoformat()}'"
+
+
+def quote(text: str) -> str:
+    """A string constant."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+class SqliteSql(Sql):
+    """On the sqlite3 connection itself (dates bound as their ISO text, as stored)."""
+
+    dialect = "sqlite"
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def _run(self, query: str, params: Params) -> tuple[list[str], Iterator[tuple[Any, ...]]]:
+        bound = {k: v.isoformat() if isinstance(v, date) else v for k, v in params.items()}
+        cur = self.conn.execute(query, bound)
+        return [d[0] for d in cur.description or ()], cur
+
+    def days(self, start: str, end: str) -> str:
+        # 'YYYY-MM-DD' text: julianday gives noon of each day, so the difference is whole.
+        return f"CAST(julianday({end}) - julianday({start}) AS INTEGER)"
+
+    def joined(self, expr: str, sep: str) -> str:
+        return f"group_concat({expr}, {quote(sep)})"
+
+    def greatest(self, a: str, b: str) -> str:
+        # SQLite's max(a, b) is NULL when either is.
+        return f"coalesce(max({a}, {b}), {a}, {b})"
+
+    def day_literal(self, value: date) -> str:
+        return quote(value.isoformat())
+
+
+class ServerSql(Sql):
+    """Through a SQLAlchemy connection (PostgreSQL)."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.dialect = conn.dialect.name
+
+    def _run(self, query: str, params: Params) -> tuple[list[str], Iterator[tuple[Any, ...]]]:
+        from sqlalchemy import text
+
+        result = self.conn.execute(text(query), dict(params))
+        if not result.returns_rows:
+            return [], iter(())
+        return list(result.keys()), (tuple(r) for r in result)
+
+
+def on_session(session: Any) -> Sql:
+    """SQL text on a session's connection, in its transaction (a SQLite session's through
+    the driver's connection, like a command's own)."""
+    conn = session.connection()
+    if conn.dialect.name == "sqlite":
+        return SqliteSql(conn.connection.driver_connection)
+    return ServerSql(conn)
