@@ -8,9 +8,10 @@ escapes so stored text can never drive the clerk's terminal, and never parse Ric
 from __future__ import annotations
 
 import json
+import operator
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -168,12 +169,26 @@ def render(
         for r in rows:
             out.write(json.dumps({k: plain(r.get(k)) for k in keys}, ensure_ascii=False) + "\n")
     elif fmt in ("csv", "tsv"):
-        _write_delimited(out, fmt, keys, ([r.get(k) for k in keys] for r in rows),
+        _write_delimited(out, fmt, keys, _values(rows, keys),
                          excel=excel)
     elif fmt == "table":
         _rich_table(rows, columns, out, title=title, color=color)
     else:
         _tabulate(rows, columns, fmt, out, title=title)
+
+
+def _values(rows: Iterable[dict[str, Any]], keys: list[str]) -> Iterator[Sequence[Any]]:
+    """Each row's values of `keys`, in order (None where a row lacks one)."""
+    if not keys:
+        yield from (() for _ in rows)
+        return
+    pick = operator.itemgetter(*keys)
+    for r in rows:
+        try:
+            got = pick(r)  # one call per row, not one per value
+        except KeyError:
+            got = tuple(r.get(k) for k in keys)
+        yield got if len(keys) > 1 else (got,)
 
 
 def render_record(
@@ -224,7 +239,12 @@ def record_pairs(record: dict[str, Any], fields: Sequence[Col], *, chinese: bool
     return pairs, [Col("field", "字段"), Col("value", "内容")]
 
 
-def _write_delimited(out: TextIO, fmt: str, header: list[str], rows: Iterable[list[Any]], *,
+# What the csv module writes exactly as `cell` shows it (None as "", a date in ISO form), so
+# that a long list passes through without a call per value.
+_CSV_AS_IS = frozenset({str, int, float, date, type(None)})
+
+
+def _write_delimited(out: TextIO, fmt: str, header: list[str], rows: Iterable[Sequence[Any]], *,
                      excel: bool = False) -> None:
     import csv
 
@@ -233,8 +253,7 @@ def _write_delimited(out: TextIO, fmt: str, header: list[str], rows: Iterable[li
     if fmt == "csv":
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(header)
-        for row in rows:
-            writer.writerow([cell(v) for v in row])
+        writer.writerows([v if type(v) in _CSV_AS_IS else cell(v) for v in row] for row in rows)
         return
     # TSV has no quoting: tabs and newlines inside a value are escaped as \t and \n.
     def esc(v: Any) -> str:

@@ -38,7 +38,7 @@ def verify(
     if head is not None:
         history.head_prefix(head)  # bad input before the ledger is read
     with st.ledger(write=False) as lg:
-        verdict = history.verify(lg.session, head=head)
+        verdict = history.verify(lg.sql, head=head)
     if verdict.ok:
         st.emit(verdict.summary, SUMMARY_COLS, title="verify")
         held = (f"; it holds head {head.strip().lower()} (event {verdict.anchored})"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +18,9 @@ from duchá.dates import plain
 
 if TYPE_CHECKING:
     from sqlmodel import Session
+
+# The json module's encoder of a string when ensure_ascii is off, as json.dumps uses it.
+_ENCODE = json.encoder.encode_basestring
 
 # The columns the hash covers, in the order `duchá verify` reads them back.
 HASHED = ("id", "at", "on", "actor", "action", "subject_table", "subject", "before", "after",
@@ -32,7 +36,34 @@ def dump(value: dict[str, Any] | str | None) -> str | None:
     """A snapshot as the JSON text an event stores (already-dumped text passes through)."""
     if value is None or isinstance(value, str):
         return value
+    flat = _flat(value)
+    if flat is not None:
+        return flat
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=plain)
+
+
+def _flat(value: dict[str, Any]) -> str | None:
+    """`dump`'s text for a dict of text, whole numbers, booleans and nulls, written directly
+    (imports and `verify` dump a row at a time); None for anything else.  tests/test_history.py
+    holds it to the json module's."""
+    parts = []
+    for k in sorted(value):
+        v = value[k]
+        kind = type(v)
+        if type(k) is not str:
+            return None
+        if kind is str:
+            text = _ENCODE(v)
+        elif v is None:
+            text = "null"
+        elif kind is int:
+            text = int.__repr__(v)
+        elif kind is bool:
+            text = "true" if v else "false"
+        else:
+            return None
+        parts.append(f"{_ENCODE(k)}: {text}")
+    return "{" + ", ".join(parts) + "}"
 
 
 _dump = dump  # the earlier private name
@@ -43,11 +74,46 @@ def stored_at(at: datetime) -> str:
     return at.astimezone(UTC).isoformat(timespec="microseconds")
 
 
-def digest(content: dict[str, Any]) -> str:
-    """SHA-256 of an event's canonical content: the HASHED columns as stored text."""
+def canonical(content: dict[str, Any]) -> str:
+    """An event's canonical content: the HASHED columns as stored text, in JSON with sorted
+    keys and no spaces (what `digest` hashes)."""
     canon = {k: content.get(k) for k in HASHED}
-    text = json.dumps(canon, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return json.dumps(canon, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+# The same text written directly, for the columns' usual values (text, an id, NULL), with the
+# json module's own string encoder, without its machinery per call (an import or `verify`
+# hashes every event).  tests/test_history.py holds it to `canonical`.
+_SORTED = tuple(sorted(HASHED))
+_TEMPLATE = "{" + ",".join(f'"{k}":%s' for k in _SORTED) + "}"
+
+
+def digest(content: dict[str, Any]) -> str:
+    """SHA-256 of an event's canonical content (`canonical`)."""
+    return digest_row([content.get(k) for k in HASHED])
+
+
+# Where each of the sorted keys is among HASHED.
+_PLACES = tuple(HASHED.index(k) for k in _SORTED)
+
+
+def digest_row(values: Sequence[Any]) -> str:
+    """`digest` of the HASHED columns' values given in HASHED's order (a row of the event
+    table read in that order)."""
+    try:
+        parts = tuple("null" if (v := values[i]) is None else _ENCODE(v) if type(v) is str
+                      else _integer(v) for i in _PLACES)
+    except TypeError:  # anything else (never stored): the json module says how
+        text = canonical(dict(zip(HASHED, values, strict=True)))
+    else:
+        text = _TEMPLATE % parts
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _integer(v: Any) -> str:
+    if type(v) is not int:
+        raise TypeError(v)
+    return int.__repr__(v)
 
 
 def head(session: Session) -> tuple[int, str | None]:

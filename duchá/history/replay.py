@@ -24,20 +24,25 @@ Tables with rows that no kind covers are listed as unchecked.
 
 from __future__ import annotations
 
+import functools
 import json
 from bisect import bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import groupby
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
-from duchá.history.events import digest, dump, snapshot
-from duchá.tables import LinkSpec, RefSpec, table_of
+from duchá.dates import plain
+from duchá.history.events import HASHED, digest_row, dump, snapshot
+from duchá.tables import LinkSpec, RefSpec
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
+    from duchá.storage.sql import Sql
 
 
 # A list in a record's snapshot drawn from a link table (an item's responsible units):
@@ -65,7 +70,9 @@ class Kind:
     key: str  # the snapshot field that is the event's subject (number, unit code, setting key)
     links: tuple[Link, ...] = ()
     refs: tuple[Ref, ...] = ()
-    snap: Callable[[Any], dict[str, Any]] | None = None  # default: events.snapshot
+    # The snapshot from the row's values (column -> value, dates as date or ISO text);
+    # default: every column but id, as events.snapshot gives it.
+    snap: Callable[[Mapping[str, Any]], dict[str, Any]] | None = None
     annotations: tuple[str, ...] = ()  # keys of `after` that describe the step, not the record
 
     def unit_fields(self) -> tuple[str, ...]:
@@ -81,7 +88,8 @@ class Child:
     table: str  # subject_table of the events (the parent's kind)
     action: str
     model: Any
-    rows: Callable[[Session], Iterable[tuple[str, dict[str, Any]]]]  # (subject, after) per row
+    # (subject, after) per row, ordered by subject as `bytewise` sorts (events' subjects so).
+    rows: Callable[[Sql], Iterable[tuple[str, dict[str, Any]]]]
     pick: str | None = None  # the row is after[pick], not the whole `after`
     actions: tuple[str, ...] = ()  # more actions that write the same rows (default: action)
     # With identity: rows change; the last event per identity says what the row holds.
@@ -109,14 +117,15 @@ def register_child(child: Child) -> Child:
     return child
 
 
-def _lists(session: Session, link: Link, ids: list[int] | None = None) -> dict[int, list[str]]:
+def _lists(session: Session, link: Link, ids: list[int]) -> dict[int, list[str]]:
     from sqlalchemy import select
+
+    from duchá.tables import table_of
 
     lt, tt = table_of(model(link.table)), table_of(model(link.target))
     stmt = (select(lt.c[link.parent], tt.c[link.label])
-            .select_from(lt.join(tt, tt.c.id == lt.c[link.child])))
-    if ids is not None:
-        stmt = stmt.where(lt.c[link.parent].in_(ids))
+            .select_from(lt.join(tt, tt.c.id == lt.c[link.child]))
+            .where(lt.c[link.parent].in_(ids)))
     out: dict[int, list[str]] = defaultdict(list)
     for parent, label in session.execute(stmt):
         out[parent].append(label)
@@ -130,9 +139,10 @@ def links(session: Session, table: str, obj: Any) -> dict[str, list[str]]:
 
 
 def snap(session: Session, table: str, obj: Any) -> dict[str, Any]:
-    """One record's full snapshot, as its events store it: the one place that builds it."""
+    """One record's full snapshot, as its events store it, from its ORM object (what a
+    service writes into an event); `snapshots` reads the same from the tables."""
     kind = KINDS[table]
-    data = (kind.snap or snapshot)(obj)
+    data = kind.snap(obj.model_dump()) if kind.snap else snapshot(obj)
     for ref in kind.refs:
         key = getattr(obj, ref.column)
         target = session.get(model(ref.target), key) if key is not None else None
@@ -140,39 +150,105 @@ def snap(session: Session, table: str, obj: Any) -> dict[str, Any]:
     return {**data, **links(session, table, obj)}
 
 
-def current(session: Session, table: str, ids: list[int] | None = None
-            ) -> dict[str, dict[str, Any]]:
-    """Every record of a kind (or those with `ids`) by its subject, as snapshots (a few
-    queries, not one per row)."""
-    from sqlmodel import select
+def _reader(sql: Sql, table: Any, extra: Sequence[tuple[str, str]] = ()
+            ) -> tuple[list[str], Callable[[tuple[Any, ...]], dict[str, Any]]]:
+    """The select list of every column of `table` (alias r) but id, then the `extra`
+    (SQL, name) pairs, and what turns one row of it into JSON-ready values: a boolean as
+    true or false (SQLite stores 1 or 0), a date as its ISO text (as events.snapshot)."""
+    names = [c.name for c in table.columns if c.name != "id"]
+    select = [f'r."{n}" AS "{n}"' for n in names] + [f'{q} AS "{n}"' for q, n in extra]
+    names += [n for _, n in extra]
+    kinds = {c.name: _python_type(c.type) for c in table.columns}
+    flags = [i for i, n in enumerate(names) if kinds.get(n) is bool]
+    dates = [i for i, n in enumerate(names) if kinds.get(n) in (date, datetime)]
+
+    if not flags and not (dates and sql.dialect != "sqlite"):  # SQLite's dates are ISO text
+        return select, functools.partial(_zipped, names)
+    def fixed(row: tuple[Any, ...]) -> dict[str, Any]:
+        got = list(row)
+        for i in flags:
+            if got[i] is not None:
+                got[i] = bool(got[i])
+        for i in dates:
+            got[i] = plain(got[i])
+        return dict(zip(names, got, strict=True))
+
+    return select, fixed
+
+
+def _zipped(names: list[str], row: tuple[Any, ...]) -> dict[str, Any]:
+    return dict(zip(names, row, strict=True))
+
+
+def snapshots(sql: Sql, table: str, ids: Sequence[int] | None = None
+              ) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every record of a kind (or those with `ids`) as (subject, snapshot), ordered by
+    subject as `Sql.bytewise` orders: the references and lists are joined in the query, so
+    one record at a time is held, whatever the size of the ledger."""
+    key = KINDS[table].key
+    return ((str(data[key]), data) for data in _records(sql, table, ids))
+
+
+def _records(sql: Sql, table: str, ids: Sequence[int] | None = None
+             ) -> Iterator[dict[str, Any]]:
+    """`snapshots` without their subjects (data[kind.key], as text)."""
+    from duchá.storage.sql import placeholders
 
     kind = KINDS[table]
+    t = kind.model.__table__
+    extra: list[tuple[str, str]] = []
+    joins = []
+    for i, ref in enumerate(kind.refs):
+        target = model(ref.target).__tablename__
+        joins.append(f'LEFT JOIN {target} ref{i} ON ref{i}.id = r."{ref.column}"')
+        extra.append((f'ref{i}."{ref.label}"', ref.name))
+    for link in kind.links:
+        lt, tt = model(link.table).__tablename__, model(link.target).__tablename__
+        extra.append((f"(SELECT {sql.json_list(f'lt.{link.label}')} FROM {lt} lk "
+                      f'JOIN {tt} lt ON lt.id = lk."{link.child}" '
+                      f'WHERE lk."{link.parent}" = r.id)', link.name))
+    select, values = _reader(sql, t, extra)
+    key = f'r."{kind.key}"'
+    if _python_type(t.c[kind.key].type) is not str:
+        key = sql.bytewise(key)  # a year, a day: sorted as the text of the events' subjects
+    params: dict[str, Any] = {}
+    where = ""
+    if ids is not None:
+        listed, params = placeholders("id", ids)
+        where = f"WHERE r.id IN ({listed})" if ids else "WHERE 1 = 0"
+    lists = [link.name for link in kind.links]
+    rows = sql.stream(f"SELECT {', '.join(select)} FROM {t.name} r {' '.join(joins)} "
+                      f"{where} ORDER BY {key}", params)
+    if not lists and kind.snap is None:
+        return map(values, rows)  # (most records: no call of ours per row)
+    return _finished(kind, map(values, rows), lists)
+
+
+def _finished(kind: Kind, rows: Iterator[dict[str, Any]], lists: list[str]
+              ) -> Iterator[dict[str, Any]]:
+    for got in rows:
+        for name in lists:
+            got[name] = sorted(json.loads(got[name] or "[]"))
+        yield kind.snap(got) if kind.snap else got
+
+
+def _python_type(kind: Any) -> type | None:
+    """What a column's values are in Python (str, int, date, bool...), None if unsaid."""
+    try:
+        return kind.python_type
+    except NotImplementedError:
+        return None
+
+
+def current(session: Session, table: str, ids: list[int] | None = None
+            ) -> dict[str, dict[str, Any]]:
+    """Every record of a kind (or those with `ids`) by its subject, as snapshots."""
+    from duchá.storage.sql import on_session
+
     if ids is not None and len(ids) > 10_000:
         ids = None  # past SQL's parameter limits, reading them all is as cheap
-    lists = {link.name: _lists(session, link, ids) for link in kind.links}
-    labels = {(r.target, r.label): _numbers(session, model(r.target), r.label)
-              for r in kind.refs}
-    snap_one = kind.snap or snapshot
-    stmt = select(kind.model)
-    if ids is not None:
-        stmt = stmt.where(kind.model.id.in_(ids))
-    out = {}
-    for obj in session.exec(stmt).all():
-        data = snap_one(obj)
-        for ref in kind.refs:
-            key = getattr(obj, ref.column)
-            data[ref.name] = None if key is None else labels[(ref.target, ref.label)].get(key)
-        for link in kind.links:
-            data[link.name] = lists[link.name].get(obj.id, [])
-        out[str(data[kind.key])] = data
-    return out
-
-
-def _numbers(session: Session, model: Any, label: str = "number") -> dict[int, str]:
-    from sqlalchemy import select
-
-    t = model.__table__
-    return dict(session.execute(select(t.c.id, t.c[label])).all())
+    session.flush()
+    return dict(snapshots(on_session(session), table, ids))
 
 
 def _register_known() -> None:
@@ -189,33 +265,31 @@ def _register_known() -> None:
             refs=rec.refs, links=rec.links,
             annotations=notes if rec.kind in ("item", "finding") else ()))
     register(Kind("setting", m.Setting, "key",
-                  snap=lambda s: {"key": s.key, "value": json.loads(s.value)}))
+                  snap=lambda s: {"key": s["key"], "value": json.loads(s["value"])}))
     register(Kind("calendar", m.CalendarOverride, "day", snap=lambda c: {
-        "day": c.day.isoformat(), "workday": bool(c.workday), "note": c.note}))
+        "day": plain(c["day"]), "workday": bool(c["workday"]), "note": c["note"]}))
     register(Kind("quota", m.Quota, "year", snap=lambda q: {
-        "year": q.year, "max_count": q.max_count, "reduction": q.reduction,
-        "baseline": q.baseline}))
+        "year": q["year"], "max_count": q["max_count"], "reduction": q["reduction"],
+        "baseline": q["baseline"]}))
 
-    def progress_rows(session: Session) -> Iterable[tuple[str, dict[str, Any]]]:
-        from sqlalchemy import select
-        from sqlmodel import col
-
-        stmt = (select(col(m.Item.number), col(m.Progress.on), col(m.Progress.text),
-                       col(m.Progress.percent))
-                .join(m.Item, col(m.Item.id) == col(m.Progress.item_id)))
-        for number, on, text, percent in session.execute(stmt):
-            yield number, {"on": on.isoformat(), "text": text, "percent": percent}
+    def progress_rows(sql: Sql) -> Iterable[tuple[str, dict[str, Any]]]:
+        for number, on, text, percent in sql.stream(
+                'SELECT item.number, p."on", p.text, p.percent FROM progress p '
+                "JOIN item ON item.id = p.item_id ORDER BY item.number"):
+            yield number, {"on": plain(on), "text": text, "percent": percent}
 
     register_child(Child("item", "progress", m.Progress, progress_rows))
 
-    def attached(model: Any,
-                 table: str) -> Callable[[Session], Iterable[tuple[str, dict[str, Any]]]]:
-        def rows(session: Session) -> Iterable[tuple[str, dict[str, Any]]]:
-            from sqlmodel import select
-
-            numbers = _numbers(session, m.Item if table == "item" else m.Finding)
-            for rec in session.exec(select(model).where(model.subject_table == table)).all():
-                yield numbers.get(rec.subject_id, "?"), snapshot(rec)
+    def attached(model: Any, table: str) -> Callable[[Sql], Iterable[tuple[str, dict[str, Any]]]]:
+        def rows(sql: Sql) -> Iterable[tuple[str, dict[str, Any]]]:
+            subject = "coalesce(s.number, '?')"  # (a row whose subject is gone)
+            select, values = _reader(sql, model.__table__, [(subject, "_subject")])
+            for row in sql.stream(
+                    f"SELECT {', '.join(select)} FROM {model.__tablename__} r "
+                    f"LEFT JOIN {table} s ON s.id = r.subject_id WHERE r.subject_table = "
+                    f"'{table}' ORDER BY {sql.bytewise(subject)}"):
+                got = values(row)
+                yield got.pop("_subject"), got
 
         return rows
 
@@ -257,8 +331,8 @@ class Verdict:
                               "problem": problem})
 
 
-_EVENT_SQL = ('SELECT id, at, "on", actor, action, subject_table, subject, "before", "after", '
-              "prev_hash, hash FROM event ORDER BY id")
+# The HASHED columns in their order (what digest_row takes), then the hash.
+_EVENT_SQL = "SELECT " + ", ".join(f'"{c}"' for c in HASHED) + ", hash FROM event ORDER BY id"
 
 
 def _text(v: Any) -> Any:
@@ -315,23 +389,22 @@ class _Renames:
                 want[name] = self.now(value, eid)
 
 
-def _integrity(session: Session) -> list[str]:
+def _integrity(sql: Sql) -> list[str]:
     """SQLite's own check of the file (pages, b-trees, every index against its table).
 
     quick_check skips comparing index entries with their rows, so an overwritten index page
     would pass it; integrity_check reads them all.  Other databases check their own storage.
     """
-    if session.get_bind().dialect.name != "sqlite":
+    if sql.dialect != "sqlite":
         return []
-    from sqlalchemy.exc import DatabaseError
+    import sqlite3
 
     from duchá.errors import LedgerUnusable
 
     try:
-        rows = [str(r[0]) for r in
-                session.connection().exec_driver_sql("PRAGMA integrity_check(20)")]
-    except DatabaseError as exc:
-        text = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        rows = [str(r[0]) for r in sql.stream("PRAGMA integrity_check(20)")]
+    except sqlite3.DatabaseError as exc:
+        text = str(exc).splitlines()[0]
         raise LedgerUnusable(f"the ledger file is damaged and cannot be read ({text}); restore "
                              "it from a backup (`duchá restore PATH`)") from None
     if rows == ["ok"]:
@@ -353,16 +426,21 @@ def head_prefix(text: str) -> str:
     return want
 
 
-def verify(session: Session, *, head: str | None = None, integrity: bool = True) -> Verdict:
+def verify(sql: Sql, *, head: str | None = None, integrity: bool = True) -> Verdict:
     """Check the file, the chain, and that every record equals what its history says.
 
     With `head` (a hash or a prefix of one, as head_prefix accepts), also that the chain still
     holds that event: a history cut short or rewritten since the head was noted fails.
     `integrity=False` skips SQLite's file check (a caller that has just run it).
+
+    In bounded memory, whatever the size of the ledger: one pass over the events in their
+    order checks the chain (and notes the renames, which are few); then, kind by kind, the
+    events in the order of their subjects are merged with the records and the child rows
+    read in the same order, one subject at a time.
     """
     v = Verdict()
     if integrity:
-        damage = _integrity(session)
+        damage = _integrity(sql)
         if damage:
             for line in damage:
                 v.add(None, "file", "integrity_check", f"the ledger file is damaged: {line}")
@@ -370,135 +448,252 @@ def verify(session: Session, *, head: str | None = None, integrity: bool = True)
                                          "records were not compared")
             return v
     want_head = head_prefix(head) if head is not None else None
-    held: list[int] = []  # events whose hash starts with want_head
-    renames = _Renames()
-    child_of = {(c.table, a): c for c in CHILDREN for a in (c.action, *c.actions)}
-    last: dict[tuple[str, str], tuple[int, str | None]] = {}  # (table, subject) -> event, after
-    child_events: dict[tuple[str, str, str, str], list[int]] = defaultdict(list)
-    per_table: Counter[str] = Counter()
-    prev_hash: str | None = None
-    prev_id = 0
-    for row in session.connection().exec_driver_sql(_EVENT_SQL):
-        content = dict(zip(("id", "at", "on", "actor", "action", "subject_table", "subject",
-                            "before", "after", "prev_hash"), (_text(x) for x in row[:10]),
-                           strict=True))
-        eid, table, subject, action = row[0], row[5], row[6], row[4]
-        stored = row[10]
-        v.events += 1
-        per_table[table] += 1
-        what = f"event {eid} ({action} {table} {subject})"
-        if row[9] != prev_hash:
-            v.add(eid, table, subject,
-                  f"{what} does not follow event {prev_id}: an event between them was "
-                  "deleted or inserted, or the chain was rewritten")
-        if stored is None:
-            v.add(eid, table, subject, f"{what} has no hash: it was written outside duchá")
-        elif digest(content) != stored:
-            v.add(eid, table, subject,
-                  f"{what} was altered after it was written: its content does not match its hash")
-        if want_head is not None and stored and stored.startswith(want_head):
-            held.append(eid)
-        prev_hash, prev_id = stored, eid
-        child = child_of.get((table, action))
-        if child is not None:
-            _child_event(child, child_events, eid, subject, row[8],
-                         action if child.identity else child.action)
-            if child.pick is None:
-                continue
-        kind = KINDS.get(table)
-        if kind is None:
-            continue
-        if row[7] is not None and row[8] is not None:
-            try:
-                old = str(json.loads(row[7]).get(kind.key, subject))
-            except (ValueError, AttributeError):
-                old = subject
-            if old != subject:  # renamed (a unit's code): the old name is no longer a record
-                last.pop((table, old), None)
-                if table == "unit":
-                    renames.add(eid, old, subject)
-        last[(table, subject)] = (eid, row[8])
-    v.head = prev_hash
-    if want_head is not None:
-        _anchor(v, want_head, held, prev_id)
-
+    chain = _chain(sql, v, want_head)
+    child_problems: dict[int, Verdict] = {i: Verdict() for i in range(len(CHILDREN))}
+    child_counts: dict[int, list[int]] = {i: [0, 0] for i in range(len(CHILDREN))}
     for table, kind in KINDS.items():
-        unit_fields = kind.unit_fields()
-        pinned = {r.name for r in kind.refs}
-        now = current(session, table)
-        expected = {s: ea for (t, s), ea in last.items() if t == table}
-        for subject in sorted(set(now) | set(expected)):
-            eid, after = expected.get(subject, (None, None))
-            if after is None:
-                if subject in now:
-                    what = (f"{table} {subject} has no event: it was added outside duchá"
-                            if eid is None else
-                            f"{table} {subject} exists but event {eid} deleted it")
-                    v.add(eid, table, subject, what)
-                continue
-            if subject not in now:
-                v.add(eid, table, subject,
-                      f"{table} {subject} is gone: event {eid} says it exists; it was deleted "
-                      "outside duchá")
-                continue
-            try:
-                want = json.loads(after)
-            except ValueError:
-                v.add(eid, table, subject, f"event {eid} holds no readable snapshot")
-                continue
-            have = now[subject]
-            for k in kind.annotations:
-                want.pop(k, None)
-            renames.translate(unit_fields, want, eid or 0)
-            # Events written before snapshots pinned references by code lack these fields:
-            # nothing to compare them with (their ids still are compared).
-            unpinned = pinned - set(want)
-            diffs = [k for k in sorted((set(want) | set(have)) - unpinned)
-                     if want.get(k) != have.get(k)]
-            if diffs:
-                k = diffs[0]
-                more = f" (and {len(diffs) - 1} more fields)" if len(diffs) > 1 else ""
-                v.add(eid, table, subject,
-                      f"{table} {subject} was changed outside duchá: {k} is {_show(have.get(k))}"
-                      f" but event {eid} says {_show(want.get(k))}{more}")
-        v.summary.append({"table": table, "records": len(now), "events": per_table[table]})
-
-    for child in CHILDREN:
-        rows: Counter[tuple[str, str]] = Counter(
-            (s, dump(after) or "") for s, after in child.rows(session))
-        if child.identity:
-            events = _follow(child, child_events)
-        else:
-            events = {(s, a): ids for (t, act, s, a), ids in child_events.items()
-                      if t == child.table and act == child.action}
-        for key in sorted(set(rows) | set(events)):
-            subject, after = key
-            n_rows, ids = rows.get(key, 0), events.get(key, [])
-            noun = "note" if child.pick is None else "record"
-            name = f"{child.action} {noun} on {child.table} {subject}"
-            if n_rows > len(ids):
-                v.add(ids[0] if ids else None, child.table, subject,
-                      f"{name} {after} has no event: it was added or changed outside duchá")
-            elif n_rows < len(ids):
-                v.add(ids[n_rows], child.table, subject,
-                      f"{name} of event {ids[n_rows]} is gone or changed outside duchá")
+        records = _compare(sql, v, kind, chain, child_problems, child_counts)
+        v.summary.append({"table": table, "records": records,
+                          "events": chain.per_table[table]})
+    for i, child in enumerate(CHILDREN):
+        v.problems.extend(child_problems[i].problems)
         table_name = child.model.__tablename__
         # Accountability and extensions hang off items and findings: one summary row each.
         entry = next((x for x in v.summary if x["table"] == table_name), None)
         if entry is None:
             entry = {"table": table_name, "records": 0, "events": 0}
             v.summary.append(entry)
-        entry["records"] += sum(rows.values())
-        entry["events"] += sum(len(i) for i in events.values())
-
-    for table, n in _unchecked(session).items():
-        v.summary.append({"table": table, "records": n, "events": per_table.get(table, 0),
-                          "note": "not checked"})
+        entry["records"] += child_counts[i][0]
+        entry["events"] += child_counts[i][1]
+    for table, n in _unchecked(sql).items():
+        v.summary.append({"table": table, "records": n,
+                          "events": chain.per_table.get(table, 0), "note": "not checked"})
     order = {p["event"]: i for i, p in enumerate(v.problems)}
     v.problems.sort(key=lambda p: (p["event"] is None, p["event"] or 0, order[p["event"]]))
     for s in v.summary:
         s.setdefault("note", "")
     return v
+
+
+@dataclass
+class _Chain:
+    """What the pass over the chain keeps for the comparison: little, and no snapshot."""
+
+    renames: _Renames = field(default_factory=lambda: _Renames())
+    # (table, old key) -> the last event that renamed the record away from that key: an
+    # earlier event under the old key no longer describes a record.
+    moved: dict[tuple[str, str], int] = field(default_factory=dict)
+    per_table: Counter[str] = field(default_factory=Counter)
+
+
+def _chain(sql: Sql, v: Verdict, want_head: str | None) -> _Chain:
+    """The events in order: each hash its content's, each linked to the one before."""
+    out = _Chain()
+    held: list[int] = []  # events whose hash starts with want_head
+    pure_child = {(c.table, a) for c in CHILDREN if c.pick is None
+                  for a in (c.action, *c.actions)}
+    texts = sql.dialect == "sqlite"  # there every value already is as the hash reads it
+    prev_hash: str | None = None
+    prev_id = 0
+    count = 0
+    per_table = out.per_table
+    for row in sql.stream(_EVENT_SQL):
+        eid, table, subject, action = row[0], row[5], row[6], row[4]
+        stored = row[10]
+        count += 1
+        per_table[table] += 1
+        if row[9] != prev_hash:
+            v.add(eid, table, subject,
+                  f"event {eid} ({action} {table} {subject}) does not follow event {prev_id}: "
+                  "an event between them was deleted or inserted, or the chain was rewritten")
+        if stored is None:
+            v.add(eid, table, subject, f"event {eid} ({action} {table} {subject}) has no hash: "
+                  "it was written outside duchá")
+        elif digest_row(row if texts else tuple(map(_text, row))) != stored:
+            v.add(eid, table, subject, f"event {eid} ({action} {table} {subject}) was altered "
+                  "after it was written: its content does not match its hash")
+        if want_head is not None and stored and stored.startswith(want_head):
+            held.append(eid)
+        prev_hash, prev_id = stored, eid
+        if row[7] is None or row[8] is None or (table, action) in pure_child:
+            continue
+        kind = KINDS.get(table)
+        if kind is None:
+            continue
+        try:
+            old = str(json.loads(row[7]).get(kind.key, subject))
+        except (ValueError, AttributeError):
+            old = subject
+        if old != subject:  # renamed (a unit's code): the old name is no longer a record
+            out.moved[(table, old)] = eid
+            if table == "unit":
+                out.renames.add(eid, old, subject)
+    v.events = count
+    v.head = prev_hash
+    if want_head is not None:
+        _anchor(v, want_head, held, prev_id)
+    return out
+
+
+def _groups(rows: Iterable[tuple[Any, ...]]) -> Iterator[tuple[str, list[tuple[Any, ...]]]]:
+    """Consecutive rows with the same first value (the subject), as one group each."""
+    for subject, group in groupby(rows, key=itemgetter(0)):
+        yield str(subject), list(group)
+
+
+def _compare(sql: Sql, v: Verdict, kind: Kind, chain: _Chain,
+             child_problems: dict[int, Verdict], child_counts: dict[int, list[int]]) -> int:
+    """A kind's records against their last events, and its child rows against theirs, one
+    subject at a time; the number of records."""
+    table = kind.table
+    unit_fields = kind.unit_fields()
+    pinned = {r.name for r in kind.refs}
+    children = [(i, c) for i, c in enumerate(CHILDREN) if c.table == table]
+    child_of = {a: (i, c) for i, c in children for a in (c.action, *c.actions)}
+    moved = {s: eid for (t, s), eid in chain.moved.items() if t == table}
+    events = groupby(sql.stream(
+        'SELECT subject, id, action, "after" FROM event WHERE subject_table = :table '
+        f"ORDER BY {sql.bytewise('subject') if sql.dialect != 'sqlite' else 'subject'}, id",
+        {"table": table}), key=itemgetter(0))
+    records = _records(sql, table)
+    key = kind.key
+    as_text = _python_type(kind.model.__table__.c[key].type) is not str
+    kids = [_groups(c.rows(sql)) for _, c in children]
+    ev = next(events, None)
+    rec = next(records, None)
+    rec_subject = None if rec is None else str(rec[key]) if as_text else rec[key]
+    heads = [next(k, None) for k in kids]
+    n_records = 0
+    while True:
+        # The next subject of any stream (all sorted alike).
+        subject = ev[0] if ev is not None else None
+        if rec_subject is not None and (subject is None or rec_subject < subject):
+            subject = rec_subject
+        for h in heads:
+            if h is not None and (subject is None or h[0] < subject):
+                subject = h[0]
+        if subject is None:
+            return n_records
+        evs: Iterable[tuple[Any, ...]] = ()
+        if ev is not None and ev[0] == subject:
+            evs, ev = list(ev[1]), next(events, None)
+        have = None
+        while rec_subject == subject:
+            have, rec = rec, next(records, None)
+            rec_subject = None if rec is None else str(rec[key]) if as_text else rec[key]
+            n_records += 1
+        last: tuple[int, str | None] | None = None
+        filed: dict[int, dict[tuple[str, str, str, str], list[int]]] = {}
+        for _, eid, action, after in evs:
+            hit = child_of.get(action)
+            if hit is not None:
+                i, child = hit
+                _child_event(child, filed.setdefault(i, defaultdict(list)), eid, subject,
+                             after, action if child.identity else child.action)
+                if child.pick is None:
+                    continue
+            last = (eid, after)
+        if last is not None and moved.get(subject, 0) > last[0]:
+            last = None  # renamed away since
+        want = _expected(kind, last, chain.renames, unit_fields)
+        if want is None or want != have or pinned - want.keys():
+            _judge(v, kind, subject, last, want, have, pinned)
+        for n, (i, child) in enumerate(children):
+            h = heads[n]
+            found: list[Any] = []
+            if h is not None and h[0] == subject:
+                found, heads[n] = h[1], next(kids[n], None)
+            if found or i in filed:
+                _judge_child(child_problems[i], child, child_counts[i], subject, found,
+                             filed.get(i, {}))
+
+
+_DECODER = json.JSONDecoder()
+
+
+def _loads(text: str) -> Any:
+    """json.loads, without its wrappers for the usual text (every event's snapshot)."""
+    try:
+        value, end = _DECODER.raw_decode(text)
+    except ValueError:
+        return json.loads(text)  # its own error, or what leading spaces hide from raw_decode
+    return value if end == len(text) else json.loads(text)
+
+
+def _expected(kind: Kind, last: tuple[int, str | None] | None, renames: _Renames,
+              unit_fields: tuple[str, ...]) -> dict[str, Any] | None:
+    """What the last event says the record holds, in today's unit codes; None when there is
+    no such event, it deleted the record, or its snapshot cannot be read."""
+    if last is None or last[1] is None:
+        return None
+    try:
+        want = _loads(last[1])
+    except ValueError:
+        return None
+    if not isinstance(want, dict):
+        return None
+    for k in kind.annotations:
+        want.pop(k, None)
+    renames.translate(unit_fields, want, last[0])
+    return want
+
+
+def _judge(v: Verdict, kind: Kind, subject: str, last: tuple[int, str | None] | None,
+           want: dict[str, Any] | None, have: dict[str, Any] | None, pinned: set[str]
+           ) -> None:
+    """One record against its last event (`want`, as _expected read it)."""
+    table = kind.table
+    eid, after = last if last is not None else (None, None)
+    if after is None:
+        if have is not None:
+            what = (f"{table} {subject} has no event: it was added outside duchá"
+                    if eid is None else
+                    f"{table} {subject} exists but event {eid} deleted it")
+            v.add(eid, table, subject, what)
+        return
+    if have is None:
+        v.add(eid, table, subject,
+              f"{table} {subject} is gone: event {eid} says it exists; it was deleted "
+              "outside duchá")
+        return
+    if want is None:
+        v.add(eid, table, subject, f"event {eid} holds no readable snapshot")
+        return
+    # Events written before snapshots pinned references by code lack these fields:
+    # nothing to compare them with (their ids still are compared).
+    unpinned = pinned - want.keys()
+    diffs = [k for k in sorted((want.keys() | have.keys()) - unpinned)
+             if want.get(k) != have.get(k)]
+    if diffs:
+        k = diffs[0]
+        more = f" (and {len(diffs) - 1} more fields)" if len(diffs) > 1 else ""
+        v.add(eid, table, subject,
+              f"{table} {subject} was changed outside duchá: {k} is {_show(have.get(k))}"
+              f" but event {eid} says {_show(want.get(k))}{more}")
+
+
+def _judge_child(v: Verdict, child: Child, counts: list[int], subject: str,
+                 found: list[tuple[str, dict[str, Any]]],
+                 filed: dict[tuple[str, str, str, str], list[int]]) -> None:
+    """One subject's child rows against the events that wrote them."""
+    rows: Counter[str] = Counter(dump(after) or "" for _, after in found)
+    if child.identity:
+        events = {a: ids for (_, a), ids in _follow(child, filed).items()}
+    else:
+        events = {a: ids for (t, act, _, a), ids in filed.items()
+                  if t == child.table and act == child.action}
+    counts[0] += len(found)
+    counts[1] += sum(len(ids) for ids in events.values())
+    for after in sorted(set(rows) | set(events)):
+        n_rows, ids = rows.get(after, 0), events.get(after, [])
+        noun = "note" if child.pick is None else "record"
+        name = f"{child.action} {noun} on {child.table} {subject}"
+        if n_rows > len(ids):
+            v.add(ids[0] if ids else None, child.table, subject,
+                  f"{name} {after} has no event: it was added or changed outside duchá")
+        elif n_rows < len(ids):
+            v.add(ids[n_rows], child.table, subject,
+                  f"{name} of event {ids[n_rows]} is gone or changed outside duchá")
 
 
 def _anchor(v: Verdict, want: str, held: list[int], last_id: int) -> None:
@@ -568,9 +763,8 @@ def _identity(child: Child, after: str) -> str:
     return json.dumps([data.get(k) for k in child.identity], ensure_ascii=False)
 
 
-def _unchecked(session: Session) -> dict[str, int]:
+def _unchecked(sql: Sql) -> dict[str, int]:
     """Tables holding rows that no registered kind, link or child accounts for."""
-    from sqlalchemy import func, select
     from sqlmodel import SQLModel
 
     covered = {"event", "ducha_meta"}
@@ -579,10 +773,10 @@ def _unchecked(session: Session) -> dict[str, int]:
         covered.update(model(link.table).__tablename__ for link in kind.links)
     covered.update(c.model.__tablename__ for c in CHILDREN)
     out = {}
-    for name, table in SQLModel.metadata.tables.items():
+    for name in SQLModel.metadata.tables:
         if name in covered:
             continue
-        n = session.execute(select(func.count()).select_from(table)).scalar_one()
+        n = sql.scalar(f'SELECT count(*) FROM "{name}"')
         if n:
             out[name] = n
     return out

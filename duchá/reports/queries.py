@@ -41,48 +41,45 @@ def overdue(lg: Ledger, *, unit: str | None = None, kind: str | None = None,
     date is: the rows are exactly the red and yellow of `item list` and `finding list`.
     days_overdue is negative for yellow rows (days still left).
     """
-    from sqlalchemy import func, or_, select
-    from sqlmodel import col
-
     from duchá import lights_sql
-    from duchá.models import Finding, Item, ItemUnit, Progress, Unit
     from duchá.services import settings, units
-    from duchá.tables import table_of
+    from duchá.storage.sql import day, quote
 
+    sql = lg.sql
     today = lg.today
     limits = settings.load(lg)
-    unit_id = units.resolve(lg, unit).id if unit else None
+    params: dict[str, Any] = {}
+    if unit:
+        params["unit"] = units.resolve(lg, unit).id
+    lights = ", ".join(quote(name) for name in OVERDUE_LIGHTS)
     out: list[dict[str, Any]] = []
-    lead = table_of(Unit).alias("lead")
     if kind in (None, "item"):
-        lit = lights_sql.light(lg, "item", limits)
-        last = (select(func.max(col(Progress.on))).where(col(Progress.item_id) == col(Item.id))
-                .scalar_subquery())
-        stmt = (select(col(Item.number), col(Item.title), lead.c.code, col(Item.due),
-                       col(Item.status), last.label("last"), lit)
-                .select_from(table_of(Item).join(lead, lead.c.id == col(Item.lead_unit_id)))
-                .where(lit.in_(OVERDUE_LIGHTS)))
-        if unit_id is not None:
-            stmt = stmt.where(or_(col(Item.lead_unit_id) == unit_id, col(Item.id).in_(
-                select(col(ItemUnit.item_id)).where(col(ItemUnit.unit_id) == unit_id))))
-        for number, title, code, due, status, last_on, light in lg.session.execute(stmt):
+        lit = lights_sql.light_text(lg, "item", limits)
+        of_unit = ("AND (item.lead_unit_id = :unit OR item.id IN (SELECT iu.item_id "
+                   "FROM item_unit iu WHERE iu.unit_id = :unit))" if unit else "")
+        for number, title, code, due, status, last_on, light in sql.stream(f"""
+                SELECT item.number, item.title, lead.code, item.due, item.status,
+                       (SELECT max(pr."on") FROM progress pr WHERE pr.item_id = item.id),
+                       {lit}
+                FROM item JOIN unit lead ON lead.id = item.lead_unit_id
+                WHERE {lit} IN ({lights}) {of_unit}""", params):
+            due = day(due)
             out.append({"kind": "item", "number": number, "title": title, "unit": code,
                         "due": due, "days_overdue": _days_overdue(due, today), "light": light,
-                        "status": status, "last_progress": last_on})
+                        "status": status, "last_progress": day(last_on)})
     if kind in (None, "finding"):
-        lit = lights_sql.light(lg, "finding", limits)
-        stmt = (select(col(Finding.number), col(Finding.description), lead.c.code, col(Finding.due),
-                       col(Finding.status), col(Finding.plan_on), col(Finding.rectified_on), lit)
-                .select_from(table_of(Finding).join(lead, lead.c.id == col(Finding.unit_id)))
-                .where(lit.in_(OVERDUE_LIGHTS)))
-        if unit_id is not None:
-            stmt = stmt.where(col(Finding.unit_id) == unit_id)
-        for number, text, code, due, status, plan_on, rect_on, light in \
-                lg.session.execute(stmt):
-            marks = [d for d in (plan_on, rect_on) if d is not None]
+        lit = lights_sql.light_text(lg, "finding", limits)
+        of_unit = "AND finding.unit_id = :unit" if unit else ""
+        for number, text, code, due, status, last_on, light in sql.stream(f"""
+                SELECT finding.number, finding.description, u.code, finding.due,
+                       finding.status, {sql.greatest("finding.plan_on", "finding.rectified_on")},
+                       {lit}
+                FROM finding JOIN unit u ON u.id = finding.unit_id
+                WHERE {lit} IN ({lights}) {of_unit}""", params):
+            due = day(due)
             out.append({"kind": "finding", "number": number, "title": text, "unit": code,
                         "due": due, "days_overdue": _days_overdue(due, today), "light": light,
-                        "status": status, "last_progress": max(marks) if marks else None})
+                        "status": status, "last_progress": day(last_on)})
     if min_days is not None:
         out = [r for r in out if r["days_overdue"] is not None and r["days_overdue"] >= min_days]
     out.sort(key=lambda r: (r["days_overdue"] is None, -(r["days_overdue"] or 0), r["kind"],

@@ -61,18 +61,15 @@ def verify_file(path: Path) -> Verdict:
 
     Its callers have just run SQLite's integrity check on the file: not twice.
     """
-    from sqlalchemy import create_engine
-    from sqlalchemy.pool import NullPool
-    from sqlmodel import Session
-
     from duchá.history import replay as history
+    from duchá.storage.sql import SqliteSql
 
-    engine = create_engine(f"sqlite:///{path}", poolclass=NullPool)
+    con = sqlite3.connect(path, timeout=BUSY_SECONDS, isolation_level=None)
     try:
-        with Session(engine) as session:
-            return history.verify(session, integrity=False)
+        con.execute("BEGIN")  # one snapshot of the file for every read
+        return history.verify(SqliteSql(con), integrity=False)
     finally:
-        engine.dispose()
+        con.close()
 
 
 @dataclass

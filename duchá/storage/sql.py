@@ -104,6 +104,14 @@ class Sql:
         """A date constant."""
         return f"DATE '{value.isoformat()}'"
 
+    def json_list(self, expr: str) -> str:
+        """The aggregate of `expr` as a JSON array (NULL or '[]' for no rows)."""
+        return f"json_agg({expr})"
+
+    def bytewise(self, expr: str) -> str:
+        """`expr` as text that sorts byte by byte (as Python sorts str), for ORDER BY."""
+        return f'CAST({expr} AS TEXT) COLLATE "C"'
+
 
 def quote(text: str) -> str:
     """A string constant."""
@@ -136,6 +144,12 @@ class SqliteSql(Sql):
 
     def day_literal(self, value: date) -> str:
         return quote(value.isoformat())
+
+    def json_list(self, expr: str) -> str:
+        return f"json_group_array({expr})"
+
+    def bytewise(self, expr: str) -> str:
+        return f"CAST({expr} AS TEXT)"  # SQLite's own collation is byte by byte
 
 
 class ServerSql(Sql):

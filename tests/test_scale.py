@@ -1,0 +1,144 @@
+"""What the budgets of issue 15 rest on, as behaviours (the times themselves are measured by
+bench/bench_budgets.py, never here): the commands that read with SQL text do not load the ORM;
+`verify` holds one subject at a time, however long the history; the fast encoders write what
+the json module writes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+import tracemalloc
+from datetime import date
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from conftest import DEMO_AS_OF, demo_copy
+from duchá.cli import app
+
+HEAVY = ("sqlalchemy", "sqlmodel", "duchá.models", "rich.table",
+         "tabulate", "alembic")
+
+
+@pytest.mark.parametrize("args", [
+    ["finding", "show", "WT-2026-0001"],
+    ["item", "show", "DB-2026-0001"],
+    ["report", "overdue"],
+    ["item", "list", "--unit", "jyj"],
+    ["finding", "list", "--light", "red"],
+])
+def test_reads_in_sql_text_do_not_load_the_orm(demo_template: Path, tmp_path: Path,
+                                               args: list[str]) -> None:
+    """A ledger file is read on the driver's connection: SQLAlchemy, SQLModel and the models
+    are not even imported (their import alone outweighs such a command)."""
+    db = demo_copy(demo_template, tmp_path)
+    code = (
+        "import sys, io, contextlib\n"
+        "from duchá.cli import app\n"
+        "out = io.StringIO()\n"
+        "with contextlib.redirect_stdout(out):\n"
+        "    try: app(sys.argv[1:])\n"
+        "    except SystemExit as exc: assert exc.code in (0, None), exc.code\n"
+        "assert out.getvalue().count('\\n') > 1, out.getvalue()\n"
+        f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code, "--db", str(db), "--as-of", DEMO_AS_OF,
+                           *args, "-f", "csv"], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    # (pydantic itself is Typer's: its parameters are coerced by pydantic adapters.)
+    assert done.stdout.strip() == "[]", done.stdout
+
+
+def _ledger(folder: Path, findings: int) -> Path:
+    folder.mkdir()
+    db = folder / "l.db"
+    units = folder / "units.csv"
+    units.write_text("code,name\nfgw,平凉市发展和改革委员会\njyj,平凉市教育局\n", encoding="utf-8")
+    sheet = folder / "findings.csv"
+    lines = ["unit,description,mode,found_on,due"]
+    lines += [f"{'fgw' if i % 2 else 'jyj'},问题{i}：台账不全,deadline,2026-0{1 + i % 9}-01,"
+              f"2026-10-{1 + i % 28:02d}" for i in range(findings)]
+    sheet.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    runner = CliRunner()
+    for args in (["init"], ["import", "units", str(units)], ["import", "findings", str(sheet)]):
+        r = runner.invoke(app, ["--db", str(db), "--as-of", "2026-11-30", *args, "-f", "csv"])
+        assert r.exit_code == 0, r.output
+    return db
+
+
+def _peak_of_verify(db: Path) -> tuple[int, int]:
+    """Python's peak allocation while verify runs, and the events it read."""
+    import sqlite3
+
+    from duchá.history import replay
+    from duchá.storage.sql import SqliteSql
+
+    con = sqlite3.connect(db, isolation_level=None)
+    try:
+        con.execute("BEGIN")
+        tracemalloc.start()
+        verdict = replay.verify(SqliteSql(con))
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+    finally:
+        con.close()
+    assert verdict.ok, verdict.problems[:3]
+    return peak, verdict.events
+
+
+def test_verify_holds_one_subject_at_a_time(tmp_path: Path) -> None:
+    """Eight times the history, about the same memory: verify streams the events and the
+    records side by side instead of holding every snapshot (the budget: 200 MB at a million
+    findings)."""
+    small, n_small = _peak_of_verify(_ledger(tmp_path / "small", 500))
+    big, n_big = _peak_of_verify(_ledger(tmp_path / "big", 4000))
+    assert n_big > 7 * n_small
+    assert big < 1.5 * small + 200_000, (small, big)
+
+
+def _json_canonical(content: dict[str, object]) -> str:
+    from duchá.history.events import HASHED
+
+    canon = {k: content.get(k) for k in HASHED}
+    text = json.dumps(canon, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+TEXT = st.text(st.characters(codec="utf-8"), max_size=40)
+VALUE = st.one_of(st.none(), TEXT, st.integers(), st.booleans(),
+                  st.floats(allow_nan=False), st.dates())
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.fixed_dictionaries({
+    "id": st.integers(min_value=1), "at": TEXT, "on": st.one_of(st.none(), TEXT),
+    "actor": TEXT, "action": TEXT, "subject_table": TEXT, "subject": TEXT,
+    "before": st.one_of(st.none(), TEXT), "after": st.one_of(st.none(), TEXT),
+    "prev_hash": st.one_of(st.none(), TEXT)}), VALUE)
+def test_digest_is_the_sha256_of_the_canonical_json(content: dict[str, object],
+                                                    odd: object) -> None:
+    from duchá.history.events import digest
+
+    assert digest(content) == _json_canonical(content)
+    if isinstance(odd, date):
+        odd = odd.isoformat()  # a stored event holds text, never a date object
+    content["on"] = odd  # a value of another type takes the json module's path
+    assert digest(content) == _json_canonical(content)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(TEXT, VALUE, max_size=8),
+       st.dictionaries(TEXT, st.lists(TEXT, max_size=3), max_size=2))
+def test_dump_writes_what_the_json_module_writes(flat: dict[str, object],
+                                                 lists: dict[str, object]) -> None:
+    from duchá.dates import plain
+    from duchá.history.events import dump
+
+    for value in (flat, {**flat, **lists}):
+        assert dump(value) == json.dumps(value, ensure_ascii=False, sort_keys=True,
+                                         default=plain)
