@@ -105,8 +105,8 @@ class Sql:
         return f"DATE '{value.isoformat()}'"
 
     def json_list(self, expr: str) -> str:
-        """The aggregate of `expr` as a JSON array (NULL or '[]' for no rows)."""
-        return f"json_agg({expr})"
+        """The aggregate of `expr` as the text of a JSON array (NULL or '[]' for no rows)."""
+        return f"CAST(json_agg({expr}) AS TEXT)"
 
     def bytewise(self, expr: str) -> str:
         """`expr` as text that sorts byte by byte (as Python sorts str), for ORDER BY."""
