@@ -16,13 +16,13 @@ import typer
 import typer.main
 from typer.core import TyperGroup
 
-from duchá.commands.context import State
+from duchá.commands.context import LANGS, State
 from duchá.errors import EXIT_BAD_INPUT, EXIT_LEDGER, BadInput, DuchaError
 
 # Options that belong to the whole program but may be typed after the subcommand
 # (`duchá item list -f csv`): they are moved to the front before parsing.
 GLOBAL_VALUE_OPTIONS = {"--db", "--as-of", "--format", "-f", "--output", "-o", "--encoding",
-                        "--actor"}
+                        "--actor", "--lang"}
 GLOBAL_FLAGS = {"--debug"}
 
 
@@ -399,6 +399,12 @@ def root(
     actor: Annotated[str | None, typer.Option(
         "--actor", help="Who makes the change, for the history (default: the OS user).",
         metavar="NAME")] = None,
+    lang: Annotated[str | None, typer.Option(
+        "--lang", help="zh: Chinese headers and values (会议议定, 在办, 红灯, units by short "
+        "name), and what is exported in zh imports back; en: field names and codes. Default: "
+        "zh for table, markdown, xlsx and docx in a Chinese locale and for documents, en for "
+        "csv, tsv, json and jsonl. E.g. duchá export items --lang zh -o 台账.csv",
+        metavar="zh|en")] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
     version: Annotated[bool, typer.Option(
         "--version", callback=_version, is_eager=True, help="Show the version.")] = False,
@@ -414,8 +420,14 @@ def root(
         if enc not in ("utf-8", "utf8", "utf-8-sig", "gb18030", "gbk"):
             raise DuchaError(f"unknown encoding '{encoding}'; use utf-8, utf-8-sig or gb18030")
         encoding = "utf-8" if enc == "utf8" else enc
+    if lang is not None:
+        choice = lang.strip().lower()
+        if choice not in LANGS:
+            raise DuchaError(f"unknown language '{lang}' for --lang; use zh (Chinese headers and "
+                             "values) or en (field names and codes)")
+        lang = choice
     ctx.obj = State(db=db, as_of_text=as_of, fmt_text=fmt, output=output, encoding=encoding,
-                    actor_text=actor, debug=debug)
+                    actor_text=actor, debug=debug, lang_text=lang)
     ctx.obj.check_target()  # before any command does work it would have to undo
 
 

@@ -17,7 +17,7 @@ from sqlmodel import Field, SQLModel
 from duchá import vocab
 
 # Revision f"{SCHEMA_VERSION:04d}" of duchá/migrations is this schema (issue 6).
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 class UTCText(TypeDecorator[datetime]):
@@ -60,12 +60,19 @@ class Meta(SQLModel, table=True):
 
 
 class Unit(SQLModel, table=True):
+    """单位.  `short_name` (简称, 住建局) is what Chinese output names the unit by; when it is
+    empty, one is derived from the full name (services.units.derive_short_name)."""
+
     __tablename__ = "unit"
+    # Schema 5 added short_name (migration 0005 appends it to an existing table, so it is
+    # declared last here too) and its unique index.
+    __table_args__ = (Index("ix_unit_short_name", "short_name", unique=True),)
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(unique=True)
     name: str = Field(unique=True)
     kind: str = "other"
     parent_id: int | None = Field(default=None, foreign_key="unit.id")
+    short_name: str | None = None
 
 
 class Item(SQLModel, table=True):

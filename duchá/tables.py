@@ -1,5 +1,7 @@
 """Each table described once: its columns as spreadsheets carry them (the English field name,
-then the Chinese headers of real 台账, the first being the one `--headers zh` writes), and for
+then the Chinese headers of real 台账, the first being the one `--lang zh` writes, and what
+the values are, as output.Col declares it: a vocabulary whose Chinese names `--lang zh`
+writes, or units that it names by their short names), and for
 the numbered records their history kind, key, number prefix, and the references and lists a
 record names other records by (a lead unit by its code, an inspection's items by their
 numbers).  Import, export, numbering and the history's snapshots all read this one place.
@@ -31,62 +33,65 @@ class Column:
     zh: tuple[str, ...]
     required: bool = False
     aliases: tuple[str, ...] = ()  # other English spellings
+    values: str = ""  # a vocabulary of vocab.VALUES, "unit" or "units" (output.Col.values)
 
     @property
     def zh_header(self) -> str:
         return self.zh[0] if self.zh else self.name
 
 
-def _c(name: str, zh: str, required: bool = False, aliases: str = "") -> Column:
-    return Column(name, tuple(zh.split()), required, tuple(aliases.split()))
+def _c(name: str, zh: str, required: bool = False, aliases: str = "", values: str = ""
+       ) -> Column:
+    return Column(name, tuple(zh.split()), required, tuple(aliases.split()), values)
 
 
 TABLES: dict[str, tuple[Column, ...]] = {
     "units": (
-        _c("code", "单位代码 代码 简称", True),
+        _c("code", "单位代码 代码", True),
         _c("name", "单位名称 名称 单位全称 全称", True),
-        _c("kind", "单位类型 类型 类别"),
-        _c("parent", "上级单位 上级 主管单位"),
+        _c("kind", "单位类型 类型 类别", values="unit_kind"),
+        _c("parent", "上级单位 上级 主管单位", values="unit"),
+        _c("short_name", "单位简称 简称", False, "short"),
     ),
     "items": (
         _c("number", "事项编号 编号 督办编号"),
         _c("title", "事项名称 督查事项 督办事项 事项 事项内容 工作任务", True),
-        _c("category", "事项类别 类别 督查类别 事项类型", True),
+        _c("category", "事项类别 类别 督查类别 事项类型", True, values="category"),
         _c("source", "事项来源 来源 交办依据 文号"),
         _c("leader", "责任领导 分管领导"),
-        _c("lead_unit", "牵头单位 主办单位", True, "lead"),
-        _c("units", "责任单位 配合单位 协办单位", False, "responsible"),
+        _c("lead_unit", "牵头单位 主办单位", True, "lead", "unit"),
+        _c("units", "责任单位 配合单位 协办单位", False, "responsible", "units"),
         _c("assigned", "交办日期 立项日期 交办时间"),
         _c("due", "落实时限 办理时限 完成时限 截止日期", True),
-        _c("status", "办理状态 状态"),
+        _c("status", "办理状态 状态", values="item_status"),
         _c("closed_on", "办结日期 销号日期 办结时间"),
         _c("cancel_reason", "撤销原因"),
     ),
     "plans": (
         _c("number", "计划编号 编号"),
         _c("year", "年度 年份"),
-        _c("organizer", "组织单位 牵头单位 督查单位 实施单位", True),
+        _c("organizer", "组织单位 牵头单位 督查单位 实施单位", True, values="unit"),
         _c("title", "督查名称 计划名称 名称 督查事项 督查内容", True),
-        _c("kind", "督查类型 类型 类别", True),
-        _c("method", "督查方式 方式"),
-        _c("targets", "督查对象 被督查单位 对象"),
+        _c("kind", "督查类型 类型 类别", True, values="plan_kind"),
+        _c("method", "督查方式 方式", values="method"),
+        _c("targets", "督查对象 被督查单位 对象", values="units"),
         _c("start", "开始时间 开始日期 计划时间"),
         _c("end", "结束时间 结束日期"),
-        _c("planned", "是否计划内 计划内"),
+        _c("planned", "是否计划内 计划内", values="yes_no"),
         _c("approver", "审批人 批准人"),
         _c("approved_on", "审批日期 批准日期"),
         _c("approval_ref", "审批文号 报备文号"),
-        _c("status", "计划状态 状态"),
+        _c("status", "计划状态 状态", values="plan_status"),
         _c("cancel_reason", "取消原因 撤销原因"),
     ),
     "inspections": (
         _c("number", "督查编号 编号"),
         _c("plan", "计划编号 所属计划"),
-        _c("lead", "牵头单位 组织单位 督查单位", True, "organizer"),
-        _c("members", "联合单位 成员单位 参加单位"),
-        _c("method", "督查方式 方式", True),
+        _c("lead", "牵头单位 组织单位 督查单位", True, "organizer", "unit"),
+        _c("members", "联合单位 成员单位 参加单位", values="units"),
+        _c("method", "督查方式 方式", True, values="method"),
         _c("topic", "督查主题 督查事项 主题 督查内容", True),
-        _c("targets", "督查对象 被督查单位 对象"),
+        _c("targets", "督查对象 被督查单位 对象", values="units"),
         _c("items", "涉及事项 督办事项编号 事项编号"),
         _c("start", "开始日期 开始时间 督查日期", True),
         _c("end", "结束日期 结束时间"),
@@ -101,15 +106,15 @@ TABLES: dict[str, tuple[Column, ...]] = {
     ),
     "findings": (
         _c("number", "问题编号 编号"),
-        _c("unit", "责任单位 被督查单位 整改单位 单位", True),
+        _c("unit", "责任单位 被督查单位 整改单位 单位", True, values="unit"),
         _c("inspection", "督查编号 所属督查"),
         _c("item", "事项编号 督办事项编号"),
         _c("description", "发现问题 问题描述 存在问题 问题", True),
-        _c("severity", "严重程度 问题性质"),
-        _c("mode", "整改方式 整改类型"),
+        _c("severity", "严重程度 问题性质", values="severity"),
+        _c("mode", "整改方式 整改类型", values="mode"),
         _c("found_on", "发现日期 发现时间"),
         _c("due", "整改时限 整改期限 完成时限"),
-        _c("status", "整改状态 状态"),
+        _c("status", "整改状态 状态", values="finding_status"),
         _c("plan_text", "整改措施 整改方案"),
         _c("plan_on", "方案报送日期 方案日期"),
         _c("rectified_on", "整改完成日期 完成日期"),
@@ -118,7 +123,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _c("verified_by", "复核人"),
         _c("lookback_due", "回头看时限"),
         _c("lookback_on", "回头看日期"),
-        _c("lookback_result", "回头看结果"),
+        _c("lookback_result", "回头看结果", values="lookback_result"),
     ),
     "quotas": (
         _c("year", "年度 年份", True),
@@ -132,7 +137,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
     ),
     "calendar": (
         _c("day", "日期", True, "date"),
-        _c("workday", "是否工作日 工作日", True),
+        _c("workday", "是否工作日 工作日", True, values="yes_no"),
         _c("note", "说明 事由"),
     ),
     # The records that hang off items and findings: progress notes, extensions, accountability.
@@ -148,7 +153,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _c("old_due", "原时限 原完成时限"),
         _c("to_date", "延期至 延期时限 新时限", True, "to"),
         _c("reason", "延期理由 延期原因 理由", True),
-        _c("status", "审批结果 状态", False, "decision"),
+        _c("status", "审批结果 状态", False, "decision", "extension_status"),
         _c("decided_by", "审批人"),
         _c("decided_on", "审批日期"),
     ),

@@ -7,6 +7,7 @@ text of one entry (`批示` means `instruction`).  Output shows the code in mach
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from duchá.errors import BadInput
 
@@ -28,11 +29,13 @@ class Vocab:
     def codes(self) -> list[str]:
         return [t.code for t in self.terms]
 
+    @cached_property
+    def _names(self) -> dict[str, str]:
+        return {t.code: t.zh for t in self.terms}
+
     def zh(self, code: str) -> str:
-        for t in self.terms:
-            if t.code == code:
-                return t.zh
-        return code
+        """The Chinese name of `code`; `code` itself when it is none of this vocabulary's."""
+        return self._names.get(code, code)
 
     def parse(self, text: str) -> str:
         """The code for `text`, or BadInput naming the accepted values."""
@@ -119,7 +122,7 @@ FINDING_STATUS = Vocab("finding status", (
     Term("open", "待整改"),
     Term("rectifying", "整改中"),
     Term("rectified", "已整改"),
-    Term("verified", "已复核", "销号"),
+    Term("verified", "已复核", "已销号 复核销号"),
     Term("reopened", "重新整改", "退回重办 反弹"),
 ))
 
@@ -134,3 +137,104 @@ EXTENSION_STATUS = Vocab("extension decision", (
     Term("approved", "同意", "批准 已批准 同意延期"),
     Term("rejected", "不同意", "驳回 不予批准 不同意延期"),
 ))
+
+# An inspection's status is derived from its dates (services.inspections.status), not stored.
+INSPECTION_STATUS = Vocab("inspection status", (
+    Term("planned", "未开始"),
+    Term("ongoing", "进行中"),
+    Term("finished", "已结束", "待报告"),
+    Term("reported", "已报告", "报告已审定"),
+))
+
+LOOKBACK_RESULT = Vocab("look-back result", (
+    Term("ok", "未反弹", "无反弹 巩固 正常 通过"),
+    Term("rebound", "反弹"),
+))
+
+# What a row of a mixed list is (report overdue, report status, the weekly report).
+RECORD_KIND = Vocab("record kind", (
+    Term("item", "事项", "督办事项"),
+    Term("finding", "问题", "发现问题"),
+    Term("plan", "计划", "督查计划"),
+    Term("inspection", "督查", "督查活动"),
+))
+
+CHECK_LEVEL = Vocab("level", (
+    Term("error", "错误"),
+    Term("warning", "警告"),
+    Term("info", "提示"),
+))
+
+YES_NO = Vocab("yes or no", (
+    Term("true", "是", "", ("yes", "y", "1")),
+    Term("false", "否", "", ("no", "n", "0")),
+))
+
+UNIT_ROLE = Vocab("unit role", (
+    Term("lead", "牵头", "牵头单位"),
+    Term("responsible", "责任", "责任单位 配合单位"),
+))
+
+EVENT_ACTION = Vocab("action", (
+    Term("add", "登记"),
+    Term("import", "导入"),
+    Term("edit", "修改"),
+    Term("set", "设置"),
+    Term("clear", "清除"),
+    Term("progress", "报送进展"),
+    Term("close", "办结"),
+    Term("cancel", "撤销"),
+    Term("reopen", "重新办理"),
+    Term("plan", "报送方案"),
+    Term("rectify", "整改完成"),
+    Term("verify", "复核销号"),
+    Term("verify-fail", "复核未通过"),
+    Term("lookback", "回头看"),
+    Term("extend", "申请延期"),
+    Term("extend-approve", "同意延期"),
+    Term("extend-reject", "不同意延期"),
+    Term("account", "问责"),
+    Term("approve", "审批"),
+    Term("finish", "完成"),
+    Term("report", "报告审定"),
+))
+
+# The sections of the weekly report (report weekly), in the report's order.
+WEEKLY_SECTION = Vocab("weekly section", (
+    Term("registered", "新登记"),
+    Term("closed", "办结"),
+    Term("verified", "复核销号"),
+    Term("reopened", "重新整改"),
+    Term("newly_overdue", "新增逾期"),
+    Term("due_next_week", "下周到期"),
+))
+
+# The titles of tables and of a record's sections, as Chinese output shows them.
+TITLE = Vocab("title", (
+    Term("items", "督办事项"), Term("findings", "发现问题"), Term("plan", "督查计划"),
+    Term("inspections", "督查"), Term("units", "单位"), Term("overdue", "逾期及临期"),
+    Term("check", "规则检查"), Term("summary", "汇总"), Term("progress", "进展动态"),
+    Term("extensions", "延期"), Term("accountability", "问责"), Term("members", "联合单位"),
+    Term("targets", "督查对象"), Term("history", "办理过程"), Term("by_status", "按状态"),
+    Term("by_category", "按类别"), Term("red_units", "红灯最多的单位"),
+    Term("quota", "计划总量"), Term("settings", "设置"), Term("calendar", "工作日历"),
+    Term("cleared", "已清除"), Term("log", "变更记录"), Term("verify", "校验"),
+    Term("backup", "备份"), Term("restore", "恢复"),
+))
+
+# The vocabulary of each kind of coded value, by the name a column declares it with
+# (output.Col.values, tables.Column.values): in Chinese output the value shows its `zh`.
+VALUES: dict[str, Vocab] = {
+    "category": CATEGORY, "unit_kind": UNIT_KIND, "item_status": ITEM_STATUS,
+    "plan_kind": PLAN_KIND, "plan_status": PLAN_STATUS, "method": METHOD,
+    "severity": SEVERITY, "mode": MODE, "finding_status": FINDING_STATUS, "light": LIGHT,
+    "extension_status": EXTENSION_STATUS, "record_kind": RECORD_KIND, "level": CHECK_LEVEL,
+    "yes_no": YES_NO, "unit_role": UNIT_ROLE, "action": EVENT_ACTION,
+    "weekly_section": WEEKLY_SECTION, "lookback_result": LOOKBACK_RESULT,
+    "inspection_status": INSPECTION_STATUS,
+}
+# A status column of a mixed list: its vocabulary is that of the row's record kind.
+STATUS_OF_KIND: dict[str, Vocab] = {
+    "item": ITEM_STATUS, "finding": FINDING_STATUS, "plan": PLAN_STATUS,
+    "inspection": INSPECTION_STATUS,
+}

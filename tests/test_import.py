@@ -201,9 +201,10 @@ def test_units_import_with_parents_and_the_unit_import_alias(
     assert r.exit_code == 0, r
     rows = cli("unit", "list", "-f", "json").json()
     assert rows == [
-        {"code": "kongtong", "name": "平凉市崆峒区人民政府", "kind": "county", "parent": None},
-        {"code": "kongtong_jyj", "name": "崆峒区教育局", "kind": "department",
-         "parent": "kongtong"},
+        {"code": "kongtong", "name": "平凉市崆峒区人民政府", "short_name": "崆峒区",
+         "kind": "county", "parent": None},
+        {"code": "kongtong_jyj", "name": "崆峒区教育局", "short_name": "崆峒区教育局",
+         "kind": "department", "parent": "kongtong"},
     ]
     r = cli("import", "units", str(f), "-f", "csv")
     assert r.exit_code == 2

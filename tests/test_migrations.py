@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import Runner, migration_step, snapshot_db
+from duchá.models import SCHEMA_VERSION
 
 DATA = Path(__file__).parent / "data"
 
@@ -44,18 +45,20 @@ def test_first_release_ledger_opens_with_all_its_data(cli: Runner, db_path: Path
     assert [(x["number"], x["status"], x["units"]) for x in r.json()] == [
         ("DB-2026-0002", "cancelled", ""), ("DB-2026-0001", "done", "jiaoyu;kongtong")]
     assert "is at schema 1; a copy was kept in" in r.stderr
-    assert "migrated from schema 1 to 4" in r.stderr
+    assert f"migrated from schema 1 to {SCHEMA_VERSION}" in r.stderr
     new = snapshot_db(db_path)
     for table, rows in old.items():
         if table == "event":  # the same events, now hash-chained
             assert [row[:9] for row in new[table]] == [row[:9] for row in rows]
             assert all(row[10] for row in new[table])
+        elif table == "unit":  # schema 3 dropped created_at; schema 5 added short_name
+            assert new[table] == [(*row[:-1], None) for row in rows]
         elif table != "ducha_meta":
             # schema 3 dropped created_at, the last column of these tables
             dropped = [row[:-1] for row in rows] if table in STAMPED else rows
             assert new[table] == dropped, table
-    assert dict(new["ducha_meta"])["schema_version"] == "4"
-    assert new["alembic_version"] == [("0004",)]
+    assert dict(new["ducha_meta"])["schema_version"] == str(SCHEMA_VERSION)
+    assert new["alembic_version"] == [(f"{SCHEMA_VERSION:04d}",)]
     r = cli("verify", "-f", "csv")
     assert r.exit_code == 0, r
     r = cli("item", "show", "1", "-f", "json")
@@ -150,7 +153,7 @@ def test_newer_ledger_is_refused(ledger: Runner, db_path: Path) -> None:
     r = ledger("unit", "list", "-f", "csv")
     assert r.exit_code == 3
     assert r.stderr == (f"error: ledger {db_path} has schema version 99, newer than this duchá "
-                        "(4); upgrade duchá to open it\n")
+                        f"({SCHEMA_VERSION}); upgrade duchá to open it\n")
     assert snapshot_db(db_path) == before
 
 
@@ -187,7 +190,8 @@ def test_commands_do_not_import_alembic_unless_a_migration_is_due(
 @pytest.mark.parametrize("name", ["env.py", "script.py.mako", "versions/0001_initial.py",
                                   "versions/0002_event_chain.py",
                                   "versions/0003_append_only_events.py",
-                                  "versions/0004_check_constraints.py"])
+                                  "versions/0004_check_constraints.py",
+                                  "versions/0005_unit_short_name.py"])
 def test_migration_scripts_ship_in_the_package(name: str) -> None:
     import duchá
 
@@ -202,8 +206,56 @@ def test_two_processes_opening_an_old_ledger_migrate_it_once(tmp_path: Path) -> 
     outs = [p.communicate(timeout=60) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], outs
     assert outs[0][0] == outs[1][0] and outs[0][0].count("\n") == 4  # header + 3 units
-    assert sum("migrated from schema 1 to 4" in err for _, err in outs) == 1
+    assert sum(f"migrated from schema 1 to {SCHEMA_VERSION}" in err for _, err in outs) == 1
     assert len(list(tmp_path.glob("old.db.schema1-*.bak"))) == 1
     con = sqlite3.connect(old)
-    assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [("0004",)]
+    assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [
+        (f"{SCHEMA_VERSION:04d}",)]
     con.close()
+
+
+def test_a_schema_4_ledger_gains_unit_short_names(cli: Runner, db_path: Path,
+                                                   tmp_path: Path) -> None:
+    """Schema 5 adds units' short names (issue 12): a ledger at schema 4, with its units,
+    items and history, opens with every unit's short name empty (derived when shown), its
+    history still verifying, and takes short names from then on."""
+    from duchá.db import dispose_all, engine_for, locate
+    from duchá.storage import migrate
+
+    v1_ledger(db_path)
+    assert migrate.run(engine_for(locate(str(db_path))), to="0004") == (1, 4)
+    dispose_all()
+    con = sqlite3.connect(db_path)
+    assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [("0004",)]
+    assert "short_name" not in [r[1] for r in con.execute("PRAGMA table_info(unit)")]
+    con.close()
+    old = snapshot_db(db_path)
+
+    r = cli("unit", "list", "-f", "csv")
+    assert r.exit_code == 0, r
+    assert "ledger" in r.stderr and "migrated from schema 4 to 5" in r.stderr
+    assert r.stdout.splitlines() == [
+        "code,name,short_name,kind,parent",
+        "fgw,平凉市发展和改革委员会,发展和改革委员会,department,",
+        "jiaoyu,平凉市教育局,教育局,department,",
+        "kongtong,平凉市崆峒区人民政府,崆峒区,county,"]
+    new = snapshot_db(db_path)
+    assert new["unit"] == [(*row, None) for row in old["unit"]]  # nothing stored: derived
+    assert {t: rows for t, rows in new.items() if t not in ("unit", "ducha_meta",
+                                                           "alembic_version")} == \
+        {t: rows for t, rows in old.items() if t not in ("unit", "ducha_meta", "alembic_version")}
+    assert cli("verify", "-f", "csv").exit_code == 0
+    (kept,) = db_path.parent.glob("ledger.db.schema4-*.bak")
+    assert snapshot_db(kept) == old
+
+    # Short names from now on: given ones are stored (and are history), derived ones shown.
+    r = cli("unit", "edit", "fgw", "--short", "发改委", "-f", "json")
+    assert r.exit_code == 0, r
+    assert r.json()[0]["short_name"] == "发改委"
+    items = cli("--lang", "zh", "item", "list", "-f", "csv").stdout.splitlines()
+    assert items[0].startswith("编号,事项,类别,牵头单位,责任单位,")
+    assert ",发改委,教育局、崆峒区," in items[-1]
+    assert cli("verify", "-f", "csv").exit_code == 0
+    fresh = tmp_path / "fresh.db"
+    assert cli("init", db=fresh).exit_code == 0
+    assert schema(db_path) == schema(fresh)

@@ -23,10 +23,11 @@ from duchá.errors import BadInput
 
 if TYPE_CHECKING:
     from duchá.db import Location
-    from duchá.output import Col
+    from duchá.output import Col, Lang
     from duchá.services.ledger import Ledger
 
 ENCODINGS = ("utf-8", "utf-8-sig", "gb18030", "gbk")
+LANGS = ("zh", "en")
 
 
 @dataclass
@@ -38,7 +39,10 @@ class State:
     encoding: str | None = None
     actor_text: str | None = None
     debug: bool = False
+    lang_text: str | None = None  # --lang: zh or en; None decides by format and locale
     notes: list[str] = field(default_factory=list)
+    # unit code -> the name Chinese output shows (read with the command's rows when it is zh)
+    unit_names: dict[str, str] = field(default_factory=dict)
     _pending: tuple[ExitStack, Ledger] | None = field(default=None, repr=False)
 
     # The invocation being run, so that the root group can settle its transaction once the
@@ -68,6 +72,35 @@ class State:
         if self.output is not None:
             return "csv"
         return "table" if sys.stdout.isatty() else "csv"
+
+    def zh_for(self, fmt: str, *, document: bool = False) -> bool:
+        """Whether output in `fmt` is Chinese: --lang, else Chinese for documents, and for
+        every format a person reads (all but csv, tsv, json and jsonl) in a Chinese locale."""
+        if self.lang_text is not None:
+            return self.lang_text == "zh"
+        if document:
+            return True
+        from duchá.output import MACHINE_FORMATS, chinese_locale
+
+        return fmt not in MACHINE_FORMATS and chinese_locale()
+
+    def pin_lang(self, fmt: str, *, document: bool = False) -> bool:
+        """Settle the language for a command that writes `fmt` itself (export's xlsx, a
+        document) before the ledger opens, so that the unit names are read with its rows."""
+        zh = self.zh_for(fmt, document=document)
+        self.lang_text = "zh" if zh else "en"
+        return zh
+
+    @property
+    def zh(self) -> bool:
+        return self.zh_for(self.fmt)
+
+    @property
+    def lang(self) -> Lang:
+        """The language the command's output speaks (output.Lang)."""
+        from duchá.output import EN, Lang
+
+        return Lang(zh=True, units=self.unit_names) if self.zh else EN
 
     @property
     def actor(self) -> str:
@@ -109,6 +142,10 @@ class State:
         lg = Ledger(session=session, actor=self.actor, today=as_of)
         try:
             yield lg
+            if self.zh:  # Chinese output names units by their short names
+                from duchá.services import units
+
+                self.unit_names = units.shown_names(lg)
         except BaseException:
             scope.__exit__(*sys.exc_info())
             raise
@@ -212,7 +249,7 @@ class State:
         from duchá.output import render
 
         with self._out(rows) as out:
-            render(rows, columns, self.fmt, out, title=title, color=self.color)
+            render(rows, columns, self.fmt, out, title=title, color=self.color, lang=self.lang)
 
     def emit_record(
         self,
@@ -226,7 +263,7 @@ class State:
 
         with self._out([record]) as out:
             render_record(record, fields, self.fmt, out, sections=sections, title=title,
-                          color=self.color)
+                          color=self.color, lang=self.lang)
 
     def emit_sections(
         self, sections: Sequence[tuple[str, Sequence[Col], Sequence[dict[str, Any]]]]
@@ -235,7 +272,7 @@ class State:
         from duchá.output import render_sections
 
         with self._out([r for _, _, rows in sections for r in rows]) as out:
-            render_sections(sections, self.fmt, out, color=self.color)
+            render_sections(sections, self.fmt, out, color=self.color, lang=self.lang)
 
 
 class _Aborted(Exception):

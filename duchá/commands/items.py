@@ -11,14 +11,15 @@ from duchá.output import cols
 app = sub_app("Supervision items (督办事项).\n\nExample: duchá item list --overdue")
 
 ITEM_COLS = cols(
-    "number:编号 title:事项 category:类别 lead_unit:牵头单位 units:责任单位 assigned:交办日期 "
-    "due:落实时限 status:状态 closed_on:办结日期 last_progress:最近进展 light:灯"
+    "number:编号 title:事项 category:类别:category lead_unit:牵头单位:unit units:责任单位:units "
+    "assigned:交办日期 due:落实时限 status:状态:item_status closed_on:办结日期 "
+    "last_progress:最近进展 light:灯:light"
 )
 SHOW_COLS = [*cols(
-    "number:编号 title:事项 category:类别 source:来源 leader:责任领导 lead_unit:牵头单位 "
-    "units:责任单位 assigned:交办日期 due:落实时限 status:状态 closed_on:办结日期 "
-    "cancel_reason:撤销原因 last_progress:最近进展 percent:完成百分比 days_overdue:逾期天数 "
-    "light:灯"
+    "number:编号 title:事项 category:类别:category source:来源 leader:责任领导 "
+    "lead_unit:牵头单位:unit units:责任单位:units assigned:交办日期 due:落实时限 "
+    "status:状态:item_status closed_on:办结日期 cancel_reason:撤销原因 last_progress:最近进展 "
+    "percent:完成百分比 days_overdue:逾期天数 light:灯:light"
 )]
 PROGRESS_COLS = cols("on:日期 text:进展 percent:百分比")
 

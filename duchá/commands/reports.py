@@ -12,28 +12,30 @@ from duchá.output import cols
 app = sub_app("Reports: status, overdue, weekly, units, inspection N.\n\n"
               "Example: duchá report overdue --fail-on red -f csv")
 
-OVERDUE_COLS = cols("kind:类型 number:编号 title:事项/问题 unit:单位 due:时限 "
-                    "days_overdue:逾期天数 light:灯 status:状态 last_progress:最近进展")
-STATUS_COLS = cols("kind:类型 status:状态 count:数量 red:红灯 yellow:黄灯 green:绿灯")
-CATEGORY_COLS = cols("category:类别 name:名称 open:在办 overdue:逾期 done:办结 "
+OVERDUE_COLS = cols("kind:类型:record_kind number:编号 title:事项/问题 unit:单位:unit due:时限 "
+                    "days_overdue:逾期天数 light:灯:light status:状态:status "
+                    "last_progress:最近进展")
+STATUS_COLS = cols("kind:类型:record_kind status:状态:status count:数量 red:红灯 yellow:黄灯 "
+                   "green:绿灯")
+CATEGORY_COLS = cols("category:类别:category name:名称 open:在办 overdue:逾期 done:办结 "
                      "cancelled:撤销 total:合计")
-RED_COLS = cols("unit:单位 name:名称 red_items:红灯事项 red_findings:红灯问题 red:合计")
+RED_COLS = cols("unit:单位:unit name:名称 red_items:红灯事项 red_findings:红灯问题 red:合计")
 QUOTA_COLS = cols("year:年度 allowed:允许 used:已用 headroom:余量")
-WEEKLY_COLS = cols("section:栏目 kind:类型 number:编号 title:事项/问题 unit:单位 date:日期 "
-                   "due:时限 status:状态")
+WEEKLY_COLS = cols("section:栏目:weekly_section kind:类型:record_kind number:编号 "
+                   "title:事项/问题 unit:单位:unit date:日期 due:时限 status:状态:status")
 UNITS_COLS = cols(
-    "unit:单位 name:名称 year:年度 items_open:在办事项 items_overdue:逾期事项 "
+    "unit:单位:unit name:名称 year:年度 items_open:在办事项 items_overdue:逾期事项 "
     "items_on_time:按时办结 items_late:超期办结 findings_open:未整改问题 "
     "findings_overdue:逾期问题 findings_verified:已销号问题 findings_reopened:反弹问题 "
     "findings_on_time:按时整改 findings_late:超期整改 "
     "on_time_rate:按时率 inspections:接受督查 organizers:督查单位数 accountability:问责"
 )
-TARGET_COLS = cols("unit:单位 name:名称")
-COVERED_COLS = cols("number:编号 title:事项 due:落实时限 status:状态")
-FINDING_COLS = cols("number:编号 unit:单位 description:问题 severity:性质 mode:整改方式 "
-                    "due:整改时限 status:状态")
+TARGET_COLS = cols("unit:单位:unit name:名称")
+COVERED_COLS = cols("number:编号 title:事项 due:落实时限 status:状态:item_status")
+FINDING_COLS = cols("number:编号 unit:单位:unit description:问题 severity:性质:severity "
+                    "mode:整改方式:mode due:整改时限 status:状态:finding_status")
 INSPECTION_COLS = cols(
-    "number:编号 topic:主题 method:方式 lead:牵头单位 plan:计划 start:开始 end:结束 "
+    "number:编号 topic:主题 method:方式:method lead:牵头单位:unit plan:计划 start:开始 end:结束 "
     "approval_ref:审批文号 report_summary:报告摘要 report_approved_by:审定人 "
     "report_approved_on:审定日期 report_circulated_on:通报日期"
 )
@@ -70,7 +72,7 @@ def report_status(ctx: typer.Context) -> None:
         from duchá.reports.dashboard import render
 
         with st._out() as out:
-            render(data, out, color=st.color)
+            render(data, out, color=st.color, lang=st.lang)
         return
     st.emit_sections([("by_status", STATUS_COLS, data["by_status"]),
                       ("by_category", CATEGORY_COLS, data["by_category"]),
@@ -130,12 +132,14 @@ def report_weekly(
 
     st = state(ctx)
     markdown = _markdown(ctx)
-    if not markdown:
+    if markdown:
+        st.pin_lang("markdown", document=True)
+    else:
         _ = st.fmt
     with st.ledger(write=False) as lg:
         meta, rows = reports.weekly(lg, week)
     if markdown:
-        _write(ctx, reports.weekly_markdown(meta, rows))
+        _write(ctx, reports.weekly_markdown(meta, rows, st.lang))
     else:
         st.emit(rows, WEEKLY_COLS, title=f"weekly {meta['week']}")
 
@@ -174,13 +178,15 @@ def report_inspection(
 
     st = state(ctx)
     markdown = _markdown(ctx)
-    if not markdown:
+    if markdown:
+        st.pin_lang("markdown", document=True)
+    else:
         _ = st.fmt
     with st.ledger(write=False) as lg:
         data = reports.inspection(lg, number)
         today = lg.today
     if markdown:
-        _write(ctx, reports.inspection_markdown(data, today))
+        _write(ctx, reports.inspection_markdown(data, today, st.lang))
         return
     st.emit_record(data["record"], INSPECTION_COLS, title=data["record"]["topic"],
                    sections=[("members", TARGET_COLS, data["members"]),

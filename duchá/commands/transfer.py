@@ -103,8 +103,9 @@ def export_cmd(
     ctx: typer.Context,
     table: Annotated[str | None, typer.Argument(
         help=f"{TABLE_LIST} (default: all, for -f xlsx or json).", metavar="TABLE")] = None,
-    headers: Annotated[str, typer.Option(
-        "--headers", help="en (field names, for import and scripts) or zh (中文表头).")] = "en",
+    headers: Annotated[str | None, typer.Option(
+        "--headers", hidden=True,
+        help="Deprecated: the global --lang (zh: Chinese headers and values).")] = None,
     excel: Annotated[bool, typer.Option(
         "--excel", help="CSV for a spreadsheet: BOM, and cells starting with = + - @ "
         "guarded against formula injection.")] = False,
@@ -112,9 +113,11 @@ def export_cmd(
     """Export tables as csv, tsv, json, jsonl or xlsx (-f, or the -o file's suffix).
 
     The columns are the ones `duchá import` reads, so an exported CSV imports back into the
-    same ledger. xlsx needs -o and holds one sheet per table.
+    same ledger. xlsx needs -o and holds one sheet per table. --lang zh writes Chinese headers
+    and values (会议议定, 在办, units by short name), which import reads back too; the default
+    is zh for xlsx in a Chinese locale, en (field names and codes) otherwise.
 
-    Example: duchá export -f xlsx -o 台账.xlsx --headers zh
+    Example: duchá export -f xlsx -o 台账.xlsx --lang zh
     """
     from duchá.transfer import exporter
 
@@ -122,9 +125,17 @@ def export_cmd(
     # xlsx is not a render format of the other commands: decide the format here, before
     # State.fmt would refuse it.
     fmt = exporter.pick_format(st.fmt_text, st.output)
-    head = headers.strip().lower()
-    if head not in ("en", "zh"):
-        raise BadInput(f"--headers takes en or zh, not '{headers}'")
+    if headers is not None:
+        head = headers.strip().lower()
+        if head not in ("en", "zh"):
+            raise BadInput(f"--headers takes en or zh, not '{headers}'; it is now the global "
+                           "--lang zh|en")
+        if st.lang_text is not None and st.lang_text != head:
+            raise BadInput(f"--headers {head} contradicts --lang {st.lang_text}; give --lang "
+                           "alone")
+        st.warn(f"--headers is deprecated: use --lang {head} (it writes Chinese values too)")
+        st.lang_text = head
+    st.pin_lang(fmt)
     names = [_table(table)] if table else list(TABLES)
     if fmt in ("csv", "tsv") and len(names) != 1:
         raise BadInput(f"{fmt} holds one table; name it (`duchá export items -f {fmt}`) or "
@@ -138,12 +149,12 @@ def export_cmd(
         data = exporter.gather(lg, names)
     if fmt == "xlsx":
         assert st.output is not None
-        exporter.write_xlsx(st.output, data, zh=head == "zh")
+        exporter.write_xlsx(st.output, data, lang=st.lang)
         total = sum(len(r) for r in data.values())
         st.info(f"wrote {total} rows in {len(data)} sheets to {st.output}")
         return
     with st._out() as out:
-        exporter.write_text(out, fmt, data, zh=head == "zh", excel=excel)
+        exporter.write_text(out, fmt, data, lang=st.lang, excel=excel)
 
 
 def register(app: typer.Typer) -> None:

@@ -15,6 +15,7 @@ from duchá.rules import FINDING_RUNNING as OPEN_FINDING
 from duchá.rules import LIGHT_NAMES
 
 if TYPE_CHECKING:
+    from duchá.output import Lang
     from duchá.services.ledger import Ledger
 
 ITEM_STATUSES = ("open", "done", "cancelled")
@@ -240,10 +241,13 @@ def _pending(table: str, snap: dict[str, Any], end: date) -> bool:
     return status in ("rectified", "verified") and done is not None and done > end
 
 
-WEEKLY_SECTIONS = (
-    ("registered", "新登记"), ("closed", "办结"), ("verified", "复核销号"),
-    ("reopened", "重新整改"), ("newly_overdue", "新增逾期"), ("due_next_week", "下周到期"),
-)
+def _weekly_sections() -> tuple[tuple[str, str], ...]:
+    from duchá.vocab import WEEKLY_SECTION
+
+    return tuple((t.code, t.zh) for t in WEEKLY_SECTION.terms)
+
+
+WEEKLY_SECTIONS = _weekly_sections()
 
 
 def weekly(lg: Ledger, week: str | None = None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -323,16 +327,30 @@ def md_table(rows: list[dict[str, Any]], columns: list[tuple[str, str]]) -> str:
     return "\n".join([head, rule, *body])
 
 
-def weekly_markdown(meta: dict[str, Any], rows: list[dict[str, Any]]) -> str:
+def md_rows(rows: list[dict[str, Any]], spec: str, lang: Lang) -> str:
+    """A Markdown table of rows in `lang`, its columns declared as output.cols declares them."""
+    from duchá.output import cols
+
+    columns = cols(spec)
+    return md_table([lang.row(r, columns) for r in rows], [(c.key, c.zh) for c in columns])
+
+
+def weekly_markdown(meta: dict[str, Any], rows: list[dict[str, Any]],
+                    lang: Lang | None = None) -> str:
+    """The weekly report as Markdown; `lang` (default Chinese, without unit short names)
+    says whether kinds, units and statuses show in Chinese."""
+    from duchá.output import Lang
+
+    lang = lang or Lang(zh=True)
     parts = [f"# 督查工作周报 {meta['week']}（{meta['start']} 至 {meta['end']}）", "",
              md_table([{"what": f"{zh} ({s})", "n": meta[s]} for s, zh in WEEKLY_SECTIONS],
                       [("what", "项目"), ("n", "数量")])]
-    cols = [("kind", "类型"), ("number", "编号"), ("title", "事项/问题"), ("unit", "单位"),
-            ("date", "日期"), ("due", "时限"), ("status", "状态")]
+    spec = ("kind:类型:record_kind number:编号 title:事项/问题 unit:单位:unit date:日期 "
+            "due:时限 status:状态:status")
     for s, zh in WEEKLY_SECTIONS:
         part = [r for r in rows if r["section"] == s]
         parts += ["", f"## {zh} ({s})", ""]
-        parts.append(md_table(part, cols) if part else "无。")
+        parts.append(md_rows(part, spec, lang) if part else "无。")
     # The closing line anchors the history the report was made from (DESIGN: verify --head).
     if meta.get("head"):
         parts += ["", "---", "", f"历史链头（截至 {meta['end']} 的事件 #{meta['head_event']}）："
@@ -494,9 +512,13 @@ def inspection(lg: Ledger, ref: str) -> dict[str, Any]:
             "targets": unit_list(InspectionTarget), "items": covered, "findings": found}
 
 
-def inspection_markdown(data: dict[str, Any], today: date) -> str:
-    """A draft 督查情况报告 for the leader to approve."""
-    from duchá.vocab import FINDING_STATUS, METHOD, MODE, SEVERITY
+def inspection_markdown(data: dict[str, Any], today: date, lang: Lang | None = None) -> str:
+    """A draft 督查情况报告 for the leader to approve; its tables' values in `lang` (default
+    Chinese)."""
+    from duchá.output import Lang
+    from duchá.vocab import METHOD
+
+    lang = lang or Lang(zh=True)
 
     rec = data["record"]
     organizers = "、".join([rec["lead_name"], *(m["name"] for m in data["members"])])
@@ -512,8 +534,8 @@ def inspection_markdown(data: dict[str, Any], today: date) -> str:
               f"按照工作安排，{organizers}采取{METHOD.zh(rec['method'])}方式，"
               f"对{len(data['targets'])}个单位开展了{rec['topic']}督查。", ""]
     parts += ["## 二、督查事项", ""]
-    parts.append(md_table(data["items"], [("number", "编号"), ("title", "事项"),
-                                          ("due", "落实时限"), ("status", "状态")])
+    parts.append(md_rows(data["items"], "number:编号 title:事项 due:落实时限 "
+                         "status:状态:item_status", lang)
                  if data["items"] else "本次督查未关联督办事项。")
     parts += ["", "## 三、发现的问题及整改要求", ""]
     if not data["findings"]:
@@ -523,11 +545,8 @@ def inspection_markdown(data: dict[str, Any], today: date) -> str:
         by_unit.setdefault(f["unit_name"], []).append(f)
     for n, (name, rows) in enumerate(by_unit.items(), start=1):
         parts += [f"### （{n}）{name}（{len(rows)} 个问题）", ""]
-        shown = [{**r, "severity": SEVERITY.zh(r["severity"]), "mode": MODE.zh(r["mode"]),
-                  "status": FINDING_STATUS.zh(r["status"])} for r in rows]
-        parts += [md_table(shown, [("number", "编号"), ("description", "问题"),
-                                   ("severity", "性质"), ("mode", "整改方式"),
-                                   ("due", "整改时限"), ("status", "状态")]), ""]
+        parts += [md_rows(rows, "number:编号 description:问题 severity:性质:severity "
+                          "mode:整改方式:mode due:整改时限 status:状态:finding_status", lang), ""]
     parts += ["", "## 四、下一步要求", ""]
     pending = [f for f in data["findings"] if f["status"] in OPEN_FINDING]
     asks = []

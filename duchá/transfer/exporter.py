@@ -20,6 +20,7 @@ from duchá.errors import BadInput
 from duchá.transfer.columns import TABLES
 
 if TYPE_CHECKING:
+    from duchá.output import Lang
     from duchá.services.ledger import Ledger
 
 FORMATS = ("csv", "tsv", "json", "jsonl", "xlsx")
@@ -152,14 +153,30 @@ def headers(table: str, zh: bool) -> list[str]:
     return [c.zh_header if zh else c.name for c in TABLES[table]]
 
 
+def shown(data: Data, lang: Lang) -> Data:
+    """The tables as `lang` shows them: in Chinese, coded values by their Chinese names and
+    units by their short names (what import reads back to the same codes)."""
+    if not lang.zh:
+        return data
+    out: Data = {}
+    for table, rows in data.items():
+        coded = [c for c in TABLES[table] if c.values]
+        out[table] = [{**r, **{c.name: lang.value(c.values, r.get(c.name), r) for c in coded}}
+                      for r in rows]
+    return out
+
+
 def guard(value: str) -> str:
     """Text a spreadsheet will not run as a formula (OWASP CSV injection)."""
     return "'" + value if value.startswith(FORMULA_START) else value
 
 
-def write_text(out: TextIO, fmt: str, data: Data, *, zh: bool, excel: bool) -> None:
+def write_text(out: TextIO, fmt: str, data: Data, *, lang: Lang, excel: bool) -> None:
     """CSV or TSV of one table; JSON or JSON lines of one table or all."""
     from duchá.output import _write_delimited, cell, plain
+
+    zh = lang.zh
+    data = shown(data, lang)
 
     if fmt in ("csv", "tsv"):
         if len(data) != 1:
@@ -204,12 +221,15 @@ def check_target(output: Path | None) -> Path:
     return output
 
 
-def write_xlsx(output: Path, data: Data, *, zh: bool) -> None:
+def write_xlsx(output: Path, data: Data, *, lang: Lang) -> None:
     """One sheet per table; written beside the target and renamed, so a failure leaves the
     old file (if any) as it was."""
     from openpyxl import Workbook
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.utils import get_column_letter
+
+    zh = lang.zh
+    data = shown(data, lang)
 
     def value(v: Any) -> Any:
         # XML cannot hold most control characters: shown as escapes, as in the text formats.

@@ -495,7 +495,7 @@ def _inspections(job: Job) -> list[Record]:
 
 
 def _findings(job: Job) -> list[Record]:
-    from duchá.vocab import FINDING_STATUS, MODE, SEVERITY
+    from duchá.vocab import FINDING_STATUS, LOOKBACK_RESULT, MODE, SEVERITY
 
     lg = job.lg
     out = []
@@ -532,7 +532,7 @@ def _findings(job: Job) -> list[Record]:
             "plan_on": plan_on, "rectified_on": rectified_on, "evidence": r.text("evidence"),
             "verified_on": verified_on, "verified_by": r.text("verified_by"),
             "lookback_due": r.date("lookback_due"), "lookback_on": r.date("lookback_on"),
-            "lookback_result": r.text("lookback_result"),
+            "lookback_result": r.vocab("lookback_result", LOOKBACK_RESULT),
         }
         num = r.number("findings")
         if not r.ok or found_on is None:
@@ -552,11 +552,21 @@ def _units(job: Job) -> list[Record]:
     names = {u.name: u for u in existing}
     seen_codes: dict[str, int] = {}
     seen_names: dict[str, int] = {}
+    seen_shorts: dict[str, int] = {}
     pending: list[tuple[Row, Record, str | None]] = []
     for r in job.rows():
         code = r.text("code", True)
         name = r.text("name", True)
         kind = r.vocab("kind", UNIT_KIND, default="other")
+        short = None
+        try:
+            short = units.check_short(r.text("short_name"), existing)
+        except BadInput as exc:
+            r.fail("short_name", exc.message)
+        if short and short in seen_shorts:
+            r.fail("short_name", f"'{short}' repeats line {seen_shorts[short]}")
+        elif short:
+            seen_shorts[short] = r.line
         if code and any(c.isspace() for c in code):
             r.fail("code", f"'{code}' contains spaces; use a short code like fgw")
         if code and code.lower() in codes:
@@ -572,15 +582,30 @@ def _units(job: Job) -> list[Record]:
         if name:
             seen_names.setdefault(name, r.line)
         rec = Record(r.line, 0, None, {"code": code, "name": name, "kind": kind,
-                                       "parent_id": None}, {}, lg.today)
+                                       "parent_id": None, "short_name": short}, {}, lg.today)
         pending.append((r, rec, r.text("parent")))
-    # Parents may be earlier or later in the same file: resolve once all codes are known.
-    file_codes = {rec.values["code"].lower(): rec for _, rec, _ in pending if rec.values["code"]}
+    # Parents may be earlier or later in the same file: resolve once all codes are known.  A
+    # parent in the file is named by its code, its full name or its short name (as an export
+    # in Chinese names it); one in the ledger as everywhere else.
+    in_file: dict[str, str] = {}
+    for _, rec, _ in pending:
+        code = rec.values["code"]
+        if code:
+            for label in (rec.values["name"], rec.values["short_name"] or
+                          (units.derive_short_name(rec.values["name"])
+                           if rec.values["name"] else None)):
+                if label:
+                    in_file.setdefault(label, code.lower())
+    for _, rec, _ in pending:  # codes first: a code wins over another unit's name
+        if rec.values["code"]:
+            in_file[rec.values["code"].lower()] = rec.values["code"].lower()
     out = []
     for r, rec, parent in pending:
         if parent:
-            if parent.lower() in file_codes:
-                rec.links["parent_code"] = [parent.lower()]
+            if parent.lower() in in_file:
+                rec.links["parent_code"] = [in_file[parent.lower()]]
+            elif parent in in_file:
+                rec.links["parent_code"] = [in_file[parent]]
             else:
                 rec.values["parent_id"] = r.unit("parent")
         if r.ok:
