@@ -375,8 +375,8 @@ def test_init_records_the_schema_and_refuses_a_second_time(pg_url: str) -> None:
 
 
 def test_a_schema_1_ledger_on_the_server_is_migrated_when_opened(pg_url: str) -> None:
-    """Schema 1 -> 3 (the event hash chain, append-only events) through the Alembic scripts,
-    on PostgreSQL."""
+    """Schema 1 -> 5 (the event hash chain, append-only events, CHECK constraints, units'
+    short names) through the Alembic scripts, on PostgreSQL."""
     import psycopg
 
     run = runner(pg_url)
@@ -386,7 +386,7 @@ def test_a_schema_1_ledger_on_the_server_is_migrated_when_opened(pg_url: str) ->
         assert run("--as-of", AS_OF, *args).exit_code == 0
     current = dump(pg_url)
     dispose_all()
-    from duchá.models import CHECKS
+    from duchá.models import CHECKS, SCHEMA_VERSION
 
     with _connect(pg_url) as con:  # what schema 1 looked like: no chain, no ix_event_on,
         # events open to UPDATE, a created_at column on the records, no CHECK constraints
@@ -397,6 +397,8 @@ def test_a_schema_1_ledger_on_the_server_is_migrated_when_opened(pg_url: str) ->
         con.execute("DROP FUNCTION ducha_event_append_only()")
         con.execute("UPDATE event SET prev_hash = NULL, hash = NULL")
         con.execute("DROP INDEX ix_event_on")
+        con.execute("DROP INDEX ix_unit_short_name")  # schema 5: units' short names
+        con.execute("ALTER TABLE unit DROP COLUMN short_name")
         for table in ("unit", "item", "progress", "plan_entry", "inspection", "finding",
                       "extension", "accountability"):
             con.execute(f"ALTER TABLE {table} ADD COLUMN created_at VARCHAR(32) NOT NULL "
@@ -405,7 +407,8 @@ def test_a_schema_1_ledger_on_the_server_is_migrated_when_opened(pg_url: str) ->
         con.execute("UPDATE alembic_version SET version_num = '0001'")
     r = run("verify")
     assert r.exit_code == 0, r
-    assert "no copy taken" in r.stderr and "migrated from schema 1 to 4" in r.stderr
+    assert "no copy taken" in r.stderr and \
+        f"migrated from schema 1 to {SCHEMA_VERSION}" in r.stderr
     assert dump(pg_url) == current  # the chain rebuilt exactly as duchá writes it
     with _connect(pg_url) as con:
         assert con.execute("SELECT 1 FROM pg_indexes WHERE indexname = 'ix_event_on'").fetchone()

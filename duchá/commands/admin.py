@@ -85,7 +85,7 @@ def _closing(say: Callable[[str], None], where: str, as_of: str) -> None:
     say("try:")
     for command in (f"report status --as-of {as_of}",
                     f"report overdue --as-of {as_of} --fail-on red",
-                    "export -f xlsx -o demo.xlsx --headers zh"):
+                    "export -f xlsx -o demo.xlsx --lang zh"):
         say(f"  duchá --db {db} {command}")
 
 
