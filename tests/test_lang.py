@@ -100,6 +100,8 @@ def test_report_overdue_in_chinese(ledger: Runner, monkeypatch: pytest.MonkeyPat
     for word in ("崆峒区", "红灯", "待整改"):
         assert word in line, word
     assert "finding" not in text and "red" not in text and "kongtong" not in text
+    only = rows(ledger("report", "overdue", "--kind", "问题", "-f", "csv", *AS_OF).stdout)
+    assert [r["number"] for r in only] == ["WT-2026-0001"]
     got = rows(ledger("--lang", "zh", "report", "overdue", "-f", "csv", *AS_OF).stdout)
     assert [(r["类型"], r["编号"], r["单位"], r["灯"], r["状态"]) for r in got] == [
         ("问题", "WT-2026-0001", "崆峒区", "红灯", "待整改"),

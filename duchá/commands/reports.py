@@ -84,7 +84,7 @@ def report_status(ctx: typer.Context) -> None:
 def report_overdue(
     ctx: typer.Context,
     unit: Annotated[str | None, typer.Option(help="Only this unit's rows.")] = None,
-    kind: Annotated[str | None, typer.Option(help="item or finding.")] = None,
+    kind: Annotated[str | None, typer.Option(help="item or finding (事项 or 问题).")] = None,
     min_days: Annotated[int | None, typer.Option(
         "--min-days", help="Only rows at least N days overdue (1 = red only; yellow rows "
         "count days left as negative).")] = None,
@@ -100,12 +100,20 @@ def report_overdue(
     from duchá.reports import queries as reports
 
     st = state(ctx)
-    if kind is not None and kind.strip().lower() not in ("item", "finding"):
-        raise BadInput(f"--kind takes item or finding, not '{kind}'")
+    kind_code = None
+    if kind is not None:
+        from duchá.vocab import RECORD_KIND
+
+        try:
+            kind_code = RECORD_KIND.parse(kind)
+        except BadInput:
+            kind_code = None
+        if kind_code not in ("item", "finding"):
+            raise BadInput(f"--kind takes item or finding, not '{kind}'")
     if fail_on is not None and fail_on.strip().lower() not in FAIL_ON:
         raise BadInput(f"--fail-on takes red or yellow, not '{fail_on}'")
     with st.ledger(write=False) as lg:
-        rows = reports.overdue(lg, unit=unit, kind=kind.strip().lower() if kind else None,
+        rows = reports.overdue(lg, unit=unit, kind=kind_code,
                                min_days=min_days)
     st.emit(rows, OVERDUE_COLS, title="overdue")
     if fail_on and any(r["light"] in FAIL_ON[fail_on.strip().lower()] for r in rows):

@@ -63,7 +63,10 @@ IMPORT_HELP = (
     "Headers may be the English field names or the Chinese ones below (* = required). "
     "Every row is checked first: if any is bad, all errors are listed with their line "
     "numbers and nothing is imported (exit 2). Numbers (DB-2026-0001...) may be given; "
-    "missing ones are allocated. Lists of units take ; , 、 as separators. Progress notes, "
+    "missing ones are allocated. Coded values may be the codes or their Chinese names "
+    "(meeting or 会议议定, open or 在办), units their code, full name or short name (住建局), "
+    "so a file written with `export --lang zh` imports back. Lists of units take ; , 、 as "
+    "separators. Progress notes, "
     "extensions and accountability name their item or finding (DB-2026-0001, WT-2026-0001), "
     "which must already be in the ledger; extensions come in as history and do not move "
     "due dates.\n\n"
@@ -88,7 +91,7 @@ def import_cmd(
 
 def unit_import(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="The CSV file (code, name, kind, parent).")],
+    file: Annotated[Path, typer.Argument(help="The CSV file (code, name, kind, parent, short_name).")],
     dry_run: Annotated[bool, typer.Option(
         "--dry-run", help="Check every row and report; import nothing.")] = False,
 ) -> None:
