@@ -91,7 +91,8 @@ def import_cmd(
 
 def unit_import(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="The CSV file (code, name, kind, parent, short_name).")],
+    file: Annotated[Path, typer.Argument(
+        help="The CSV file (code, name, kind, parent, short_name).")],
     dry_run: Annotated[bool, typer.Option(
         "--dry-run", help="Check every row and report; import nothing.")] = False,
 ) -> None:
