@@ -17,7 +17,7 @@ from sqlmodel import Field, SQLModel
 from duchá import vocab
 
 # Revision f"{SCHEMA_VERSION:04d}" of duchá/migrations is this schema (issue 6).
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 
 class UTCText(TypeDecorator[datetime]):
@@ -64,7 +64,7 @@ class Unit(SQLModel, table=True):
     empty, one is derived from the full name (services.units.derive_short_name)."""
 
     __tablename__ = "unit"
-    # Schema 5 added short_name (migration 0005 appends it to an existing table, so it is
+    # Schema 6 added short_name (migration 0006 appends it to an existing table, so it is
     # declared last here too) and its unique index.
     __table_args__ = (Index("ix_unit_short_name", "short_name", unique=True),)
     id: int | None = Field(default=None, primary_key=True)
@@ -432,6 +432,86 @@ def _check_tables() -> None:
 
 
 _check_tables()
+
+
+# Schema 5: an extension (延期) or an accountability (问责) row names its subject, an item or a
+# finding, by (subject_table, subject_id).  A foreign key can point at one table only, so the
+# database keeps this reference with triggers instead: a row whose subject does not exist is
+# refused, and an item or finding that still has such rows can be neither deleted nor given
+# another id.  The texts are frozen in migration 0005 as well; a fresh and a migrated ledger
+# must hold the same (tests/test_migrations.py compares them).
+_SUBJECTS = ("item", "finding")
+_ATTACHED = ("extension", "accountability")
+
+
+def _subject_guard_sqlite() -> tuple[str, ...]:
+    out = []
+    for child in _ATTACHED:
+        missing = " AND ".join(
+            f"NOT EXISTS (SELECT 1 FROM {t} WHERE NEW.subject_table = '{t}' "
+            "AND id = NEW.subject_id)" for t in _SUBJECTS)
+        for when, name in (("INSERT", "insert"),
+                           ("UPDATE OF subject_table, subject_id", "update")):
+            out.append(f"CREATE TRIGGER {child}_subject_{name} BEFORE {when} ON {child} "
+                       f"WHEN {missing} BEGIN SELECT RAISE(ABORT, 'FOREIGN KEY constraint "
+                       f"failed: {child} names no such item or finding'); END")
+    for parent in _SUBJECTS:
+        used = " OR ".join(
+            f"EXISTS (SELECT 1 FROM {c} WHERE subject_table = '{parent}' "
+            "AND subject_id = OLD.id)" for c in _ATTACHED)
+        out.append(f"CREATE TRIGGER {parent}_subject_delete BEFORE DELETE ON {parent} "
+                   f"WHEN {used} BEGIN SELECT RAISE(ABORT, 'FOREIGN KEY constraint failed: "
+                   f"the {parent} has extensions or accountability'); END")
+        out.append(f"CREATE TRIGGER {parent}_subject_rekey BEFORE UPDATE OF id ON {parent} "
+                   f"WHEN NEW.id <> OLD.id AND ({used}) BEGIN SELECT RAISE(ABORT, "
+                   f"'FOREIGN KEY constraint failed: the {parent} has extensions or "
+                   "accountability'); END")
+    return tuple(out)
+
+
+def _subject_guard_postgresql() -> tuple[str, ...]:
+    exists = " OR ".join(
+        f"(NEW.subject_table = '{t}' AND EXISTS (SELECT 1 FROM {t} WHERE id = NEW.subject_id))"
+        for t in _SUBJECTS)
+    used = " OR ".join(
+        f"EXISTS (SELECT 1 FROM {c} WHERE subject_table = TG_TABLE_NAME "
+        "AND subject_id = OLD.id)" for c in _ATTACHED)
+    out = [
+        "CREATE FUNCTION ducha_subject_exists() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        f"BEGIN IF NOT ({exists}) THEN RAISE foreign_key_violation USING MESSAGE = "
+        "TG_TABLE_NAME || ' names no such item or finding'; END IF; RETURN NEW; END $$",
+        "CREATE FUNCTION ducha_subject_kept() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        f"BEGIN IF (TG_OP = 'DELETE' OR NEW.id <> OLD.id) AND ({used}) THEN "
+        "RAISE foreign_key_violation USING MESSAGE = 'the ' || TG_TABLE_NAME || "
+        "' has extensions or accountability'; END IF; "
+        "IF TG_OP = 'DELETE' THEN RETURN OLD; END IF; RETURN NEW; END $$",
+    ]
+    for child in _ATTACHED:
+        out.append(f"CREATE TRIGGER {child}_subject BEFORE INSERT OR UPDATE OF subject_table, "
+                   f"subject_id ON {child} FOR EACH ROW EXECUTE FUNCTION ducha_subject_exists()")
+    for parent in _SUBJECTS:
+        out.append(f"CREATE TRIGGER {parent}_subject_kept BEFORE DELETE OR UPDATE OF id ON "
+                   f"{parent} FOR EACH ROW EXECUTE FUNCTION ducha_subject_kept()")
+    return tuple(out)
+
+
+SUBJECT_GUARD: dict[str, tuple[str, ...]] = {
+    "sqlite": _subject_guard_sqlite(),
+    "postgresql": _subject_guard_postgresql(),
+}
+
+
+def _guard_subjects() -> None:
+    from sqlalchemy import DDL, event
+
+    for dialect, statements in SUBJECT_GUARD.items():
+        for statement in statements:
+            # After the whole schema: the triggers name three tables.
+            event.listen(SQLModel.metadata, "after_create",
+                         DDL(statement).execute_if(dialect=dialect))
+
+
+_guard_subjects()
 
 
 def _bytewise_text_on_servers() -> None:

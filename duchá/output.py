@@ -6,7 +6,7 @@ escapes so stored text can never drive the clerk's terminal, and never parse Ric
 
 A rendering speaks one language (Lang): `en` shows the keys and the stored codes; `zh` shows
 each column's Chinese header and, for a column that declares what its values are (Col.values),
-their Chinese names (vocab.VALUES) and units by their short names.  That is the one place rows
+their Chinese names (vocab.py) and units by their short names.  That is the one place rows
 turn Chinese; rows themselves always carry codes.
 """
 
@@ -42,7 +42,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u2
 @dataclass(frozen=True)
 class Col:
     """A column: its machine key, its Chinese header, and what its values are: the name of a
-    vocabulary (vocab.VALUES: "category", "item_status", "light"...), "status" for a record
+    vocabulary in vocab.py ("CATEGORY", "ITEM_STATUS", "LIGHT"...), "status" for a record
     status whose vocabulary is the row's `kind`, "unit" for a unit code, "units" for a list
     of them; empty for text, numbers and dates, which show as they are."""
 
@@ -98,11 +98,11 @@ class Lang:
             parts = value if isinstance(value, list | tuple) else str(value).split(";")
             names = [self.units.get(str(p), str(p)) for p in parts if p]
             return LIST_SEPARATOR_ZH.join(names) if values == "units" else ";".join(names)
-        from duchá.vocab import STATUS_OF_KIND, VALUES
+        from duchá import vocab as words
 
-        vocab = STATUS_OF_KIND.get(row.get("kind", "")) if values == "status" else \
-            VALUES.get(values)
-        if vocab is None:
+        vocab = words.STATUS_OF_KIND.get(row.get("kind", "")) if values == "status" else \
+            getattr(words, values, None)
+        if not isinstance(vocab, words.Vocab):
             return value
         if isinstance(value, bool):
             value = "true" if value else "false"

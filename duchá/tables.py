@@ -1,7 +1,7 @@
 """Each table described once: its columns as spreadsheets carry them (the English field name,
-then the Chinese headers of real 台账, the first being the one `--lang zh` writes, and what
-the values are, as output.Col declares it: a vocabulary whose Chinese names `--lang zh`
-writes, or units that it names by their short names), and for
+then the Chinese headers of real 台账, the first being the one `--lang zh` writes, and what a
+cell holds: `--lang zh` writes a vocabulary's values by their Chinese names and units by their
+short names, which import reads back), and for
 the numbered records their history kind, key, number prefix, and the references and lists a
 record names other records by (a lead unit by its code, an inspection's items by their
 numbers).  Import, export, numbering and the history's snapshots all read this one place.
@@ -29,140 +29,166 @@ def table_of(model: type[SQLModel]) -> Table:
 
 @dataclass(frozen=True)
 class Column:
+    """One column: its field name, Chinese headers, and what a cell of it holds.
+
+    `kind` says how a cell is read: text, int, bool, date, month-start / month-end (a date or
+    a month: 2026-03), unit, units (a list), ref / refs (records by number, of the table the
+    record's RefSpec or LinkSpec names), vocab (one of `vocab`'s codes), number (the row's own
+    number) or subject (an item's or a finding's number).  `base` is the column that a relative
+    date (+30d) counts from; `default` stands for an empty cell (a code, "yes", or "today", the
+    as-of date).
+    """
+
     name: str
     zh: tuple[str, ...]
     required: bool = False
     aliases: tuple[str, ...] = ()  # other English spellings
-    values: str = ""  # a vocabulary of vocab.VALUES, "unit" or "units" (output.Col.values)
+    kind: str = "text"
+    vocab: str | None = None  # a name in duchá.vocab: CATEGORY
+    base: str | None = None
+    default: str | None = None
 
     @property
     def zh_header(self) -> str:
         return self.zh[0] if self.zh else self.name
 
+    @property
+    def values(self) -> str:
+        """What Chinese output shows this column's values as (output.Col.values): its
+        vocabulary, its unit or units, yes/no for a bool; empty for the rest."""
+        if self.kind == "vocab":
+            return self.vocab or ""
+        if self.kind in ("unit", "units"):
+            return self.kind
+        return "YES_NO" if self.kind == "bool" else ""
 
-def _c(name: str, zh: str, required: bool = False, aliases: str = "", values: str = ""
-       ) -> Column:
-    return Column(name, tuple(zh.split()), required, tuple(aliases.split()), values)
+
+def _c(name: str, zh: str, required: bool = False, aliases: str = "", kind: str = "text",
+       *, vocab: str | None = None, base: str | None = None,
+       default: str | None = None) -> Column:
+    return Column(name, tuple(zh.split()), required, tuple(aliases.split()),
+                  "vocab" if vocab else kind, vocab, base, default)
 
 
 TABLES: dict[str, tuple[Column, ...]] = {
     "units": (
         _c("code", "单位代码 代码", True),
         _c("name", "单位名称 名称 单位全称 全称", True),
-        _c("kind", "单位类型 类型 类别", values="unit_kind"),
-        _c("parent", "上级单位 上级 主管单位", values="unit"),
-        _c("short_name", "单位简称 简称", False, "short"),
+        _c("kind", "单位类型 类型 类别", vocab="UNIT_KIND", default="other"),
+        _c("parent", "上级单位 上级 主管单位"),  # a unit of the ledger or of the same file
+        _c("short_name", "单位简称 简称", False, "short"),  # schema 6: 住建局
     ),
     "items": (
-        _c("number", "事项编号 编号 督办编号"),
+        _c("number", "事项编号 编号 督办编号", kind="number"),
         _c("title", "事项名称 督查事项 督办事项 事项 事项内容 工作任务", True),
-        _c("category", "事项类别 类别 督查类别 事项类型", True, values="category"),
+        _c("category", "事项类别 类别 督查类别 事项类型", True, vocab="CATEGORY"),
         _c("source", "事项来源 来源 交办依据 文号"),
         _c("leader", "责任领导 分管领导"),
         _c("lead_unit", "牵头单位 主办单位", True, "lead", "unit"),
         _c("units", "责任单位 配合单位 协办单位", False, "responsible", "units"),
-        _c("assigned", "交办日期 立项日期 交办时间"),
-        _c("due", "落实时限 办理时限 完成时限 截止日期", True),
-        _c("status", "办理状态 状态", values="item_status"),
-        _c("closed_on", "办结日期 销号日期 办结时间"),
+        _c("assigned", "交办日期 立项日期 交办时间", kind="date", default="today"),
+        _c("due", "落实时限 办理时限 完成时限 截止日期", True, kind="date", base="assigned"),
+        _c("status", "办理状态 状态", vocab="ITEM_STATUS"),
+        _c("closed_on", "办结日期 销号日期 办结时间", kind="date"),
         _c("cancel_reason", "撤销原因"),
     ),
     "plans": (
-        _c("number", "计划编号 编号"),
-        _c("year", "年度 年份"),
-        _c("organizer", "组织单位 牵头单位 督查单位 实施单位", True, values="unit"),
+        _c("number", "计划编号 编号", kind="number"),
+        _c("year", "年度 年份", kind="int"),
+        _c("organizer", "组织单位 牵头单位 督查单位 实施单位", True, kind="unit"),
         _c("title", "督查名称 计划名称 名称 督查事项 督查内容", True),
-        _c("kind", "督查类型 类型 类别", True, values="plan_kind"),
-        _c("method", "督查方式 方式", values="method"),
-        _c("targets", "督查对象 被督查单位 对象", values="units"),
-        _c("start", "开始时间 开始日期 计划时间"),
-        _c("end", "结束时间 结束日期"),
-        _c("planned", "是否计划内 计划内", values="yes_no"),
+        _c("kind", "督查类型 类型 类别", True, vocab="PLAN_KIND"),
+        _c("method", "督查方式 方式", vocab="METHOD"),
+        _c("targets", "督查对象 被督查单位 对象", False, "target", "units"),
+        _c("start", "开始时间 开始日期 计划时间", False, "from", "month-start"),
+        _c("end", "结束时间 结束日期", False, "to", "month-end"),
+        _c("planned", "是否计划内 计划内", kind="bool", default="yes"),
         _c("approver", "审批人 批准人"),
-        _c("approved_on", "审批日期 批准日期"),
+        _c("approved_on", "审批日期 批准日期", kind="date"),
         _c("approval_ref", "审批文号 报备文号"),
-        _c("status", "计划状态 状态", values="plan_status"),
+        _c("status", "计划状态 状态", vocab="PLAN_STATUS", default="planned"),
         _c("cancel_reason", "取消原因 撤销原因"),
     ),
     "inspections": (
-        _c("number", "督查编号 编号"),
-        _c("plan", "计划编号 所属计划"),
+        _c("number", "督查编号 编号", kind="number"),
+        _c("plan", "计划编号 所属计划", kind="ref"),
         _c("lead", "牵头单位 组织单位 督查单位", True, "organizer", "unit"),
-        _c("members", "联合单位 成员单位 参加单位", values="units"),
-        _c("method", "督查方式 方式", True, values="method"),
+        _c("members", "联合单位 成员单位 参加单位", kind="units"),
+        _c("method", "督查方式 方式", True, vocab="METHOD"),
         _c("topic", "督查主题 督查事项 主题 督查内容", True),
-        _c("targets", "督查对象 被督查单位 对象", values="units"),
-        _c("items", "涉及事项 督办事项编号 事项编号"),
-        _c("start", "开始日期 开始时间 督查日期", True),
-        _c("end", "结束日期 结束时间"),
-        _c("finished_on", "完成日期"),
+        _c("targets", "督查对象 被督查单位 对象", False, "target", "units"),
+        _c("items", "涉及事项 督办事项编号 事项编号", kind="refs"),
+        _c("start", "开始日期 开始时间 督查日期", True, "from", "date"),
+        _c("end", "结束日期 结束时间", False, "to", "date", base="start"),
+        _c("finished_on", "完成日期", kind="date"),
         _c("report_summary", "报告摘要 督查情况"),
         _c("report_approved_by", "报告审批人"),
-        _c("report_approved_on", "报告审批日期"),
-        _c("report_circulated_on", "通报日期"),
+        _c("report_approved_on", "报告审批日期", kind="date"),
+        _c("report_circulated_on", "通报日期", kind="date"),
         _c("approver", "审批人 批准人"),
-        _c("approved_on", "审批日期 批准日期"),
+        _c("approved_on", "审批日期 批准日期", kind="date"),
         _c("approval_ref", "审批文号 报备文号"),
     ),
     "findings": (
-        _c("number", "问题编号 编号"),
-        _c("unit", "责任单位 被督查单位 整改单位 单位", True, values="unit"),
-        _c("inspection", "督查编号 所属督查"),
-        _c("item", "事项编号 督办事项编号"),
+        _c("number", "问题编号 编号", kind="number"),
+        _c("unit", "责任单位 被督查单位 整改单位 单位", True, kind="unit"),
+        _c("inspection", "督查编号 所属督查", kind="ref"),
+        _c("item", "事项编号 督办事项编号", kind="ref"),
         _c("description", "发现问题 问题描述 存在问题 问题", True),
-        _c("severity", "严重程度 问题性质", values="severity"),
-        _c("mode", "整改方式 整改类型", values="mode"),
-        _c("found_on", "发现日期 发现时间"),
-        _c("due", "整改时限 整改期限 完成时限"),
-        _c("status", "整改状态 状态", values="finding_status"),
+        _c("severity", "严重程度 问题性质", vocab="SEVERITY", default="general"),
+        _c("mode", "整改方式 整改类型", vocab="MODE", default="deadline"),
+        _c("found_on", "发现日期 发现时间", kind="date", default="today"),
+        _c("due", "整改时限 整改期限 完成时限", kind="date", base="found_on"),
+        _c("status", "整改状态 状态", vocab="FINDING_STATUS"),
         _c("plan_text", "整改措施 整改方案"),
-        _c("plan_on", "方案报送日期 方案日期"),
-        _c("rectified_on", "整改完成日期 完成日期"),
+        _c("plan_on", "方案报送日期 方案日期", kind="date"),
+        _c("rectified_on", "整改完成日期 完成日期", kind="date"),
         _c("evidence", "佐证材料 整改情况"),
-        _c("verified_on", "复核日期 销号日期"),
+        _c("verified_on", "复核日期 销号日期", kind="date"),
         _c("verified_by", "复核人"),
-        _c("lookback_due", "回头看时限"),
-        _c("lookback_on", "回头看日期"),
-        _c("lookback_result", "回头看结果", values="lookback_result"),
+        _c("lookback_due", "回头看时限", kind="date"),
+        _c("lookback_on", "回头看日期", kind="date"),
+        _c("lookback_result", "回头看结果", vocab="LOOKBACK_RESULT"),
     ),
     "quotas": (
-        _c("year", "年度 年份", True),
-        _c("max_count", "计划上限 上限 限额", False, "max"),
+        _c("year", "年度 年份", True, kind="int"),
+        _c("max_count", "计划上限 上限 限额", False, "max", "int"),
         _c("reduction", "压减比例 压减"),
-        _c("baseline", "基数 上年数量"),
+        _c("baseline", "基数 上年数量", kind="int"),
     ),
     "settings": (
         _c("key", "设置项 设置", True),
         _c("value", "设置值 值", True),
     ),
     "calendar": (
-        _c("day", "日期", True, "date"),
-        _c("workday", "是否工作日 工作日", True, values="yes_no"),
+        _c("day", "日期", True, "date", "date"),
+        _c("workday", "是否工作日 工作日", True, kind="bool"),
         _c("note", "说明 事由"),
     ),
     # The records that hang off items and findings: progress notes, extensions, accountability.
     "progress": (
-        _c("item", "事项编号 督办编号 编号", True),
-        _c("on", "进展日期 日期 时间", False, "date"),
+        _c("item", "事项编号 督办编号 编号", True, kind="subject"),
+        _c("on", "进展日期 日期 时间", False, "date", "date", default="today"),
         _c("text", "进展情况 工作进展 进展 落实情况", True),
-        _c("percent", "完成进度 进度 完成比例"),
+        _c("percent", "完成进度 进度 完成比例", kind="int"),
     ),
     "extensions": (
-        _c("subject", "事项编号 问题编号 编号", True, "number"),
-        _c("requested_on", "申请日期 申请时间"),
-        _c("old_due", "原时限 原完成时限"),
-        _c("to_date", "延期至 延期时限 新时限", True, "to"),
+        _c("subject", "事项编号 问题编号 编号", True, "number", "subject"),
+        _c("requested_on", "申请日期 申请时间", kind="date", default="today"),
+        _c("old_due", "原时限 原完成时限", kind="date"),
+        _c("to_date", "延期至 延期时限 新时限", True, "to", "date"),
         _c("reason", "延期理由 延期原因 理由", True),
-        _c("status", "审批结果 状态", False, "decision", "extension_status"),
+        _c("status", "审批结果 状态", False, "decision", vocab="EXTENSION_STATUS",
+           default="pending"),
         _c("decided_by", "审批人"),
-        _c("decided_on", "审批日期"),
+        _c("decided_on", "审批日期", kind="date"),
     ),
     "accountability": (
-        _c("subject", "事项编号 问题编号 编号", True, "number"),
+        _c("subject", "事项编号 问题编号 编号", True, "number", "subject"),
         _c("who", "问责对象 对象 责任人", True),
         _c("measure", "问责方式 问责措施 措施", True),
         _c("basis", "问责依据 依据", True),
-        _c("on", "问责日期 日期", False, "date"),
+        _c("on", "问责日期 日期", False, "date", "date", default="today"),
     ),
 }
 

@@ -8,6 +8,8 @@ sentence before the database would refuse the row.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
@@ -18,11 +20,25 @@ if TYPE_CHECKING:
 
 
 class Invalid(BadInput):
-    """A value that breaks a rule of its record; `field` names it."""
+    """A value that breaks a rule of its record; `field` names it.
+
+    The message names no command-line flag and no column.  Where it must say what gave a
+    value, it writes the field as «due»: `said` fills in the name the reader knows, `--due` on
+    the command line or 落实时限 in a spreadsheet.  A message without one gets the field's
+    name in front.
+    """
 
     def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
         self.field = field
+        self.template = message
+        super().__init__(self.said(lambda name: f"--{name.replace('_', '-')}"))
+
+    def said(self, name_of: Callable[[str], str]) -> str:
+        text = _NAMED.sub(lambda m: name_of(m[1]), self.template)
+        return text if text != self.template else f"{name_of(self.field)}: {text}"
+
+
+_NAMED = re.compile(r"«(\w+)»")
 
 
 def item_dates(*, assigned: date, due: date | None, status: str = "open",

@@ -222,18 +222,9 @@ TITLE = Vocab("title", (
     Term("backup", "备份"), Term("restore", "恢复"),
 ))
 
-# The vocabulary of each kind of coded value, by the name a column declares it with
-# (output.Col.values, tables.Column.values): in Chinese output the value shows its `zh`.
-VALUES: dict[str, Vocab] = {
-    "category": CATEGORY, "unit_kind": UNIT_KIND, "item_status": ITEM_STATUS,
-    "plan_kind": PLAN_KIND, "plan_status": PLAN_STATUS, "method": METHOD,
-    "severity": SEVERITY, "mode": MODE, "finding_status": FINDING_STATUS, "light": LIGHT,
-    "extension_status": EXTENSION_STATUS, "record_kind": RECORD_KIND, "level": CHECK_LEVEL,
-    "yes_no": YES_NO, "unit_role": UNIT_ROLE, "action": EVENT_ACTION,
-    "weekly_section": WEEKLY_SECTION, "lookback_result": LOOKBACK_RESULT,
-    "inspection_status": INSPECTION_STATUS,
-}
-# A status column of a mixed list: its vocabulary is that of the row's record kind.
+# A list's column names the vocabulary of its values by its name here (output.Col.values,
+# tables.Column.vocab: "CATEGORY"), except for a status column of a mixed list ("status"),
+# whose vocabulary is that of the row's record kind.
 STATUS_OF_KIND: dict[str, Vocab] = {
     "item": ITEM_STATUS, "finding": FINDING_STATUS, "plan": PLAN_STATUS,
     "inspection": INSPECTION_STATUS,

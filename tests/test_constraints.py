@@ -1,4 +1,4 @@
-"""The database itself refuses an impossible row written by hand (schema 4, issue 11).
+"""The database itself refuses an impossible row written by hand (schemas 4 and 5, issue 11).
 
 Two ledgers go through the same legal story on the command line, one made by `init`, one of
 the first release migrated on open; then rows are written behind duchá's back with sqlite3.
@@ -122,13 +122,32 @@ IMPOSSIBLE = (
      "ck_finding_verified_on"),
     ("UPDATE finding SET status = 'rectified' WHERE number = 'WT-2026-0002'",
      "ck_finding_rectified_on"),
-    ("UPDATE extension SET subject_table = 'plan_entry'", "ck_extension_subject"),
     ("UPDATE extension SET status = 'maybe'", "ck_extension_status"),
     ("UPDATE extension SET to_date = old_due", "ck_extension_later"),
     ("UPDATE extension SET status = 'pending'", "ck_extension_decided_by"),
     ("UPDATE extension SET decided_on = NULL", "ck_extension_decided_on"),
     ("UPDATE extension SET decided_on = '2026-05-31'", "ck_extension_decided_after"),
-    ("UPDATE accountability SET subject_table = 'unit'", "ck_accountability_subject"),
+)
+
+# Schema 5: what the subject triggers refuse (a foreign key cannot name one of two tables).
+NO_SUBJECT = "extension names no such item or finding"
+SUBJECT_KEPT = "the item has extensions or accountability"
+ORPHANS = (
+    ("INSERT INTO extension (subject_table, subject_id, requested_on, to_date, reason, status) "
+     "VALUES ('item', 999, '2026-06-01', '2026-09-30', 'x', 'pending')", NO_SUBJECT),
+    ("UPDATE extension SET subject_id = 999", NO_SUBJECT),
+    # A finding's id where an item's is meant: the id exists, but in the other table.
+    ("UPDATE extension SET subject_table = 'finding', subject_id = "
+     "(SELECT max(id) + 1 FROM finding)", NO_SUBJECT),
+    ("INSERT INTO accountability (subject_table, subject_id, who, measure, basis, \"on\") "
+     "VALUES ('finding', 999, 'x', 'y', 'z', '2026-06-01')",
+     "accountability names no such item or finding"),
+    # subject_table has its CHECK too (ck_*_subject), but the trigger runs first.
+    ("UPDATE extension SET subject_table = 'plan_entry'", NO_SUBJECT),
+    ("UPDATE accountability SET subject_table = 'unit'",
+     "accountability names no such item or finding"),
+    ("DELETE FROM item WHERE number = 'DB-2026-0003'", SUBJECT_KEPT),
+    ("UPDATE item SET id = 999 WHERE number = 'DB-2026-0003'", SUBJECT_KEPT),
 )
 
 
@@ -139,6 +158,21 @@ def test_the_database_refuses_an_impossible_row(ledger_file: Path, statement: st
     con = sqlite3.connect(ledger_file)
     try:
         with pytest.raises(sqlite3.IntegrityError, match=f"CHECK constraint failed: {constraint}$"):
+            con.execute(statement)
+    finally:
+        con.rollback()
+        con.close()
+
+
+@pytest.mark.parametrize(("statement", "message"), ORPHANS,
+                         ids=[f"{i:02d}" for i in range(len(ORPHANS))])
+def test_extension_and_accountability_keep_their_subject(ledger_file: Path, statement: str,
+                                                         message: str) -> None:
+    con = sqlite3.connect(ledger_file)
+    con.execute("PRAGMA foreign_keys = ON")
+    try:
+        with pytest.raises(sqlite3.IntegrityError, match=f"FOREIGN KEY constraint failed: "
+                                                         f"{message}$"):
             con.execute(statement)
     finally:
         con.rollback()
@@ -187,27 +221,49 @@ def test_migration_4_froze_the_constraints_of_this_schema() -> None:
     from duchá.models import CHECKS, SCHEMA_VERSION
 
     step = migration_step("0004_check_constraints.py")
-    # Schema 5 (0005, the unit short name) added no constraint: 0004's are still this
-    # schema's.  A later step that changes CHECKS freezes its own copy and takes this over.
-    if SCHEMA_VERSION in (4, 5):
+    # Schemas 5 (subject triggers) and 6 (units' short names) added no constraint: 0004's are
+    # still this schema's.  A later step that changes CHECKS freezes its own copy.
+    if SCHEMA_VERSION in (4, 5, 6):
         assert step.CHECKS == CHECKS, ("models.CHECKS changed (a code added to vocab.py?): "
                                        "that is a new schema version with its own migration")
 
 
-def test_a_ledger_with_an_impossible_row_is_not_migrated(cli: Runner, db_path: Path) -> None:
+def test_migration_5_froze_the_subject_triggers_of_this_schema() -> None:
+    from duchá.models import SCHEMA_VERSION, SUBJECT_GUARD
+
+    step = migration_step("0005_subject_guard.py")
+    if SCHEMA_VERSION in (5, 6):  # schema 6 (units' short names) added no trigger
+        assert step.GUARD == SUBJECT_GUARD
+
+
+# Rows schema 1 let through (it had no constraints and no triggers), and what migrating says.
+NOT_MIGRATED = (
+    (("UPDATE progress SET percent = 140 WHERE id = 2",
+      "UPDATE item SET status = 'open' WHERE number = 'DB-2026-0001'"),
+     "error: the ledger holds rows that schema 4 refuses: item DB-2026-0001 ((status = "
+     "'done') = (closed_on IS NOT NULL)); progress 2 (percent IS NULL OR percent BETWEEN 0 "
+     "AND 100); correct them with the duchá that wrote them (or in SQL), then open it again"),
+    (("INSERT INTO extension (subject_table, subject_id, requested_on, to_date, reason, status, "
+      "created_at) VALUES ('item', 7, '2026-06-01', '2026-09-30', 'x', 'pending', "
+      "'2026-06-01T00:00:00+00:00')",),
+     "error: cannot migrate: extension row 1 names item id 7, which does not exist"),
+)
+
+
+@pytest.mark.parametrize(("statements", "said"), NOT_MIGRATED, ids=["check", "orphan"])
+def test_a_ledger_with_an_impossible_row_is_not_migrated(cli: Runner, db_path: Path,
+                                                         statements: tuple[str, ...],
+                                                         said: str) -> None:
     v1_ledger(db_path)
-    con = sqlite3.connect(db_path)  # schema 1 had no CHECK constraints to stop these
-    con.execute("UPDATE progress SET percent = 140 WHERE id = 2")
-    con.execute("UPDATE item SET status = 'open' WHERE number = 'DB-2026-0001'")
+    con = sqlite3.connect(db_path)
+    for statement in statements:
+        con.execute(statement)
     con.commit()
     con.close()
     before = snapshot_db(db_path)
     r = cli("item", "list", "-f", "csv")
     assert r.exit_code == 3, r
-    assert r.stderr.splitlines()[-1] == (
-        "error: the ledger holds rows that schema 4 refuses: item DB-2026-0001 ((status = "
-        "'done') = (closed_on IS NOT NULL)); progress 2 (percent IS NULL OR percent BETWEEN 0 "
-        "AND 100); correct them with the duchá that wrote them (or in SQL), then open it again")
+    assert r.stderr.splitlines()[-1] == said
     assert snapshot_db(db_path) == before
 
 

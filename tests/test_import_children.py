@@ -125,7 +125,7 @@ def test_chinese_headers_and_the_events_written(ledger: Runner, tmp_path: Path) 
     ("quotas", "year,max_count,reduction\n2027,5,20%\n",
      "line 2: max_count: give either max_count or reduction for the year, one of them"),
     ("quotas", "年度,压减比例,基数\n2027,150%,10\n",
-     "line 2: 压减比例: reduction must be between 0% and 100%, not 150%"),
+     "line 2: 压减比例 must be between 0% and 100%, not 150%"),
     ("quotas", "year,max_count\n2027,5\n2027,6\n", "line 3: year: 2027 repeats line 2"),
     ("quotas", "year,reduction\n2027,50%\n",
      "2026 has no plan entries in the ledger to reduce from; give baseline N"),

@@ -116,7 +116,8 @@ def test_demo_csv_json_and_table_and_never_the_users_ledger(
     assert len(summary) == 8 and sum(int(x["total"]) for x in summary) >= 40
     overdue = list(csv.DictReader(io.StringIO(blocks[1])))
     assert overdue and all(int(x["days_overdue"]) > 0 for x in overdue)
-    listed = cli("item", "list", "-f", "csv", "--as-of", "2026-11-30", db=tmp_path / "demo.db")
+    listed = cli("item", "list", "--all", "-f", "csv", "--as-of", "2026-11-30",
+                 db=tmp_path / "demo.db")
     assert len(list(csv.DictReader(io.StringIO(listed.stdout)))) == sum(
         int(x["total"]) for x in summary)
 

@@ -13,6 +13,8 @@ import pytest
 from conftest import Runner, migration_step, snapshot_db
 from duchá.models import SCHEMA_VERSION
 
+HEAD = f"{SCHEMA_VERSION:04d}"  # the Alembic revision of this schema
+
 DATA = Path(__file__).parent / "data"
 
 
@@ -40,7 +42,7 @@ def schema(path: Path) -> list[tuple[str, str, str]]:
 def test_first_release_ledger_opens_with_all_its_data(cli: Runner, db_path: Path) -> None:
     v1_ledger(db_path)
     old = snapshot_db(db_path)
-    r = cli("item", "list", "-f", "json")
+    r = cli("item", "list", "--all", "-f", "json")
     assert r.exit_code == 0, r
     assert [(x["number"], x["status"], x["units"]) for x in r.json()] == [
         ("DB-2026-0002", "cancelled", ""), ("DB-2026-0001", "done", "jiaoyu;kongtong")]
@@ -58,7 +60,7 @@ def test_first_release_ledger_opens_with_all_its_data(cli: Runner, db_path: Path
             dropped = [row[:-1] for row in rows] if table in STAMPED else rows
             assert new[table] == dropped, table
     assert dict(new["ducha_meta"])["schema_version"] == str(SCHEMA_VERSION)
-    assert new["alembic_version"] == [(f"{SCHEMA_VERSION:04d}",)]
+    assert new["alembic_version"] == [(HEAD,)]
     r = cli("verify", "-f", "csv")
     assert r.exit_code == 0, r
     r = cli("item", "show", "1", "-f", "json")
@@ -191,7 +193,8 @@ def test_commands_do_not_import_alembic_unless_a_migration_is_due(
                                   "versions/0002_event_chain.py",
                                   "versions/0003_append_only_events.py",
                                   "versions/0004_check_constraints.py",
-                                  "versions/0005_unit_short_name.py"])
+                                  "versions/0005_subject_guard.py",
+                                  "versions/0006_unit_short_name.py"])
 def test_migration_scripts_ship_in_the_package(name: str) -> None:
     import duchá
 
@@ -209,31 +212,30 @@ def test_two_processes_opening_an_old_ledger_migrate_it_once(tmp_path: Path) -> 
     assert sum(f"migrated from schema 1 to {SCHEMA_VERSION}" in err for _, err in outs) == 1
     assert len(list(tmp_path.glob("old.db.schema1-*.bak"))) == 1
     con = sqlite3.connect(old)
-    assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [
-        (f"{SCHEMA_VERSION:04d}",)]
+    assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [(HEAD,)]
     con.close()
 
 
-def test_a_schema_4_ledger_gains_unit_short_names(cli: Runner, db_path: Path,
+def test_a_schema_5_ledger_gains_unit_short_names(cli: Runner, db_path: Path,
                                                    tmp_path: Path) -> None:
-    """Schema 5 adds units' short names (issue 12): a ledger at schema 4, with its units,
+    """Schema 6 adds units' short names (issue 12): a ledger at schema 5, with its units,
     items and history, opens with every unit's short name empty (derived when shown), its
     history still verifying, and takes short names from then on."""
     from duchá.db import dispose_all, engine_for, locate
     from duchá.storage import migrate
 
     v1_ledger(db_path)
-    assert migrate.run(engine_for(locate(str(db_path))), to="0004") == (1, 4)
+    assert migrate.run(engine_for(locate(str(db_path))), to="0005") == (1, 5)
     dispose_all()
     con = sqlite3.connect(db_path)
-    assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [("0004",)]
+    assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [("0005",)]
     assert "short_name" not in [r[1] for r in con.execute("PRAGMA table_info(unit)")]
     con.close()
     old = snapshot_db(db_path)
 
     r = cli("unit", "list", "-f", "csv")
     assert r.exit_code == 0, r
-    assert "ledger" in r.stderr and "migrated from schema 4 to 5" in r.stderr
+    assert "ledger" in r.stderr and "migrated from schema 5 to 6" in r.stderr
     assert r.stdout.splitlines() == [
         "code,name,short_name,kind,parent",
         "fgw,平凉市发展和改革委员会,发展和改革委员会,department,",
@@ -245,16 +247,17 @@ def test_a_schema_4_ledger_gains_unit_short_names(cli: Runner, db_path: Path,
                                                            "alembic_version")} == \
         {t: rows for t, rows in old.items() if t not in ("unit", "ducha_meta", "alembic_version")}
     assert cli("verify", "-f", "csv").exit_code == 0
-    (kept,) = db_path.parent.glob("ledger.db.schema4-*.bak")
+    (kept,) = db_path.parent.glob("ledger.db.schema5-*.bak")
     assert snapshot_db(kept) == old
 
     # Short names from now on: given ones are stored (and are history), derived ones shown.
     r = cli("unit", "edit", "fgw", "--short", "发改委", "-f", "json")
     assert r.exit_code == 0, r
     assert r.json()[0]["short_name"] == "发改委"
-    items = cli("--lang", "zh", "item", "list", "-f", "csv").stdout.splitlines()
-    assert items[0].startswith("编号,事项,类别,牵头单位,责任单位,")
-    assert ",发改委,教育局、崆峒区," in items[-1]
+    items = cli("--lang", "zh", "export", "items", "-f", "csv").stdout.splitlines()
+    assert items[0].startswith("事项编号,事项名称,事项类别,")
+    done = next(line for line in items if line.startswith("DB-2026-0001,"))
+    assert ",发改委,教育局、崆峒区," in done
     assert cli("verify", "-f", "csv").exit_code == 0
     fresh = tmp_path / "fresh.db"
     assert cli("init", db=fresh).exit_code == 0

@@ -375,8 +375,8 @@ def test_init_records_the_schema_and_refuses_a_second_time(pg_url: str) -> None:
 
 
 def test_a_schema_1_ledger_on_the_server_is_migrated_when_opened(pg_url: str) -> None:
-    """Schema 1 -> 5 (the event hash chain, append-only events, CHECK constraints, units'
-    short names) through the Alembic scripts, on PostgreSQL."""
+    """Schema 1 -> this one (the event hash chain, append-only events, CHECK constraints,
+    subject triggers, units' short names) through the Alembic scripts, on PostgreSQL."""
     import psycopg
 
     run = runner(pg_url)
@@ -389,7 +389,14 @@ def test_a_schema_1_ledger_on_the_server_is_migrated_when_opened(pg_url: str) ->
     from duchá.models import CHECKS, SCHEMA_VERSION
 
     with _connect(pg_url) as con:  # what schema 1 looked like: no chain, no ix_event_on,
-        # events open to UPDATE, a created_at column on the records, no CHECK constraints
+        # events open to UPDATE, a created_at column on the records, no CHECK constraints,
+        # no triggers keeping extensions' subjects
+        for table in ("extension", "accountability"):
+            con.execute(f"DROP TRIGGER {table}_subject ON {table}")
+        for table in ("item", "finding"):
+            con.execute(f"DROP TRIGGER {table}_subject_kept ON {table}")
+        con.execute("DROP FUNCTION ducha_subject_exists()")
+        con.execute("DROP FUNCTION ducha_subject_kept()")
         for table, checks in CHECKS.items():
             for name, _ in checks:
                 con.execute(f"ALTER TABLE {table} DROP CONSTRAINT {name}")
@@ -397,7 +404,7 @@ def test_a_schema_1_ledger_on_the_server_is_migrated_when_opened(pg_url: str) ->
         con.execute("DROP FUNCTION ducha_event_append_only()")
         con.execute("UPDATE event SET prev_hash = NULL, hash = NULL")
         con.execute("DROP INDEX ix_event_on")
-        con.execute("DROP INDEX ix_unit_short_name")  # schema 5: units' short names
+        con.execute("DROP INDEX ix_unit_short_name")  # schema 6: units' short names
         con.execute("ALTER TABLE unit DROP COLUMN short_name")
         for table in ("unit", "item", "progress", "plan_entry", "inspection", "finding",
                       "extension", "accountability"):
@@ -407,8 +414,7 @@ def test_a_schema_1_ledger_on_the_server_is_migrated_when_opened(pg_url: str) ->
         con.execute("UPDATE alembic_version SET version_num = '0001'")
     r = run("verify")
     assert r.exit_code == 0, r
-    assert "no copy taken" in r.stderr and \
-        f"migrated from schema 1 to {SCHEMA_VERSION}" in r.stderr
+    assert "no copy taken" in r.stderr and f"migrated from schema 1 to {SCHEMA_VERSION}" in r.stderr
     assert dump(pg_url) == current  # the chain rebuilt exactly as duchá writes it
     with _connect(pg_url) as con:
         assert con.execute("SELECT 1 FROM pg_indexes WHERE indexname = 'ix_event_on'").fetchone()

@@ -13,7 +13,7 @@ config_app = sub_app("Settings: the rules' thresholds, and local working days.\n
                      "Example: duchá config list")
 
 SETTING_COLS = cols("key:设置 value:值 default:默认 help:说明")
-SUMMARY_COLS = cols("category:类别:category name:名称 open:在办 overdue:逾期 done:办结 "
+SUMMARY_COLS = cols("category:类别:CATEGORY name:名称 open:在办 overdue:逾期 done:办结 "
                     "cancelled:撤销 total:合计")
 OVERDUE_COLS = cols("number:编号 title:事项 lead_unit:牵头单位:unit due:落实时限 "
                     "days_overdue:逾期天数 last_progress:最近进展")
@@ -138,7 +138,7 @@ def config_set(
 calendar_app = sub_app(
     "Local working days (调休) and days off, when the statutory calendar does not know them.\n\n"
     "Example: duchá config calendar holiday 2027-02-06 --to 2027-02-13 --note 春节")
-DAY_COLS = cols("day:日期 workday:工作日:yes_no note:说明 statutory:法定日历")
+DAY_COLS = cols("day:日期 workday:工作日:YES_NO note:说明 statutory:法定日历")
 
 
 def calendar_holiday(

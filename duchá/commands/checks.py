@@ -9,8 +9,8 @@ from duchá import words
 from duchá.commands import state
 from duchá.output import cols
 
-CHECK_COLS = cols("rule:规则 level:级别:level subject:对象 unit:单位:unit message:说明 "
-                  "light:灯:light")
+CHECK_COLS = cols("rule:规则 level:级别:CHECK_LEVEL subject:对象 unit:单位:unit message:说明 "
+                  "light:灯:LIGHT")
 
 
 def check(

@@ -11,17 +11,17 @@ app = sub_app("Inspections carried out (督查) and their reports.\n\n"
               "Example: duchá inspect list --year 2026")
 
 INSPECT_COLS = cols(
-    "number:编号 topic:主题 lead:牵头单位:unit members:联合单位:units method:方式:method "
+    "number:编号 topic:主题 lead:牵头单位:unit members:联合单位:units method:方式:METHOD "
     "targets:对象:units start:开始 end:结束 plan:计划 report_approved_on:报告审定 "
-    "status:状态:inspection_status"
+    "status:状态:INSPECTION_STATUS"
 )
 SHOW_COLS = cols(
-    "number:编号 topic:主题 lead:牵头单位:unit members:联合单位:units method:方式:method "
+    "number:编号 topic:主题 lead:牵头单位:unit members:联合单位:units method:方式:METHOD "
     "targets:对象:units items:事项 start:开始 end:结束 finished_on:完成日期 plan:计划 "
     "approver:审批人 "
     "approved_on:审批日期 approval_ref:审批文号 report_summary:报告摘要 "
     "report_approved_by:报告审定人 report_approved_on:报告审定日期 "
-    "report_circulated_on:通报日期 status:状态:inspection_status"
+    "report_circulated_on:通报日期 status:状态:INSPECTION_STATUS"
 )
 
 NUMBER_HELP = "DC-2026-001 or the bare sequence number."
@@ -118,7 +118,7 @@ def inspect_finish(
 ) -> None:
     """Mark an inspection finished (its plan entry becomes done).
 
-    Example: duchá inspect finish DC-2026-001 --on 2026-03-08
+    Example: duchá inspect finish DC-2026-006 --on 2026-11-25
     """
     from duchá.services import inspections
 
@@ -140,8 +140,8 @@ def inspect_report(
 ) -> None:
     """Record an inspection's approved report and its circulation.
 
-    Example: duchá inspect report 1 --summary "发现问题5个" --approved-by 张市长
-    --approved-on 2026-03-20 --circulated-on 2026-03-25
+    Example: duchá inspect report DC-2026-008 --summary "发现问题5个" --approved-by 张市长
+    --approved-on 2026-10-08 --circulated-on 2026-10-10
     """
     from duchá.services import inspections
 

@@ -11,15 +11,15 @@ from duchá.output import cols
 app = sub_app("Supervision items (督办事项).\n\nExample: duchá item list --overdue")
 
 ITEM_COLS = cols(
-    "number:编号 title:事项 category:类别:category lead_unit:牵头单位:unit units:责任单位:units "
-    "assigned:交办日期 due:落实时限 status:状态:item_status closed_on:办结日期 "
-    "last_progress:最近进展 light:灯:light"
+    "number:编号 title:事项 category:类别:CATEGORY lead_unit:牵头单位:unit units:责任单位:units "
+    "assigned:交办日期 due:落实时限 status:状态:ITEM_STATUS closed_on:办结日期 "
+    "last_progress:最近进展 light:灯:LIGHT"
 )
 SHOW_COLS = [*cols(
-    "number:编号 title:事项 category:类别:category source:来源 leader:责任领导 "
+    "number:编号 title:事项 category:类别:CATEGORY source:来源 leader:责任领导 "
     "lead_unit:牵头单位:unit units:责任单位:units assigned:交办日期 due:落实时限 "
-    "status:状态:item_status closed_on:办结日期 cancel_reason:撤销原因 last_progress:最近进展 "
-    "percent:完成百分比 days_overdue:逾期天数 light:灯:light"
+    "status:状态:ITEM_STATUS closed_on:办结日期 cancel_reason:撤销原因 last_progress:最近进展 "
+    "percent:完成百分比 days_overdue:逾期天数 light:灯:LIGHT"
 )]
 PROGRESS_COLS = cols("on:日期 text:进展 percent:百分比")
 
@@ -82,8 +82,11 @@ def item_list(
     light: Annotated[str | None, typer.Option(
         help="red (past due), yellow (due soon or behind schedule) or green, as of --as-of."
     )] = None,
+    all_: Annotated[bool, typer.Option(
+        "--all", help="Done and cancelled items too, after the open ones.")] = False,
 ) -> None:
-    """List items, sorted by due date, each with its light (红黄绿灯) as of --as-of.
+    """List the open items (all with --all or --status), by due date, each with its light
+    (红黄绿灯) as of --as-of.
 
     Example: duchá item list --unit 崆峒 --overdue -f csv
     """
@@ -96,7 +99,8 @@ def item_list(
             lg, status=ITEM_STATUS.parse(status) if status else None, unit=unit,
             category=CATEGORY.parse(category) if category else None,
             due_before=lg.maybe_date(due_before), overdue=overdue,
-            search=search, light=LIGHT.parse(light) if light else None)
+            search=search, light=LIGHT.parse(light) if light else None,
+            unfinished=not all_ and status is None)
     st.emit(rows, ITEM_COLS, title="items")
 
 
@@ -208,7 +212,7 @@ def item_cancel(
 ) -> None:
     """Cancel an open item (撤销), with the reason.
 
-    Example: duchá item cancel 12 --reason "并入DB-2026-0003"
+    Example: duchá item cancel 9 --reason "并入DB-2026-0003"
     """
     from duchá.services import items
 

@@ -12,16 +12,16 @@ from duchá.output import cols
 app = sub_app("Reports: status, overdue, weekly, units, inspection N.\n\n"
               "Example: duchá report overdue --fail-on red -f csv")
 
-OVERDUE_COLS = cols("kind:类型:record_kind number:编号 title:事项/问题 unit:单位:unit due:时限 "
-                    "days_overdue:逾期天数 light:灯:light status:状态:status "
+OVERDUE_COLS = cols("kind:类型:RECORD_KIND number:编号 title:事项/问题 unit:单位:unit due:时限 "
+                    "days_overdue:逾期天数 light:灯:LIGHT status:状态:status "
                     "last_progress:最近进展")
-STATUS_COLS = cols("kind:类型:record_kind status:状态:status count:数量 red:红灯 yellow:黄灯 "
+STATUS_COLS = cols("kind:类型:RECORD_KIND status:状态:status count:数量 red:红灯 yellow:黄灯 "
                    "green:绿灯")
-CATEGORY_COLS = cols("category:类别:category name:名称 open:在办 overdue:逾期 done:办结 "
+CATEGORY_COLS = cols("category:类别:CATEGORY name:名称 open:在办 overdue:逾期 done:办结 "
                      "cancelled:撤销 total:合计")
 RED_COLS = cols("unit:单位:unit name:名称 red_items:红灯事项 red_findings:红灯问题 red:合计")
 QUOTA_COLS = cols("year:年度 allowed:允许 used:已用 headroom:余量")
-WEEKLY_COLS = cols("section:栏目:weekly_section kind:类型:record_kind number:编号 "
+WEEKLY_COLS = cols("section:栏目:WEEKLY_SECTION kind:类型:RECORD_KIND number:编号 "
                    "title:事项/问题 unit:单位:unit date:日期 due:时限 status:状态:status")
 UNITS_COLS = cols(
     "unit:单位:unit name:名称 year:年度 items_open:在办事项 items_overdue:逾期事项 "
@@ -31,11 +31,11 @@ UNITS_COLS = cols(
     "on_time_rate:按时率 inspections:接受督查 organizers:督查单位数 accountability:问责"
 )
 TARGET_COLS = cols("unit:单位:unit name:名称")
-COVERED_COLS = cols("number:编号 title:事项 due:落实时限 status:状态:item_status")
-FINDING_COLS = cols("number:编号 unit:单位:unit description:问题 severity:性质:severity "
-                    "mode:整改方式:mode due:整改时限 status:状态:finding_status")
+COVERED_COLS = cols("number:编号 title:事项 due:落实时限 status:状态:ITEM_STATUS")
+FINDING_COLS = cols("number:编号 unit:单位:unit description:问题 severity:性质:SEVERITY "
+                    "mode:整改方式:MODE due:整改时限 status:状态:FINDING_STATUS")
 INSPECTION_COLS = cols(
-    "number:编号 topic:主题 method:方式:method lead:牵头单位:unit plan:计划 start:开始 end:结束 "
+    "number:编号 topic:主题 method:方式:METHOD lead:牵头单位:unit plan:计划 start:开始 end:结束 "
     "approval_ref:审批文号 report_summary:报告摘要 report_approved_by:审定人 "
     "report_approved_on:审定日期 report_circulated_on:通报日期"
 )

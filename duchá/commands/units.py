@@ -9,7 +9,7 @@ from duchá.output import cols
 
 app = sub_app("Units (单位): counties, departments and agencies.\n\nExample: duchá unit list")
 
-UNIT_COLS = cols("code:代码 name:名称 short_name:简称 kind:类型:unit_kind parent:上级:unit")
+UNIT_COLS = cols("code:代码 name:名称 short_name:简称 kind:类型:UNIT_KIND parent:上级:unit")
 SHORT_HELP = ("Short name (简称) that Chinese output shows, e.g. 住建局 (default: derived from "
               "the full name: 平凉市崆峒区人民政府 -> 崆峒区).")
 
@@ -26,7 +26,7 @@ def unit_add(
 ) -> None:
     """Add a unit.
 
-    Example: duchá unit add zjj 平凉市住房和城乡建设局 --short 住建局 --kind department
+    Example: duchá unit add tjj 平凉市统计局 --short 统计局 --kind department
     """
     from duchá.services import units
     from duchá.vocab import UNIT_KIND
@@ -72,8 +72,8 @@ def unit_show(
     with st.ledger(write=False) as lg:
         rec, items = units.show(lg, unit)
     st.emit_record(rec, UNIT_COLS, title=rec["name"], sections=[
-        ("items", cols("number:编号 title:事项 role:角色:unit_role due:落实时限 "
-                       "status:状态:item_status"), items)])
+        ("items", cols("number:编号 title:事项 role:角色:UNIT_ROLE due:落实时限 "
+                       "status:状态:ITEM_STATUS"), items)])
 
 
 @app.command("edit")

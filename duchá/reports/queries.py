@@ -345,7 +345,7 @@ def weekly_markdown(meta: dict[str, Any], rows: list[dict[str, Any]],
     parts = [f"# 督查工作周报 {meta['week']}（{meta['start']} 至 {meta['end']}）", "",
              md_table([{"what": f"{zh} ({s})", "n": meta[s]} for s, zh in WEEKLY_SECTIONS],
                       [("what", "项目"), ("n", "数量")])]
-    spec = ("kind:类型:record_kind number:编号 title:事项/问题 unit:单位:unit date:日期 "
+    spec = ("kind:类型:RECORD_KIND number:编号 title:事项/问题 unit:单位:unit date:日期 "
             "due:时限 status:状态:status")
     for s, zh in WEEKLY_SECTIONS:
         part = [r for r in rows if r["section"] == s]
@@ -535,7 +535,7 @@ def inspection_markdown(data: dict[str, Any], today: date, lang: Lang | None = N
               f"对{len(data['targets'])}个单位开展了{rec['topic']}督查。", ""]
     parts += ["## 二、督查事项", ""]
     parts.append(md_rows(data["items"], "number:编号 title:事项 due:落实时限 "
-                         "status:状态:item_status", lang)
+                         "status:状态:ITEM_STATUS", lang)
                  if data["items"] else "本次督查未关联督办事项。")
     parts += ["", "## 三、发现的问题及整改要求", ""]
     if not data["findings"]:
@@ -545,8 +545,8 @@ def inspection_markdown(data: dict[str, Any], today: date, lang: Lang | None = N
         by_unit.setdefault(f["unit_name"], []).append(f)
     for n, (name, rows) in enumerate(by_unit.items(), start=1):
         parts += [f"### （{n}）{name}（{len(rows)} 个问题）", ""]
-        parts += [md_rows(rows, "number:编号 description:问题 severity:性质:severity "
-                          "mode:整改方式:mode due:整改时限 status:状态:finding_status", lang), ""]
+        parts += [md_rows(rows, "number:编号 description:问题 severity:性质:SEVERITY "
+                          "mode:整改方式:MODE due:整改时限 status:状态:FINDING_STATUS", lang), ""]
     parts += ["", "## 四、下一步要求", ""]
     pending = [f for f in data["findings"] if f["status"] in OPEN_FINDING]
     asks = []

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from duchá.errors import BadInput
+from duchá.validation import Invalid
 
 if TYPE_CHECKING:
     from duchá.services.ledger import Ledger
@@ -25,7 +26,7 @@ def snap(row: Any) -> dict[str, Any]:
 def _days(start: date, end: date | None) -> list[date]:
     end = end or start
     if end < start:
-        raise BadInput(f"--to {end} is before {start}; give --to on or after the first day")
+        raise Invalid("to", f"«to» {end} is before {start}; give a last day on or after the first")
     span = (end - start).days + 1
     if span > MAX_SPAN:
         raise BadInput(f"{span} days is more than a year; give a shorter range")

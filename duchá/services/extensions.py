@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from duchá.errors import BadInput
 from duchá.history.events import snapshot
+from duchá.validation import Invalid
 
 if TYPE_CHECKING:
     from duchá.services.ledger import Ledger
@@ -62,7 +63,7 @@ def request(
                        "extended")
     why = (reason or "").strip()
     if not why:
-        raise BadInput("empty --reason; say why more time is needed")
+        raise Invalid("reason", "empty «reason»; say why more time is needed")
     if on < _start(kind, obj):
         raise BadInput(f"request dated {on} is before {kind} {obj.number} began "
                        f"({_start(kind, obj)})")
@@ -70,12 +71,12 @@ def request(
         raise BadInput(f"{kind} {obj.number} fell due on {obj.due}; an extension must be asked "
                        f"before the due date, not on {on}")
     if obj.due is not None and to <= obj.due:
-        raise BadInput(f"--to {to} is not after the current due date {obj.due}; "
+        raise Invalid("to", f"«to» {to} is not after the current due date {obj.due}; "
                        "an extension asks for a later date")
     if to <= on:
         # Work with no due date (长期) has nothing to compare with; approved, such a date would
         # put the due date before the start, which the ledger refuses.
-        raise BadInput(f"--to {to} is not after the request date {on}; "
+        raise Invalid("to", f"«to» {to} is not after the request date {on}; "
                        "an extension asks for a later date")
     if _pending(lg, kind, obj) is not None:
         raise BadInput(f"{kind} {obj.number} already has an extension awaiting a decision; "
@@ -100,7 +101,7 @@ def decide(
                        "--reason TEXT`")
     who = (by or "").strip()
     if not who:
-        raise BadInput("empty --by; say who decided the extension")
+        raise Invalid("by", "empty «by»; say who decided the extension")
     if on < ext.requested_on:
         raise BadInput(f"decision dated {on} is before the request ({ext.requested_on})")
     action = "extend-approve" if approve else "extend-reject"

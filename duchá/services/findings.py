@@ -23,6 +23,7 @@ from duchá.rules import FINDING_RUNNING
 from duchá.services import units
 from duchá.services.numbers import find, next_number
 from duchá.tables import RECORDS
+from duchá.validation import Invalid
 
 if TYPE_CHECKING:
     from duchá.models import Finding
@@ -82,6 +83,14 @@ def _text(value: str | None, what: str) -> str:
     return text
 
 
+def _given(value: str | None, field: str, why: str) -> str:
+    """A required text from an option: empty says which one, and why it is needed."""
+    text = (value or "").strip()
+    if not text:
+        raise Invalid(field, f"empty «{field}»; {why}")
+    return text
+
+
 def _not_before_last(lg: Ledger, f: Finding, on: date) -> None:
     """A step may not be dated before the finding's previous step (its story runs forward)."""
     from sqlmodel import col, select
@@ -95,8 +104,8 @@ def _not_before_last(lg: Ledger, f: Finding, on: date) -> None:
         .order_by(col(Event.on).desc(), col(Event.id).desc()).limit(1)
     ).first()
     if row is not None and row[1] is not None and on < row[1]:
-        raise BadInput(f"{on} is before finding {f.number}'s last step ({row[0]} on {row[1]}); "
-                       f"give --on {row[1]} or later")
+        raise Invalid("on", f"{on} is before finding {f.number}'s last step ({row[0]} on "
+                      f"{row[1]}); give «on» {row[1]} or later")
 
 
 def add(
@@ -124,8 +133,8 @@ def add(
     if inspection:
         insp = find(lg.session, Inspection, "DC", inspection, "inspection")
         if found < insp.start:
-            raise BadInput(f"the finding is dated {found}, before inspection {insp.number} "
-                           f"started ({insp.start}); give --on {insp.start} or later")
+            raise Invalid("on", f"the finding is dated {found}, before inspection {insp.number} "
+                          f"started ({insp.start}); give «on» {insp.start} or later")
         targets = lg.session.exec(select(col(InspectionTarget.unit_id)).where(
             col(InspectionTarget.inspection_id) == insp.id)).all()
         if u.id not in targets:
@@ -162,7 +171,7 @@ def rectify(lg: Ledger, ref: str, *, evidence: str, on: date) -> dict[str, Any]:
     require(f, "rectify")
     _not_before_last(lg, f, on)
     with lg.changing("finding", f, "rectify", on=on):
-        f.evidence = _text(evidence, "--evidence; say what proves the rectification")
+        f.evidence = _given(evidence, "evidence", "say what proves the rectification")
         f.rectified_on, f.status = on, "rectified"
     return _row(lg, f)
 
@@ -170,7 +179,7 @@ def rectify(lg: Ledger, ref: str, *, evidence: str, on: date) -> dict[str, Any]:
 def _reopen_due(lg: Ledger, f: Finding, due: date | None, on: date) -> None:
     if due is not None:
         if due < on:
-            raise BadInput(f"new due date {due} is before {on}; give a later --due")
+            raise Invalid("due", f"new due date {due} is before {on}; give a later «due»")
         f.due = due
 
 
@@ -184,8 +193,8 @@ def verify(
     _not_before_last(lg, f, on)
     if fail:
         if lookback is not None:
-            raise BadInput("--lookback goes with a passed verification, not with --fail")
-        why = _text(reason, "--reason; say why the rectification is sent back")
+            raise Invalid("lookback", "«lookback» goes with a passed verification, not with «fail»")
+        why = _given(reason, "reason", "say why the rectification is sent back")
         with lg.changing("finding", f, "verify-fail", on=on) as notes:
             _reopen_due(lg, f, due, on)
             f.status = "reopened"
@@ -193,11 +202,11 @@ def verify(
             notes["note"] = f"{why} ({by.strip()})" if by and by.strip() else why
         return _row(lg, f)
     if due is not None:
-        raise BadInput("--due goes with --fail (a new due date for the redo)")
-    who = _text(by, "--by; say who re-checked the rectification (复核人)")
+        raise Invalid("due", "«due» goes with «fail» (a new due date for the redo)")
+    who = _given(by, "by", "say who re-checked the rectification (复核人)")
     if lookback is not None and lookback <= on:
-        raise BadInput(f"look-back date {lookback} is not after the verification date {on}; "
-                       "give a later --lookback, e.g. +3m")
+        raise Invalid("lookback", f"look-back date {lookback} is not after the verification date "
+                      f"{on}; give a later «lookback», e.g. +3m")
     with lg.changing("finding", f, "verify", on=on):
         f.status, f.verified_on, f.verified_by = "verified", on, who
         # A new verification starts a new look-back: the old one's result is in the history.
@@ -212,7 +221,7 @@ def reopen(
     f = get(lg, ref)
     require(f, "reopen")
     _not_before_last(lg, f, on)
-    why = _text(reason, "--reason; say how the problem came back")
+    why = _given(reason, "reason", "say how the problem came back")
     with lg.changing("finding", f, "reopen", on=on) as notes:
         _reopen_due(lg, f, due, on)
         f.status = "reopened"
@@ -231,7 +240,7 @@ def lookback(
     if result not in ("ok", "rebound"):
         raise BadInput(f"unknown look-back result '{result}'; use ok or rebound")
     if result != "rebound" and due is not None:
-        raise BadInput("--due goes with --result rebound (a new due date for the redo)")
+        raise Invalid("due", "«due» goes with «result» rebound (a new due date for the redo)")
     with lg.changing("finding", f, "lookback", on=on) as notes:
         f.lookback_on, f.lookback_result = on, result
         if result == "rebound":
@@ -259,17 +268,20 @@ def query(
     item: str | None = None,
     overdue: bool = False,
     numbers: list[str] | None = None,
+    unfinished: bool = False,
 ) -> list[dict[str, Any]]:
-    """Finding rows with their light as of the ledger's date, answered by SQL.
+    """Finding rows with their light as of the ledger's date, answered by SQL: unfinished
+    ones first, by due date; with `unfinished`, only those (not yet verified).
 
     The light is rules.LIGHTS["finding"] compiled to SQL; --light and --overdue (= red)
     filter on that same expression, so a filter keeps what it shows.
     """
-    from sqlalchemy import label, select
+    from sqlalchemy import case, label, select
     from sqlmodel import col
 
     from duchá import lights_sql
     from duchá.models import Finding, Inspection, Item, Unit
+    from duchá.rules import FINDING_UNFINISHED
     from duchá.services import items
 
     today = lg.today
@@ -290,6 +302,8 @@ def query(
     )
     if status:
         stmt = stmt.where(col(Finding.status) == status)
+    if unfinished:
+        stmt = stmt.where(col(Finding.status).in_(FINDING_UNFINISHED))
     if mode:
         stmt = stmt.where(col(Finding.mode) == mode)
     if unit:
@@ -305,7 +319,8 @@ def query(
         stmt = stmt.where(lit == light)
     if numbers is not None:
         stmt = stmt.where(col(Finding.number).in_(numbers))
-    stmt = stmt.order_by(col(Finding.due), col(Finding.number))
+    finished = case((col(Finding.status).in_(FINDING_UNFINISHED), 0), else_=1)
+    stmt = stmt.order_by(finished, col(Finding.due), col(Finding.number))
     out = []
     for r in lg.session.execute(stmt).mappings():
         d = dict(r)

@@ -9,6 +9,7 @@ from duchá.errors import BadInput
 from duchá.services import units
 from duchá.services.numbers import find, next_number
 from duchá.tables import RECORDS
+from duchá.validation import Invalid
 
 if TYPE_CHECKING:
     from duchá.models import Inspection
@@ -87,11 +88,13 @@ def add(
     if not topic:
         raise BadInput("empty topic; say what the inspection is about")
     if not targets:
-        raise BadInput("an inspection needs at least one --target unit (the unit inspected)")
+        raise Invalid("target", "an inspection needs at least one «target» unit (the unit "
+                      "inspected)")
     if end is not None and end < start:
-        raise BadInput(f"end {end} is before the start {start}; give --to on or after --from")
+        raise Invalid("to", f"end {end} is before the start {start}; give «to» on or after "
+                      "«from»")
     if (approved_by is None) != (approved_on is None):
-        raise BadInput("an approval needs both --approved-by and --approved-on")
+        raise Invalid("approved_by", "an approval needs both «approved_by» and «approved_on»")
     lead_unit = units.resolve(lg, lead)
     member_units = [u for u in units.resolve_many(lg, members) if u.id != lead_unit.id]
     target_units = units.resolve_many(lg, targets)
@@ -104,7 +107,7 @@ def add(
             raise BadInput(f"plan entry {entry.number} is for {entry.year}, but the inspection "
                            f"starts in {start.year}; give an entry of {start.year}")
         if entry.status == "cancelled":
-            raise BadInput(f"plan entry {entry.number} is cancelled; give another --plan")
+            raise Invalid("plan", f"plan entry {entry.number} is cancelled; give another «plan»")
     item_rows = [item_service.get(lg, n) for n in items]
     seq, number = next_number(lg.session, Inspection, PREFIX, start.year)
     insp = Inspection(number=number, year=start.year, seq=seq,
@@ -189,15 +192,16 @@ def report(
         raise BadInput(f"{insp.number} starts on {insp.start}, after {lg.today}; report it "
                        "once it has started")
     if approved_on < insp.start:
-        raise BadInput(f"report approved on {approved_on}, before the inspection started "
-                       f"({insp.start}); give --approved-on on or after it")
+        raise Invalid("approved_on", f"report approved on {approved_on}, before the inspection "
+                      "started "
+                       f"({insp.start}); give «approved_on» on or after it")
     if circulated_on is not None and circulated_on < approved_on:
         raise BadInput(f"circulated on {circulated_on}, before the report was approved "
                        f"({approved_on})")
     if not (summary or "").strip():
-        raise BadInput("empty --summary; say what the inspection found")
+        raise Invalid("summary", "empty «summary»; say what the inspection found")
     if not (approved_by or "").strip():
-        raise BadInput("empty --approved-by; say who approved the report")
+        raise Invalid("approved_by", "empty «approved_by»; say who approved the report")
     with lg.changing("inspection", insp, "report", on=approved_on):
         insp.report_summary = summary.strip()
         insp.report_approved_by = approved_by.strip()

@@ -10,6 +10,7 @@ from duchá.errors import BadInput
 from duchá.services import units
 from duchá.services.numbers import find, next_number
 from duchá.tables import RECORDS
+from duchá.validation import Invalid
 
 if TYPE_CHECKING:
     from duchá.models import Item
@@ -96,17 +97,20 @@ def query(
     search: str | None = None,
     numbers: list[str] | None = None,
     light: str | None = None,
+    unfinished: bool = False,
 ) -> list[dict[str, Any]]:
-    """Item rows for lists and reports, answered by SQL (indexes on status, due, units).
+    """Item rows for lists and reports, answered by SQL (indexes on status, due, units):
+    running ones first, by due date; with `unfinished`, only those.
 
     Each row's light is rules.LIGHTS["item"] as of lg.today, compiled to SQL; --light and
     --overdue (= red) filter on that same expression, so a filter keeps what it shows.
     """
-    from sqlalchemy import func, or_, select
+    from sqlalchemy import case, func, or_, select
     from sqlmodel import col
 
     from duchá import lights_sql
     from duchá.models import Item, ItemUnit, Progress, Unit
+    from duchá.rules import ITEM_UNFINISHED
     from duchá.tables import table_of
 
     lead = table_of(Unit).alias("lead")
@@ -131,6 +135,8 @@ def query(
     )
     if status:
         stmt = stmt.where(col(Item.status) == status)
+    if unfinished:
+        stmt = stmt.where(col(Item.status).in_(ITEM_UNFINISHED))
     if category:
         stmt = stmt.where(col(Item.category) == category)
     if unit:
@@ -152,7 +158,8 @@ def query(
         stmt = stmt.where(col(Item.number).in_(numbers))
     if light:
         stmt = stmt.where(lit == light)
-    stmt = stmt.order_by(col(Item.due), col(Item.number))
+    finished = case((col(Item.status).in_(ITEM_UNFINISHED), 0), else_=1)
+    stmt = stmt.order_by(finished, col(Item.due), col(Item.number))
     out = []
     for r in lg.session.execute(stmt).mappings():
         d = dict(r)
@@ -193,9 +200,9 @@ def edit(
     leader: str | None = None,
 ) -> dict[str, Any]:
     item = get(lg, ref)
-    with lg.changing("item", item, "edit", on=lg.today, unchanged=(
-            "nothing to change; give at least one of --title, --category, --lead, --unit, "
-            "--assigned, --due, --source, --leader")):
+    with lg.changing("item", item, "edit", on=lg.today, unchanged=Invalid(
+            "title", "nothing to change; give at least one of «title», «category», «lead», "
+            "«unit», «assigned», «due», «source», «leader»")):
         if title is not None:
             item.title = _title(title)
         if category is not None:
@@ -235,7 +242,7 @@ def progress(
     if not (text or "").strip():
         raise BadInput("empty progress note; say what was done")
     if percent is not None and not 0 <= percent <= 100:
-        raise BadInput(f"--percent must be between 0 and 100, not {percent}")
+        raise Invalid("percent", f"«percent» must be between 0 and 100, not {percent}")
     if on < item.assigned:
         raise BadInput(f"progress dated {on} is before the item was assigned ({item.assigned})")
     note = Progress(item_id=item.id or 0, on=on, text=text.strip(), percent=percent)
@@ -273,7 +280,7 @@ def cancel(lg: Ledger, ref: str, *, reason: str) -> dict[str, Any]:
     if item.status == "done":
         raise BadInput(f"item {item.number} is done; reopen it before cancelling")
     if not (reason or "").strip():
-        raise BadInput("empty --reason; say why the item is cancelled")
+        raise Invalid("reason", "empty «reason»; say why the item is cancelled")
     with lg.changing("item", item, "cancel"):
         item.status, item.cancel_reason = "cancelled", reason.strip()
     return show(lg, item.number)[0]

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
     from duchá.dates import WorkCalendar
+    from duchá.errors import BadInput
 
 
 @dataclass
@@ -72,7 +73,7 @@ class Ledger:
     @contextmanager
     def changing(self, table: str, record: Any, action: str, *,
                  on: datetime.date | None = None,
-                 unchanged: str | None = None) -> Iterator[dict[str, Any]]:
+                 unchanged: BadInput | None = None) -> Iterator[dict[str, Any]]:
         """The one way to change a record and keep its history: the snapshot before, the
         body's change, the snapshot after and the event, in this transaction.
 
@@ -81,9 +82,8 @@ class Ledger:
 
         The body may put notes about the step (a reason, a verdict) in the yielded dict; they
         go into the event's `after` beside the snapshot.  With `unchanged`, a change that
-        leaves the snapshot as it was is refused with that message.
+        leaves the snapshot as it was raises that error.
         """
-        from duchá.errors import BadInput
         from duchá.history.replay import KINDS, snap
 
         before = snap(self.session, table, record)
@@ -93,6 +93,6 @@ class Ledger:
         self.session.flush()
         after = snap(self.session, table, record)
         if unchanged is not None and after == before:
-            raise BadInput(unchanged)
+            raise unchanged
         subject = str(after[KINDS[table].key])
         self.event(action, table, subject, before=before, after={**after, **notes}, on=on)

@@ -9,6 +9,7 @@ from duchá.errors import BadInput
 from duchá.services import units
 from duchá.services.numbers import find, next_number
 from duchá.tables import RECORDS
+from duchá.validation import Invalid
 
 if TYPE_CHECKING:
     from duchá.models import PlanEntry, Quota
@@ -86,14 +87,14 @@ def add(
     if not title:
         raise BadInput("empty title; give the plan entry's title in quotes")
     if not 2000 <= year <= 2100:
-        raise BadInput(f"--year {year} is not a plan year; give a year like 2026")
+        raise Invalid("year", f"«year» {year} is not a plan year; give a year like 2026")
     if start and end and end < start:
-        raise BadInput(f"window end {end} is before its start {start}; give --to on or after "
-                       "--from")
+        raise Invalid("to", f"window end {end} is before its start {start}; give «to» on or "
+                      "after «from»")
     for bound in (start, end):
         if bound is not None and bound.year != year:
-            raise BadInput(f"window date {bound} is outside plan year {year}; give dates in "
-                           f"{year} or another --year")
+            raise Invalid("year", f"window date {bound} is outside plan year {year}; give dates in "
+                           f"{year} or another «year»")
     org = units.resolve(lg, organizer)
     seq, number = next_number(lg.session, PlanEntry, PREFIX, year)
     entry = PlanEntry(number=number, year=year, seq=seq, organizer_id=org.id or 0, title=title,
@@ -155,7 +156,7 @@ def approve(lg: Ledger, ref: str, *, by: str, on: date, doc: str) -> dict[str, A
         raise BadInput(f"{entry.number} was already approved on {entry.approved_on} "
                        f"({entry.approval_ref})")
     if not (by or "").strip() or not (doc or "").strip():
-        raise BadInput("approval needs --by (who approved) and --ref (the document number)")
+        raise Invalid("by", "approval needs «by» (who approved) and «ref» (the document number)")
     with lg.changing("plan", entry, "approve", on=on):
         entry.approver, entry.approved_on, entry.approval_ref = by.strip(), on, doc.strip()
     if entry.start is not None and on > entry.start:
@@ -168,7 +169,7 @@ def cancel(lg: Ledger, ref: str, *, reason: str) -> dict[str, Any]:
     if entry.status == "cancelled":
         raise BadInput(f"{entry.number} is already cancelled")
     if not (reason or "").strip():
-        raise BadInput("empty --reason; say why the entry is cancelled")
+        raise Invalid("reason", "empty «reason»; say why the entry is cancelled")
     with lg.changing("plan", entry, "cancel"):
         entry.status, entry.cancel_reason = "cancelled", reason.strip()
     return row(lg, entry)
@@ -193,11 +194,12 @@ def parse_reduction(text: str) -> float:
     try:
         value = float(raw.rstrip("%"))
     except ValueError:
-        raise BadInput(f"--reduction takes a percentage like 50%, not '{text}'") from None
+        raise Invalid("reduction", f"«reduction» takes a percentage like 50%, not '{text}'"
+                      ) from None
     if raw.endswith("%") or value > 1:
         value = value / 100
     if not 0 <= value <= 1:
-        raise BadInput(f"--reduction must be between 0% and 100%, not {text}")
+        raise Invalid("reduction", f"«reduction» must be between 0% and 100%, not {text}")
     return value
 
 
@@ -252,17 +254,18 @@ def check_quota(lg: Ledger, year: int, *, max_count: int | None, reduction: str 
                 baseline: int | None) -> float | None:
     """The reduction as a ratio, once the quota's values are known to make sense."""
     if (max_count is None) == (reduction is None):
-        raise BadInput("give either --max N or --reduction PERCENT")
+        raise Invalid("max_count", "give either «max_count» N or «reduction» PERCENT")
     if max_count is not None and max_count < 0:
-        raise BadInput(f"--max must be 0 or more, not {max_count}")
+        raise Invalid("max_count", f"«max_count» must be 0 or more, not {max_count}")
     if baseline is not None and reduction is None:
-        raise BadInput("--baseline goes with --reduction (it is the previous year's count)")
+        raise Invalid("baseline", "«baseline» goes with «reduction» (it is the previous year's "
+                      "count)")
     if baseline is not None and baseline < 0:
-        raise BadInput(f"--baseline must be 0 or more, not {baseline}")
+        raise Invalid("baseline", f"«baseline» must be 0 or more, not {baseline}")
     ratio = parse_reduction(reduction) if reduction is not None else None
     if ratio is not None and baseline is None and not _has_year(lg, year - 1):
-        raise BadInput(f"{year - 1} has no plan entries in the ledger to reduce from; give "
-                       f"--baseline N (its number of entries)")
+        raise Invalid("baseline", f"{year - 1} has no plan entries in the ledger to reduce "
+                      "from; give «baseline» N (its number of entries)")
     return ratio
 
 

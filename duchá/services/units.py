@@ -11,6 +11,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from duchá.errors import BadInput, NotFound
+from duchá.validation import Invalid
 
 if TYPE_CHECKING:
     from duchá.models import Unit
@@ -230,7 +231,8 @@ def edit(
 ) -> dict[str, Any]:
     u = resolve(lg, text)
     if code is None and name is None and kind is None and parent is None and short is None:
-        raise BadInput("nothing to change; give --code, --name, --short, --kind or --parent")
+        raise Invalid("code", "nothing to change; give «code», «name», «short», «kind» or "
+                      "«parent»")
     with lg.changing("unit", u, "edit", on=lg.today):
         others = [o for o in _all(lg) if o.id != u.id]
         if short is not None:  # an empty --short "" goes back to the derived one

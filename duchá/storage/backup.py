@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from duchá.errors import BadInput, LedgerUnusable
 from duchá.storage.filecopy import BUSY_SECONDS, copy, new_private_file, stamp
+from duchá.validation import Invalid
 
 if TYPE_CHECKING:
     from duchá.db import Location
@@ -110,7 +111,7 @@ def backup(loc: Location, dest: Path, *, force: bool) -> Outcome:
     if dest.exists() and dest.resolve() == src.resolve():
         raise BadInput(f"{dest} is the ledger itself; give another path for the backup")
     if dest.exists() and not force:
-        raise BadInput(f"{dest} already exists; pass --force to overwrite it")
+        raise Invalid("force", f"{dest} already exists; pass «force» to overwrite it")
     if not dest.parent.is_dir():
         raise BadInput(f"folder {dest.parent} does not exist; create it or choose another path")
     fd, name = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".part")

@@ -70,13 +70,12 @@ def _subject(r: Row, name: str, known: dict[str, Subject], *,
     return found
 
 
-def _on(r: Row, name: str, subject: Subject | None) -> date | None:
-    on = r.date(name, default=r.job.lg.today)
+def _began(r: Row, name: str, subject: Subject | None, on: date | None) -> None:
+    """A record dated before its item was assigned or its finding found is refused."""
     if on and subject and on < subject.start:
         began = "was assigned" if subject.kind == "item" else "was found"
         r.fail(name, f"{on} is before {subject.kind} {subject.number} {began} "
                      f"({subject.start})")
-    return on
 
 
 def _progress(job: Job) -> list[Record]:
@@ -84,34 +83,28 @@ def _progress(job: Job) -> list[Record]:
     out = []
     for r in job.rows():
         item = _subject(r, "item", known, kinds=("item",))
-        text = r.text("text", True)
-        on = _on(r, "on", item)
-        percent = r.integer("percent")
+        got = r.read_all()
+        on, percent = got["on"], got["percent"]
+        _began(r, "on", item, on)
         if percent is not None and not 0 <= percent <= 100:
             r.fail("percent", f"{percent} is not between 0 and 100")
         if item and on and item.closed_on and on > item.closed_on:
             r.fail("on", f"{on} is after item {item.number} was closed ({item.closed_on})")
         if r.ok and item and on:
-            out.append(Record(r.line, on.year, None, {
-                "item_id": item.id, "on": on, "text": text, "percent": percent,
-            }, {}, on))
+            out.append(Record(r.line, on.year, None, {"item_id": item.id, **got}, {}, on))
     return out
 
 
 def _extensions(job: Job) -> list[Record]:
-    from duchá.vocab import EXTENSION_STATUS
-
     known = _subjects(job)
     pending: dict[str, int] = {}
     out = []
     for r in job.rows():
         subject = _subject(r, "subject", known)
-        requested = _on(r, "requested_on", subject)
-        old_due = r.date("old_due")
-        to = r.date("to_date", required=True)
-        reason = r.text("reason", True)
-        status = r.vocab("status", EXTENSION_STATUS, default="pending")
-        decided_by, decided_on = r.text("decided_by"), r.date("decided_on")
+        got = r.read_all()
+        requested, old_due, to = got["requested_on"], got["old_due"], got["to_date"]
+        status, decided_by, decided_on = got["status"], got["decided_by"], got["decided_on"]
+        _began(r, "requested_on", subject, requested)
         if old_due and to and to <= old_due:
             r.fail("to_date", f"{to} is not after the old due date {old_due}; an extension "
                    "asks for a later date")
@@ -129,9 +122,7 @@ def _extensions(job: Job) -> list[Record]:
             pending.setdefault(subject.number, r.line)
         if r.ok and subject and requested and to:
             out.append(Record(r.line, requested.year, None, {
-                "subject_table": subject.kind, "subject_id": subject.id,
-                "requested_on": requested, "old_due": old_due, "to_date": to, "reason": reason,
-                "status": status, "decided_by": decided_by, "decided_on": decided_on,
+                "subject_table": subject.kind, "subject_id": subject.id, **got,
             }, {}, decided_on or requested))
     _pending_in_ledger(job, out)
     return out
@@ -158,12 +149,12 @@ def _accountability(job: Job) -> list[Record]:
     out = []
     for r in job.rows():
         subject = _subject(r, "subject", known)
-        values = {name: r.text(name, True) for name in ("who", "measure", "basis")}
-        on = _on(r, "on", subject)
-        if r.ok and subject and on:
-            out.append(Record(r.line, on.year, None, {
-                "subject_table": subject.kind, "subject_id": subject.id, **values, "on": on,
-            }, {}, on))
+        got = r.read_all()
+        _began(r, "on", subject, got["on"])
+        if r.ok and subject and got["on"]:
+            out.append(Record(r.line, got["on"].year, None, {
+                "subject_table": subject.kind, "subject_id": subject.id, **got,
+            }, {}, got["on"]))
     return out
 
 

@@ -29,28 +29,18 @@ def _quotas(job: Job) -> list[Record]:
     seen: dict[object, int] = {}
     out = []
     for r in job.rows():
-        year = r.integer("year")
-        if year is None and r.ok:
-            r.fail("year", "empty; this column is required")
-        elif year is not None and not 1949 <= year <= 2999:
+        got = r.read_all()
+        year = got.pop("year")
+        if year is not None and not 1949 <= year <= 2999:
             r.fail("year", f"{year} is not a plan year")
-        max_count, reduction = r.integer("max_count"), r.text("reduction")
-        baseline = r.integer("baseline")
         if not r.ok or year is None or not _once(r, "year", year, seen):
             continue
-        if (max_count is None) == (reduction is None):
+        if (got["max_count"] is None) == (got["reduction"] is None):
             r.fail("max_count", "give either max_count or reduction for the year, one of them")
             continue
-        values = {"max_count": max_count, "reduction": reduction, "baseline": baseline}
-        try:
-            plans.check_quota(job.lg, year, max_count=max_count, reduction=reduction,
-                              baseline=baseline)
-        except BadInput as exc:
-            r.fail("reduction" if reduction else "max_count",
-                   exc.message.replace("--max", "max_count").replace("--reduction", "reduction")
-                   .replace("--baseline", "baseline"))
+        if r.check(plans.check_quota, job.lg, year, **got) is None and not r.ok:
             continue
-        out.append(Record(r.line, year, None, values, {}, job.lg.today))
+        out.append(Record(r.line, year, None, got, {}, job.lg.today))
     return out
 
 
@@ -60,7 +50,8 @@ def _settings(job: Job) -> list[Record]:
     seen: dict[object, int] = {}
     out = []
     for r in job.rows():
-        key, value = r.text("key", True), r.text("value", True)
+        got = r.read_all()
+        key, value = got["key"], got["value"]
         if key is None or value is None:
             continue
         try:
@@ -78,13 +69,10 @@ def _calendar(job: Job) -> list[Record]:
     seen: dict[object, int] = {}
     out = []
     for r in job.rows():
-        day = r.date("day", required=True)
-        if r.text("workday", True) is None:
-            continue
-        workday = r.boolean("workday", False)
+        got = r.read_all()
+        day = got["day"]
         if r.ok and day and _once(r, "day", day, seen):
-            out.append(Record(r.line, day.year, None,
-                              {"day": day, "workday": workday, "note": r.text("note")}))
+            out.append(Record(r.line, day.year, None, got))
     return out
 
 

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from duchá import validation
 from duchá.errors import BadInput
 from duchá.tables import RECORDS
-from duchá.transfer.columns import IGNORED, TABLES, key, lookup
+from duchá.transfer.columns import IGNORED, TABLES, Column, key, lookup
 from duchá.words import a
 
 if TYPE_CHECKING:
@@ -40,8 +40,29 @@ _FALSE = {"false", "no", "n", "0", "否", "计划外", "无"}
 
 # Number prefix and digits per numbered table (tables.RECORDS).
 PREFIX = {t: (r.prefix, r.width) for t, r in RECORDS.items() if r.prefix}
-SUBJECT = {"units": "unit", "items": "item", "plans": "plan", "inspections": "inspection",
-           "findings": "finding"}
+SUBJECT = {r.table: r.kind for r in RECORDS.values()}
+# (table, column) -> the table a ref or refs column names records of (inspections.plan: plans).
+_TABLE_OF_MODEL = {r.model: r.table for r in RECORDS.values()}
+_TARGET = {(r.table, spec.name): _TABLE_OF_MODEL[spec.target]
+           for r in RECORDS.values() for spec in r.refs}
+_TARGET.update({(r.table, spec.name): _TABLE_OF_MODEL[spec.target]
+                for r in RECORDS.values() for spec in r.links})
+
+
+def fields(table: str, got: dict[str, Any]) -> tuple[dict[str, Any], dict[str, list[Any]]]:
+    """A row read by Row.read_all as the record's columns (lead_unit as lead_unit_id, as its
+    RefSpec says) and its lists (responsible units, as its LinkSpecs say)."""
+    rec = RECORDS[table]
+    column_of = {spec.name: spec.column for spec in rec.refs}
+    lists = {spec.name for spec in rec.links}
+    values: dict[str, Any] = {}
+    links: dict[str, list[Any]] = {}
+    for name, value in got.items():
+        if name in lists:
+            links[name] = value
+        else:
+            values[column_of.get(name, name)] = value
+    return values, links
 
 
 # ---------------------------------------------------------------- reading the file
@@ -68,8 +89,9 @@ def decode(path: Path, data: bytes, encoding: str | None) -> tuple[str, str]:
         try:
             return data.decode(enc), encoding
         except UnicodeDecodeError as exc:
-            raise BadInput(f"{path}: line {_line_of(data, exc.start)} is not valid {encoding}; "
-                           "save the file in that encoding or pass another --encoding") from None
+            raise validation.Invalid(
+                "encoding", f"{path}: line {_line_of(data, exc.start)} is not valid {encoding}; "
+                "save the file in that encoding or pass another «encoding»") from None
     if data.startswith(b"\xef\xbb\xbf"):
         try:
             return data.decode("utf-8-sig"), "utf-8-sig"
@@ -94,8 +116,9 @@ def decode(path: Path, data: bytes, encoding: str | None) -> tuple[str, str]:
     try:
         return data.decode("gb18030"), "gb18030"
     except UnicodeDecodeError as exc:
-        raise BadInput(f"{path}: line {_line_of(data, exc.start)} is neither UTF-8 nor GB18030 "
-                       "text; save the file as CSV (UTF-8) or pass --encoding") from None
+        raise validation.Invalid(
+            "encoding", f"{path}: line {_line_of(data, exc.start)} is neither UTF-8 nor "
+            "GB18030 text; save the file as CSV (UTF-8) or pass «encoding»") from None
 
 
 def read(path: Path, encoding: str | None = None) -> Sheet:
@@ -183,6 +206,20 @@ class Row:
     def fail(self, column: str, message: str) -> None:
         self.ok = False
         self.job.errors.append(f"line {self.line}: {self.job.header_of(column)}: {message}")
+
+    def refuse(self, exc: validation.Invalid) -> None:
+        """A service's or validation's verdict on a value, naming the file's column."""
+        self.ok = False
+        said = exc.said(lambda name: self.job.header_of(self.job.column_of(name)))
+        self.job.errors.append(f"line {self.line}: {said}")
+
+    def check(self, rule: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """A rule of validation.py on the row's values: its verdict names the column."""
+        try:
+            return rule(*args, **kwargs)
+        except validation.Invalid as exc:
+            self.refuse(exc)
+            return None
 
     def text(self, name: str, required: bool = False) -> str | None:
         value = self.values.get(name)
@@ -310,6 +347,52 @@ class Row:
         return int(m[2]), int(m[3])
 
 
+    def read(self, col: Column, got: dict[str, Any]) -> Any:
+        """One cell read as its column says (tables.Column.kind); None when empty."""
+        name, kind = col.name, col.kind
+        if col.required and kind in ("int", "bool", "units", "refs", "month-start", "month-end",
+                                     "ref") and self.text(name, True) is None:
+            return None
+        if kind == "date":
+            default = self.job.lg.today if col.default == "today" else None
+            return self.date(name, base=got.get(col.base) if col.base else None,
+                             required=col.required, default=default)
+        if kind in ("month-start", "month-end"):
+            return self.month_bound(name, end=kind == "month-end")
+        if kind == "vocab":
+            from duchá import vocab
+
+            return self.vocab(name, getattr(vocab, col.vocab or ""), required=col.required,
+                              default=col.default)
+        if kind == "unit":
+            return self.unit(name, required=col.required)
+        if kind == "units":
+            return self.units(name)
+        if kind == "int":
+            return self.integer(name)
+        if kind == "bool":
+            return self.boolean(name, col.default == "yes")
+        if kind == "ref":
+            return self.ref(name, _TARGET[(self.job.table, name)])
+        if kind == "refs":
+            found: list[int] = []
+            for part in _SPLIT.split(self.text(name) or ""):
+                rid = self.ref(name, _TARGET[(self.job.table, name)], part) if part else None
+                if rid is not None and rid not in found:
+                    found.append(rid)
+            return found
+        return self.text(name, col.required)
+
+    def read_all(self) -> dict[str, Any]:
+        """Every column of the table read in the order tables.py lists them (a relative date
+        after the column it counts from), but the row's own number and subject."""
+        got: dict[str, Any] = {}
+        for col in TABLES[self.job.table]:
+            if col.kind not in ("number", "subject"):
+                got[col.name] = self.read(col, got)
+        return got
+
+
 @dataclass
 class Job:
     """One import: the ledger, the sheet, and what validation has collected."""
@@ -323,6 +406,15 @@ class Job:
     dates: dict[tuple[str, date | None], date | BadInput] = field(default_factory=dict)
     terms: dict[tuple[str, str], str | BadInput] = field(default_factory=dict)
     _numbers: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def column_of(self, field_name: str) -> str:
+        """The table's column that a service's field is (`max` is max_count's alias)."""
+        from duchá.tables import TABLES
+
+        for col in TABLES.get(self.table, ()):
+            if field_name == col.name or field_name in col.aliases:
+                return col.name
+        return field_name
 
     def header_of(self, name: str) -> str:
         i = self.where.get(name)
@@ -387,164 +479,82 @@ class Record:
 
 
 def _items(job: Job) -> list[Record]:
-    from duchá.vocab import CATEGORY, ITEM_STATUS
-
-    lg = job.lg
     out = []
     for r in job.rows():
-        title = r.text("title", True)
-        category = r.vocab("category", CATEGORY, required=True)
-        lead = r.unit("lead_unit", required=True)
-        shared = r.units("units")
-        assigned = r.date("assigned", default=lg.today)
-        due = r.date("due", base=assigned, required=True)
-        closed_on = r.date("closed_on")
-        status = r.vocab("status", ITEM_STATUS, default="done" if closed_on else "open")
-        if r.ok and assigned and status:
-            try:
-                validation.item_dates(assigned=assigned, due=due, status=status,
-                                      closed_on=closed_on)
-            except validation.Invalid as exc:
-                r.fail(exc.field, exc.message)
+        got = r.read_all()
+        got["status"] = got["status"] or ("done" if got["closed_on"] else "open")
+        if r.ok:
+            r.check(validation.item_dates, assigned=got["assigned"], due=got["due"],
+                    status=got["status"], closed_on=got["closed_on"])
         num = r.number("items")
-        if not r.ok or assigned is None:
+        if not r.ok:
             continue
-        year, seq = num if num else (assigned.year, None)
-        out.append(Record(r.line, year, seq, {
-            "title": title, "category": category, "source": r.text("source"),
-            "leader": r.text("leader"), "lead_unit_id": lead, "assigned": assigned, "due": due,
-            "status": status, "closed_on": closed_on, "cancel_reason": r.text("cancel_reason"),
-        }, {"units": [u for u in shared if u != lead]}, assigned))
+        values, links = fields("items", got)
+        links["units"] = [u for u in links["units"] if u != values["lead_unit_id"]]
+        year, seq = num if num else (got["assigned"].year, None)
+        out.append(Record(r.line, year, seq, values, links, got["assigned"]))
     return out
 
 
 def _plans(job: Job) -> list[Record]:
-    from duchá.vocab import METHOD, PLAN_KIND, PLAN_STATUS
-
-    lg = job.lg
     out = []
     for r in job.rows():
-        organizer = r.unit("organizer", required=True)
-        title = r.text("title", True)
-        kind = r.vocab("kind", PLAN_KIND, required=True)
-        method = r.vocab("method", METHOD)
-        targets = r.units("targets")
-        start = r.month_bound("start", end=False)
-        end = r.month_bound("end", end=True)
+        got = r.read_all()
+        start, end = got["start"], got["end"]
         if start and end and end < start:
             r.fail("end", f"{end} is before the start {start}")
-        year_given = r.integer("year")
-        values = {
-            "organizer_id": organizer, "title": title, "kind": kind, "method": method,
-            "start": start, "end": end, "planned": r.boolean("planned", True),
-            "approver": r.text("approver"), "approved_on": r.date("approved_on"),
-            "approval_ref": r.text("approval_ref"),
-            "status": r.vocab("status", PLAN_STATUS, default="planned"),
-            "cancel_reason": r.text("cancel_reason"),
-        }
         num = r.number("plans")
         if not r.ok:
             continue
-        year = year_given or (start.year if start else lg.today.year)
-        if num:
-            year = num[0]
-        out.append(Record(r.line, year, num[1] if num else None, values,
-                          {"targets": targets}, lg.today))
+        year = num[0] if num else got.pop("year") or (start.year if start else job.lg.today.year)
+        got.pop("year", None)
+        values, links = fields("plans", got)
+        out.append(Record(r.line, year, num[1] if num else None, values, links, job.lg.today))
     return out
 
 
 def _inspections(job: Job) -> list[Record]:
-    from duchá.vocab import METHOD
-
     out = []
     for r in job.rows():
-        lead = r.unit("lead", required=True)
-        members = r.units("members")
-        method = r.vocab("method", METHOD, required=True)
-        topic = r.text("topic", True)
-        targets = r.units("targets")
-        plan_id = r.ref("plan", "plans")
-        item_ids: list[int] = []
-        for part in _SPLIT.split(r.text("items") or ""):
-            if part:
-                found = r.ref("items", "items", part)
-                if found is not None and found not in item_ids:
-                    item_ids.append(found)
-        start = r.date("start", required=True)
-        end = r.date("end", base=start)
+        got = r.read_all()
+        start, end = got["start"], got["end"]
         if start and end and end < start:
             r.fail("end", f"{end} is before the start {start}")
-        values = {
-            "plan_id": plan_id, "lead_id": lead, "method": method, "topic": topic,
-            "start": start, "end": end, "finished_on": r.date("finished_on"),
-            "report_summary": r.text("report_summary"),
-            "report_approved_by": r.text("report_approved_by"),
-            "report_approved_on": r.date("report_approved_on"),
-            "report_circulated_on": r.date("report_circulated_on"),
-            "approver": r.text("approver"), "approved_on": r.date("approved_on"),
-            "approval_ref": r.text("approval_ref"),
-        }
         num = r.number("inspections")
-        if not r.ok or start is None:
+        if not r.ok:
             continue
+        values, links = fields("inspections", got)
+        links["members"] = [m for m in links["members"] if m != values["lead_id"]]
         year, seq = num if num else (start.year, None)
-        out.append(Record(r.line, year, seq, values, {
-            "members": [m for m in members if m != lead], "targets": targets,
-            "items": item_ids}, start))
+        out.append(Record(r.line, year, seq, values, links, start))
     return out
 
 
 def _findings(job: Job) -> list[Record]:
-    from duchá.vocab import FINDING_STATUS, LOOKBACK_RESULT, MODE, SEVERITY
-
     lg = job.lg
     out = []
     for r in job.rows():
-        unit = r.unit("unit", required=True)
-        description = r.text("description", True)
-        inspection_id = r.ref("inspection", "inspections")
-        item_id = r.ref("item", "items")
-        severity = r.vocab("severity", SEVERITY, default="general")
-        mode = r.vocab("mode", MODE, default="deadline")
-        found_on = r.date("found_on", default=lg.today)
-        due = r.date("due", base=found_on)
-        if r.ok and found_on and mode:
-            try:  # the same defaults and checks as `finding add`
-                due = validation.finding_due(lg, mode=mode, found=found_on, due=due,
-                                             long_term_open=True)
-            except validation.Invalid as exc:
-                r.fail(exc.field, exc.message)
-        plan_text, plan_on = r.text("plan_text"), r.date("plan_on")
-        rectified_on, verified_on = r.date("rectified_on"), r.date("verified_on")
-        implied = ("verified" if verified_on else "rectified" if rectified_on
-                   else "rectifying" if plan_text or plan_on else "open")
-        status = r.vocab("status", FINDING_STATUS, default=implied)
-        if r.ok and status:
-            try:
-                validation.finding_status_dates(status=status, rectified_on=rectified_on,
-                                                verified_on=verified_on)
-            except validation.Invalid as exc:
-                r.fail(exc.field, exc.message)
-        values = {
-            "unit_id": unit, "inspection_id": inspection_id, "item_id": item_id,
-            "description": description, "severity": severity, "mode": mode,
-            "found_on": found_on, "due": due, "status": status, "plan_text": plan_text,
-            "plan_on": plan_on, "rectified_on": rectified_on, "evidence": r.text("evidence"),
-            "verified_on": verified_on, "verified_by": r.text("verified_by"),
-            "lookback_due": r.date("lookback_due"), "lookback_on": r.date("lookback_on"),
-            "lookback_result": r.vocab("lookback_result", LOOKBACK_RESULT),
-        }
+        got = r.read_all()
+        if r.ok:  # the same defaults and checks as `finding add`
+            got["due"] = r.check(validation.finding_due, lg, mode=got["mode"],
+                                 found=got["found_on"], due=got["due"], long_term_open=True)
+        implied = ("verified" if got["verified_on"] else "rectified" if got["rectified_on"]
+                   else "rectifying" if got["plan_text"] or got["plan_on"] else "open")
+        got["status"] = got["status"] or implied
+        if r.ok:
+            r.check(validation.finding_status_dates, status=got["status"],
+                    rectified_on=got["rectified_on"], verified_on=got["verified_on"])
         num = r.number("findings")
-        if not r.ok or found_on is None:
+        if not r.ok:
             continue
-        year, seq = num if num else (found_on.year, None)
-        out.append(Record(r.line, year, seq, values, {}, found_on))
+        values, links = fields("findings", got)
+        year, seq = num if num else (got["found_on"].year, None)
+        out.append(Record(r.line, year, seq, values, links, got["found_on"]))
     return out
 
 
 def _units(job: Job) -> list[Record]:
     from duchá.services import units
-    from duchá.vocab import UNIT_KIND
 
     lg = job.lg
     existing = units._all(lg)
@@ -555,12 +565,11 @@ def _units(job: Job) -> list[Record]:
     seen_shorts: dict[str, int] = {}
     pending: list[tuple[Row, Record, str | None]] = []
     for r in job.rows():
-        code = r.text("code", True)
-        name = r.text("name", True)
-        kind = r.vocab("kind", UNIT_KIND, default="other")
+        got = r.read_all()
+        code, name = got["code"], got["name"]
         short = None
-        try:
-            short = units.check_short(r.text("short_name"), existing)
+        try:  # the checks of `unit add --short`
+            short = units.check_short(got["short_name"], existing)
         except BadInput as exc:
             r.fail("short_name", exc.message)
         if short and short in seen_shorts:
@@ -581,31 +590,16 @@ def _units(job: Job) -> list[Record]:
             seen_codes.setdefault(code.lower(), r.line)
         if name:
             seen_names.setdefault(name, r.line)
-        rec = Record(r.line, 0, None, {"code": code, "name": name, "kind": kind,
+        rec = Record(r.line, 0, None, {"code": code, "name": name, "kind": got["kind"],
                                        "parent_id": None, "short_name": short}, {}, lg.today)
-        pending.append((r, rec, r.text("parent")))
-    # Parents may be earlier or later in the same file: resolve once all codes are known.  A
-    # parent in the file is named by its code, its full name or its short name (as an export
-    # in Chinese names it); one in the ledger as everywhere else.
-    in_file: dict[str, str] = {}
-    for _, rec, _ in pending:
-        code = rec.values["code"]
-        if code:
-            for label in (rec.values["name"], rec.values["short_name"] or
-                          (units.derive_short_name(rec.values["name"])
-                           if rec.values["name"] else None)):
-                if label:
-                    in_file.setdefault(label, code.lower())
-    for _, rec, _ in pending:  # codes first: a code wins over another unit's name
-        if rec.values["code"]:
-            in_file[rec.values["code"].lower()] = rec.values["code"].lower()
+        pending.append((r, rec, got["parent"]))
+    # Parents may be earlier or later in the same file: resolve once all codes are known.
+    file_codes = {rec.values["code"].lower(): rec for _, rec, _ in pending if rec.values["code"]}
     out = []
     for r, rec, parent in pending:
         if parent:
-            if parent.lower() in in_file:
-                rec.links["parent_code"] = [in_file[parent.lower()]]
-            elif parent in in_file:
-                rec.links["parent_code"] = [in_file[parent]]
+            if parent.lower() in file_codes:
+                rec.links["parent_code"] = [parent.lower()]
             else:
                 rec.values["parent_id"] = r.unit("parent")
         if r.ok:
@@ -690,11 +684,7 @@ def write(lg: Ledger, job: Job, records: list[Record],
                 rec.values["parent_id"] = by_code[parent[0]]
     rows: list[dict[str, Any]] = []
     links: dict[str, list[dict[str, Any]]] = {}
-    link_table = {"units": (m.ItemUnit, "item_id", "unit_id"),
-                  "targets": (m.PlanTarget if table == "plans" else m.InspectionTarget,
-                              "plan_id" if table == "plans" else "inspection_id", "unit_id"),
-                  "members": (m.InspectionMember, "inspection_id", "unit_id"),
-                  "items": (m.InspectionItem, "inspection_id", "item_id")}
+    specs = {spec.name: spec for spec in RECORDS[table].links}
     snapshots: list[dict[str, Any]] = []
     item_numbers: dict[int, str] = {}
     if table in ("inspections", "findings"):
@@ -716,10 +706,9 @@ def write(lg: Ledger, job: Job, records: list[Record],
         # events.snapshot's JSON-ready values (dates as ISO text), without a call per value.
         snap = {k: v.isoformat() if isinstance(v, date) else v for k, v in rec.values.items()}
         for name, ids in rec.links.items():
-            links.setdefault(name, []).extend(
-                {link_table[name][1]: rid, link_table[name][2]: x} for x in ids)
-            names = item_numbers if name == "items" else code_of
-            snap[name] = sorted(names[x] for x in ids)
+            spec = specs[name]
+            links.setdefault(name, []).extend({spec.parent: rid, spec.child: x} for x in ids)
+            snap[name] = sorted(labels[spec.target][x] for x in ids)
         for ref in refs:
             key = rec.values.get(ref.column)
             snap[ref.name] = None if key is None else labels[ref.target].get(key)
@@ -737,7 +726,7 @@ def write(lg: Ledger, job: Job, records: list[Record],
         lg.session.execute(update(t).where(t.c.id == bindparam("_id"))
                            .values(parent_id=bindparam("_parent")), parents)
     for name, link_rows in links.items():
-        insert_rows(lg.session, table_of(link_table[name][0]), link_rows)
+        insert_rows(lg.session, table_of(getattr(m, specs[name].table)), link_rows)
     subject = SUBJECT[table]
     key_field = "code" if table == "units" else "number"
     record_many(lg.session, [
