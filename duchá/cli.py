@@ -25,7 +25,7 @@ from duchá.errors import EXIT_BAD_INPUT, EXIT_LEDGER, BadInput, DuchaError
 # (`duchá item list -f csv`): they are moved to the front before parsing.
 GLOBAL_VALUE_OPTIONS = {"--db", "--as-of", "--format", "-f", "--output", "-o", "--encoding",
                         "--actor", "--lang"}
-GLOBAL_FLAGS = {"--debug"}
+GLOBAL_FLAGS = {"--debug", "--excel"}
 
 
 def hoist_globals(args: list[str], takes_value: frozenset[str] = frozenset(), *,
@@ -464,15 +464,21 @@ def root(
         "--as-of", help="The date to judge by, e.g. 2026-11-30 (default: today).",
         metavar="DATE")] = None,
     fmt: Annotated[str | None, typer.Option(
-        "--format", "-f", help="table, csv, tsv, json, jsonl, or plain/simple/github/grid/"
-        "pipe/markdown/html... (default: table on a terminal, csv in a pipe).",
+        "--format", "-f", help="table, csv, tsv, json, jsonl, plain/simple/github/grid/"
+        "pipe/markdown/html..., or xlsx/docx with -o (default: the -o file's extension, "
+        "else table on a terminal, csv in a pipe).",
         metavar="FORMAT")] = None,
     output: Annotated[Path | None, typer.Option(
-        "--output", "-o", help="Write the output to this file instead of stdout.",
+        "--output", "-o", help="Write the output to this file instead of stdout; its "
+        "extension says the format: .csv .tsv .json .jsonl .md .html .xlsx .docx "
+        "(e.g. -o 逾期.xlsx).",
         metavar="FILE")] = None,
     encoding: Annotated[str | None, typer.Option(
         "--encoding", help="utf-8, utf-8-sig (Excel) or gb18030 (Chinese WPS/Excel).",
         metavar="ENC")] = None,
+    excel: Annotated[bool, typer.Option(
+        "--excel", help="CSV/TSV for a spreadsheet: a BOM (unless --encoding), and cells "
+        "starting with = + - @ guarded so they are never run as formulas.")] = False,
     actor: Annotated[str | None, typer.Option(
         "--actor", help="Who makes the change, for the history (default: the OS user).",
         metavar="NAME")] = None,
@@ -513,7 +519,7 @@ def root(
                              "values) or en (field names and codes)")
         lang = choice
     ctx.obj = State(db=db, as_of_text=as_of, fmt_text=fmt, output=output, encoding=encoding,
-                    actor_text=actor, debug=debug, lang_text=lang)
+                    actor_text=actor, debug=debug, excel=excel, lang_text=lang)
     ctx.obj.check_target()  # before any command does work it would have to undo
 
 

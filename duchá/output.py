@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any, TextIO
 
 from duchá.dates import plain
@@ -31,7 +32,16 @@ TABULATE_FORMATS = (
     "html", "unsafehtml", "latex", "latex_raw", "latex_booktabs", "latex_longtable",
     "textile", "tsv_plain",
 )
-FORMATS = ("table", *MACHINE_FORMATS, "markdown", *TABULATE_FORMATS)
+FORMATS = ("table", *MACHINE_FORMATS, "markdown", *TABULATE_FORMATS)  # rendered as text
+FILE_FORMATS = ("xlsx", "docx")  # built whole and written to an -o file (duchá/writers/)
+# What an -o file's extension says, and the -f values that agree with it.
+SUFFIXES: dict[str, tuple[str, ...]] = {
+    ".csv": ("csv",), ".tsv": ("tsv", "tsv_plain"), ".json": ("json",), ".jsonl": ("jsonl",),
+    ".md": ("markdown", "pipe", "github"), ".html": ("html", "unsafehtml"),
+    ".xlsx": ("xlsx",), ".docx": ("docx",),
+}
+DELIMITED = ("csv", "tsv")  # what --excel shapes for a spreadsheet
+FORMULA_START = ("=", "+", "-", "@")
 
 # C0 and C1 controls, and the bidirectional controls and line separators that can reorder or
 # break what a terminal shows (U+202E makes "exe.txt" read as "txt.exe").
@@ -123,12 +133,52 @@ def check_format(fmt: str) -> str:
     from duchá.errors import BadInput
 
     name = fmt.strip().lower()
-    if name in FORMATS:
+    if name in FORMATS or name in FILE_FORMATS:
         return name
     raise BadInput(
-        f"unknown format '{fmt}'; use table, csv, tsv, json, jsonl, or a text format: "
-        "plain, simple, github, grid, pipe, markdown, html, ..."
+        f"unknown format '{fmt}'; use table, csv, tsv, json, jsonl, a text format (plain, "
+        "simple, github, grid, pipe, markdown, html, ...), or xlsx or docx with -o FILE"
     )
+
+
+def resolve_format(fmt_text: str | None, output: Path | None, *, default: str,
+                   excel: bool = False) -> str:
+    """The format of one invocation: -f, else the -o file's extension, else `default`.
+
+    An extension that contradicts -f, a file format without -o, an -o name whose extension
+    says nothing without -f, and --excel on anything but CSV/TSV are refused (BadInput)."""
+    from duchá.errors import BadInput
+
+    fmt = check_format(fmt_text) if fmt_text else None
+    said = SUFFIXES.get(output.suffix.lower()) if output is not None else None
+    if output is not None and fmt is None and said is None:
+        kinds = " ".join(SUFFIXES)
+        raise BadInput(f"cannot tell a format from the name {output.name}; end it in one of "
+                       f"{kinds}, or say the format, e.g. -f csv -o {output.name}")
+    if fmt is not None and said is not None and fmt not in said:
+        name = output.name if output is not None else ""
+        stem = output.stem if output is not None else "out"
+        raise BadInput(f"-f {fmt} contradicts -o {name}, whose extension says {said[0]}; "
+                       f"drop -f, or name the file {stem}{_suffix_of(fmt)}")
+    fmt = fmt or (said[0] if said else ("csv" if excel else default))
+    if fmt in FILE_FORMATS and output is None:
+        raise BadInput(f"{fmt} is a file, not text: give it a name, e.g. -o report.{fmt}")
+    if excel and fmt not in DELIMITED:
+        raise BadInput(f"--excel shapes CSV and TSV for a spreadsheet; -f {fmt} does not take "
+                       "it (an xlsx never runs cell text as a formula): drop --excel")
+    return fmt
+
+
+def _suffix_of(fmt: str) -> str:
+    for suffix, names in SUFFIXES.items():
+        if fmt in names:
+            return suffix
+    return ".txt"
+
+
+def guard(value: str) -> str:
+    """Text a spreadsheet will not run as a formula (OWASP CSV injection): --excel."""
+    return "'" + value if value.startswith(FORMULA_START) else value
 
 
 def chinese_locale() -> bool:
@@ -171,8 +221,10 @@ def render(
     title: str | None = None,
     color: bool = False,
     lang: Lang = EN,
+    excel: bool = False,
 ) -> None:
-    """Write rows in `fmt`; only the listed columns, in their order, in `lang`."""
+    """Write rows in `fmt`; only the listed columns, in their order, in `lang`.  `excel`:
+    CSV/TSV cells that would start a formula are guarded (`guard`)."""
     keys = [c.key for c in columns]
     heads = [lang.header(c) for c in columns]
     if lang.zh and fmt != "table":  # the terminal table styles by the code, then translates
@@ -186,7 +238,8 @@ def render(
             out.write(json.dumps({h: plain(r.get(k)) for h, k in zip(heads, keys, strict=True)},
                                  ensure_ascii=False) + "\n")
     elif fmt in ("csv", "tsv"):
-        _write_delimited(out, fmt, heads, ([r.get(k) for k in keys] for r in rows))
+        _write_delimited(out, fmt, heads, ([r.get(k) for k in keys] for r in rows),
+                         excel=excel)
     elif fmt == "table":
         _rich_table(rows, columns, out, title=lang.title(title), color=color, lang=lang)
     else:
@@ -203,6 +256,7 @@ def render_record(
     title: str | None = None,
     color: bool = False,
     lang: Lang = EN,
+    excel: bool = False,
 ) -> None:
     """Write one record and its sections (progress, members, history, ...)."""
     if fmt in ("json", "jsonl"):
@@ -218,19 +272,17 @@ def render_record(
         else:
             out.write(json.dumps(obj, ensure_ascii=False) + "\n")
         return
-    shown = lang.row(record, fields)
-    pairs = [{"field": lang.header(c), "value": shown.get(c.key)} for c in fields]
-    kv = [Col("field", "字段"), Col("value", "内容")]
+    pairs, kv = record_pairs(record, fields, lang)
     if fmt in ("csv", "tsv"):
         _write_delimited(out, fmt, [lang.header(c) for c in kv],
-                         ([p["field"], p["value"]] for p in pairs))
+                         ([p["field"], p["value"]] for p in pairs), excel=excel)
         for name, scols, srows in sections:
             out.write("\n")
             _write_delimited(out, fmt, [lang.title(name) or name], [])
             keys = [c.key for c in scols]
             _write_delimited(out, fmt, [lang.header(c) for c in scols],
                              ([r.get(k) for k in keys] for r in
-                              (lang.row(x, scols) for x in srows)))
+                              (lang.row(x, scols) for x in srows)), excel=excel)
         return
     render(pairs, kv, fmt, out, title=title, color=color, lang=lang)
     for name, scols, srows in sections:
@@ -240,9 +292,20 @@ def render_record(
         render(srows, scols, fmt, out, title=name, color=color, lang=lang)
 
 
-def _write_delimited(out: TextIO, fmt: str, header: list[str], rows: Iterable[list[Any]]) -> None:
+def record_pairs(record: dict[str, Any], fields: Sequence[Col], lang: Lang
+                 ) -> tuple[list[dict[str, Any]], list[Col]]:
+    """One record as rows of (field, value) in `lang`, and those two columns."""
+    shown = lang.row(record, fields)
+    pairs = [{"field": lang.header(c), "value": shown.get(c.key)} for c in fields]
+    return pairs, [Col("field", "字段"), Col("value", "内容")]
+
+
+def _write_delimited(out: TextIO, fmt: str, header: list[str], rows: Iterable[list[Any]], *,
+                     excel: bool = False) -> None:
     import csv
 
+    if excel:  # text only: a date or a negative number is no formula
+        rows = ([guard(v) if isinstance(v, str) else v for v in row] for row in rows)
     if fmt == "csv":
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(header)
@@ -384,8 +447,11 @@ def render_sections(
     *,
     color: bool = False,
     lang: Lang = EN,
+    excel: bool = False,
 ) -> None:
-    """Several named tables: one JSON object of lists, or blocks separated by a blank line."""
+    """Several named tables.  Machine formats give one document: a JSON object of lists,
+    JSON lines and CSV/TSV rows with a `section` field (CSV/TSV columns: the sections'
+    columns in order, each once); text formats show one table after another."""
     if fmt in ("json", "jsonl"):
         obj = {lang.title(name) or name: [{lang.header(c): plain(r.get(c.key)) for c in scols}
                                           for r in (lang.row(x, scols) for x in srows)]
@@ -399,9 +465,22 @@ def render_sections(
                     out.write(json.dumps({"栏目" if lang.zh else "section": name, **r},
                                          ensure_ascii=False) + "\n")
         return
+    if fmt in ("csv", "tsv"):
+        first: dict[str, Col] = {"section": Col("section", "栏目")}
+        for _, scols, _ in sections:
+            for c in scols:
+                first.setdefault(c.key, c)
+        keys = list(first)
+        _write_delimited(out, fmt, [lang.header(c) for c in first.values()],
+                         ([r.get(k) for k in keys]
+                          for name, scols, srows in sections
+                          for r in ({**lang.row(row, scols), "section": lang.title(name)}
+                                    for row in srows)),
+                         excel=excel)
+        return
     for i, (name, scols, srows) in enumerate(sections):
         if i:
             out.write("\n")
-        if fmt not in ("table", "csv", "tsv"):
+        if fmt != "table":
             out.write(f"{lang.title(name)}\n")
         render(srows, scols, fmt, out, title=name, color=color, lang=lang)

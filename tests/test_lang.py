@@ -372,3 +372,62 @@ def test_lang_may_follow_the_subcommand_and_help_shows_it(ledger: Runner) -> Non
     assert ledger("item", "list", "-f", "csv", "--lang", "zh").stdout.startswith("编号,事项,")
     text = ledger("--help").stdout
     assert "--lang" in text and "export items --lang zh" in " ".join(text.split())
+
+
+# ---------------------------------------------------------------- files and one document
+
+
+def test_xlsx_in_chinese_colours_its_lights(ledger: Runner, tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from openpyxl import load_workbook
+
+    from duchá.writers.workbook import LIGHT_COLOURS
+
+    fill(ledger)
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")  # xlsx is zh by default in a Chinese locale
+    target = tmp_path / "逾期.xlsx"
+    assert ledger("report", "overdue", "-o", str(target), *AS_OF).exit_code == 0
+    wb = load_workbook(target)
+    assert wb.sheetnames == ["逾期及临期"]
+    ws = wb.active
+    head = [c.value for c in ws[1]]
+    assert head[:4] == ["类型", "编号", "事项/问题", "单位"]
+    lights = [(ws.cell(r, head.index("灯") + 1), ws.cell(r, head.index("类型") + 1).value,
+               ws.cell(r, head.index("单位") + 1).value) for r in range(2, ws.max_row + 1)]
+    assert [(c.value, kind, unit) for c, kind, unit in lights] == [
+        ("红灯", "问题", "崆峒区"), ("红灯", "事项", "住建局")]
+    assert all(c.fill.fgColor.rgb.endswith(LIGHT_COLOURS["red"][0]) for c, _, _ in lights)
+    check = tmp_path / "检查.xlsx"
+    assert ledger("check", "-o", str(check), *AS_OF).exit_code == 1
+    ws = load_workbook(check).active
+    level = [c.value for c in ws[1]].index("级别") + 1
+    errors = [ws.cell(r, level) for r in range(2, ws.max_row + 1)
+              if ws.cell(r, level).value == "错误"]
+    assert errors and all(c.fill.fgColor.rgb.endswith(LIGHT_COLOURS["red"][0]) for c in errors)
+
+
+def test_docx_in_chinese(ledger: Runner, tmp_path: Path) -> None:
+    from docx import Document
+
+    fill(ledger)
+    target = tmp_path / "督办事项.docx"
+    assert ledger("--lang", "zh", "item", "list", "--all", "-o", str(target), *AS_OF
+                  ).exit_code == 0
+    table = Document(str(target)).tables[0]
+    rows = [[c.text for c in row.cells] for row in table.rows]
+    head = rows[0]
+    assert head[:4] == ["编号", "事项", "类别", "牵头单位"]
+    first = dict(zip(head, rows[1], strict=True))
+    assert (first["类别"], first["牵头单位"], first["状态"], first["灯"]) == (
+        "会议议定", "住建局", "在办", "红灯")
+
+
+def test_several_sections_in_chinese_are_one_document(ledger: Runner) -> None:
+    fill(ledger)
+    got = rows(ledger("--lang", "zh", "report", "status", "-f", "csv", *AS_OF).stdout)
+    assert list(got[0])[:3] == ["栏目", "类型", "状态"]
+    assert {r["栏目"] for r in got} == {"按状态", "按类别", "红灯最多的单位", "计划总量"}
+    assert {(r["类型"], r["状态"]) for r in got if r["栏目"] == "按状态" and r["数量"] != "0"} \
+        == {("事项", "在办"), ("事项", "办结"), ("问题", "待整改")}
+    en = rows(ledger("report", "status", "-f", "csv", *AS_OF).stdout)
+    assert list(en[0])[:3] == ["section", "kind", "status"]
