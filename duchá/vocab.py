@@ -205,7 +205,7 @@ WEEKLY_SECTION = Vocab("weekly section", (
     Term("closed", "办结"),
     Term("verified", "复核销号"),
     Term("reopened", "重新整改"),
-    Term("newly_overdue", "新增逾期"),
+    Term("overdue", "逾期未办结", "逾期"),
     Term("due_next_week", "下周到期"),
 ))
 
