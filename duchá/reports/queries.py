@@ -280,7 +280,8 @@ def weekly(lg: Ledger, week: str | None = None) -> tuple[dict[str, Any], list[di
                 _d(snap.get("verified_on"))):
             add("verified", table, snap, _d(snap.get("verified_on")))
         due = _d(snap.get("due"))
-        if _pending(table, snap, sunday) and start is not None and start <= sunday:
+        # An item whose assignment is unknown (a blank 交办时间) was there all along.
+        if _pending(table, snap, sunday) and (start is None or start <= sunday):
             if in_week(due, monday - timedelta(days=1), sunday - timedelta(days=1)):
                 add("newly_overdue", table, snap, due)
             if in_week(due, monday + timedelta(days=7), sunday + timedelta(days=7)):
@@ -379,7 +380,8 @@ def unit_scores(lg: Ledger, year: int | None = None) -> list[dict[str, Any]]:
     # Overdue is a red light, as `item list` and `finding list` show it.
     put(select(col(Item.lead_unit_id), _sum_if(is_open),
                _sum_if(lights_sql.light(lg, "item", limits) == "red"),
-               _sum_if((col(Item.status) == "done") & (col(Item.closed_on) <= col(Item.due))),
+               _sum_if((col(Item.status) == "done") & (col(Item.due).is_(None)
+                                                       | (col(Item.closed_on) <= col(Item.due)))),
                _sum_if((col(Item.status) == "done") & (col(Item.closed_on) > col(Item.due))))
         .where(col(Item.year) == y).group_by(col(Item.lead_unit_id)),
         ("items_open", "items_overdue", "items_on_time", "items_late"))

@@ -58,10 +58,11 @@ def add(
     lead: str,
     responsible: list[str],
     assigned: date,
-    due: date,
+    due: date | None,
     source: str | None,
     leader: str | None,
 ) -> dict[str, Any]:
+    """A new item; `due` None is long-term work (长期)."""
     from duchá.models import Item
 
     title = _title(title)
@@ -153,7 +154,8 @@ def query(
         stmt = stmt.where(col(Item.number).in_(numbers))
     if light:
         stmt = stmt.where(lit == light)
-    stmt = stmt.order_by(col(Item.due), col(Item.number))
+    # Long-term items (no due date, 长期) last, alike on SQLite and PostgreSQL.
+    stmt = stmt.order_by(col(Item.due).is_(None), col(Item.due), col(Item.number))
     out = []
     for r in lg.session.execute(stmt).mappings():
         d = dict(r)
@@ -237,7 +239,7 @@ def progress(
         raise BadInput("empty progress note; say what was done")
     if percent is not None and not 0 <= percent <= 100:
         raise Invalid("percent", f"«percent» must be between 0 and 100, not {percent}")
-    if on < item.assigned:
+    if item.assigned is not None and on < item.assigned:
         raise BadInput(f"progress dated {on} is before the item was assigned ({item.assigned})")
     note = Progress(item_id=item.id or 0, on=on, text=text.strip(), percent=percent)
     lg.session.add(note)
@@ -251,7 +253,7 @@ def close(lg: Ledger, ref: str, *, on: date) -> dict[str, Any]:
     if item.status == "done":
         raise BadInput(f"item {item.number} is already done (closed {item.closed_on})")
     _require_open(item, "closing it")
-    if on < item.assigned:
+    if item.assigned is not None and on < item.assigned:
         raise BadInput(f"close date {on} is before the item was assigned ({item.assigned})")
     with lg.changing("item", item, "close", on=on):
         item.status, item.closed_on = "done", on

@@ -129,7 +129,7 @@ def show(lg: Ledger, text: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     shared = select(col(ItemUnit.item_id)).where(col(ItemUnit.unit_id) == u.id)
     items = lg.session.exec(
         select(Item).where(or_(col(Item.lead_unit_id) == u.id, col(Item.id).in_(shared)))
-        .order_by(col(Item.due))
+        .order_by(col(Item.due).is_(None), col(Item.due), col(Item.number))  # 长期 last
     ).all()
     rows = [{"number": i.number, "title": i.title, "role": "lead" if i.lead_unit_id == u.id
              else "responsible", "due": i.due, "status": i.status} for i in items]

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from duchá.errors import BadInput
-from duchá.transfer.columns import TABLES
+from duchá.tables import stored
 
 if TYPE_CHECKING:
     from duchá.services.ledger import Ledger
@@ -74,7 +74,7 @@ def _record_query(table: str) -> tuple[Any, tuple[str, ...]]:
     links = {lk.name: lk for lk in kind.links}
     source: Any = t
     picked: list[Any] = []
-    for n, c in enumerate(TABLES[table]):
+    for n, c in enumerate(stored(table)):
         if c.name in refs:
             ref = refs[c.name]
             target = table_of(model(ref.target)).alias(f"r{n}")
@@ -149,7 +149,7 @@ def gather(lg: Ledger, tables: Sequence[str]) -> Data:
 
 
 def headers(table: str, zh: bool) -> list[str]:
-    return [c.zh_header if zh else c.name for c in TABLES[table]]
+    return [c.zh_header if zh else c.name for c in stored(table)]
 
 
 def guard(value: str) -> str:
@@ -166,7 +166,7 @@ def write_text(out: TextIO, fmt: str, data: Data, *, zh: bool, excel: bool) -> N
             raise BadInput(f"{fmt} holds one table; name it (`duchá export items -f {fmt}`) "
                            "or use -f xlsx or -f json for all tables")
         (table, rows), = data.items()
-        names = [c.name for c in TABLES[table]]
+        names = [c.name for c in stored(table)]
 
         def value(v: Any) -> Any:
             return guard(cell(v)) if excel and isinstance(v, str) else v
@@ -175,7 +175,7 @@ def write_text(out: TextIO, fmt: str, data: Data, *, zh: bool, excel: bool) -> N
                          ([value(r.get(n)) for n in names] for r in rows))
         return
     def obj(table: str, r: dict[str, Any]) -> dict[str, Any]:
-        return {h: plain(r.get(c.name)) for h, c in zip(headers(table, zh), TABLES[table],
+        return {h: plain(r.get(c.name)) for h, c in zip(headers(table, zh), stored(table),
                                                         strict=True)}
 
     if fmt == "json":
@@ -223,7 +223,7 @@ def write_xlsx(output: Path, data: Data, *, zh: bool) -> None:
     for table, rows in data.items():
         ws = wb.create_sheet(table)
         ws.append(headers(table, zh))
-        names = [c.name for c in TABLES[table]]
+        names = [c.name for c in stored(table)]
         for r in rows:
             ws.append([value(r.get(n)) for n in names])
         for col_cells in ws.iter_cols(min_row=2):

@@ -28,7 +28,7 @@ class Subject:
     kind: str
     id: int
     number: str
-    start: date
+    start: date | None  # an item's assigned date may be unknown
     status: str
     closed_on: date | None
 
@@ -72,7 +72,7 @@ def _subject(r: Row, name: str, known: dict[str, Subject], *,
 
 def _began(r: Row, name: str, subject: Subject | None, on: date | None) -> None:
     """A record dated before its item was assigned or its finding found is refused."""
-    if on and subject and on < subject.start:
+    if on and subject and subject.start and on < subject.start:
         began = "was assigned" if subject.kind == "item" else "was found"
         r.fail(name, f"{on} is before {subject.kind} {subject.number} {began} "
                      f"({subject.start})")
