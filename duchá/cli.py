@@ -16,7 +16,7 @@ import typer
 import typer.main
 from typer.core import TyperGroup
 
-from duchá.commands.context import State
+from duchá.commands.context import ENCODINGS, State
 from duchá.errors import EXIT_BAD_INPUT, EXIT_LEDGER, BadInput, DuchaError
 
 # Options that belong to the whole program but may be typed after the subcommand
@@ -281,8 +281,11 @@ def _handle(exc: BaseException, debug: bool, command: Any = None) -> NoReturn:
     if isinstance(exc, SystemExit | KeyboardInterrupt):
         raise exc
     if isinstance(exc, DuchaError) and not debug:
+        from duchá.errors import BadRows
         from duchá.validation import Invalid
 
+        if isinstance(exc, BadRows):  # an import's bad rows: one line each
+            _fail(exc.lines, exc.exit_code)
         if isinstance(exc, Invalid):  # a value's rule: name the option that gave it
             _fail(exc.said(lambda name: _flag(command, name)), exc.exit_code)
         _fail(exc.message, exc.exit_code)
@@ -357,12 +360,13 @@ def _first_line(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
-def _fail(message: str, code: int) -> NoReturn:
+def _fail(message: str | list[str], code: int) -> NoReturn:
     from duchá.output import safe
 
-    # Messages quote what was typed: keep them to one line that cannot drive the terminal.
-    message = safe(message.replace("\r", "\\r").replace("\n", "\\n"))
-    sys.stderr.write(f"error: {message}\n")
+    # Messages quote what was typed: keep each to one line that cannot drive the terminal.
+    for line in [message] if isinstance(message, str) else message:
+        line = safe(line.replace("\r", "\\r").replace("\n", "\\n"))
+        sys.stderr.write(f"error: {line}\n")
     sys.stderr.flush()
     sys.exit(code)
 
@@ -405,7 +409,8 @@ def root(
         "--output", "-o", help="Write the output to this file instead of stdout.",
         metavar="FILE")] = None,
     encoding: Annotated[str | None, typer.Option(
-        "--encoding", help="utf-8, utf-8-sig (Excel) or gb18030 (Chinese WPS/Excel).",
+        "--encoding", help="utf-8, utf-8-sig (Excel), gb18030 (Chinese WPS/Excel) or utf-16 "
+        "(Excel's Unicode text); for `import`, the file's.",
         metavar="ENC")] = None,
     actor: Annotated[str | None, typer.Option(
         "--actor", help="Who makes the change, for the history (default: the OS user).",
@@ -422,9 +427,11 @@ def root(
     """
     if encoding is not None:
         enc = encoding.strip().lower().replace("_", "-")
-        if enc not in ("utf-8", "utf8", "utf-8-sig", "gb18030", "gbk"):
-            raise DuchaError(f"unknown encoding '{encoding}'; use utf-8, utf-8-sig or gb18030")
-        encoding = "utf-8" if enc == "utf8" else enc
+        enc = {"utf8": "utf-8", "utf16": "utf-16"}.get(enc, enc)
+        if enc not in ENCODINGS:
+            raise DuchaError(f"unknown encoding '{encoding}'; use utf-8, utf-8-sig, gb18030 "
+                             "or utf-16")
+        encoding = enc
     ctx.obj = State(db=db, as_of_text=as_of, fmt_text=fmt, output=output, encoding=encoding,
                     actor_text=actor, debug=debug)
     ctx.obj.check_target()  # before any command does work it would have to undo

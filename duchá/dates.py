@@ -187,7 +187,7 @@ def _deadline(key: str, year: int, start: date, calendar: WorkCalendar | None) -
             pass
     for candidate in (core, key):
         try:
-            first, last = parse_month(candidate)  # 2026年12月, 2026.12, 2026-12
+            _, last = parse_month(candidate)  # 2026年12月, 2026.12, 2026-12
         except BadInput:
             continue
         return last

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from duchá.output import Col
     from duchá.services.ledger import Ledger
 
-ENCODINGS = ("utf-8", "utf-8-sig", "gb18030", "gbk")
+ENCODINGS = ("utf-8", "utf-8-sig", "gb18030", "gbk", "utf-16")
 
 
 @dataclass

@@ -64,6 +64,52 @@ def _in_order(short: str, name: str) -> bool:
     return all(ch in rest for ch in short)
 
 
+_OPEN, _CLOSE = "（(【[〔<《", "）)】]〕>》"
+_SEPARATORS = "、，,;；\n"
+# What 台账 write for a whole kind of unit: the name without brackets, separators, spaces and
+# a trailing 人民政府/政府 -> the unit kinds it means.
+GROUPS: dict[str, tuple[str, ...]] = {
+    "各县市区": ("county",), "各县区": ("county",), "各县市": ("county",),
+    "各县区市": ("county",), "市直各部门": ("department",), "市直各部门单位": ("department",),
+}
+
+
+def split_names(text: str | None) -> list[str]:
+    """A list of units as clerks write it, split on 、，,;； and line breaks, but not inside
+    brackets: 各县（市、区）、市发改委 is two names."""
+    out: list[str] = []
+    depth, part = 0, list[str]()
+    for ch in text or "":
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE:
+            depth = max(depth - 1, 0)
+        if ch in _SEPARATORS and depth == 0:
+            out.append("".join(part))
+            part = []
+        else:
+            part.append(ch)
+    out.append("".join(part))
+    return [name.strip() for name in out if name.strip()]
+
+
+def group_key(name: str) -> str:
+    """The comparison key of a group's name: 各县（市、区）人民政府 -> 各县市区."""
+    import re
+
+    bare = re.sub(r"[\s、，,;；（）()【】\[\]]", "", name)
+    return re.sub(r"(人民政府|政府)$", "", bare)
+
+
+def group(lg: Ledger, name: str) -> list[Unit] | None:
+    """Every unit a group name means (各县（市、区）: every county-level unit), or None when the
+    name is not a group."""
+    kinds = GROUPS.get(group_key(name))
+    if kinds is None:
+        return None
+    return [u for u in _all(lg) if u.kind in kinds]
+
+
 def resolve_many(lg: Ledger, texts: list[str] | None) -> list[Unit]:
     seen: dict[int, Unit] = {}
     for t in texts or []:
