@@ -36,21 +36,28 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u2
 
 @dataclass(frozen=True)
 class Col:
-    """A column: its machine key and its Chinese table header."""
+    """A column: its machine key, its Chinese table header, and what a text format shows for
+    an empty value (长期 for a due date: long-term work; machine formats keep it empty)."""
 
     key: str
     zh: str = ""
+    empty: str = ""
 
     def header(self, chinese: bool) -> str:
         return self.zh if chinese and self.zh else self.key
 
+    def shown(self, value: Any) -> Any:
+        """The value as a text format shows it."""
+        return self.empty if value is None and self.empty else value
+
 
 def cols(spec: str) -> list[Col]:
-    """Columns from 'key:中文 key2:中文2' (a compact way to declare a table)."""
+    """Columns from 'key:中文 key2:中文2:空值' (a compact way to declare a table)."""
     out = []
     for part in spec.split():
-        key, _, zh = part.partition(":")
-        out.append(Col(key, zh))
+        key, _, rest = part.partition(":")
+        zh, _, empty = rest.partition(":")
+        out.append(Col(key, zh, empty))
     return out
 
 
@@ -145,7 +152,10 @@ def render_record(
             out.write(json.dumps(obj, ensure_ascii=False) + "\n")
         return
     chinese = fmt == "table" and chinese_locale()
-    pairs = [{"field": c.header(chinese), "value": record.get(c.key)} for c in fields]
+    text = fmt not in ("csv", "tsv")
+    pairs = [{"field": c.header(chinese),
+              "value": c.shown(record.get(c.key)) if text else record.get(c.key)}
+             for c in fields]
     kv = [Col("field", "字段"), Col("value", "内容")]
     if fmt in ("csv", "tsv"):
         _write_delimited(out, fmt, ["field", "value"], ([p["field"], p["value"]] for p in pairs))
@@ -198,7 +208,7 @@ def _rich_table(
     width = None if out.isatty() else 200
     console = Console(file=out, no_color=not color, color_system="auto" if color else None,
                       highlight=False, markup=False, emoji=False, width=width)
-    cells = [[_styled(c.key, r.get(c.key), color) for c in columns] for r in rows]
+    cells = [[_styled(c.key, c.shown(r.get(c.key)), color) for c in columns] for r in rows]
     headers = [Text(c.header(chinese)) for c in columns]
     fixed = _widths(headers, cells, console.width)
     if fixed is None:
@@ -289,7 +299,7 @@ def _tabulate(
     from tabulate import tabulate
 
     name = "pipe" if fmt == "markdown" else fmt
-    data = [[safe(r.get(c.key)) for c in columns] for r in rows]
+    data = [[safe(c.shown(r.get(c.key))) for c in columns] for r in rows]
     headers = [c.key for c in columns]
     if name in ("html", "unsafehtml"):
         name = "html"  # tabulate escapes cell text in "html"; never emit stored markup raw

@@ -14,7 +14,7 @@ app = sub_app("Findings (发现问题) and their rectification (整改).\n\n"
 NUMBER_HELP = "WT-2026-0001 or the bare sequence number."
 FINDING_COLS = cols(
     "number:编号 unit:单位 description:问题 severity:性质 mode:整改方式 found_on:发现日期 "
-    "due:整改时限 status:状态 light:灯 days_overdue:逾期天数 inspection:督查 item:事项"
+    "due:整改时限:长期 status:状态 light:灯 days_overdue:逾期天数 inspection:督查 item:事项"
 )
 SHOW_COLS = [*FINDING_COLS, *cols(
     "plan_text:整改方案 plan_on:方案日期 rectified_on:整改完成 evidence:佐证 "

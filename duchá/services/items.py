@@ -175,6 +175,7 @@ def show(lg: Ledger, ref: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     item = get(lg, ref)
     rec = query(lg, numbers=[item.number])[0]
     rec["cancel_reason"] = item.cancel_reason
+    rec["remarks"] = item.remarks
     notes = lg.session.exec(
         select(Progress).where(col(Progress.item_id) == item.id)
         .order_by(col(Progress.on), col(Progress.id))
@@ -192,9 +193,11 @@ def edit(
     responsible: list[str] | None = None,
     assigned: date | None = None,
     due: date | None = None,
+    long_term: bool = False,
     source: str | None = None,
     leader: str | None = None,
 ) -> dict[str, Any]:
+    """Correct an item's details; `long_term` makes it long-term work (长期: no due date)."""
     item = get(lg, ref)
     with lg.changing("item", item, "edit", on=lg.today, unchanged=Invalid(
             "title", "nothing to change; give at least one of «title», «category», «lead», "
@@ -207,7 +210,7 @@ def edit(
             item.lead_unit_id = units.resolve(lg, lead).id or 0
         if assigned is not None:
             item.assigned = assigned
-        if due is not None:
+        if due is not None or long_term:
             item.due = due
         if source is not None:
             item.source = source

@@ -408,8 +408,13 @@ class Job:
         return field_name
 
     def header_of(self, name: str) -> str:
+        """A column as the file names it; one it lacks as the file's language would."""
         i = self.where.get(name)
-        return self.sheet.header[i].strip() if i is not None else name
+        if i is not None:
+            return self.sheet.header[i].strip()
+        col = next((c for c in TABLES.get(self.table, ()) if c.name == name), None)
+        chinese = any(not h.isascii() for h in self.sheet.header)
+        return col.zh_header if col is not None and chinese else name
 
     def unit_ids(self, text: str, line: int, column: str) -> tuple[list[int], str]:
         """The units a name means (one, or a group's), resolved like everywhere else and

@@ -24,6 +24,11 @@ def _lines(numbers: list[int]) -> str:
     return shown + (f" and {len(numbers) - 8} more" if len(numbers) > 8 else "")
 
 
+def at(noun: str, numbers: list[int]) -> str:
+    """Where in the file: "line 5", "lines 5, 6 and 2 more"."""
+    return f"{noun}{'s' if len(numbers) > 1 else ''} {_lines(numbers)}"
+
+
 def entries(job: Job) -> list[str]:
     """The bad rows, one entry each, an unknown unit once for all the rows that name it."""
     out: list[str] = []
@@ -33,7 +38,7 @@ def entries(job: Job) -> list[str]:
         first, header = uses[0]
         message = _unknown_message(job, name, header)
         grouped.update((line, message) for line, _ in uses)
-        also = f" (and {job.sheet.noun}s {_lines(lines[1:])})" if len(lines) > 1 else ""
+        also = f" (and {at(job.sheet.noun, lines[1:])})" if len(lines) > 1 else ""
         said = message.replace("; `duchá unit list` shows them", "")
         out.append(f"{job.at(first)}: {said}{also}; add it first (`duchá unit add CODE "
                    f"{name}`) or import with `--create-units`")

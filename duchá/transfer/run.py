@@ -50,9 +50,9 @@ def validate(lg: Ledger, table: str, sheet: importer.Sheet, options: Options | N
         lg.warn(f"columns ignored (not {table} fields): {', '.join(unknown)}")
     for name, lines in filled.items():
         lg.warn(f"blank {job.header_of(name)} taken from the row above (cells merged in the "
-                f"sheet the file was saved from) on {sheet.noun}s {rejects._lines(lines)}")
+                f"sheet the file was saved from) on {rejects.at(sheet.noun, lines)}")
     for what, lines in job.notes.items():
-        lg.warn(f"{what} ({sheet.noun}s {rejects._lines(lines)})")
+        lg.warn(f"{what} ({rejects.at(sheet.noun, lines)})")
     return job, records
 
 
