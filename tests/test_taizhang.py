@@ -1,11 +1,12 @@
 """Issue 13: the office's real 台账 goes in as it is.
 
-The 台账 is built as a clerk keeps it in Excel on Chinese Windows: a title row, a 填报单位 /
-填报时间 line, the header 序号 事项名称 责任领导 牵头单位 责任单位 配合单位 落实时限 交办时间 办理状态
-进展情况 备注, section headings (一、…, 二、…), cells merged over several rows (交办时间, 牵头单位,
-责任领导), every deadline phrase and status word the issue lists, 各县（市、区）, two lead units,
-a blank 交办时间, and a 填表人 line under the rows.  It is imported as .xlsx (openpyxl), as a
-GB18030 CSV (as Excel saves it: a merged value in its first row only), and as .xls (xlwt).
+The 台账 is built as a clerk keeps it in Excel on Chinese Windows: a title row, a
+填报单位 / 填报时间 line, the header 序号 事项名称 责任领导 牵头单位 责任单位 配合单位
+落实时限 交办时间 办理状态 进展情况 备注, section headings (一、…, 二、…), cells merged
+over several rows (交办时间, 牵头单位, 责任领导), every deadline phrase and status word
+the issue lists, 各县（市、区）, two lead units, a blank 交办时间, and a 填表人 line under
+the rows.  It is imported as .xlsx (openpyxl), as a GB18030 CSV (as Excel saves it: a
+merged value in its first row only), as UTF-16 text and as .xls (xlwt).
 """
 
 from __future__ import annotations
