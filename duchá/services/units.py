@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from duchá.errors import BadInput, NotFound
@@ -66,6 +67,7 @@ def _in_order(short: str, name: str) -> bool:
 
 _OPEN, _CLOSE = "（(【[〔<《", "）)】]〕>》"
 _SEPARATORS = "、，,;；\n"
+_SPLITS = re.compile(r"[、，,;；\n]")
 # What 台账 write for a whole kind of unit: the name without brackets, separators, spaces and
 # a trailing 人民政府/政府 -> the unit kinds it means.
 GROUPS: dict[str, tuple[str, ...]] = {
@@ -77,6 +79,8 @@ GROUPS: dict[str, tuple[str, ...]] = {
 def split_names(text: str | None) -> list[str]:
     """A list of units as clerks write it, split on 、，,;； and line breaks, but not inside
     brackets: 各县（市、区）、市发改委 is two names."""
+    if not _SPLITS.search(text or ""):
+        return [text.strip()] if text and text.strip() else []
     out: list[str] = []
     depth, part = 0, list[str]()
     for ch in text or "":
@@ -95,8 +99,6 @@ def split_names(text: str | None) -> list[str]:
 
 def group_key(name: str) -> str:
     """The comparison key of a group's name: 各县（市、区）人民政府 -> 各县市区."""
-    import re
-
     bare = re.sub(r"[\s、，,;；（）()【】\[\]]", "", name)
     return re.sub(r"(人民政府|政府)$", "", bare)
 

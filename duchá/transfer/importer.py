@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from duchá import validation
+from duchá import validation, vocab
 from duchá.errors import BadInput, NotFound
+from duchá.services.units import split_names
 from duchá.tables import RECORDS
 from duchá.transfer import reimport, sheets
 from duchá.transfer.columns import TABLES, Column, key, lookup
@@ -213,8 +214,6 @@ class Row:
     def _names(self, name: str) -> list[int]:
         """The units a cell names: a list split outside brackets, a group (各县（市、区）)
         as its units; each unknown name is noted once for the whole file."""
-        from duchá.services.units import split_names
-
         out: list[int] = []
         for part in split_names(self.values.get(name)):
             ids, message = self.job.unit_ids(part, self.line, name)
@@ -228,14 +227,12 @@ class Row:
     def unit(self, name: str, *, required: bool = False) -> int | None:
         """One unit.  More than one named: the first, the others kept in `extra` for the
         preparer to place (an item's further lead units become responsible ones)."""
-        from duchá.services.units import group, split_names
-
         raw = self.text(name, required)
         if raw is None:
             return None
-        parts = split_names(raw)
-        if parts and group(self.job.lg, parts[0]) is not None:
-            self.fail(name, f"'{parts[0]}' is a group of units; name the one unit that leads "
+        first = split_names(raw)[0] if raw else ""
+        if self.job.is_group(first):
+            self.fail(name, f"'{first}' is a group of units; name the one unit that leads "
                       "(the group can be among the responsible units)")
             return None
         ids = self._names(name)
@@ -311,8 +308,6 @@ class Row:
         if kind in ("month-start", "month-end"):
             return self.month_bound(name, end=kind == "month-end")
         if kind == "vocab":
-            from duchá import vocab
-
             return self.vocab(name, getattr(vocab, col.vocab or ""), required=col.required,
                               default=self.job.defaults.get(name, col.default))
         if kind == "unit":
@@ -368,6 +363,7 @@ class Job:
     implied: dict[int, set[str]] = field(default_factory=dict)
     _notes_known: dict[int, set[str]] | None = None
     _units: dict[str, tuple[list[int], str, bool]] = field(default_factory=dict)
+    _groups: dict[str, bool] = field(default_factory=dict)
     dates: dict[tuple[str, date | None, bool], date | BadInput | None] = field(
         default_factory=dict)
     terms: dict[tuple[str, str], str | BadInput] = field(default_factory=dict)
@@ -415,6 +411,14 @@ class Job:
         col = next((c for c in TABLES.get(self.table, ()) if c.name == name), None)
         chinese = any(not h.isascii() for h in self.sheet.header)
         return col.zh_header if col is not None and chinese else name
+
+    def is_group(self, text: str) -> bool:
+        """Whether a name means a group of units (各县（市、区）), asked once per text."""
+        if text not in self._groups:
+            from duchá.services.units import GROUPS, group_key
+
+            self._groups[text] = group_key(text) in GROUPS
+        return self._groups[text]
 
     def unit_ids(self, text: str, line: int, column: str) -> tuple[list[int], str]:
         """The units a name means (one, or a group's), resolved like everywhere else and

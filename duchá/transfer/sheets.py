@@ -298,7 +298,8 @@ def _locate(path: Path, encoding: str, table: str, rows: list[tuple[int, list[st
     sections: dict[int, str] = {}
     heading: str | None = None
     for line, cells in rows[best + 1:]:
-        filled = [c.strip() for c in cells if c.strip()]
+        some = [c for c in cells if c]
+        filled = [c.strip() for c in some if c.strip()] if len(some) < 3 else some
         if len(filled) == 1 and _FOOTER.match(filled[0]):
             continue  # 填表人：…, 注：…
         if len(filled) == 1 and _SECTION.match(filled[0]) and len(cells) > 2:
