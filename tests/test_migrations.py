@@ -76,6 +76,27 @@ STAMPED = ("unit", "item", "progress", "plan_entry", "inspection", "finding", "e
            "accountability")
 
 
+def test_a_migrated_ledger_takes_long_term_items_and_remarks(cli: Runner, db_path: Path,
+                                                              tmp_path: Path) -> None:
+    """Schema 6: item.due and item.assigned may be empty, and items keep their 备注."""
+    v1_ledger(db_path)
+    r = cli("item", "add", "建立重大项目推进机制", "-c", "会议议定", "--lead", "jiaoyu",
+            "--due", "长期", "-f", "json")
+    assert r.exit_code == 0, r
+    sheet = tmp_path / "台账.csv"
+    sheet.write_text("事项名称,事项类别,牵头单位,落实时限,交办时间,备注\n"
+                     "优化营商环境,会议议定,jiaoyu,持续推进,,每月调度\n", encoding="utf-8")
+    assert cli("import", "items", str(sheet), "-f", "csv").exit_code == 0
+    con = sqlite3.connect(db_path)
+    rows = con.execute("SELECT title, assigned, due, remarks FROM item WHERE due IS NULL "
+                       "ORDER BY id").fetchall()
+    con.close()
+    assert [(t, d, m) for t, _, d, m in rows] == [("建立重大项目推进机制", None, None),
+                                                 ("优化营商环境", None, "每月调度")]
+    assert rows[1][1] is None  # the blank 交办时间: unknown
+    assert cli("verify", "-f", "csv").exit_code == 0
+
+
 def test_migrated_ledger_refuses_to_change_its_events(cli: Runner, db_path: Path) -> None:
     v1_ledger(db_path)
     assert cli("verify", "-f", "csv").exit_code == 0
