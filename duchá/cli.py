@@ -7,6 +7,7 @@ database stack loads inside the commands that use it.
 
 import errno
 import functools
+import os
 import sys
 from collections.abc import Iterator, MutableMapping
 from pathlib import Path
@@ -16,6 +17,7 @@ import typer
 import typer.main
 from typer.core import TyperGroup
 
+from duchá.commands import COMPLETE_VAR
 from duchá.commands.context import ENCODINGS, State
 from duchá.errors import EXIT_BAD_INPUT, EXIT_LEDGER, BadInput, DuchaError
 
@@ -23,7 +25,7 @@ from duchá.errors import EXIT_BAD_INPUT, EXIT_LEDGER, BadInput, DuchaError
 # (`duchá item list -f csv`): they are moved to the front before parsing.
 GLOBAL_VALUE_OPTIONS = {"--db", "--as-of", "--format", "-f", "--output", "-o", "--encoding",
                         "--actor"}
-GLOBAL_FLAGS = {"--debug"}
+GLOBAL_FLAGS = {"--debug", "--excel"}
 
 
 def hoist_globals(args: list[str], takes_value: frozenset[str] = frozenset(), *,
@@ -172,7 +174,33 @@ def load(module: str) -> dict[str, Any]:
         trust.register(shell)
     commands = dict(typer.main.get_group(shell).commands)
     assert set(commands) == set(MODULES[module]), (module, sorted(commands))
+    if COMPLETE_VAR in os.environ:  # a shell asks what may come next on its command line
+        for name, cmd in commands.items():
+            _offer_values(cmd, name)
     return commands
+
+
+# The ledger's values a shell completes: options by name, a record number by its group.
+_NUMBER_OF_GROUP = {"item": "items", "finding": "findings", "inspect": "inspections",
+                    "plan": "plans", "unit": "units"}
+
+
+def _offer_values(cmd: Any, group: str) -> None:
+    from duchá.commands import completion
+
+    for sub in getattr(cmd, "commands", {}).values():
+        _offer_values(sub, group)
+    by_option = {**{name: "units" for name in METAVARS_UNIT},
+                 "inspection": "inspections", "item": "items", "plan": "plans"}
+    for p in cmd.params:
+        if p.param_type_name == "option":
+            table = by_option.get(p.name)
+        else:
+            table = _NUMBER_OF_GROUP.get(group) if p.name in ("number", "unit") else None
+        if table == "units":
+            p._custom_shell_complete = completion.units
+        elif table is not None:
+            p._custom_shell_complete = completion.numbers(table)
 
 
 class LazyCommands(MutableMapping[str, Any]):
@@ -225,11 +253,19 @@ class DuchaGroup(TyperGroup):
         front = hoist_globals(argv, _value_options(self, argv), front_only=True)
         debug = "--debug" in _flags(front)
         if "--help" in argv or "-h" in argv or not argv:
-            _name_metavars(_named(self, argv))
+            shown = _named(self, argv)
+            _name_metavars(shown)
+            if shown is not self and not getattr(shown, "commands", None):
+                shown.epilog = _globals_line(self)
         State.current = None
+        if COMPLETE_VAR in os.environ:
+            from typer._completion_classes import completion_init
+
+            completion_init()  # the shells Typer's scripts speak to
         try:
             _check_text(argv)
-            rc = super().main(argv, prog_name=prog_name or "duchá", complete_var=complete_var,
+            rc = super().main(argv, prog_name=prog_name or "duchá",
+                              complete_var=complete_var or COMPLETE_VAR,
                               standalone_mode=False, **extra)
             if State.current is not None:
                 State.current.finish(rc if isinstance(rc, int) else 0)
@@ -242,15 +278,28 @@ class DuchaGroup(TyperGroup):
         sys.exit(rc if isinstance(rc, int) else 0)
 
 
+METAVARS_UNIT = {"lead", "organizer", "parent", "target", "unit", "with_"}
 METAVARS = {  # what an option's value is, for help; Typer alone would show "<str>"
     "DATE": {"approved_on", "assigned", "circulated_on", "due", "due_before", "from_",
              "lookback", "on", "to", "since"},
-    "UNIT": {"lead", "organizer", "parent", "target", "unit", "with_"},
+    "UNIT": METAVARS_UNIT,
     "NUMBER": {"inspection", "item", "plan"},
     "YEAR": {"year"},
     "PERCENT": {"reduction"},
 }
 _METAVAR_OF = {name: mv for mv, names in METAVARS.items() for name in names}
+
+
+def _globals_line(root: Any) -> str:
+    """What a subcommand's help says of the global options (the root's, listed from it)."""
+    shown = []
+    for p in root.params:
+        if p.param_type_name != "option" or p.name in ("help", "version") or p.is_eager:
+            continue
+        flag = min(p.opts, key=len) if p.metavar else p.opts[0]
+        shown.append(f"{flag} {p.metavar}" if p.metavar else flag)
+    return ("Global options, before or after the command: " + ", ".join(shown)
+            + " (duchá --help says what each does).")
 
 
 def _name_metavars(cmd: Any) -> None:
@@ -392,6 +441,23 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+def _show_completion(ctx: typer.Context, value: str | None) -> None:
+    if value is not None and not ctx.resilient_parsing:
+        from duchá.commands import completion
+
+        typer.echo(completion.script(value.strip().lower()), nl=False)
+        raise typer.Exit()
+
+
+def _install_completion(ctx: typer.Context, value: str | None) -> None:
+    if value is not None and not ctx.resilient_parsing:
+        from duchá.commands import completion
+
+        path = completion.install(value.strip().lower(), Path.home())
+        typer.echo(f"{value} completion installed in {path}; it works in new terminals")
+        raise typer.Exit()
+
+
 @app.callback()
 def root(
     ctx: typer.Context,
@@ -402,22 +468,37 @@ def root(
         "--as-of", help="The date to judge by, e.g. 2026-11-30 (default: today).",
         metavar="DATE")] = None,
     fmt: Annotated[str | None, typer.Option(
-        "--format", "-f", help="table, csv, tsv, json, jsonl, or plain/simple/github/grid/"
-        "pipe/markdown/html... (default: table on a terminal, csv in a pipe).",
+        "--format", "-f", help="table, csv, tsv, json, jsonl, plain/simple/github/grid/"
+        "pipe/markdown/html..., or xlsx/docx with -o (default: the -o file's extension, "
+        "else table on a terminal, csv in a pipe).",
         metavar="FORMAT")] = None,
     output: Annotated[Path | None, typer.Option(
-        "--output", "-o", help="Write the output to this file instead of stdout.",
+        "--output", "-o", help="Write the output to this file instead of stdout; its "
+        "extension says the format: .csv .tsv .json .jsonl .md .html .xlsx .docx "
+        "(e.g. -o 逾期.xlsx).",
         metavar="FILE")] = None,
     encoding: Annotated[str | None, typer.Option(
         "--encoding", help="utf-8, utf-8-sig (Excel), gb18030 (Chinese WPS/Excel) or utf-16 "
         "(Excel's Unicode text); for `import`, the file's.",
         metavar="ENC")] = None,
+    excel: Annotated[bool, typer.Option(
+        "--excel", help="CSV/TSV for a spreadsheet: a BOM (unless --encoding), and cells "
+        "starting with = + - @ guarded so they are never run as formulas.")] = False,
     actor: Annotated[str | None, typer.Option(
         "--actor", help="Who makes the change, for the history (default: the OS user).",
         metavar="NAME")] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
     version: Annotated[bool, typer.Option(
         "--version", callback=_version, is_eager=True, help="Show the version.")] = False,
+    show_completion: Annotated[str | None, typer.Option(
+        "--show-completion", callback=_show_completion, is_eager=True, expose_value=False,
+        metavar="SHELL", help="Print the completion script for bash, zsh or fish, e.g. "
+        "duchá --show-completion bash >> ~/.bashrc")] = None,
+    install_completion: Annotated[str | None, typer.Option(
+        "--install-completion", callback=_install_completion, is_eager=True,
+        expose_value=False, metavar="SHELL",
+        help="Install completion for bash, zsh or fish (unit codes and record numbers "
+        "come from the ledger), e.g. duchá --install-completion bash")] = None,
 ) -> None:
     """duchá (督查): the supervision office's ledger.
 
@@ -433,7 +514,7 @@ def root(
                              "or utf-16")
         encoding = enc
     ctx.obj = State(db=db, as_of_text=as_of, fmt_text=fmt, output=output, encoding=encoding,
-                    actor_text=actor, debug=debug)
+                    actor_text=actor, debug=debug, excel=excel)
     ctx.obj.check_target()  # before any command does work it would have to undo
 
 

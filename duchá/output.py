@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any, TextIO
 
 from duchá.dates import plain
@@ -26,7 +27,16 @@ TABULATE_FORMATS = (
     "html", "unsafehtml", "latex", "latex_raw", "latex_booktabs", "latex_longtable",
     "textile", "tsv_plain",
 )
-FORMATS = ("table", *MACHINE_FORMATS, "markdown", *TABULATE_FORMATS)
+FORMATS = ("table", *MACHINE_FORMATS, "markdown", *TABULATE_FORMATS)  # rendered as text
+FILE_FORMATS = ("xlsx", "docx")  # built whole and written to an -o file (duchá/writers/)
+# What an -o file's extension says, and the -f values that agree with it.
+SUFFIXES: dict[str, tuple[str, ...]] = {
+    ".csv": ("csv",), ".tsv": ("tsv", "tsv_plain"), ".json": ("json",), ".jsonl": ("jsonl",),
+    ".md": ("markdown", "pipe", "github"), ".html": ("html", "unsafehtml"),
+    ".xlsx": ("xlsx",), ".docx": ("docx",),
+}
+DELIMITED = ("csv", "tsv")  # what --excel shapes for a spreadsheet
+FORMULA_START = ("=", "+", "-", "@")
 
 # C0 and C1 controls, and the bidirectional controls and line separators that can reorder or
 # break what a terminal shows (U+202E makes "exe.txt" read as "txt.exe").
@@ -65,12 +75,52 @@ def check_format(fmt: str) -> str:
     from duchá.errors import BadInput
 
     name = fmt.strip().lower()
-    if name in FORMATS:
+    if name in FORMATS or name in FILE_FORMATS:
         return name
     raise BadInput(
-        f"unknown format '{fmt}'; use table, csv, tsv, json, jsonl, or a text format: "
-        "plain, simple, github, grid, pipe, markdown, html, ..."
+        f"unknown format '{fmt}'; use table, csv, tsv, json, jsonl, a text format (plain, "
+        "simple, github, grid, pipe, markdown, html, ...), or xlsx or docx with -o FILE"
     )
+
+
+def resolve_format(fmt_text: str | None, output: Path | None, *, default: str,
+                   excel: bool = False) -> str:
+    """The format of one invocation: -f, else the -o file's extension, else `default`.
+
+    An extension that contradicts -f, a file format without -o, an -o name whose extension
+    says nothing without -f, and --excel on anything but CSV/TSV are refused (BadInput)."""
+    from duchá.errors import BadInput
+
+    fmt = check_format(fmt_text) if fmt_text else None
+    said = SUFFIXES.get(output.suffix.lower()) if output is not None else None
+    if output is not None and fmt is None and said is None:
+        kinds = " ".join(SUFFIXES)
+        raise BadInput(f"cannot tell a format from the name {output.name}; end it in one of "
+                       f"{kinds}, or say the format, e.g. -f csv -o {output.name}")
+    if fmt is not None and said is not None and fmt not in said:
+        name = output.name if output is not None else ""
+        stem = output.stem if output is not None else "out"
+        raise BadInput(f"-f {fmt} contradicts -o {name}, whose extension says {said[0]}; "
+                       f"drop -f, or name the file {stem}{_suffix_of(fmt)}")
+    fmt = fmt or (said[0] if said else ("csv" if excel else default))
+    if fmt in FILE_FORMATS and output is None:
+        raise BadInput(f"{fmt} is a file, not text: give it a name, e.g. -o report.{fmt}")
+    if excel and fmt not in DELIMITED:
+        raise BadInput(f"--excel shapes CSV and TSV for a spreadsheet; -f {fmt} does not take "
+                       "it (an xlsx never runs cell text as a formula): drop --excel")
+    return fmt
+
+
+def _suffix_of(fmt: str) -> str:
+    for suffix, names in SUFFIXES.items():
+        if fmt in names:
+            return suffix
+    return ".txt"
+
+
+def guard(value: str) -> str:
+    """Text a spreadsheet will not run as a formula (OWASP CSV injection): --excel."""
+    return "'" + value if value.startswith(FORMULA_START) else value
 
 
 def chinese_locale() -> bool:
@@ -112,8 +162,10 @@ def render(
     *,
     title: str | None = None,
     color: bool = False,
+    excel: bool = False,
 ) -> None:
-    """Write rows in `fmt`; only the listed columns, in their order."""
+    """Write rows in `fmt`; only the listed columns, in their order.  `excel`: CSV/TSV cells
+    that would start a formula are guarded (`guard`)."""
     keys = [c.key for c in columns]
     if fmt == "json":
         json.dump([{k: plain(r.get(k)) for k in keys} for r in rows], out,
@@ -123,7 +175,8 @@ def render(
         for r in rows:
             out.write(json.dumps({k: plain(r.get(k)) for k in keys}, ensure_ascii=False) + "\n")
     elif fmt in ("csv", "tsv"):
-        _write_delimited(out, fmt, keys, ([r.get(k) for k in keys] for r in rows))
+        _write_delimited(out, fmt, keys, ([r.get(k) for k in keys] for r in rows),
+                         excel=excel)
     elif fmt == "table":
         _rich_table(rows, columns, out, title=title, color=color)
     else:
@@ -139,6 +192,7 @@ def render_record(
     sections: Sequence[tuple[str, Sequence[Col], Sequence[dict[str, Any]]]] = (),
     title: str | None = None,
     color: bool = False,
+    excel: bool = False,
 ) -> None:
     """Write one record and its sections (progress, members, history, ...)."""
     if fmt in ("json", "jsonl"):
@@ -151,19 +205,17 @@ def render_record(
         else:
             out.write(json.dumps(obj, ensure_ascii=False) + "\n")
         return
-    chinese = fmt == "table" and chinese_locale()
-    text = fmt not in ("csv", "tsv")
-    pairs = [{"field": c.header(chinese),
-              "value": c.shown(record.get(c.key)) if text else record.get(c.key)}
-             for c in fields]
-    kv = [Col("field", "字段"), Col("value", "内容")]
+    pairs, kv = record_pairs(record, fields, chinese=fmt == "table" and chinese_locale(),
+                             shown=fmt not in ("csv", "tsv"))
     if fmt in ("csv", "tsv"):
-        _write_delimited(out, fmt, ["field", "value"], ([p["field"], p["value"]] for p in pairs))
+        _write_delimited(out, fmt, ["field", "value"], ([p["field"], p["value"]] for p in pairs),
+                         excel=excel)
         for name, scols, srows in sections:
             out.write("\n")
             _write_delimited(out, fmt, [name], [])
             keys = [c.key for c in scols]
-            _write_delimited(out, fmt, keys, ([r.get(k) for k in keys] for r in srows))
+            _write_delimited(out, fmt, keys, ([r.get(k) for k in keys] for r in srows),
+                             excel=excel)
         return
     render(pairs, kv, fmt, out, title=title, color=color)
     for name, scols, srows in sections:
@@ -173,9 +225,22 @@ def render_record(
         render(srows, scols, fmt, out, title=name, color=color)
 
 
-def _write_delimited(out: TextIO, fmt: str, header: list[str], rows: Iterable[list[Any]]) -> None:
+def record_pairs(record: dict[str, Any], fields: Sequence[Col], *, chinese: bool,
+                 shown: bool = True) -> tuple[list[dict[str, Any]], list[Col]]:
+    """One record as rows of (field, value), and those two columns; `shown`: an empty value
+    as its column shows it to a reader (长期 for no due date)."""
+    pairs = [{"field": c.header(chinese),
+              "value": c.shown(record.get(c.key)) if shown else record.get(c.key)}
+             for c in fields]
+    return pairs, [Col("field", "字段"), Col("value", "内容")]
+
+
+def _write_delimited(out: TextIO, fmt: str, header: list[str], rows: Iterable[list[Any]], *,
+                     excel: bool = False) -> None:
     import csv
 
+    if excel:  # text only: a date or a negative number is no formula
+        rows = ([guard(v) if isinstance(v, str) else v for v in row] for row in rows)
     if fmt == "csv":
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(header)
@@ -312,8 +377,11 @@ def render_sections(
     out: TextIO,
     *,
     color: bool = False,
+    excel: bool = False,
 ) -> None:
-    """Several named tables: one JSON object of lists, or blocks separated by a blank line."""
+    """Several named tables.  Machine formats give one document: a JSON object of lists,
+    JSON lines and CSV/TSV rows with a `section` field (CSV/TSV columns: the sections'
+    columns in order, each once); text formats show one table after another."""
     if fmt in ("json", "jsonl"):
         obj = {name: [{c.key: plain(r.get(c.key)) for c in scols} for r in srows]
                for name, scols, srows in sections}
@@ -325,9 +393,17 @@ def render_sections(
                 for r in rows:
                     out.write(json.dumps({"section": name, **r}, ensure_ascii=False) + "\n")
         return
+    if fmt in ("csv", "tsv"):
+        keys = list(dict.fromkeys(["section", *(c.key for _, scols, _ in sections
+                                                for c in scols)]))
+        _write_delimited(out, fmt, keys, ([r.get(k) for k in keys]
+                                          for name, _, srows in sections
+                                          for r in ({**row, "section": name} for row in srows)),
+                         excel=excel)
+        return
     for i, (name, scols, srows) in enumerate(sections):
         if i:
             out.write("\n")
-        if fmt not in ("table", "csv", "tsv"):
+        if fmt != "table":
             out.write(f"{name}\n")
         render(srows, scols, fmt, out, title=name, color=color)

@@ -201,6 +201,10 @@ STATUS, DUE, AS_OF = Field("status"), Field("due"), AsOf()
 # Statuses whose due date is still running: the unit owes the office the work.
 ITEM_RUNNING = ("open",)
 FINDING_RUNNING = ("open", "rectifying", "reopened")
+# What lists show by default: work not yet finished.  A rectified finding has no light (the
+# unit has done its part) but is not finished until the office has verified it.
+ITEM_UNFINISHED = ITEM_RUNNING
+FINDING_UNFINISHED = (*FINDING_RUNNING, "rectified")
 
 
 def _by_due(yellow_days: str) -> tuple[LightRule, ...]:

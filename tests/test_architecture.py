@@ -194,9 +194,9 @@ def test_an_error_names_the_flag_on_the_command_line_and_the_column_in_a_file(
     db = tmp_path / "l.db"
     assert CliRunner().invoke(app, ["--db", str(db), "init"]).exit_code == 0
     r = CliRunner().invoke(app, ["--db", str(db), "plan", "quota", "set", "2027", "--max", "-1"])
-    assert (r.exit_code, r.stderr) == (2, "error: --max must be 0 or more, not -1\n")
+    assert (r.exit_code, r.stderr) == (2, "error: --max must be between 0 and 100000, not -1\n")
     sheet = tmp_path / "q.csv"
     sheet.write_text("年度,计划上限\n2027,-1\n", encoding="utf-8")
     r = CliRunner().invoke(app, ["--db", str(db), "import", "quotas", str(sheet)])
     assert r.exit_code == 2
-    assert r.stderr.endswith("line 2: 计划上限 must be 0 or more, not -1\n"), r.stderr
+    assert r.stderr.endswith("line 2: 计划上限 must be between 0 and 100000, not -1\n"), r.stderr

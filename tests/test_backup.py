@@ -175,6 +175,6 @@ def test_restore_of_a_first_release_backup_migrates_it(items: Runner, db_path: P
     old = v1_ledger(tmp_path / "old-backup.db")
     r = items("restore", str(old), "-f", "json")
     assert r.exit_code == 0, r
-    rows = items("item", "list", "-f", "json").json()
+    rows = items("item", "list", "--all", "-f", "json").json()
     assert {x["number"] for x in rows} == {"DB-2026-0001", "DB-2026-0002"}
     assert items("verify", "-f", "csv").exit_code == 0

@@ -87,7 +87,8 @@ def demo_db(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
 
 
 def test_demo_has_findings_in_every_state(demo_db: Path, cli: Runner) -> None:
-    rows = cli("finding", "list", "--as-of", "2026-11-30", "-f", "json", db=demo_db).json()
+    rows = cli("finding", "list", "--all", "--as-of", "2026-11-30", "-f", "json",
+               db=demo_db).json()
     assert {r["status"] for r in rows} == {"open", "rectifying", "rectified", "verified",
                                           "reopened"}
     assert {r["light"] for r in rows} == {"red", "yellow", "green", ""}

@@ -251,13 +251,13 @@ def test_finding_list_lights_and_light_filter(ledger: Runner) -> None:
     step(ledger, "verify", "4", "--by", "王", "--on", "2026-10-03")
     step(ledger, "rectify", "5", "--evidence", "e", "--on", "2026-10-02")
     as_of = ("--as-of", "2026-11-30", "-f", "json")
-    rows = ledger("finding", "list", *as_of).json()
+    rows = ledger("finding", "list", "--all", *as_of).json()
     assert {r["description"]: (r["light"], r["days_overdue"]) for r in rows} == {
         "red": ("red", 1), "yellow": ("yellow", 0), "green": ("green", 0),
         "done": ("", 0), "claimed": ("green", 0)}
     for lit, expect in (("red", ["red"]), ("yellow", ["yellow"]),
                         ("green", ["claimed", "green"]), ("红灯", ["red"])):
-        got = ledger("finding", "list", "--light", lit, *as_of).json()
+        got = ledger("finding", "list", "--all", "--light", lit, *as_of).json()
         assert sorted(r["description"] for r in got) == expect, lit
     assert [r["description"] for r in ledger("finding", "list", "--overdue", *as_of).json()] == \
         ["red"]
@@ -276,7 +276,7 @@ def test_item_list_lights_and_light_filter(ledger: Runner) -> None:
     ledger("item", "progress", "4", "进展", "--percent", "5", "--on", "2026-11-20")
     ledger("item", "close", "5", "--on", "2026-11-02")
     as_of = ("--as-of", "2026-11-30", "-f", "json")
-    rows = ledger("item", "list", *as_of).json()
+    rows = ledger("item", "list", "--all", *as_of).json()
     assert {r["title"]: r["light"] for r in rows} == {
         "past": "red", "soon": "yellow", "later": "green", "lagging": "green", "closed": ""}
     # Lagging: 5% reported with 35 of 120 days (29%) gone is 24 points behind > 20.
@@ -284,7 +284,7 @@ def test_item_list_lights_and_light_filter(ledger: Runner) -> None:
     rows = ledger("item", "list", "--as-of", "2026-12-06", "-f", "json").json()
     assert {r["title"]: r["light"] for r in rows}["lagging"] == "yellow"
     for lit, expect in (("red", ["past"]), ("yellow", ["soon"]), ("green", ["lagging", "later"])):
-        got = ledger("item", "list", "--light", lit, *as_of).json()
+        got = ledger("item", "list", "--all", "--light", lit, *as_of).json()
         assert sorted(r["title"] for r in got) == expect, lit
 
 

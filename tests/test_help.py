@@ -38,6 +38,11 @@ def test_help_has_an_example(path: tuple[str, ...]) -> None:
     assert "Example:" in result.output, f"`duchá {' '.join(path)} --help` lacks an example"
     options = result.output.partition("Options:")[2]
     assert "<str>" not in options and "<int>" not in options, options
+    if path and " COMMAND " not in result.output:  # a command (a group lists its commands)
+        # The global options its example may use are named where the clerk looks.
+        text = " ".join(result.output.split())
+        for shown in ("-f FORMAT", "-o FILE", "--as-of DATE", "--encoding ENC"):
+            assert shown in text.partition("Global options")[2], (path, shown)
 
 
 def test_option_values_say_what_to_type() -> None:

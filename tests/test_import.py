@@ -23,7 +23,7 @@ def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
 
 
 def items(cli: Runner) -> list[dict]:
-    return cli("item", "list", "-f", "json", "--as-of", "2026-11-28").json()
+    return cli("item", "list", "--all", "-f", "json", "--as-of", "2026-11-28").json()
 
 
 def test_gb18030_csv_with_chinese_headers_imports(ledger: Runner, tmp_path: Path) -> None:

@@ -111,12 +111,14 @@ def test_demo_csv_json_and_table_and_never_the_users_ledger(
 
     r = cli("demo", "-f", "csv", "--as-of", "2026-11-30", db=tmp_path / "demo.db")
     assert r.exit_code == 0, r
-    blocks = r.stdout.split("\n\n")
-    summary = list(csv.DictReader(io.StringIO(blocks[0])))
+    # One CSV document: each row says its section (summary, overdue, check).
+    rows = list(csv.DictReader(io.StringIO(r.stdout)))
+    summary = [x for x in rows if x["section"] == "summary"]
     assert len(summary) == 8 and sum(int(x["total"]) for x in summary) >= 40
-    overdue = list(csv.DictReader(io.StringIO(blocks[1])))
+    overdue = [x for x in rows if x["section"] == "overdue"]
     assert overdue and all(int(x["days_overdue"]) > 0 for x in overdue)
-    listed = cli("item", "list", "-f", "csv", "--as-of", "2026-11-30", db=tmp_path / "demo.db")
+    listed = cli("item", "list", "--all", "-f", "csv", "--as-of", "2026-11-30",
+                 db=tmp_path / "demo.db")
     assert len(list(csv.DictReader(io.StringIO(listed.stdout)))) == sum(
         int(x["total"]) for x in summary)
 

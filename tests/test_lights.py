@@ -336,8 +336,8 @@ def test_every_command_shows_the_same_lights_on_the_demo(demo_db: Path) -> None:
 
     seen: Counter[str] = Counter()
     for day in as_of_dates():
-        lists = {"item": run("item", "list", as_of=day),
-                 "finding": run("finding", "list", as_of=day)}
+        lists = {"item": run("item", "list", "--all", as_of=day),
+                 "finding": run("finding", "list", "--all", as_of=day)}
         lights = {kind: {r["number"]: r["light"] for r in rows} for kind, rows in lists.items()}
         seen.update(v for kinds in lights.values() for v in kinds.values())
 
@@ -348,9 +348,10 @@ def test_every_command_shows_the_same_lights_on_the_demo(demo_db: Path) -> None:
         where = f"as of {day}"
         for kind in ("item", "finding"):
             for lit in rules.LIGHT_NAMES:
-                filtered = {r["number"] for r in run(kind, "list", "--light", lit, as_of=day)}
+                filtered = {r["number"]
+                            for r in run(kind, "list", "--all", "--light", lit, as_of=day)}
                 assert filtered == having(kind, lit), (where, kind, lit)
-            overdue = {r["number"] for r in run(kind, "list", "--overdue", as_of=day)}
+            overdue = {r["number"] for r in run(kind, "list", "--all", "--overdue", as_of=day)}
             assert overdue == having(kind, "red"), (where, kind)
 
         status = run("report", "status", as_of=day)

@@ -42,7 +42,7 @@ def schema(path: Path) -> list[tuple[str, str, str]]:
 def test_first_release_ledger_opens_with_all_its_data(cli: Runner, db_path: Path) -> None:
     v1_ledger(db_path)
     old = snapshot_db(db_path)
-    r = cli("item", "list", "-f", "json")
+    r = cli("item", "list", "--all", "-f", "json")
     assert r.exit_code == 0, r
     assert [(x["number"], x["status"], x["units"]) for x in r.json()] == [
         ("DB-2026-0002", "cancelled", ""), ("DB-2026-0001", "done", "jiaoyu;kongtong")]

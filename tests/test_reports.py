@@ -221,7 +221,7 @@ def test_demo_ends_with_where_the_sample_is_and_what_to_try(cli: Runner,
     sample = tmp_path / "demo.db"
     r = cli("demo", "--as-of", "2026-11-30", "-f", "csv", db=sample)
     assert r.exit_code == 0, r
-    assert r.stdout.startswith("category,name,open,overdue,done,cancelled,total\n")
+    assert r.stdout.startswith("section,category,name,open,overdue,done,cancelled,total,")
     lines = r.stderr.splitlines()
     assert lines[0] == f"sample ledger: {sample} (as of 2026-11-30)"
     tries = [x.strip() for x in lines[lines.index("try:") + 1:]]

@@ -207,7 +207,7 @@ def office(cli: Runner) -> Runner:
 
 
 def items(cli: Runner, db: Path | None = None) -> dict[str, dict[str, Any]]:
-    r = cli("item", "list", "-f", "json", *AS_OF, db=db)
+    r = cli("item", "list", "--all", "-f", "json", *AS_OF, db=db)
     assert r.exit_code == 0, r
     return {x["title"]: x for x in r.json()}
 

@@ -6,6 +6,10 @@ import typer
 
 from duchá.commands.context import State
 
+# The variable a shell's completion script sets when it asks duchá what may come next
+# (commands/completion.py writes the scripts).  ASCII: shells take no other names.
+COMPLETE_VAR = "_DUCHA_COMPLETE"
+
 
 def state(ctx: typer.Context) -> State:
     """The root's State (reached from any depth of sub-command)."""

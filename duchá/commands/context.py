@@ -10,7 +10,6 @@ import getpass
 import io
 import os
 import sys
-import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
@@ -38,6 +37,11 @@ class State:
     encoding: str | None = None
     actor_text: str | None = None
     debug: bool = False
+    excel: bool = False  # CSV/TSV for a spreadsheet: a BOM, and formulas guarded
+    # The format when neither -f nor -o says (a command's own: Markdown for the mailed
+    # reports, CSV for export); else table on a terminal, CSV in a pipe.
+    default_fmt: str | None = None
+    private: bool = False  # the -o file is readable only by its owner (whole-ledger export)
     notes: list[str] = field(default_factory=list)
     _pending: tuple[ExitStack, Ledger] | None = field(default=None, repr=False)
 
@@ -61,13 +65,12 @@ class State:
 
     @cached_property
     def fmt(self) -> str:
-        from duchá.output import check_format
+        """-f, else the -o file's extension, else the command's default (output.py says what
+        agrees with what)."""
+        from duchá.output import resolve_format
 
-        if self.fmt_text:
-            return check_format(self.fmt_text)
-        if self.output is not None:
-            return "csv"
-        return "table" if sys.stdout.isatty() else "csv"
+        default = self.default_fmt or ("table" if sys.stdout.isatty() else "csv")
+        return resolve_format(self.fmt_text, self.output, default=default, excel=self.excel)
 
     @property
     def actor(self) -> str:
@@ -180,39 +183,59 @@ class State:
         self._deliver(buffer.getvalue(), rows)
 
     def _deliver(self, text: str, rows: Sequence[dict[str, Any]]) -> None:
-        encoding = self.encoding or "utf-8"
+        chosen = self.encoding or ("utf-8-sig" if self.excel else None)
+        encoding = chosen or "utf-8"
         try:
             data = text.encode(encoding)
         except UnicodeEncodeError as exc:
             raise BadInput(_unencodable(text, exc, encoding, rows)) from None
+        if self.output is None and chosen is None:
+            self.settle()
+            sys.stdout.write(text)
+            sys.stdout.flush()
+            return
+        self.send_bytes(data)
+
+    def send_bytes(self, data: bytes) -> None:
+        """Finished output (text encoded, or a whole xlsx or docx) to stdout or the -o file
+        (atomically, with a shell redirect's permissions unless private); the command's
+        changes commit just before it appears."""
         if self.output is None:
             self.settle()
-            if self.encoding is None:
-                sys.stdout.write(text)
-                sys.stdout.flush()
-            else:
-                sys.stdout.flush()
-                sys.stdout.buffer.write(data)
-                sys.stdout.buffer.flush()
+            sys.stdout.flush()
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
             return
-        target = self.output
-        # Written beside the target, then renamed: a failure never leaves half a file.
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".ducha-", suffix=".part")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            self.settle()
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        from duchá.storage import outfile
+
+        outfile.write(self.output, data, private=self.private, before_replace=self.settle)
+
+    def _file(self, sections: Sequence[tuple[str, Sequence[Col], Sequence[dict[str, Any]]]],
+              title: str | None) -> None:
+        """An xlsx or docx file of these sections (output.FILE_FORMATS)."""
+        from duchá.output import chinese_locale
+
+        chinese = chinese_locale()
+        if self.fmt == "xlsx":
+            from duchá.writers.workbook import workbook
+
+            data = workbook(sections, chinese=chinese)
+        else:
+            from duchá.writers.document import document
+
+            data = document(sections, title=title, chinese=chinese, as_of=self.as_of)
+        self.send_bytes(data)
 
     def emit(self, rows: Sequence[dict[str, Any]], columns: Sequence[Col], *,
              title: str | None = None) -> None:
-        from duchá.output import render
+        from duchá.output import FILE_FORMATS, render
 
+        if self.fmt in FILE_FORMATS:
+            self._file([(title or "rows", columns, rows)], title)
+            return
         with self._out(rows) as out:
-            render(rows, columns, self.fmt, out, title=title, color=self.color)
+            render(rows, columns, self.fmt, out, title=title, color=self.color,
+                   excel=self.excel)
 
     def emit_record(
         self,
@@ -222,20 +245,29 @@ class State:
         sections: Sequence[tuple[str, Sequence[Col], Sequence[dict[str, Any]]]] = (),
         title: str | None = None,
     ) -> None:
-        from duchá.output import render_record
+        from duchá.output import FILE_FORMATS, chinese_locale, record_pairs, render_record
 
+        if self.fmt in FILE_FORMATS:
+            pairs, kv = record_pairs(record, fields, chinese=chinese_locale())
+            self._file([(title or "record", kv, pairs), *sections], title)
+            return
         with self._out([record]) as out:
             render_record(record, fields, self.fmt, out, sections=sections, title=title,
-                          color=self.color)
+                          color=self.color, excel=self.excel)
 
     def emit_sections(
-        self, sections: Sequence[tuple[str, Sequence[Col], Sequence[dict[str, Any]]]]
+        self, sections: Sequence[tuple[str, Sequence[Col], Sequence[dict[str, Any]]]], *,
+        title: str | None = None,
     ) -> None:
-        """Several tables in one output (a JSON object of lists; CSV blocks)."""
-        from duchá.output import render_sections
+        """Several tables in one output: one document in a machine format (a JSON object of
+        lists; CSV rows with a section column), a sheet each in xlsx, blocks in text."""
+        from duchá.output import FILE_FORMATS, render_sections
 
+        if self.fmt in FILE_FORMATS:
+            self._file(sections, title)
+            return
         with self._out([r for _, _, rows in sections for r in rows]) as out:
-            render_sections(sections, self.fmt, out, color=self.color)
+            render_sections(sections, self.fmt, out, color=self.color, excel=self.excel)
 
 
 class _Aborted(Exception):

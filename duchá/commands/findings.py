@@ -74,8 +74,11 @@ def finding_list(
     inspection: Annotated[str | None, typer.Option(help="Findings of this inspection.")] = None,
     item: Annotated[str | None, typer.Option(help="Findings about this item.")] = None,
     overdue: Annotated[bool, typer.Option(help="Only findings past due (= --light red).")] = False,
+    all_: Annotated[bool, typer.Option(
+        "--all", help="Verified findings too (销号), after the unfinished ones.")] = False,
 ) -> None:
-    """List findings by due date, each with its light (红黄绿灯) as of --as-of.
+    """List the findings not yet verified (all with --all or --status), by due date, each
+    with its light (红黄绿灯) as of --as-of.
 
     Example: duchá finding list --light red --unit 崆峒 -f csv
     """
@@ -88,7 +91,7 @@ def finding_list(
             lg, status=FINDING_STATUS.parse(status) if status else None, unit=unit,
             light=LIGHT.parse(light) if light else None,
             mode=MODE.parse(mode) if mode else None, inspection=inspection, item=item,
-            overdue=overdue)
+            overdue=overdue, unfinished=not all_ and status is None)
     st.emit(rows, FINDING_COLS, title="findings")
 
 
@@ -121,7 +124,7 @@ def finding_plan(
 ) -> None:
     """Record the unit's rectification plan (open → rectifying).
 
-    Example: duchá finding plan 7 "一周内补齐台账并建立周检制度" --on 2026-11-02
+    Example: duchá finding plan 13 "一周内补齐台账并建立周检制度" --on 2026-11-28
     """
     from duchá.services import findings
 
@@ -139,7 +142,7 @@ def finding_rectify(
 ) -> None:
     """Record that the unit reports the problem rectified (→ rectified).
 
-    Example: duchá finding rectify 7 --evidence "整改报告及照片" --on 2026-11-20
+    Example: duchá finding rectify 13 --evidence "整改报告及照片" --on 2026-11-29
     """
     from duchá.services import findings
 
@@ -165,7 +168,7 @@ def finding_verify(
 ) -> None:
     """Re-check a claimed rectification: pass it (→ verified) or send it back (→ reopened).
 
-    Example: duchá finding verify 7 --by 王科长 --lookback +3m
+    Example: duchá finding verify 13 --by 王科长 --lookback +3m
     """
     from duchá.services import findings
 
@@ -211,7 +214,7 @@ def finding_lookback(
 ) -> None:
     """Record a look-back (回头看) on a verified finding.
 
-    Example: duchá finding lookback 7 --result rebound --note "台账又未更新" --due +10d
+    Example: duchá finding lookback 8 --result rebound --note "台账又未更新" --due +10d
     """
     from duchá.services import findings
 
@@ -237,8 +240,8 @@ def finding_extend(
 ) -> None:
     """Ask for an extension (延期) before the due date, or decide the pending one.
 
-    Example: duchá finding extend 7 --to 2026-12-31 --reason "需财政资金" ; duchá finding
-    extend 7 --approve --by 张主任
+    Example: duchá finding extend 2 --to 2026-12-31 --reason "需财政资金" ; duchá finding
+    extend 2 --approve --by 张主任
     """
     extend(ctx, "finding", number, to=to, reason=reason, approve=approve, reject=reject, by=by,
            on=on)

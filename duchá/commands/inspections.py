@@ -116,7 +116,7 @@ def inspect_finish(
 ) -> None:
     """Mark an inspection finished (its plan entry becomes done).
 
-    Example: duchá inspect finish DC-2026-001 --on 2026-03-08
+    Example: duchá inspect finish DC-2026-006 --on 2026-11-25
     """
     from duchá.services import inspections
 
@@ -138,8 +138,8 @@ def inspect_report(
 ) -> None:
     """Record an inspection's approved report and its circulation.
 
-    Example: duchá inspect report 1 --summary "发现问题5个" --approved-by 张市长
-    --approved-on 2026-03-20 --circulated-on 2026-03-25
+    Example: duchá inspect report DC-2026-008 --summary "发现问题5个" --approved-by 张市长
+    --approved-on 2026-10-08 --circulated-on 2026-10-10
     """
     from duchá.services import inspections
 

@@ -83,8 +83,11 @@ def item_list(
     light: Annotated[str | None, typer.Option(
         help="red (past due), yellow (due soon or behind schedule) or green, as of --as-of."
     )] = None,
+    all_: Annotated[bool, typer.Option(
+        "--all", help="Done and cancelled items too, after the open ones.")] = False,
 ) -> None:
-    """List items, sorted by due date, each with its light (红黄绿灯) as of --as-of.
+    """List the open items (all with --all or --status), by due date, each with its light
+    (红黄绿灯) as of --as-of.
 
     Example: duchá item list --unit 崆峒 --overdue -f csv
     """
@@ -97,7 +100,8 @@ def item_list(
             lg, status=ITEM_STATUS.parse(status) if status else None, unit=unit,
             category=CATEGORY.parse(category) if category else None,
             due_before=lg.maybe_date(due_before), overdue=overdue,
-            search=search, light=LIGHT.parse(light) if light else None)
+            search=search, light=LIGHT.parse(light) if light else None,
+            unfinished=not all_ and status is None)
     st.emit(rows, ITEM_COLS, title="items")
 
 
@@ -211,7 +215,7 @@ def item_cancel(
 ) -> None:
     """Cancel an open item (撤销), with the reason.
 
-    Example: duchá item cancel 12 --reason "并入DB-2026-0003"
+    Example: duchá item cancel 9 --reason "并入DB-2026-0003"
     """
     from duchá.services import items
 

@@ -10,7 +10,7 @@ from duchá.output import cols
 app = sub_app("The annual inspection plan (年度督查计划) and its quotas.\n\n"
               "Example: duchá plan list --year 2026")
 quota_app = sub_app("Reduction quotas per plan year (压减计划).\n\n"
-                    "Example: duchá plan quota set 2019 --reduction 50%")
+                    "Example: duchá plan quota set 2027 --reduction 50%")
 app.add_typer(quota_app, name="quota")
 
 PLAN_COLS = cols(
@@ -50,7 +50,7 @@ def plan_add(
     """Add an entry to a year's inspection plan (warns when it passes the quota).
 
     Example: duchá plan add "营商环境专项督查" --year 2026 --organizer fgw --kind special
-    -t kongtong --from 2026-03 --to 2026-04
+    -t kongtong --unplanned
     """
     from duchá.services import plans
     from duchá.vocab import METHOD, PLAN_KIND
@@ -112,7 +112,7 @@ def plan_approve(
 ) -> None:
     """Record the approval and filing (审批报备) of an unplanned entry.
 
-    Example: duchá plan approve JH-2026-007 --by 张市长 --on 2026-05-06 --ref 平政办〔2026〕12号
+    Example: duchá plan approve JH-2026-008 --by 张市长 --on 2026-11-30 --ref 平政办〔2026〕12号
     """
     from duchá.services import plans
 
@@ -154,7 +154,7 @@ def quota_set(
 ) -> None:
     """Set a year's quota: a maximum, or a reduction from the year before.
 
-    Example: duchá plan quota set 2019 --reduction 50%
+    Example: duchá plan quota set 2027 --reduction 50%
     """
     from duchá.services import plans
 
@@ -173,7 +173,7 @@ def quota_show(
 ) -> None:
     """Show baseline, reduction, allowed, used and headroom per year.
 
-    Example: duchá plan quota show 2019 -f csv
+    Example: duchá plan quota show 2027 -f csv
     """
     from duchá.services import plans
 

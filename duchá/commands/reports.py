@@ -41,9 +41,11 @@ FAIL_ON = {"red": ("red",), "yellow": ("red", "yellow")}
 
 
 def _markdown(ctx: typer.Context) -> bool:
-    """Documents are Markdown unless a format was asked for (they are mailed)."""
+    """Documents are Markdown unless -f or the -o file's extension asks for another format
+    (they are mailed)."""
     st = state(ctx)
-    return st.fmt_text is None or st.fmt_text.strip().lower() == "markdown"
+    st.default_fmt = "markdown"
+    return st.fmt == "markdown"
 
 
 def _write(ctx: typer.Context, text: str) -> None:
@@ -57,9 +59,11 @@ def report_status(ctx: typer.Context) -> None:
     """The dashboard: items and findings by status and light, by category, the units with
     the most red, and the year's plan quota.
 
-    Panels and bar charts on a terminal; the same numbers as rows in any other format.
+    Panels and bar charts on a terminal; the same numbers as rows in any other format: one
+    CSV/TSV table with a `section` column (by_status, by_category, red_units, quota), one
+    JSON object keyed by section, a sheet per section in xlsx.
 
-    Example: duchá report status --as-of 2026-11-30
+    Example: duchá report status --as-of 2026-11-30 -o 督查看板.xlsx
     """
     from duchá.reports import queries as reports
 
@@ -75,7 +79,7 @@ def report_status(ctx: typer.Context) -> None:
     st.emit_sections([("by_status", STATUS_COLS, data["by_status"]),
                       ("by_category", CATEGORY_COLS, data["by_category"]),
                       ("red_units", RED_COLS, data["red_units"]),
-                      ("quota", QUOTA_COLS, data["quota"])])
+                      ("quota", QUOTA_COLS, data["quota"])], title="status")
 
 
 @app.command("overdue")
@@ -93,7 +97,10 @@ def report_overdue(
     item, behind its 序时进度), most overdue first: the red and yellow of `item list` and
     `finding list`.
 
-    Example: duchá report overdue --fail-on red -f csv -o overdue.csv
+    The format follows -f or the -o file's extension (.csv .xlsx .docx .md ...); in xlsx and
+    docx the lights are red, yellow and green cells.
+
+    Example: duchá report overdue --fail-on red -o 逾期.xlsx
     """
     from duchá.reports import queries as reports
 
@@ -120,9 +127,9 @@ def report_weekly(
     """The week's report: registered, closed, verified, reopened, newly overdue, and what
     falls due next week, as the history said at the week's end (reproducible later).
 
-    Markdown by default (it is mailed); -f csv/json/... give the rows.  The Markdown ends with
-    the chain head of the history it was made from: `duchá verify --head HASH` later proves
-    that history was not cut short or rewritten since.
+    Markdown by default (it is mailed); -f csv/json/... or -o 周报.xlsx give the rows.  The
+    Markdown ends with the chain head of the history it was made from: `duchá verify --head
+    HASH` later proves that history was not cut short or rewritten since.
 
     Example: duchá report weekly --week 2026-W48 -o 周报.md
     """
@@ -130,8 +137,6 @@ def report_weekly(
 
     st = state(ctx)
     markdown = _markdown(ctx)
-    if not markdown:
-        _ = st.fmt
     with st.ledger(write=False) as lg:
         meta, rows = reports.weekly(lg, week)
     if markdown:
@@ -174,8 +179,6 @@ def report_inspection(
 
     st = state(ctx)
     markdown = _markdown(ctx)
-    if not markdown:
-        _ = st.fmt
     with st.ledger(write=False) as lg:
         data = reports.inspection(lg, number)
         today = lg.today

@@ -135,7 +135,7 @@ def _import_help() -> str:
         "may name the item by 事项名称 and 牵头单位); extensions come in as history and do not "
         "move due dates.\n\n"
         "\b\n" + help_table() + "\n\n"
-        "Example: duchá import items 2026年督办台账.xlsx --dry-run"
+        "Example: duchá import items 台账.csv --dry-run"
     )
 
 
@@ -184,26 +184,30 @@ def unit_import(
 def export_cmd(
     ctx: typer.Context,
     table: Annotated[str | None, typer.Argument(
-        help=f"{TABLE_LIST} (default: all, for -f xlsx or json).", metavar="TABLE")] = None,
+        help=f"{TABLE_LIST} (default: all, for -f xlsx, json, docx...).", metavar="TABLE")
+                     ] = None,
     headers: Annotated[str, typer.Option(
         "--headers", help="en (field names, for import and scripts) or zh (中文表头).")] = "en",
-    excel: Annotated[bool, typer.Option(
-        "--excel", help="CSV for a spreadsheet: BOM, and cells starting with = + - @ "
-        "guarded against formula injection.")] = False,
 ) -> None:
-    """Export tables as csv, tsv, json, jsonl or xlsx (-f, or the -o file's suffix).
+    """Export tables as csv, tsv, json, jsonl, xlsx, docx, markdown or html (-f, or the
+    -o file's extension; csv when neither says).
 
     The columns are the ones `duchá import` reads, so an exported CSV imports back into the
-    same ledger. xlsx needs -o and holds one sheet per table.
+    same ledger. xlsx and docx need -o; xlsx holds a sheet per table. An export of every table
+    is readable only by you (0600), like the ledger; one table follows your umask. --excel
+    (a global option) gives CSV a BOM and guards cells that would start a formula.
 
-    Example: duchá export -f xlsx -o 台账.xlsx --headers zh
+    Example: duchá export -o 台账.xlsx --headers zh
     """
+    from duchá.output import FILE_FORMATS
     from duchá.transfer import exporter
 
     st = state(ctx)
-    # xlsx is not a render format of the other commands: decide the format here, before
-    # State.fmt would refuse it.
-    fmt = exporter.pick_format(st.fmt_text, st.output)
+    st.default_fmt = "csv"  # export is for files and pipes, on a terminal too
+    fmt = st.fmt
+    if fmt not in exporter.FORMATS:
+        raise BadInput(f"export writes {', '.join(exporter.FORMATS)}, not '{fmt}'; "
+                       "e.g. -o ledger.xlsx")
     head = headers.strip().lower()
     if head not in ("en", "zh"):
         raise BadInput(f"--headers takes en or zh, not '{headers}'")
@@ -211,21 +215,19 @@ def export_cmd(
     if fmt in ("csv", "tsv") and len(names) != 1:
         raise BadInput(f"{fmt} holds one table; name it (`duchá export items -f {fmt}`) or "
                        "use -f xlsx or -f json for all tables")
-    if fmt == "xlsx":
-        exporter.check_target(st.output)
-    st.fmt_text = fmt if fmt != "xlsx" else "csv"
-    if excel and st.encoding is None:
-        st.encoding = "utf-8-sig"
+    st.private = len(names) > 1  # the whole ledger: as private as the ledger itself
     with st.ledger(write=False) as lg:
         data = exporter.gather(lg, names)
-    if fmt == "xlsx":
-        assert st.output is not None
-        exporter.write_xlsx(st.output, data, zh=head == "zh")
-        total = sum(len(r) for r in data.values())
-        st.info(f"wrote {total} rows in {len(data)} sheets to {st.output}")
+    if fmt in exporter.TEXT_FORMATS:
+        with st._out() as out:
+            exporter.write_text(out, fmt, data, zh=head == "zh", excel=st.excel)
         return
-    with st._out() as out:
-        exporter.write_text(out, fmt, data, zh=head == "zh", excel=excel)
+    st.emit_sections(exporter.sections(data, zh=head == "zh"),
+                     title="台账" if head == "zh" else "ledger")
+    if fmt in FILE_FORMATS:
+        total = sum(len(r) for r in data.values())
+        tables = f"{len(data)} tables" if len(data) > 1 else names[0]
+        st.info(f"wrote {total} rows of {tables} to {st.output}")
 
 
 def register(app: typer.Typer) -> None:

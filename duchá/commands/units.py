@@ -23,7 +23,7 @@ def unit_add(
 ) -> None:
     """Add a unit.
 
-    Example: duchá unit add fgw 平凉市发展和改革委员会 --kind department
+    Example: duchá unit add tjj 平凉市统计局 --kind department
     """
     from duchá.services import units
     from duchá.vocab import UNIT_KIND

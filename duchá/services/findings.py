@@ -268,17 +268,20 @@ def query(
     item: str | None = None,
     overdue: bool = False,
     numbers: list[str] | None = None,
+    unfinished: bool = False,
 ) -> list[dict[str, Any]]:
-    """Finding rows with their light as of the ledger's date, answered by SQL.
+    """Finding rows with their light as of the ledger's date, answered by SQL: unfinished
+    ones first, by due date; with `unfinished`, only those (not yet verified).
 
     The light is rules.LIGHTS["finding"] compiled to SQL; --light and --overdue (= red)
     filter on that same expression, so a filter keeps what it shows.
     """
-    from sqlalchemy import label, select
+    from sqlalchemy import case, label, select
     from sqlmodel import col
 
     from duchá import lights_sql
     from duchá.models import Finding, Inspection, Item, Unit
+    from duchá.rules import FINDING_UNFINISHED
     from duchá.services import items
 
     today = lg.today
@@ -299,6 +302,8 @@ def query(
     )
     if status:
         stmt = stmt.where(col(Finding.status) == status)
+    if unfinished:
+        stmt = stmt.where(col(Finding.status).in_(FINDING_UNFINISHED))
     if mode:
         stmt = stmt.where(col(Finding.mode) == mode)
     if unit:
@@ -314,7 +319,8 @@ def query(
         stmt = stmt.where(lit == light)
     if numbers is not None:
         stmt = stmt.where(col(Finding.number).in_(numbers))
-    stmt = stmt.order_by(col(Finding.due), col(Finding.number))
+    finished = case((col(Finding.status).in_(FINDING_UNFINISHED), 0), else_=1)
+    stmt = stmt.order_by(finished, col(Finding.due), col(Finding.number))
     out = []
     for r in lg.session.execute(stmt).mappings():
         d = dict(r)

@@ -98,17 +98,20 @@ def query(
     search: str | None = None,
     numbers: list[str] | None = None,
     light: str | None = None,
+    unfinished: bool = False,
 ) -> list[dict[str, Any]]:
-    """Item rows for lists and reports, answered by SQL (indexes on status, due, units).
+    """Item rows for lists and reports, answered by SQL (indexes on status, due, units):
+    running ones first, by due date; with `unfinished`, only those.
 
     Each row's light is rules.LIGHTS["item"] as of lg.today, compiled to SQL; --light and
     --overdue (= red) filter on that same expression, so a filter keeps what it shows.
     """
-    from sqlalchemy import func, or_, select
+    from sqlalchemy import case, func, or_, select
     from sqlmodel import col
 
     from duchá import lights_sql
     from duchá.models import Item, ItemUnit, Progress, Unit
+    from duchá.rules import ITEM_UNFINISHED
     from duchá.tables import table_of
 
     lead = table_of(Unit).alias("lead")
@@ -133,6 +136,8 @@ def query(
     )
     if status:
         stmt = stmt.where(col(Item.status) == status)
+    if unfinished:
+        stmt = stmt.where(col(Item.status).in_(ITEM_UNFINISHED))
     if category:
         stmt = stmt.where(col(Item.category) == category)
     if unit:
@@ -154,8 +159,9 @@ def query(
         stmt = stmt.where(col(Item.number).in_(numbers))
     if light:
         stmt = stmt.where(lit == light)
-    # Long-term items (no due date, 长期) last, alike on SQLite and PostgreSQL.
-    stmt = stmt.order_by(col(Item.due).is_(None), col(Item.due), col(Item.number))
+    finished = case((col(Item.status).in_(ITEM_UNFINISHED), 0), else_=1)
+    # Long-term items (no due date, 长期) after the dated ones, alike on SQLite and PostgreSQL.
+    stmt = stmt.order_by(finished, col(Item.due).is_(None), col(Item.due), col(Item.number))
     out = []
     for r in lg.session.execute(stmt).mappings():
         d = dict(r)

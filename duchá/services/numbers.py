@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
     from duchá.models import Finding, Inspection, Item, PlanEntry
+    from duchá.services.ledger import Ledger
 
 # The numbered tables: each has year, seq and number.
 T = TypeVar("T", "Item", "PlanEntry", "Inspection", "Finding")
@@ -73,3 +74,15 @@ def find(session: Session, model: type[T], prefix: str, ref: str, what: str,
         names = ", ".join(h.number for h in hits)
         raise BadInput(f"{what} {ref} is ambiguous: {names}; give the whole number")
     return hits[0]
+
+
+def all_numbers(lg: Ledger, table: str) -> list[str]:
+    """Every number of a numbered table, newest first (for shell completion)."""
+    from sqlalchemy import select
+
+    from duchá import models
+    from duchá.tables import RECORDS, table_of
+
+    t = table_of(getattr(models, RECORDS[table].model))
+    return list(lg.session.execute(
+        select(t.c.number).order_by(t.c.year.desc(), t.c.seq.desc())).scalars())

@@ -250,18 +250,25 @@ def quota_row(lg: Ledger, year: int, counts: dict[int, int] | None = None) -> di
             "headroom": None if allowed is None else allowed - used}
 
 
+# More entries than any office's year could hold: a bigger number is a typo (and past 2**63
+# no database column holds it).
+MAX_ENTRIES = 100_000
+
+
 def check_quota(lg: Ledger, year: int, *, max_count: int | None, reduction: str | None,
                 baseline: int | None) -> float | None:
     """The reduction as a ratio, once the quota's values are known to make sense."""
     if (max_count is None) == (reduction is None):
         raise Invalid("max_count", "give either «max_count» N or «reduction» PERCENT")
-    if max_count is not None and max_count < 0:
-        raise Invalid("max_count", f"«max_count» must be 0 or more, not {max_count}")
+    if max_count is not None and not 0 <= max_count <= MAX_ENTRIES:
+        raise Invalid("max_count", f"«max_count» must be between 0 and {MAX_ENTRIES}, not "
+                      f"{max_count}")
     if baseline is not None and reduction is None:
         raise Invalid("baseline", "«baseline» goes with «reduction» (it is the previous year's "
                       "count)")
-    if baseline is not None and baseline < 0:
-        raise Invalid("baseline", f"«baseline» must be 0 or more, not {baseline}")
+    if baseline is not None and not 0 <= baseline <= MAX_ENTRIES:
+        raise Invalid("baseline", f"«baseline» must be between 0 and {MAX_ENTRIES}, not "
+                      f"{baseline}")
     ratio = parse_reduction(reduction) if reduction is not None else None
     if ratio is not None and baseline is None and not _has_year(lg, year - 1):
         raise Invalid("baseline", f"{year - 1} has no plan entries in the ledger to reduce "

@@ -1,46 +1,31 @@
-"""`duchá export [TABLE]`: the ledger's tables as CSV, TSV, JSON, JSON lines or Excel (xlsx).
+"""`duchá export [TABLE]`: the ledger's tables as CSV, TSV, JSON, JSON lines, xlsx, docx, ...
 
 The columns are exactly the ones `duchá import` reads (columns.py), so an exported CSV imports
-back into the same ledger.  `--excel` (CSV/TSV for a spreadsheet) adds a BOM and guards cells
-that start with = + - @ so a spreadsheet shows them as text instead of running them as formulas;
-plain pipes get the text verbatim.  xlsx cells are always written as values, never formulas.
+back into the same ledger.  `--excel` (CSV/TSV for a spreadsheet, a global option) adds a BOM
+and guards cells that start with = + - @ (output.guard) so a spreadsheet shows them as text
+instead of running them as formulas; plain pipes get the text verbatim.  xlsx and docx are
+written by writers/ (xlsx cells are always values, never formulas).
 """
 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Sequence
-from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from duchá.errors import BadInput
 from duchá.tables import stored
 
 if TYPE_CHECKING:
+    from duchá.output import Col
     from duchá.services.ledger import Ledger
 
-FORMATS = ("csv", "tsv", "json", "jsonl", "xlsx")
-SUFFIX_FORMAT = {".csv": "csv", ".tsv": "tsv", ".json": "json", ".jsonl": "jsonl",
-                 ".xlsx": "xlsx"}
-FORMULA_START = ("=", "+", "-", "@")
+# Machine formats are written here (their columns are import's); markdown, html, xlsx and
+# docx are the same tables rendered by output.py and writers/.
+TEXT_FORMATS = ("csv", "tsv", "json", "jsonl")
+FORMATS = (*TEXT_FORMATS, "xlsx", "docx", "markdown", "html")
 
 Data = dict[str, list[dict[str, Any]]]
-
-
-def pick_format(fmt_text: str | None, output: Path | None) -> str:
-    """The export format: -f, else the -o file's suffix, else CSV."""
-    if fmt_text:
-        fmt = fmt_text.strip().lower()
-        if fmt not in FORMATS:
-            raise BadInput(f"export writes {', '.join(FORMATS)}, not '{fmt_text}'; "
-                           "e.g. -f xlsx -o ledger.xlsx")
-        return fmt
-    if output is not None and output.suffix.lower() in SUFFIX_FORMAT:
-        return SUFFIX_FORMAT[output.suffix.lower()]
-    return "csv"
 
 
 def _codes(text: str | None) -> str:
@@ -152,14 +137,9 @@ def headers(table: str, zh: bool) -> list[str]:
     return [c.zh_header if zh else c.name for c in stored(table)]
 
 
-def guard(value: str) -> str:
-    """Text a spreadsheet will not run as a formula (OWASP CSV injection)."""
-    return "'" + value if value.startswith(FORMULA_START) else value
-
-
 def write_text(out: TextIO, fmt: str, data: Data, *, zh: bool, excel: bool) -> None:
     """CSV or TSV of one table; JSON or JSON lines of one table or all."""
-    from duchá.output import _write_delimited, cell, plain
+    from duchá.output import _write_delimited, plain
 
     if fmt in ("csv", "tsv"):
         if len(data) != 1:
@@ -167,12 +147,8 @@ def write_text(out: TextIO, fmt: str, data: Data, *, zh: bool, excel: bool) -> N
                            "or use -f xlsx or -f json for all tables")
         (table, rows), = data.items()
         names = [c.name for c in stored(table)]
-
-        def value(v: Any) -> Any:
-            return guard(cell(v)) if excel and isinstance(v, str) else v
-
         _write_delimited(out, fmt, headers(table, zh),
-                         ([value(r.get(n)) for n in names] for r in rows))
+                         ([r.get(n) for n in names] for r in rows), excel=excel)
         return
     def obj(table: str, r: dict[str, Any]) -> dict[str, Any]:
         return {h: plain(r.get(c.name)) for h, c in zip(headers(table, zh), stored(table),
@@ -193,53 +169,15 @@ def write_text(out: TextIO, fmt: str, data: Data, *, zh: bool, excel: bool) -> N
             out.write(json.dumps(line, ensure_ascii=False) + "\n")
 
 
-def check_target(output: Path | None) -> Path:
-    if output is None:
-        raise BadInput("xlsx is a file, not text: give it a name, e.g. -f xlsx -o ledger.xlsx")
-    if not output.parent.exists():
-        raise BadInput(f"folder {output.parent} does not exist; create it or choose another "
-                       "-o path")
-    if output.is_dir():
-        raise BadInput(f"{output} is a directory; give a file name to -o")
-    return output
+def sections(data: Data, *, zh: bool) -> list[tuple[str, list[Col], list[dict[str, Any]]]]:
+    """The tables as the renderers take them (a sheet, a docx table, a Markdown table each),
+    under the headers asked for."""
+    from duchá.output import Col
 
-
-def write_xlsx(output: Path, data: Data, *, zh: bool) -> None:
-    """One sheet per table; written beside the target and renamed, so a failure leaves the
-    old file (if any) as it was."""
-    from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.utils import get_column_letter
-
-    def value(v: Any) -> Any:
-        # XML cannot hold most control characters: shown as escapes, as in the text formats.
-        if isinstance(v, str):
-            return ILLEGAL_CHARACTERS_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", v)
-        return v
-
-    target = check_target(output)
-    wb = Workbook()
-    wb.remove(wb.worksheets[0])  # a new workbook's one (active) sheet
+    out = []
     for table, rows in data.items():
-        ws = wb.create_sheet(table)
-        ws.append(headers(table, zh))
         names = [c.name for c in stored(table)]
-        for r in rows:
-            ws.append([value(r.get(n)) for n in names])
-        for col_cells in ws.iter_cols(min_row=2):
-            for c in col_cells:
-                if isinstance(c.value, str):
-                    c.data_type = "s"  # text that starts with = stays text, never a formula
-                elif isinstance(c.value, date):
-                    c.number_format = "yyyy-mm-dd"
-        for i, _ in enumerate(names, start=1):
-            ws.column_dimensions[get_column_letter(i)].width = 14
-        ws.freeze_panes = "A2"
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".ducha-", suffix=".xlsx")
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        heads = headers(table, zh)
+        out.append((table, [Col(h) for h in heads],
+                    [{h: r.get(n) for h, n in zip(heads, names, strict=True)} for r in rows]))
+    return out
