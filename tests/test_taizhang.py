@@ -642,3 +642,13 @@ def test_long_term_items_in_reports(office: Runner, tmp_path: Path) -> None:
     assert ("item-overdue", f"item {number}") not in found
     r = office("report", "overdue", "-f", "json", "--as-of", "2027-06-30")
     assert number not in json.dumps(r.json(), ensure_ascii=False)
+
+
+def test_a_finding_is_at_one_unit(office: Runner, tmp_path: Path) -> None:
+    sheet = tmp_path / "问题清单.csv"
+    sheet.write_text("问题描述,整改责任单位,整改时限\n台账不规范,崆峒区、泾川县,年底前\n",
+                     encoding="utf-8")
+    r = office("import", "findings", str(sheet), *AS_OF)
+    assert r.exit_code == 2
+    assert "line 2: 整改责任单位: '崆峒区、泾川县' names 2 units; this column takes one" \
+        in r.stderr

@@ -238,6 +238,10 @@ class Row:
         ids = self._names(name)
         if not ids:
             return None
+        if len(ids) > 1 and (self.job.table, name) != ("items", "lead_unit"):
+            self.fail(name, f"'{raw}' names {len(ids)} units; this column takes one (one row "
+                      "per unit)")
+            return None
         if len(ids) > 1:
             self.extra[name] = ids[1:]
         return ids[0]
