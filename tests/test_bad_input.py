@@ -221,6 +221,12 @@ CASES: list[tuple[str, list[str], int, str]] = [
     ("report-inspection", ["report", "inspection", "DC-2026-009"], BAD,
      "no inspection DC-2026-009"),
     ("report-unknown", ["report", "nonsense"], BAD, "No such command 'nonsense'"),
+    ("report-docx-missing", ["report", "inspection", "DC-2026-009", "-f", "docx", "-o",
+                             "{tmp}/报告.docx"], BAD, "no inspection DC-2026-009"),
+    ("report-docx-folder", ["report", "units", "-f", "docx", "-o", "{tmp}/no/such/通报.docx"],
+     BAD, "does not exist"),
+    ("report-doc-no", ["report", "units", "--doc-no", "平督〔2026〕1号"], BAD,
+     "--doc-no is for .docx documents: add -o NAME.docx"),
     # -- import
     ("import-table", ["import", "people", "{tmp}/items.csv"], BAD,
      "unknown table 'people'; use units, items, plans, inspections, findings, quotas, "

@@ -124,7 +124,7 @@ def test_weekly_report_for_a_past_week_is_the_same_after_later_edits(
     md, rows = weekly(ledger, "2026-11-29")
     assert [(x["section"], x["number"]) for x in rows] == [
         ("registered", "DB-2026-0001"), ("registered", "WT-2026-0001"),
-        ("closed", "DB-2026-0003"), ("newly_overdue", "DB-2026-0002"),
+        ("closed", "DB-2026-0003"), ("overdue", "DB-2026-0002"),
         ("due_next_week", "DB-2026-0001"),
     ]
     assert md.startswith("# 督查工作周报 2026-W48（2026-11-23 至 2026-11-29）\n")
@@ -248,8 +248,8 @@ def test_weekly_in_other_formats_and_to_a_file(ledger: Runner, tmp_path: Path) -
                   "-f", "markdown").stdout == text
     rows = ledger("report", "weekly", "--week", "2026-11-03", "--as-of", "2026-11-28", "-f",
                   "csv").stdout.splitlines()
-    assert rows[0] == "section,kind,number,title,unit,date,due,status"
-    assert "verified,finding,WT-2026-0003,储煤不足,jingchuan,2026-11-02,2026-11-01,verified" \
+    assert rows[0] == "section,kind,number,title,unit,date,due,status,days_overdue,new"
+    assert "verified,finding,WT-2026-0003,储煤不足,jingchuan,2026-11-02,2026-11-01,verified,," \
         in rows
 
 

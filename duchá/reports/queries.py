@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from duchá.errors import BadInput
 from duchá.rules import FINDING_RUNNING as OPEN_FINDING
-from duchá.rules import LIGHT_NAMES
+from duchá.rules import ITEM_RUNNING, LIGHT_NAMES, LIGHTS, first_rule
 
 if TYPE_CHECKING:
     from duchá.services.ledger import Ledger
@@ -179,98 +180,173 @@ def parse_week(text: str | None, today: date, lg: Ledger | None = None) -> tuple
     return y, w
 
 
-def _state_at(lg: Ledger, end: date) -> dict[tuple[str, str], dict[str, Any]]:
-    """Every item's and finding's last full snapshot recorded on or before `end`."""
-    from sqlalchemy import and_, func, not_, or_, select
+def _snapshots() -> Any:
+    """Events that hold a record's full snapshot: a progress note is an event on its item too,
+    but its `after` is the note (history.note_actions); a deleted record has no `after`."""
+    from sqlalchemy import and_, not_, or_
     from sqlmodel import col
 
     from duchá.history.replay import note_actions
     from duchá.models import Event
 
-    # Only record snapshots: a progress note is an event on its item too, but its `after` is
-    # the note (history.note_actions); a deleted record has no `after`.
-    snapshots = or_(*(and_(col(Event.subject_table) == t,
+    return and_(or_(*(and_(col(Event.subject_table) == t,
                            not_(col(Event.action).in_(note_actions(t))))
-                      for t in ("item", "finding")))
+                      for t in ("item", "finding"))), col(Event.after).is_not(None))
+
+
+def _state_at(lg: Ledger, end: date, *, changed_after: date | None = None
+              ) -> dict[tuple[str, str], dict[str, Any]]:
+    """Every item's and finding's last full snapshot recorded on or before `end`; with
+    `changed_after`, only those of the records changed after that day (`_changed_after`)."""
+    from sqlalchemy import exists, func, select
+    from sqlalchemy.orm import aliased
+    from sqlmodel import col
+
+    from duchá.models import Event
+
     ranked = (select(col(Event.subject_table), col(Event.subject), col(Event.after),
                      func.row_number().over(
                          partition_by=(col(Event.subject_table), col(Event.subject)),
                          order_by=(col(Event.on).desc(), col(Event.id).desc())).label("rn"))
-              .where(snapshots, col(Event.on) <= end, col(Event.after).is_not(None))
-              .subquery())
-    stmt = select(ranked.c.subject_table, ranked.c.subject, ranked.c.after).where(
-        ranked.c.rn == 1)
+              .where(_snapshots(), col(Event.on) <= end))
+    if changed_after is not None:
+        later = aliased(Event)
+        ranked = ranked.where(exists().where(
+            col(later.subject_table) == col(Event.subject_table),
+            col(later.subject) == col(Event.subject), col(later.on) > changed_after))
+    sub = ranked.subquery()
+    stmt = select(sub.c.subject_table, sub.c.subject, sub.c.after).where(sub.c.rn == 1)
     return {(t, s): json.loads(a) for t, s, a in lg.session.execute(stmt)}
 
 
-def _codes_at(lg: Ledger, end: date) -> dict[int, str]:
-    """Unit id -> code as it was at the end of `end`: today's codes with the renames made
-    after it undone, newest first."""
+def _changed_after(lg: Ledger, day: date) -> set[tuple[str, str]]:
+    """The items and findings with a snapshot dated after `day`: the only ones whose state at
+    the end of `day` may differ from a later one."""
+    from sqlalchemy import select
+    from sqlmodel import col
+
+    from duchá.models import Event
+
+    stmt = (select(col(Event.subject_table), col(Event.subject)).distinct()
+            .where(_snapshots(), col(Event.on) > day))
+    return {(t, s) for t, s in lg.session.execute(stmt)}
+
+
+def _units_at(lg: Ledger, end: date) -> dict[int, tuple[str, str]]:
+    """Unit id -> (code, name) as they were at the end of `end`: today's with the renames
+    made after it undone, newest first."""
     from sqlalchemy import select
     from sqlmodel import col
 
     from duchá.models import Event, Unit
 
-    codes = {i: c for i, c in lg.session.execute(select(col(Unit.id), col(Unit.code)))}
+    units = {i: (c, n) for i, c, n in lg.session.execute(
+        select(col(Unit.id), col(Unit.code), col(Unit.name)))}
     renames = lg.session.execute(
         select(col(Event.before), col(Event.after))
         .where(col(Event.subject_table) == "unit", col(Event.action) == "edit",
                col(Event.on) > end)
         .order_by(col(Event.id).desc()))
     for before, after in renames:
-        old, new = json.loads(before or "{}").get("code"), json.loads(after or "{}").get("code")
-        if old and new and old != new:
-            codes = {i: old if c == new else c for i, c in codes.items()}
-    return codes
+        # Newest first: the unit stands as this edit left it, under the code it gave.
+        b, a = json.loads(before or "{}"), json.loads(after or "{}")
+        for i, (code, _) in units.items():
+            if code == a.get("code") and b.get("code") and b.get("name"):
+                units[i] = (b["code"], b["name"])
+                break
+    return units
 
 
 def _d(value: Any) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
-def _pending(table: str, snap: dict[str, Any], end: date) -> bool:
-    """Still to be done at the end of `end` (dated transitions after it do not count yet)."""
+def _status_on(table: str, snap: dict[str, Any], end: date) -> str | None:
+    """The record's status at the end of `end`: a snapshot may already hold a step dated
+    after it (closed, rectified or verified later), which does not count yet."""
     status = snap.get("status")
     if table == "item":
         closed = _d(snap.get("closed_on"))
-        return status == "open" or (status == "done" and closed is not None and closed > end)
-    if status in OPEN_FINDING:
-        return True
-    done = _d(snap.get("rectified_on")) or _d(snap.get("verified_on"))
-    return status in ("rectified", "verified") and done is not None and done > end
+        return "open" if status == "done" and closed is not None and closed > end else status
+    if status not in ("rectified", "verified"):
+        return status
+    rectified, verified = _d(snap.get("rectified_on")), _d(snap.get("verified_on"))
+    done = rectified or verified
+    if done is not None and done > end:
+        return "rectifying"
+    if status == "verified" and verified is not None and verified > end:
+        return "rectified"
+    return status
+
+
+def _pending(table: str, snap: dict[str, Any], end: date) -> bool:
+    """Still to be done at the end of `end` (dated transitions after it do not count yet)."""
+    running = ITEM_RUNNING if table == "item" else OPEN_FINDING
+    return _status_on(table, snap, end) in running
+
+
+def _red_on(table: str, snap: dict[str, Any], end: date, limits: dict[str, Any]) -> bool:
+    """The record's light (rules.LIGHTS, the one definition) as of `end` is red.
+
+    Only the lines up to the last red one are read (a later line cannot make it red): today
+    they read the status and the due date alone, so a past week's report stays the same
+    whatever the thresholds are set to later."""
+    start = _d(snap.get("assigned") if table == "item" else snap.get("found_on"))
+    if start is not None and start > end:
+        return False
+    lines = LIGHTS[table]
+    last_red = max(i for i, line in enumerate(lines) if line.light == "red")
+    row = {"status": _status_on(table, snap, end), "due": _d(snap.get("due")), "assigned": start}
+    rule = first_rule(lines[:last_red + 1], row, end, limits)
+    return rule is not None and rule.light == "red"
 
 
 WEEKLY_SECTIONS = (
     ("registered", "新登记"), ("closed", "办结"), ("verified", "复核销号"),
-    ("reopened", "重新整改"), ("newly_overdue", "新增逾期"), ("due_next_week", "下周到期"),
+    ("reopened", "重新整改"), ("overdue", "逾期未办结"), ("due_next_week", "下周到期"),
 )
 
 
 def weekly(lg: Ledger, week: str | None = None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """What happened in an ISO week, as the ledger's history said at the week's end."""
+    """What happened in an ISO week, as the ledger's history said at the week's end.
+
+    `overdue` lists every item and finding still red at the week's end (or on the as-of date,
+    for the week under way), most overdue first; `new` marks those that were not red at the
+    end of the week before.  meta counts each section, the new ones (`newly_overdue`), and
+    the overdue by unit (`by_unit`).
+    """
     from sqlalchemy import select
     from sqlmodel import col
 
     from duchá.models import Event
+    from duchá.services import settings
 
     y, w = parse_week(week, lg.today, lg)
     monday = date.fromisocalendar(y, w, 1)
     sunday = monday + timedelta(days=6)
+    # Overdue is measured at the week's end, or today while the week is under way.
+    cut = max(monday, min(sunday, lg.today))
+    before = monday - timedelta(days=1)
     state = _state_at(lg, sunday)
-    codes = _codes_at(lg, sunday)
+    units = _units_at(lg, sunday)
+    limits = settings.load(lg)
     rows: list[dict[str, Any]] = []
 
-    def add(section: str, table: str, snap: dict[str, Any], on: date | None) -> None:
+    def add(section: str, table: str, snap: dict[str, Any], on: date | None,
+            **extra: Any) -> None:
         unit_id: Any = snap.get("lead_unit_id") if table == "item" else snap.get("unit_id")
+        code, name = units.get(unit_id, ("", ""))
         rows.append({"section": section, "kind": table, "number": snap["number"],
                      "title": snap.get("title") or snap.get("description"),
-                     "unit": codes.get(unit_id, ""), "date": on, "due": _d(snap.get("due")),
-                     "status": snap.get("status")})
+                     "unit": code, "unit_name": name, "date": on, "due": _d(snap.get("due")),
+                     "status": snap.get("status"), **extra})
 
     def in_week(d: date | None, lo: date = monday, hi: date = sunday) -> bool:
         return d is not None and lo <= d <= hi
 
-    for (table, _), snap in sorted(state.items()):
+    red: list[tuple[tuple[str, str], dict[str, Any]]] = []
+    for key, snap in sorted(state.items()):
+        table = key[0]
         start = _d(snap.get("assigned") if table == "item" else snap.get("found_on"))
         if in_week(start):
             add("registered", table, snap, start)
@@ -280,12 +356,22 @@ def weekly(lg: Ledger, week: str | None = None) -> tuple[dict[str, Any], list[di
                 _d(snap.get("verified_on"))):
             add("verified", table, snap, _d(snap.get("verified_on")))
         due = _d(snap.get("due"))
+        if _red_on(table, snap, cut, limits):
+            red.append((key, snap))
         # An item whose assignment is unknown (a blank 交办时间) was there all along.
-        if _pending(table, snap, sunday) and (start is None or start <= sunday):
-            if in_week(due, monday - timedelta(days=1), sunday - timedelta(days=1)):
-                add("newly_overdue", table, snap, due)
-            if in_week(due, monday + timedelta(days=7), sunday + timedelta(days=7)):
-                add("due_next_week", table, snap, due)
+        if _pending(table, snap, sunday) and (start is None or start <= sunday) and in_week(
+                due, monday + timedelta(days=7), sunday + timedelta(days=7)):
+            add("due_next_week", table, snap, due)
+    # New: not red at the end of the week before, as the history stood then.  A record with
+    # no snapshot dated after that day stood then as it stands at this week's end.
+    changed = _changed_after(lg, before) if red else set()
+    earlier = _state_at(lg, before, changed_after=before) if changed else {}
+    for key, snap in red:
+        due = _d(snap.get("due"))
+        then = earlier.get(key) if key in changed else snap
+        was = then is not None and _red_on(key[0], then, before, limits)
+        add("overdue", key[0], snap, due, days_overdue=(cut - due).days if due else None,
+            new=not was)
     # Reopenings are transitions, read from the week's own events.
     moves = lg.session.execute(
         select(col(Event.subject_table), col(Event.subject), col(Event.on), col(Event.before),
@@ -293,22 +379,36 @@ def weekly(lg: Ledger, week: str | None = None) -> tuple[dict[str, Any], list[di
         .where(col(Event.subject_table).in_(("item", "finding")), col(Event.on) >= monday,
                col(Event.on) <= sunday, col(Event.before).is_not(None))
         .order_by(col(Event.on), col(Event.id)))
-    for table, subject, on, before, after in moves:
-        b, a = json.loads(before), json.loads(after or "null") or {}
+    for table, subject, on, before_text, after in moves:
+        b, a = json.loads(before_text), json.loads(after or "null") or {}
         into = "open" if table == "item" else "reopened"
         if "number" in a and a.get("status") == into and b.get("status") not in (into, "open"):
             add("reopened", table, a, on)
         del subject
     order = {s: i for i, (s, _) in enumerate(WEEKLY_SECTIONS)}
-    rows.sort(key=lambda r: (order[r["section"]], r["kind"] != "item", r["date"] or date.min,
-                             r["number"]))
+    rows.sort(key=lambda r: (order[r["section"]], -(r.get("days_overdue") or 0),
+                             r["kind"] != "item", r["date"] or date.min, r["number"]))
     from duchá.history import events
 
     head_id, head = events.head_on(lg.session, sunday)
-    meta = {"week": f"{y}-W{w:02d}", "start": monday, "end": sunday,
+    overdue = [r for r in rows if r["section"] == "overdue"]
+    meta = {"week": f"{y}-W{w:02d}", "start": monday, "end": sunday, "as_of": cut,
             **{s: sum(1 for r in rows if r["section"] == s) for s, _ in WEEKLY_SECTIONS},
-            "head_event": head_id, "head": head}
+            "newly_overdue": sum(1 for r in overdue if r["new"]),
+            "by_unit": overdue_by_unit(overdue), "head_event": head_id, "head": head}
     return meta, rows
+
+
+def overdue_by_unit(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The overdue rows counted per unit (an item counts for its lead unit), most first."""
+    by: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        u = by.setdefault(r["unit"], {"unit": r["unit"], "name": r.get("unit_name") or r["unit"],
+                                      "items": 0, "findings": 0, "total": 0, "new": 0})
+        u["items" if r["kind"] == "item" else "findings"] += 1
+        u["total"] += 1
+        u["new"] += 1 if r.get("new") else 0
+    return sorted(by.values(), key=lambda u: (-u["total"], -u["new"], u["unit"]))
 
 
 def _md_cell(value: Any) -> str:
@@ -324,15 +424,32 @@ def md_table(rows: list[dict[str, Any]], columns: list[tuple[str, str]]) -> str:
     return "\n".join([head, rule, *body])
 
 
+WEEKLY_COUNTS = (*WEEKLY_SECTIONS[:5], ("newly_overdue", "新增逾期"), WEEKLY_SECTIONS[5])
+
+
 def weekly_markdown(meta: dict[str, Any], rows: list[dict[str, Any]]) -> str:
     parts = [f"# 督查工作周报 {meta['week']}（{meta['start']} 至 {meta['end']}）", "",
-             md_table([{"what": f"{zh} ({s})", "n": meta[s]} for s, zh in WEEKLY_SECTIONS],
+             md_table([{"what": f"{zh} ({s})", "n": meta[s]} for s, zh in WEEKLY_COUNTS],
                       [("what", "项目"), ("n", "数量")])]
     cols = [("kind", "类型"), ("number", "编号"), ("title", "事项/问题"), ("unit", "单位"),
             ("date", "日期"), ("due", "时限"), ("status", "状态")]
     for s, zh in WEEKLY_SECTIONS:
         part = [r for r in rows if r["section"] == s]
         parts += ["", f"## {zh} ({s})", ""]
+        if s == "overdue":
+            parts += [f"截至 {meta['as_of']} 逾期未办结 {len(part)} 项，其中本周新增 "
+                      f"{meta['newly_overdue']} 项（标“新增”）。", ""]
+            if part:
+                parts += [md_table([{**r, "mark": "新增" if r["new"] else ""} for r in part],
+                                   [("kind", "类型"), ("number", "编号"),
+                                    ("title", "事项/问题"), ("unit", "单位"), ("due", "时限"),
+                                    ("days_overdue", "逾期天数"), ("status", "状态"),
+                                    ("mark", "新增")]),
+                          "", "### 各单位逾期情况", "",
+                          md_table(meta["by_unit"], [("unit", "单位"), ("items", "逾期事项"),
+                                                     ("findings", "逾期问题"),
+                                                     ("total", "合计"), ("new", "其中新增")])]
+            continue
         parts.append(md_table(part, cols) if part else "无。")
     # The closing line anchors the history the report was made from (DESIGN: verify --head).
     if meta.get("head"):
@@ -344,6 +461,13 @@ def weekly_markdown(meta: dict[str, Any], rows: list[dict[str, Any]]) -> str:
 
 
 # ---------------------------------------------------------------- report units
+
+
+# The counts of a unit's scoreboard row (report units).
+SCORE_COUNTS = ("items_open", "items_overdue", "items_on_time", "items_late", "findings_open",
+                "findings_overdue", "findings_verified", "findings_reopened",
+                "findings_on_time", "findings_late", "inspections", "organizers",
+                "accountability")
 
 
 def unit_scores(lg: Ledger, year: int | None = None) -> list[dict[str, Any]]:
@@ -425,10 +549,7 @@ def unit_scores(lg: Ledger, year: int | None = None) -> list[dict[str, Any]]:
             ("accountability",))
     out = []
     for u in lg.session.execute(select(Unit).order_by(col(Unit.code))).scalars():
-        r = {k: 0 for k in (
-            "items_open", "items_overdue", "items_on_time", "items_late", "findings_open",
-            "findings_overdue", "findings_verified", "findings_reopened", "findings_on_time",
-            "findings_late", "inspections", "organizers", "accountability")}
+        r = {k: 0 for k in SCORE_COUNTS}
         r.update(score.get(u.id or 0, {}))
         good = r["items_on_time"] + r["findings_on_time"]
         judged = good + r["items_late"] + r["findings_late"] + r["items_overdue"] \
@@ -437,6 +558,26 @@ def unit_scores(lg: Ledger, year: int | None = None) -> list[dict[str, Any]]:
                     "on_time_rate": round(100 * good / judged, 1) if judged else None})
     out.sort(key=lambda r: (r["on_time_rate"] is None, -(r["on_time_rate"] or 0), r["unit"]))
     return out
+
+
+def unit_circular(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Whom the circular (通报) of `report units` praises and whom it names for criticism.
+
+    Praised: every unit whose work of the year was all on time (on-time rate 100%), with
+    nothing overdue and no problem come back, most work first.  Criticised, by name
+    (指名道姓): every unit with an overdue item or finding (a red light, as `report units`
+    counts it), most overdue first.  totals sums each count of the scoreboard over the units.
+    """
+    def overdue(r: dict[str, Any]) -> int:
+        return int(r["items_overdue"] + r["findings_overdue"])
+
+    praised = sorted((r for r in rows if r["on_time_rate"] == 100.0 and not overdue(r)
+                      and not r["findings_reopened"]),
+                     key=lambda r: (-(r["items_on_time"] + r["findings_on_time"]), r["unit"]))
+    criticised = sorted((r for r in rows if overdue(r)),
+                        key=lambda r: (-overdue(r), -r["findings_reopened"], r["unit"]))
+    return {"praised": praised, "criticised": criticised,
+            "totals": {k: sum(r[k] for r in rows) for k in SCORE_COUNTS}}
 
 
 # ---------------------------------------------------------------- report inspection N
@@ -496,41 +637,44 @@ def inspection(lg: Ledger, ref: str) -> dict[str, Any]:
             "targets": unit_list(InspectionTarget), "items": covered, "findings": found}
 
 
-def inspection_markdown(data: dict[str, Any], today: date) -> str:
-    """A draft 督查情况报告 for the leader to approve."""
-    from duchá.vocab import FINDING_STATUS, METHOD, MODE, SEVERITY
+def _iso(d: date) -> str:
+    return d.isoformat()
+
+
+def inspection_organizers(data: dict[str, Any]) -> str:
+    rec = data["record"]
+    return "、".join([rec["lead_name"], *(m["name"] for m in data["members"])])
+
+
+def inspection_facts(data: dict[str, Any], day: Callable[[date], str] = _iso, to: str = " 至 "
+                     ) -> list[tuple[str, str]]:
+    """The draft report's particulars (督查单位, 方式, 时间, 对象), dates written by `day`."""
+    from duchá.vocab import METHOD
 
     rec = data["record"]
-    organizers = "、".join([rec["lead_name"], *(m["name"] for m in data["members"])])
-    when = f"{rec['start']} 至 {rec['end']}" if rec["end"] else f"{rec['start']} 起"
-    parts = [f"# 关于{rec['topic']}的督查情况报告（草稿）", "",
-             f"- 编号：{rec['number']}" + (f"（计划 {rec['plan']}）" if rec["plan"] else ""),
-             f"- 督查单位：{organizers}",
-             f"- 督查方式：{METHOD.zh(rec['method'])}",
-             f"- 督查时间：{when}",
-             "- 督查对象：" + ("、".join(t["name"] for t in data["targets"]) or "（未登记）"),
-             ""]
-    parts += ["## 一、基本情况", "", rec["report_summary"] or
-              f"按照工作安排，{organizers}采取{METHOD.zh(rec['method'])}方式，"
-              f"对{len(data['targets'])}个单位开展了{rec['topic']}督查。", ""]
-    parts += ["## 二、督查事项", ""]
-    parts.append(md_table(data["items"], [("number", "编号"), ("title", "事项"),
-                                          ("due", "落实时限"), ("status", "状态")])
-                 if data["items"] else "本次督查未关联督办事项。")
-    parts += ["", "## 三、发现的问题及整改要求", ""]
-    if not data["findings"]:
-        parts.append("本次督查未发现问题。")
-    by_unit: dict[str, list[dict[str, Any]]] = {}
-    for f in data["findings"]:
-        by_unit.setdefault(f["unit_name"], []).append(f)
-    for n, (name, rows) in enumerate(by_unit.items(), start=1):
-        parts += [f"### （{n}）{name}（{len(rows)} 个问题）", ""]
-        shown = [{**r, "severity": SEVERITY.zh(r["severity"]), "mode": MODE.zh(r["mode"]),
-                  "status": FINDING_STATUS.zh(r["status"])} for r in rows]
-        parts += [md_table(shown, [("number", "编号"), ("description", "问题"),
-                                   ("severity", "性质"), ("mode", "整改方式"),
-                                   ("due", "整改时限"), ("status", "状态")]), ""]
-    parts += ["", "## 四、下一步要求", ""]
+    # "2026-11-02 至 2026-11-05", or "2026-11-02 起" while it runs (`to` without spaces in
+    # Chinese prose).
+    when = day(rec["start"]) + (f"{to}{day(rec['end'])}" if rec["end"]
+                                else to.replace("至", "起").rstrip())
+    return [("督查单位", inspection_organizers(data)), ("督查方式", METHOD.zh(rec["method"])),
+            ("督查时间", when),
+            ("督查对象", "、".join(t["name"] for t in data["targets"]) or "（未登记）")]
+
+
+def inspection_overview(data: dict[str, Any]) -> str:
+    """The report's 基本情况: the approved summary, else what the record says was done."""
+    from duchá.vocab import METHOD
+
+    rec = data["record"]
+    return rec["report_summary"] or (
+        f"按照工作安排，{inspection_organizers(data)}采取{METHOD.zh(rec['method'])}方式，"
+        f"对{len(data['targets'])}个单位开展了{rec['topic']}督查。")
+
+
+def inspection_asks(data: dict[str, Any], today: date,
+                    day: Callable[[date], str] = _iso) -> list[str]:
+    """The report's 下一步要求, from its open findings, their modes and due dates."""
+    rec = data["record"]
     pending = [f for f in data["findings"] if f["status"] in OPEN_FINDING]
     asks = []
     immediate = [f for f in pending if f["mode"] == "immediate"]
@@ -539,16 +683,51 @@ def inspection_markdown(data: dict[str, Any], today: date) -> str:
     dated = sorted((f for f in pending if f["due"]), key=lambda f: f["due"])
     if dated:
         units = "、".join(dict.fromkeys(f["unit_name"] for f in dated))
-        asks.append(f"{units}要制定整改方案，明确责任人和时限，最迟于{dated[-1]['due']}前完成整改"
-                    f"并报送佐证材料；最早一项时限为{dated[0]['due']}。")
+        asks.append(f"{units}要制定整改方案，明确责任人和时限，最迟于{day(dated[-1]['due'])}前"
+                    f"完成整改并报送佐证材料；最早一项时限为{day(dated[0]['due'])}。")
     overdue_n = sum(1 for f in data["findings"] if f["light"] == "red")
     if overdue_n:
-        asks.append(f"截至{today}，已有{overdue_n}个问题超过整改时限，请督促相关单位说明情况。")
+        asks.append(f"截至{day(today)}，已有{overdue_n}个问题超过整改时限，请督促相关单位说明情况。")
     asks.append("督查机构将对整改情况进行复核，对易反弹问题适时开展“回头看”。")
     if rec["report_approved_on"]:
         by = rec["report_approved_by"] or ""
-        asks.append(f"本报告已于{rec['report_approved_on']}经{by}审定。")
+        asks.append(f"本报告已于{day(rec['report_approved_on'])}经{by}审定。")
     else:
         asks.append("本报告经领导审定后印发通报。")
-    parts += [f"{i}. {a}" for i, a in enumerate(asks, start=1)]
+    return asks
+
+
+def findings_by_unit(data: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """The inspection's findings grouped by unit name, in the order they were found."""
+    by_unit: dict[str, list[dict[str, Any]]] = {}
+    for f in data["findings"]:
+        by_unit.setdefault(f["unit_name"], []).append(f)
+    return by_unit
+
+
+def inspection_markdown(data: dict[str, Any], today: date) -> str:
+    """A draft 督查情况报告 for the leader to approve."""
+    from duchá.vocab import FINDING_STATUS, MODE, SEVERITY
+
+    rec = data["record"]
+    parts = [f"# 关于{rec['topic']}的督查情况报告（草稿）", "",
+             f"- 编号：{rec['number']}" + (f"（计划 {rec['plan']}）" if rec["plan"] else ""),
+             *(f"- {label}：{value}" for label, value in inspection_facts(data)), ""]
+    parts += ["## 一、基本情况", "", inspection_overview(data), ""]
+    parts += ["## 二、督查事项", ""]
+    parts.append(md_table(data["items"], [("number", "编号"), ("title", "事项"),
+                                          ("due", "落实时限"), ("status", "状态")])
+                 if data["items"] else "本次督查未关联督办事项。")
+    parts += ["", "## 三、发现的问题及整改要求", ""]
+    if not data["findings"]:
+        parts.append("本次督查未发现问题。")
+    for n, (name, rows) in enumerate(findings_by_unit(data).items(), start=1):
+        parts += [f"### （{n}）{name}（{len(rows)} 个问题）", ""]
+        shown = [{**r, "severity": SEVERITY.zh(r["severity"]), "mode": MODE.zh(r["mode"]),
+                  "status": FINDING_STATUS.zh(r["status"])} for r in rows]
+        parts += [md_table(shown, [("number", "编号"), ("description", "问题"),
+                                   ("severity", "性质"), ("mode", "整改方式"),
+                                   ("due", "整改时限"), ("status", "状态")]), ""]
+    parts += ["", "## 四、下一步要求", ""]
+    parts += [f"{i}. {a}" for i, a in enumerate(inspection_asks(data, today), start=1)]
     return "\n".join(parts) + "\n"

@@ -10,7 +10,7 @@ import random
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from duchá.services import items, units
+from duchá.services import items, settings, units
 from duchá.vocab import CATEGORY
 
 if TYPE_CHECKING:
@@ -87,6 +87,8 @@ def build(lg: Ledger) -> None:
                 items.cancel(lg, number, reason="任务调整，并入其他事项")
     build_plans(lg)
     build_findings(lg)
+    # The office that issues the documents (report weekly/units/inspection -o NAME.docx).
+    settings.set_value(lg, "office.name", "平凉市人民政府督查室")
 
 
 # Findings in every state, told as (unit, description, severity, mode, found, due, steps).

@@ -1,4 +1,5 @@
-"""Thresholds of the rules, with the defaults of DESIGN.md, validated on `config set`."""
+"""Thresholds of the rules, with the defaults of DESIGN.md, and the office's name for its
+documents; validated on `config set`."""
 
 from __future__ import annotations
 
@@ -14,13 +15,17 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Spec:
+    """A setting: its default, and its range (for a text, the range of its length)."""
+
     key: str
-    default: int | float
+    default: int | float | str
     low: float
     high: float
     help: str
 
-    def parse(self, text: str) -> int | float:
+    def parse(self, text: str) -> int | float | str:
+        if isinstance(self.default, str):
+            return self._text(text)
         raw = text.strip().rstrip("%") if isinstance(self.default, float) else text.strip()
         try:
             value: int | float = float(raw) if isinstance(self.default, float) else int(raw)
@@ -32,6 +37,15 @@ class Spec:
         if not self.low <= value <= self.high:
             raise BadInput(f"{self.key} must be between {_num(self.low)} and {_num(self.high)}, "
                            f"not {text}")
+        return value
+
+    def _text(self, text: str) -> str:
+        value = " ".join(text.split())
+        if any(not c.isprintable() for c in value):
+            raise BadInput(f"{self.key} takes plain text, without control characters")
+        if not self.low <= len(value) <= self.high:
+            raise BadInput(f"{self.key} takes {_num(self.low)} to {_num(self.high)} "
+                           f"characters, not {len(value)}")
         return value
 
 
@@ -60,6 +74,9 @@ SPECS: dict[str, Spec] = {s.key: s for s in (
          "default due for a deadline (限期整改) finding, in calendar days"),
     Spec("item_lag.margin", 20, 0, 100,
          "percentage points an item's progress may lag behind elapsed time before yellow"),
+    Spec("office.name", "督查室", 2, 40,
+         "the issuing office in the header and signature of .docx documents, e.g. "
+         "平凉市人民政府督查室"),
 )}
 
 
