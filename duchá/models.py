@@ -17,7 +17,7 @@ from sqlmodel import Field, SQLModel
 from duchá import vocab
 
 # Revision f"{SCHEMA_VERSION:04d}" of duchá/migrations is this schema (issue 6).
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 
 class UTCText(TypeDecorator[datetime]):
@@ -94,11 +94,13 @@ class Item(SQLModel, table=True):
     source: str | None = None
     leader: str | None = None
     lead_unit_id: int = Field(foreign_key="unit.id")
-    assigned: date
-    due: date
+    # Schema 7: unknown (a blank 交办时间 in an imported 台账) and long-term (长期: no due).
+    assigned: date | None = None
+    due: date | None = None
     status: str = "open"
     closed_on: date | None = None
     cancel_reason: str | None = None
+    remarks: str | None = None  # 备注, schema 7
 
 
 class ItemUnit(SQLModel, table=True):

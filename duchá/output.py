@@ -51,26 +51,35 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u2
 
 @dataclass(frozen=True)
 class Col:
-    """A column: its machine key, its Chinese header, and what its values are: the name of a
-    vocabulary in vocab.py ("CATEGORY", "ITEM_STATUS", "LIGHT"...), "status" for a record
-    status whose vocabulary is the row's `kind`, "unit" for a unit code, "units" for a list
-    of them; empty for text, numbers and dates, which show as they are."""
+    """A column: its machine key, its Chinese header, what its values are, and what a text
+    format shows for an empty value.  `values` is the name of a vocabulary in vocab.py
+    ("CATEGORY", "ITEM_STATUS", "LIGHT"...), "status" for a record status whose vocabulary is
+    the row's `kind`, "unit" for a unit code, "units" for a list of them; empty for text,
+    numbers and dates, which show as they are.  `empty` is 长期 for a due date (long-term
+    work); machine formats keep an empty value empty."""
 
     key: str
     zh: str = ""
     values: str = ""
+    empty: str = ""
 
     def header(self, chinese: bool) -> str:
         return self.zh if chinese and self.zh else self.key
 
+    def shown(self, value: Any) -> Any:
+        """The value as a text format shows it."""
+        return self.empty if value is None and self.empty else value
+
 
 def cols(spec: str) -> list[Col]:
-    """Columns from 'key:中文 key2:中文2:values' (a compact way to declare a table)."""
+    """Columns from 'key:中文 key2:中文2:values key3:中文3:values:空值' (a compact way to
+    declare a table)."""
     out = []
     for part in spec.split():
         key, _, rest = part.partition(":")
-        zh, _, values = rest.partition(":")
-        out.append(Col(key, zh, values))
+        zh, _, rest = rest.partition(":")
+        values, _, empty = rest.partition(":")
+        out.append(Col(key, zh, values, empty))
     return out
 
 
@@ -272,7 +281,7 @@ def render_record(
         else:
             out.write(json.dumps(obj, ensure_ascii=False) + "\n")
         return
-    pairs, kv = record_pairs(record, fields, lang)
+    pairs, kv = record_pairs(record, fields, lang, shown=fmt not in ("csv", "tsv"))
     if fmt in ("csv", "tsv"):
         _write_delimited(out, fmt, [lang.header(c) for c in kv],
                          ([p["field"], p["value"]] for p in pairs), excel=excel)
@@ -292,11 +301,13 @@ def render_record(
         render(srows, scols, fmt, out, title=name, color=color, lang=lang)
 
 
-def record_pairs(record: dict[str, Any], fields: Sequence[Col], lang: Lang
-                 ) -> tuple[list[dict[str, Any]], list[Col]]:
-    """One record as rows of (field, value) in `lang`, and those two columns."""
-    shown = lang.row(record, fields)
-    pairs = [{"field": lang.header(c), "value": shown.get(c.key)} for c in fields]
+def record_pairs(record: dict[str, Any], fields: Sequence[Col], lang: Lang, *,
+                 shown: bool = True) -> tuple[list[dict[str, Any]], list[Col]]:
+    """One record as rows of (field, value) in `lang`, and those two columns; `shown`: an
+    empty value as its column shows it to a reader (长期 for no due date)."""
+    row = lang.row(record, fields)
+    pairs = [{"field": lang.header(c),
+              "value": c.shown(row.get(c.key)) if shown else row.get(c.key)} for c in fields]
     return pairs, [Col("field", "字段"), Col("value", "内容")]
 
 
@@ -338,8 +349,9 @@ def _rich_table(
     width = None if out.isatty() else 200
     console = Console(file=out, no_color=not color, color_system="auto" if color else None,
                       highlight=False, markup=False, emoji=False, width=width)
-    cells = [[_styled(c.key, r.get(c.key), color, lang.value(c.values, r.get(c.key), r))
-              for c in columns] for r in rows]
+    cells = [[_styled(c.key, r.get(c.key), color,
+                      c.shown(lang.value(c.values, r.get(c.key), r))) for c in columns]
+             for r in rows]
     headers = [Text(lang.header(c)) for c in columns]
     fixed = _widths(headers, cells, console.width)
     if fixed is None:
@@ -433,7 +445,7 @@ def _tabulate(
     from tabulate import tabulate
 
     name = "pipe" if fmt == "markdown" else fmt
-    data = [[safe(r.get(c.key)) for c in columns] for r in rows]
+    data = [[safe(c.shown(r.get(c.key))) for c in columns] for r in rows]
     headers = [lang.header(c) for c in columns]
     if name in ("html", "unsafehtml"):
         name = "html"  # tabulate escapes cell text in "html"; never emit stored markup raw

@@ -17,7 +17,8 @@ class Term:
     code: str
     zh: str
     long_zh: str = ""
-    aliases: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()  # other words for it, matched whole (正在办理, 已办结)
+    hints: tuple[str, ...] = ()  # words in a record's source that suggest it (批示)
 
 
 @dataclass(frozen=True)
@@ -60,15 +61,27 @@ class Vocab:
     def hint(self) -> str:
         return "use one of: " + ", ".join(f"{t.code} ({t.zh})" for t in self.terms)
 
+    def infer(self, text: str | None) -> str | None:
+        """The one code whose hints occur in `text` (a source like 市长批示), else None."""
+        found = {t.code for t in self.terms for h in t.hints if text and h in text}
+        return found.pop() if len(found) == 1 else None
+
+    def words(self) -> str:
+        """Each code with every word it is known by, for help texts."""
+        return "; ".join(f"{t.code}: " + ", ".join(dict.fromkeys((t.zh, *t.aliases)))
+                         for t in self.terms)
+
 
 CATEGORY = Vocab("category", (
     Term("policy", "方针政策", "党中央、国务院方针政策贯彻落实"),
     Term("decision", "决策部署", "省委省政府、市委市政府重大决策部署、重要会议和文件"),
-    Term("meeting", "会议议定", "政府全体会议、常务会议、市长办公会议、专题会议议定事项"),
-    Term("target", "目标任务", "政府工作报告目标任务、部门年度责任目标"),
-    Term("proposal", "建议提案", "人大代表建议、政协委员提案办理"),
-    Term("instruction", "领导批示", "上级和本级领导重要批示办理"),
-    Term("visit", "视察调研", "上级领导视察调研指示精神落实"),
+    Term("meeting", "会议议定", "政府全体会议、常务会议、市长办公会议、专题会议议定事项",
+         hints=("常务会", "全体会议", "办公会", "专题会", "会议纪要", "会议议定")),
+    Term("target", "目标任务", "政府工作报告目标任务、部门年度责任目标",
+         hints=("政府工作报告", "目标责任书")),
+    Term("proposal", "建议提案", "人大代表建议、政协委员提案办理", hints=("建议", "提案")),
+    Term("instruction", "领导批示", "上级和本级领导重要批示办理", hints=("批示",)),
+    Term("visit", "视察调研", "上级领导视察调研指示精神落实", hints=("视察", "调研")),
     Term("assigned", "专题交办", "政府领导专题安排的督办事项"),
 ))
 
@@ -79,10 +92,14 @@ UNIT_KIND = Vocab("unit kind", (
     Term("other", "其他"),
 ))
 
+# The status words of real 台账 (issue 13), listed in `duchá import --help`.
 ITEM_STATUS = Vocab("item status", (
-    Term("open", "在办"),
-    Term("done", "办结", "销号"),
-    Term("cancelled", "撤销", "取消", ("canceled",)),
+    Term("open", "在办", aliases=(
+        "正在办理", "办理中", "推进中", "正在推进", "未办结", "持续推进", "进行中", "未完成",
+        "落实中", "正在落实", "序时推进", "按序时推进", "正常推进", "未启动", "滞后", "逾期")),
+    Term("done", "办结", "销号", aliases=(
+        "已办结", "已完成", "完成", "已销号", "办结销号", "已落实", "落实完毕", "已结")),
+    Term("cancelled", "撤销", "取消", ("canceled", "已撤销", "已取消", "终止")),
 ))
 
 PLAN_KIND = Vocab("plan kind", (
@@ -119,10 +136,11 @@ MODE = Vocab("rectification mode", (
 ))
 
 FINDING_STATUS = Vocab("finding status", (
-    Term("open", "待整改"),
-    Term("rectifying", "整改中"),
-    Term("rectified", "已整改"),
-    Term("verified", "已复核", "已销号 复核销号"),
+    Term("open", "待整改", aliases=("未整改", "尚未整改", "未开始整改")),
+    Term("rectifying", "整改中", aliases=("正在整改", "推进中", "持续整改", "未完成整改")),
+    Term("rectified", "已整改", aliases=("整改完成", "已完成整改", "已完成", "已整改到位",
+                                        "整改到位")),
+    Term("verified", "已复核", "已销号 复核销号", ("销号", "已销号", "复核通过")),
     Term("reopened", "重新整改", "退回重办 反弹"),
 ))
 

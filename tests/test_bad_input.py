@@ -246,7 +246,7 @@ CASES: list[tuple[str, list[str], int, str]] = [
      "1 bad line, nothing imported; fix them and import again: line 3: due: '2026-13-45' is "
      "not a real date"),
     ("import-missing-column", ["import", "items", "{tmp}/no-lead.csv"], BAD,
-     "missing required column lead_unit (牵头单位 / 主办单位)"),
+     "missing required column lead_unit (牵头单位 / 主办单位 / 牵头部门)"),
     ("import-binary", ["import", "items", "{tmp}/binary.csv"], BAD,
      "is not a CSV text file (binary data on line"),
     ("import-mixed", ["import", "items", "{tmp}/mixed.csv"], BAD,

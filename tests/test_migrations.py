@@ -53,11 +53,13 @@ def test_first_release_ledger_opens_with_all_its_data(cli: Runner, db_path: Path
         if table == "event":  # the same events, now hash-chained
             assert [row[:9] for row in new[table]] == [row[:9] for row in rows]
             assert all(row[10] for row in new[table])
-        elif table == "unit":  # schema 3 dropped created_at; schema 5 added short_name
+        elif table == "unit":  # schema 3 dropped created_at; schema 6 added short_name
             assert new[table] == [(*row[:-1], None) for row in rows]
         elif table != "ducha_meta":
             # schema 3 dropped created_at, the last column of these tables
             dropped = [row[:-1] for row in rows] if table in STAMPED else rows
+            if table == "item":  # schema 7 added remarks (备注), empty on old items
+                dropped = [(*row, None) for row in dropped]
             assert new[table] == dropped, table
     assert dict(new["ducha_meta"])["schema_version"] == str(SCHEMA_VERSION)
     assert new["alembic_version"] == [(HEAD,)]
@@ -74,6 +76,27 @@ def test_first_release_ledger_opens_with_all_its_data(cli: Runner, db_path: Path
 
 STAMPED = ("unit", "item", "progress", "plan_entry", "inspection", "finding", "extension",
            "accountability")
+
+
+def test_a_migrated_ledger_takes_long_term_items_and_remarks(cli: Runner, db_path: Path,
+                                                              tmp_path: Path) -> None:
+    """Schema 7: item.due and item.assigned may be empty, and items keep their 备注."""
+    v1_ledger(db_path)
+    r = cli("item", "add", "建立重大项目推进机制", "-c", "会议议定", "--lead", "jiaoyu",
+            "--due", "长期", "-f", "json")
+    assert r.exit_code == 0, r
+    sheet = tmp_path / "台账.csv"
+    sheet.write_text("事项名称,事项类别,牵头单位,落实时限,交办时间,备注\n"
+                     "优化营商环境,会议议定,jiaoyu,持续推进,,每月调度\n", encoding="utf-8")
+    assert cli("import", "items", str(sheet), "-f", "csv").exit_code == 0
+    con = sqlite3.connect(db_path)
+    rows = con.execute("SELECT title, assigned, due, remarks FROM item WHERE due IS NULL "
+                       "ORDER BY id").fetchall()
+    con.close()
+    assert [(t, d, m) for t, _, d, m in rows] == [("建立重大项目推进机制", None, None),
+                                                 ("优化营商环境", None, "每月调度")]
+    assert rows[1][1] is None  # the blank 交办时间: unknown
+    assert cli("verify", "-f", "csv").exit_code == 0
 
 
 def test_migrated_ledger_refuses_to_change_its_events(cli: Runner, db_path: Path) -> None:
@@ -194,7 +217,8 @@ def test_commands_do_not_import_alembic_unless_a_migration_is_due(
                                   "versions/0003_append_only_events.py",
                                   "versions/0004_check_constraints.py",
                                   "versions/0005_subject_guard.py",
-                                  "versions/0006_unit_short_name.py"])
+                                  "versions/0006_unit_short_name.py",
+                                  "versions/0007_item_open_dates.py"])
 def test_migration_scripts_ship_in_the_package(name: str) -> None:
     import duchá
 
@@ -235,7 +259,7 @@ def test_a_schema_5_ledger_gains_unit_short_names(cli: Runner, db_path: Path,
 
     r = cli("unit", "list", "-f", "csv")
     assert r.exit_code == 0, r
-    assert "ledger" in r.stderr and "migrated from schema 5 to 6" in r.stderr
+    assert "ledger" in r.stderr and f"migrated from schema 5 to {SCHEMA_VERSION}" in r.stderr
     assert r.stdout.splitlines() == [
         "code,name,short_name,kind,parent",
         "fgw,平凉市发展和改革委员会,发展和改革委员会,department,",
@@ -243,9 +267,10 @@ def test_a_schema_5_ledger_gains_unit_short_names(cli: Runner, db_path: Path,
         "kongtong,平凉市崆峒区人民政府,崆峒区,county,"]
     new = snapshot_db(db_path)
     assert new["unit"] == [(*row, None) for row in old["unit"]]  # nothing stored: derived
-    assert {t: rows for t, rows in new.items() if t not in ("unit", "ducha_meta",
-                                                           "alembic_version")} == \
-        {t: rows for t, rows in old.items() if t not in ("unit", "ducha_meta", "alembic_version")}
+    assert new["item"] == [(*row, None) for row in old["item"]]  # schema 7: no 备注 yet
+    skip = ("unit", "item", "ducha_meta", "alembic_version")
+    assert {t: rows for t, rows in new.items() if t not in skip} == \
+        {t: rows for t, rows in old.items() if t not in skip}
     assert cli("verify", "-f", "csv").exit_code == 0
     (kept,) = db_path.parent.glob("ledger.db.schema5-*.bak")
     assert snapshot_db(kept) == old

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from duchá.output import Col, Lang
     from duchá.services.ledger import Ledger
 
-ENCODINGS = ("utf-8", "utf-8-sig", "gb18030", "gbk")
+ENCODINGS = ("utf-8", "utf-8-sig", "gb18030", "gbk", "utf-16")
 LANGS = ("zh", "en")
 
 

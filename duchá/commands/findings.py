@@ -14,7 +14,7 @@ app = sub_app("Findings (发现问题) and their rectification (整改).\n\n"
 NUMBER_HELP = "WT-2026-0001 or the bare sequence number."
 FINDING_COLS = cols(
     "number:编号 unit:单位:unit description:问题 severity:性质:SEVERITY mode:整改方式:MODE "
-    "found_on:发现日期 due:整改时限 status:状态:FINDING_STATUS light:灯:LIGHT "
+    "found_on:发现日期 due:整改时限::长期 status:状态:FINDING_STATUS light:灯:LIGHT "
     "days_overdue:逾期天数 inspection:督查 item:事项"
 )
 SHOW_COLS = [*FINDING_COLS, *cols(

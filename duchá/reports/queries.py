@@ -363,7 +363,8 @@ def weekly(lg: Ledger, week: str | None = None) -> tuple[dict[str, Any], list[di
         due = _d(snap.get("due"))
         if _red_on(table, snap, cut, limits):
             red.append((key, snap))
-        if _pending(table, snap, sunday) and start is not None and start <= sunday and in_week(
+        # An item whose assignment is unknown (a blank 交办时间) was there all along.
+        if _pending(table, snap, sunday) and (start is None or start <= sunday) and in_week(
                 due, monday + timedelta(days=7), sunday + timedelta(days=7)):
             add("due_next_week", table, snap, due)
     # New: not red at the end of the week before, as the history stood then.  A record with
@@ -520,7 +521,8 @@ def unit_scores(lg: Ledger, year: int | None = None) -> list[dict[str, Any]]:
     # Overdue is a red light, as `item list` and `finding list` show it.
     put(select(col(Item.lead_unit_id), _sum_if(is_open),
                _sum_if(lights_sql.light(lg, "item", limits) == "red"),
-               _sum_if((col(Item.status) == "done") & (col(Item.closed_on) <= col(Item.due))),
+               _sum_if((col(Item.status) == "done") & (col(Item.due).is_(None)
+                                                       | (col(Item.closed_on) <= col(Item.due)))),
                _sum_if((col(Item.status) == "done") & (col(Item.closed_on) > col(Item.due))))
         .where(col(Item.year) == y).group_by(col(Item.lead_unit_id)),
         ("items_open", "items_overdue", "items_on_time", "items_late"))

@@ -129,6 +129,53 @@ def _in_order(short: str, name: str) -> bool:
     return all(ch in rest for ch in short)
 
 
+_OPEN, _CLOSE = "（(【[〔<《", "）)】]〕>》"
+_LIST_SEPARATORS = "、，,;；\n"
+_SPLITS = re.compile(r"[、，,;；\n]")
+# What 台账 write for a whole kind of unit: the name without brackets, separators, spaces and
+# a trailing 人民政府/政府 -> the unit kinds it means.
+GROUPS: dict[str, tuple[str, ...]] = {
+    "各县市区": ("county",), "各县区": ("county",), "各县市": ("county",),
+    "各县区市": ("county",), "市直各部门": ("department",), "市直各部门单位": ("department",),
+}
+
+
+def split_names(text: str | None) -> list[str]:
+    """A list of units as clerks write it, split on 、，,;； and line breaks, but not inside
+    brackets: 各县（市、区）、市发改委 is two names."""
+    if not _SPLITS.search(text or ""):
+        return [text.strip()] if text and text.strip() else []
+    out: list[str] = []
+    depth, part = 0, list[str]()
+    for ch in text or "":
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE:
+            depth = max(depth - 1, 0)
+        if ch in _LIST_SEPARATORS and depth == 0:
+            out.append("".join(part))
+            part = []
+        else:
+            part.append(ch)
+    out.append("".join(part))
+    return [name.strip() for name in out if name.strip()]
+
+
+def group_key(name: str) -> str:
+    """The comparison key of a group's name: 各县（市、区）人民政府 -> 各县市区."""
+    bare = re.sub(r"[\s、，,;；（）()【】\[\]]", "", name)
+    return re.sub(r"(人民政府|政府)$", "", bare)
+
+
+def group(lg: Ledger, name: str) -> list[Unit] | None:
+    """Every unit a group name means (各县（市、区）: every county-level unit), or None when the
+    name is not a group."""
+    kinds = GROUPS.get(group_key(name))
+    if kinds is None:
+        return None
+    return [u for u in _all(lg) if u.kind in kinds]
+
+
 def resolve_many(lg: Ledger, texts: list[str] | None) -> list[Unit]:
     seen: dict[int, Unit] = {}
     for t in texts or []:
@@ -212,7 +259,7 @@ def show(lg: Ledger, text: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     shared = select(col(ItemUnit.item_id)).where(col(ItemUnit.unit_id) == u.id)
     items = lg.session.exec(
         select(Item).where(or_(col(Item.lead_unit_id) == u.id, col(Item.id).in_(shared)))
-        .order_by(col(Item.due))
+        .order_by(col(Item.due).is_(None), col(Item.due), col(Item.number))  # 长期 last
     ).all()
     rows = [{"number": i.number, "title": i.title, "role": "lead" if i.lead_unit_id == u.id
              else "responsible", "due": i.due, "status": i.status} for i in items]

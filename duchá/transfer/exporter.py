@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
 from duchá.errors import BadInput
-from duchá.transfer.columns import TABLES
+from duchá.tables import TABLES, stored
 
 if TYPE_CHECKING:
     from duchá.output import Col, Lang
@@ -59,7 +59,7 @@ def _record_query(table: str) -> tuple[Any, tuple[str, ...]]:
     links = {lk.name: lk for lk in kind.links}
     source: Any = t
     picked: list[Any] = []
-    for n, c in enumerate(TABLES[table]):
+    for n, c in enumerate(stored(table)):
         if c.name in refs:
             ref = refs[c.name]
             target = table_of(model(ref.target)).alias(f"r{n}")
@@ -134,7 +134,7 @@ def gather(lg: Ledger, tables: Sequence[str]) -> Data:
 
 
 def headers(table: str, zh: bool) -> list[str]:
-    return [c.zh_header if zh else c.name for c in TABLES[table]]
+    return [c.zh_header if zh else c.name for c in stored(table)]
 
 
 def shown(data: Data, lang: Lang) -> Data:
@@ -162,12 +162,12 @@ def write_text(out: TextIO, fmt: str, data: Data, *, lang: Lang, excel: bool) ->
             raise BadInput(f"{fmt} holds one table; name it (`duchá export items -f {fmt}`) "
                            "or use -f xlsx or -f json for all tables")
         (table, rows), = data.items()
-        names = [c.name for c in TABLES[table]]
+        names = [c.name for c in stored(table)]
         _write_delimited(out, fmt, headers(table, zh),
                          ([r.get(n) for n in names] for r in rows), excel=excel)
         return
     def obj(table: str, r: dict[str, Any]) -> dict[str, Any]:
-        return {h: plain(r.get(c.name)) for h, c in zip(headers(table, zh), TABLES[table],
+        return {h: plain(r.get(c.name)) for h, c in zip(headers(table, zh), stored(table),
                                                         strict=True)}
 
     if fmt == "json":
@@ -195,7 +195,7 @@ def sections(data: Data, *, lang: Lang) -> list[tuple[str, list[Col], list[dict[
 
     out = []
     for table, rows in data.items():
-        names = [c.name for c in TABLES[table]]
+        names = [c.name for c in stored(table)]
         heads = headers(table, zh)
         out.append((table, [Col(h) for h in heads],
                     [{h: r.get(n) for h, n in zip(heads, names, strict=True)} for r in rows]))
