@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from duchá.commands import checked_year, state, sub_app
+from duchá.errors import BadInput
 from duchá.output import cols
 
 config_app = sub_app("Settings: the rules' thresholds, and local working days.\n\n"
@@ -34,16 +35,22 @@ def init(ctx: typer.Context) -> None:
 
 def demo(
     ctx: typer.Context,
+    files: Annotated[Path | None, typer.Option(
+        "--files", metavar="DIR", help="Also write the sample's documents into this folder: "
+        "督查周报.docx, 通报.docx and 督查情况报告.docx (official documents, GB/T 9704) and "
+        "逾期.xlsx (the overdue list, lights as coloured cells).")] = None,
 ) -> None:
     """Build a sample ledger of a prefecture-level city and show its state.
 
     The sample lives in its own file (the user data directory's demo.db, made anew each
-    run), never in your ledger, unless --db names a new file for it.
+    run), never in your ledger, unless --db names a new file for it.  --files DIR writes
+    the documents an office hands on, made from it.
 
-    Example: duchá demo --as-of 2026-11-30
+    Example: duchá demo --as-of 2026-11-30 --files .
     """
     from duchá.checks import run as check
     from duchá.commands.checks import CHECK_COLS
+    from duchá.commands.reports import office_files
     from duchá.db import create_ledger, default_path, dispose_all, locate
     from duchá.services import demo as sample
     from duchá.services import items
@@ -51,6 +58,8 @@ def demo(
     st = state(ctx)
     as_of = st.as_of
     _ = st.fmt
+    if files is not None and not files.is_dir():
+        raise BadInput(f"--files: no folder {files}; create it or name another")
     if st.db:
         loc = locate(st.db)
     else:
@@ -67,6 +76,7 @@ def demo(
         summary = items.counts(lg)
         overdue = items.query(lg, overdue=True)
         violations = check.run(lg)
+        made = office_files(lg, sample.REPORTED_INSPECTION) if files is not None else {}
     overdue.sort(key=lambda r: -r["days_overdue"])
     st.emit_sections([
         ("summary", SUMMARY_COLS, summary),
@@ -74,6 +84,12 @@ def demo(
         ("check", CHECK_COLS, violations),
     ])
     _closing(st.info, str(loc), as_of.isoformat())
+    if files is not None:
+        from duchá.storage import outfile
+
+        for name, data in made.items():
+            outfile.write(files / name, data)
+        st.info(f"documents: {', '.join(str(files / name) for name in made)}")
 
 
 def _closing(say: Callable[[str], None], where: str, as_of: str) -> None:

@@ -268,3 +268,33 @@ def report_inspection(
                              ("targets", TARGET_COLS, data["targets"]),
                              ("items", COVERED_COLS, data["items"]),
                              ("findings", FINDING_COLS, data["findings"])])
+
+
+# The documents an office hands on, as `duchá demo --files DIR` writes them for the sample.
+OFFICE_FILES = ("督查周报.docx", "通报.docx", "督查情况报告.docx", "逾期.xlsx")
+
+
+def office_files(lg: Ledger, inspection: str) -> dict[str, bytes]:
+    """The week's report, the units' circular and an inspection's report as official
+    documents, and the overdue list as a workbook with coloured lights, in Chinese: what
+    `report weekly|units|inspection -o X.docx` and `report overdue -o X.xlsx --lang zh`
+    write."""
+    from duchá.documents import circular, weekly
+    from duchá.documents import inspection as inspection_document
+    from duchá.output import Lang
+    from duchá.reports import queries as reports
+    from duchá.services.units import shown_names
+    from duchá.writers.workbook import workbook
+
+    office, today = _office(lg), lg.today
+    meta, week_rows = reports.weekly(lg, None)
+    lang = Lang(zh=True, units=shown_names(lg))
+    overdue = [lang.row(r, OVERDUE_COLS) for r in reports.overdue(lg)]
+    return dict(zip(OFFICE_FILES, (
+        weekly.build(meta, week_rows, today=today, office=office, doc_no=None),
+        circular.build(reports.unit_scores(lg, None), year=today.year, today=today,
+                       office=office, doc_no=None),
+        inspection_document.build(reports.inspection(lg, inspection), today=today,
+                                  office=office, doc_no=None),
+        workbook([(lang.title("overdue") or "overdue", OVERDUE_COLS, overdue)], chinese=True),
+    ), strict=True))

@@ -33,6 +33,10 @@ UNITS = (
     ("sthjj", "平凉市生态环境局", "department", "生态环境局"),
 )
 
+# A finished and reported inspection with findings: the one `demo --files` writes the
+# 督查情况报告 of.
+REPORTED_INSPECTION = "DC-2026-003"
+
 TITLES = {
     "policy": ["落实减税降费政策", "推进优化营商环境条例实施", "落实粮食安全党政同责",
                "贯彻就业优先政策", "落实耕地保护制度"],
