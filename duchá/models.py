@@ -58,12 +58,19 @@ class Meta(SQLModel, table=True):
 
 
 class Unit(SQLModel, table=True):
+    """单位.  `short_name` (简称, 住建局) is what Chinese output names the unit by; when it is
+    empty, one is derived from the full name (services.units.derive_short_name)."""
+
     __tablename__ = "unit"
+    # Schema 6 added short_name (migration 0006 appends it to an existing table, so it is
+    # declared last here too) and its unique index.
+    __table_args__ = (Index("ix_unit_short_name", "short_name", unique=True),)
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(unique=True)
     name: str = Field(unique=True)
     kind: str = "other"
     parent_id: int | None = Field(default=None, foreign_key="unit.id")
+    short_name: str | None = None
 
 
 class Item(SQLModel, table=True):
@@ -85,11 +92,13 @@ class Item(SQLModel, table=True):
     source: str | None = None
     leader: str | None = None
     lead_unit_id: int = Field(foreign_key="unit.id")
-    assigned: date
-    due: date
+    # Schema 7: unknown (a blank 交办时间 in an imported 台账) and long-term (长期: no due).
+    assigned: date | None = None
+    due: date | None = None
     status: str = "open"
     closed_on: date | None = None
     cancel_reason: str | None = None
+    remarks: str | None = None  # 备注, schema 7
 
 
 class ItemUnit(SQLModel, table=True):

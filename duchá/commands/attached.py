@@ -10,11 +10,12 @@ from duchá.errors import BadInput
 from duchá.output import cols
 
 EXTENSION_COLS = cols("requested_on:申请日期 old_due:原时限 to_date:延至 reason:理由 "
-                      "decision:结果 decided_by:审批人 decided_on:审批日期")
+                      "decision:结果:EXTENSION_STATUS decided_by:审批人 decided_on:审批日期")
 EXTEND_COLS = [*cols("number:编号 due:整改时限"), *EXTENSION_COLS]
 ACCOUNT_COLS = cols("who:对象 measure:措施 basis:依据 on:日期")
 ACCOUNT_ROW_COLS = [*cols("number:编号"), *ACCOUNT_COLS]
-ACCOUNT_LIST_COLS = cols("subject:对象记录 unit:单位 who:对象 measure:措施 basis:依据 on:日期")
+ACCOUNT_LIST_COLS = cols("subject:对象记录 unit:单位:unit who:对象 measure:措施 basis:依据 "
+                         "on:日期")
 
 
 def extend(ctx: typer.Context, kind: str, number: str, *, to: str | None, reason: str | None,

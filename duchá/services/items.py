@@ -58,10 +58,11 @@ def add(
     lead: str,
     responsible: list[str],
     assigned: date,
-    due: date,
+    due: date | None,
     source: str | None,
     leader: str | None,
 ) -> dict[str, Any]:
+    """A new item; `due` None is long-term work (长期)."""
     from duchá.models import Item
 
     title = _title(title)
@@ -146,6 +147,7 @@ def query(
         where.append(f"{lit} = :light")
         params["light"] = light
     shared = sql.joined("shared.code", ";")
+    # Long-term items (no due date, 长期) after the dated ones, alike on SQLite and PostgreSQL.
     query = f"""
         SELECT item.number AS number, item.title AS title, item.category AS category,
                lead.code AS lead_unit,
@@ -157,10 +159,11 @@ def query(
                    AS last_progress,
                {lights_sql.last_percent()} AS percent, {lit} AS light,
                item.source AS source, item.leader AS leader, item.id AS id,
-               item.cancel_reason AS cancel_reason
+               item.cancel_reason AS cancel_reason, item.remarks AS remarks
         FROM item JOIN unit lead ON lead.id = item.lead_unit_id
         {"WHERE " + " AND ".join(where) if where else ""}
-        ORDER BY CASE WHEN item.status IN ({running}) THEN 0 ELSE 1 END, item.due, item.number
+        ORDER BY CASE WHEN item.status IN ({running}) THEN 0 ELSE 1 END,
+                 CASE WHEN item.due IS NULL THEN 1 ELSE 0 END, item.due, item.number
     """
     out = []
     for d in sql.dicts(query, params,
@@ -194,9 +197,11 @@ def edit(
     responsible: list[str] | None = None,
     assigned: date | None = None,
     due: date | None = None,
+    long_term: bool = False,
     source: str | None = None,
     leader: str | None = None,
 ) -> dict[str, Any]:
+    """Correct an item's details; `long_term` makes it long-term work (长期: no due date)."""
     item = get(lg, ref)
     with lg.changing("item", item, "edit", on=lg.today, unchanged=Invalid(
             "title", "nothing to change; give at least one of «title», «category», «lead», "
@@ -209,7 +214,7 @@ def edit(
             item.lead_unit_id = units.resolve(lg, lead).id or 0
         if assigned is not None:
             item.assigned = assigned
-        if due is not None:
+        if due is not None or long_term:
             item.due = due
         if source is not None:
             item.source = source
@@ -241,7 +246,7 @@ def progress(
         raise BadInput("empty progress note; say what was done")
     if percent is not None and not 0 <= percent <= 100:
         raise Invalid("percent", f"«percent» must be between 0 and 100, not {percent}")
-    if on < item.assigned:
+    if item.assigned is not None and on < item.assigned:
         raise BadInput(f"progress dated {on} is before the item was assigned ({item.assigned})")
     note = Progress(item_id=item.id or 0, on=on, text=text.strip(), percent=percent)
     lg.session.add(note)
@@ -255,7 +260,7 @@ def close(lg: Ledger, ref: str, *, on: date) -> dict[str, Any]:
     if item.status == "done":
         raise BadInput(f"item {item.number} is already done (closed {item.closed_on})")
     _require_open(item, "closing it")
-    if on < item.assigned:
+    if item.assigned is not None and on < item.assigned:
         raise BadInput(f"close date {on} is before the item was assigned ({item.assigned})")
     with lg.changing("item", item, "close", on=on):
         item.status, item.closed_on = "done", on
