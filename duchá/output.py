@@ -331,6 +331,16 @@ def record_pairs(record: dict[str, Any], fields: Sequence[Col], lang: Lang, *,
 _CSV_AS_IS = frozenset({str, int, float, date, type(None)})
 
 
+def _as_csv(rows: Iterable[Sequence[Any]]) -> Iterator[Sequence[Any]]:
+    """Rows as the csv module takes them to write `cell`'s text."""
+    plain = _CSV_AS_IS.__contains__
+    for row in rows:
+        if all(map(plain, map(type, row))):
+            yield row
+        else:
+            yield [v if type(v) in _CSV_AS_IS else cell(v) for v in row]
+
+
 def _write_delimited(out: TextIO, fmt: str, header: list[str], rows: Iterable[Sequence[Any]], *,
                      excel: bool = False) -> None:
     import csv
@@ -340,7 +350,7 @@ def _write_delimited(out: TextIO, fmt: str, header: list[str], rows: Iterable[Se
     if fmt == "csv":
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(header)
-        writer.writerows([v if type(v) in _CSV_AS_IS else cell(v) for v in row] for row in rows)
+        writer.writerows(_as_csv(rows))
         return
     # TSV has no quoting: tabs and newlines inside a value are escaped as \t and \n.
     def esc(v: Any) -> str:
