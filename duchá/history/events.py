@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -44,26 +44,35 @@ def dump(value: dict[str, Any] | str | None) -> str | None:
 
 def _flat(value: dict[str, Any]) -> str | None:
     """`dump`'s text for a dict of text, whole numbers, booleans and nulls, written directly
-    (imports and `verify` dump a row at a time); None for anything else.  tests/test_history.py
+    (imports and `verify` dump a row at a time); None for anything else.  tests/test_scale.py
     holds it to the json module's."""
+    keys = tuple(value)
+    order = _ORDERS.get(keys)
+    if order is None:
+        if not all(type(k) is str for k in keys):
+            return None
+        order = tuple((k, _ENCODE(k) + ": ") for k in sorted(keys))
+        if len(_ORDERS) < 64:  # the few shapes of rows a ledger has
+            _ORDERS[keys] = order
     parts = []
-    for k in sorted(value):
+    for k, head in order:
         v = value[k]
         kind = type(v)
-        if type(k) is not str:
-            return None
         if kind is str:
-            text = _ENCODE(v)
+            parts.append(head + _ENCODE(v))
         elif v is None:
-            text = "null"
+            parts.append(head + "null")
         elif kind is int:
-            text = int.__repr__(v)
+            parts.append(head + int.__repr__(v))
         elif kind is bool:
-            text = "true" if v else "false"
+            parts.append(head + ("true" if v else "false"))
         else:
             return None
-        parts.append(f"{_ENCODE(k)}: {text}")
     return "{" + ", ".join(parts) + "}"
+
+
+# A dict's keys in their order -> (key, its JSON and ": ") in sorted order.
+_ORDERS: dict[tuple[str, ...], tuple[tuple[str, str], ...]] = {}
 
 
 _dump = dump  # the earlier private name
@@ -160,21 +169,27 @@ def chain(session: Session, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     id, prev_hash and hash and holds the values the Event table takes, so a bulk importer can
     `session.execute(insert(Event), chain(session, rows))` in its one transaction.
     """
+    return [{**dict(zip(HASHED, stored, strict=False)), "at": at, "on": on,
+             "hash": stored[-1]}
+            for at, on, stored in _linked(session, rows)]
+
+
+def _linked(session: Session, rows: list[dict[str, Any]]
+            ) -> Iterator[tuple[datetime, date | None, tuple[Any, ...]]]:
+    """Each event's time and date, and its columns as stored (HASHED's, then the hash),
+    linked to the one before; the content hashed once, as it is stored."""
     last_id, prev = head(session)
     now = datetime.now(UTC)
-    out = []
+    now_text = stored_at(now)
     for i, r in enumerate(rows, start=last_id + 1):
         at = r.get("at") or now
         on = r.get("on")
-        ev = {"id": i, "at": at, "on": on, "actor": r["actor"], "action": r["action"],
-              "subject_table": r["subject_table"], "subject": r["subject"],
-              "before": dump(r.get("before")), "after": dump(r.get("after")),
-              "prev_hash": prev}
-        stored = {**ev, "at": stored_at(at),
-                  "on": on.isoformat() if isinstance(on, date) else on}
-        ev["hash"] = prev = digest(stored)
-        out.append(ev)
-    return out
+        stored = (i, now_text if at is now else stored_at(at),
+                  on.isoformat() if isinstance(on, date) else on, r["actor"], r["action"],
+                  r["subject_table"], r["subject"], dump(r.get("before")),
+                  dump(r.get("after")), prev)
+        prev = digest_row(stored)
+        yield at, on, (*stored, prev)
 
 
 def record(
@@ -199,13 +214,18 @@ def record_many(session: Session, events: list[dict[str, Any]]) -> None:
     """Many events in one executemany (bulk import): the same rows `record` writes.
 
     Each dict has actor, action, table, subject, before, after and on.  Written in bulk in
-    order, so history reads exactly as if each had been recorded by `record`.
+    order, so history reads exactly as if each had been recorded by `record`.  On SQLite the
+    rows go in as the hash read them (their stored text), with no conversion per value.
     """
     from duchá.models import Event
-    from duchá.storage.bulk import insert_rows
+    from duchá.storage.bulk import insert_rows, insert_stored
     from duchá.tables import table_of
 
     rows = [{"on": e["on"], "actor": e["actor"], "action": e["action"],
              "subject_table": e["table"], "subject": e["subject"],
              "before": e["before"], "after": e["after"]} for e in events]
-    insert_rows(session, table_of(Event), chain(session, rows))
+    if session.get_bind().dialect.name == "sqlite":
+        insert_stored(session, "event", (*HASHED, "hash"),
+                      [stored for _, _, stored in _linked(session, rows)])
+    else:
+        insert_rows(session, table_of(Event), chain(session, rows))

@@ -52,9 +52,7 @@ _TARGET.update({(r.table, spec.name): _TABLE_OF_MODEL[spec.target]
 def fields(table: str, got: dict[str, Any]) -> tuple[dict[str, Any], dict[str, list[Any]]]:
     """A row read by Row.read_all as the record's columns (lead_unit as lead_unit_id, as its
     RefSpec says) and its lists (responsible units, as its LinkSpecs say)."""
-    rec = RECORDS[table]
-    column_of = {spec.name: spec.column for spec in rec.refs}
-    lists = {spec.name for spec in rec.links}
+    column_of, lists = _SHAPES[table]
     values: dict[str, Any] = {}
     links: dict[str, list[Any]] = {}
     for name, value in got.items():
@@ -63,6 +61,16 @@ def fields(table: str, got: dict[str, Any]) -> tuple[dict[str, Any], dict[str, l
         else:
             values[column_of.get(name, name)] = value
     return values, links
+
+
+# Per table: the column each reference is stored in, and the names of its lists.
+_SHAPES = {t: ({spec.name: spec.column for spec in r.refs}, {spec.name for spec in r.links})
+           for t, r in RECORDS.items()}
+
+
+# What Job.reading says of an empty cell: read it (Row.read), or a new empty list.
+_READ = object()
+_LIST = object()
 
 
 # ---------------------------------------------------------------- reading the file
@@ -337,9 +345,12 @@ class Row:
         """Every column of the table read in the order tables.py lists them (a relative date
         after the column it counts from), but the row's own number and subject."""
         got: dict[str, Any] = {}
-        for col in TABLES[self.job.table]:
-            if col.kind not in ("number", "subject"):
+        values = self.values
+        for col, empty in self.job.reading():
+            if empty is _READ or values.get(col.name) is not None:
                 got[col.name] = self.read(col, got)
+            else:  # an empty cell of a column that needs none: what `read` would give
+                got[col.name] = [] if empty is _LIST else empty
         return got
 
 
@@ -372,9 +383,35 @@ class Job:
         default_factory=dict)
     terms: dict[tuple[str, str], str | BadInput] = field(default_factory=dict)
     _numbers: dict[str, dict[str, int]] = field(default_factory=dict)
+    _reading: list[tuple[Column, Any]] | None = None
 
     def error(self, line: int, message: str) -> None:
         self.errors[line].append(message)
+
+    def reading(self) -> list[tuple[Column, Any]]:
+        """The columns Row.read_all reads, each with what an empty cell of it reads as
+        (_LIST: a new empty list), or _READ where `Row.read` must see it (a required column
+        says what is missing)."""
+        if self._reading is None:
+            self._reading = [(col, self._empty(col)) for col in TABLES[self.table]
+                             if col.kind not in ("number", "subject")]
+        return self._reading
+
+    def _empty(self, col: Column) -> Any:
+        kind = col.kind
+        if col.required:
+            return _READ
+        if kind in ("date", "deadline"):
+            return self.lg.today if col.default == "today" else None
+        if kind == "vocab":
+            return self.defaults.get(col.name, col.default)
+        if kind == "bool":
+            return col.default == "yes"
+        if kind in ("units", "refs"):
+            return _LIST
+        if kind in ("text", "month-start", "month-end", "unit", "int", "ref"):
+            return None
+        return _READ
 
     def known_notes(self, item_id: int) -> set[str]:
         """The progress texts an item of the ledger has (loaded once for all of them)."""
