@@ -102,27 +102,33 @@ def digest(content: dict[str, Any]) -> str:
     return digest_row([content.get(k) for k in HASHED])
 
 
-# Where each of the sorted keys is among HASHED.
-_PLACES = tuple(HASHED.index(k) for k in _SORTED)
-
-
-def digest_row(values: Sequence[Any]) -> str:
+def digest_row(v: Sequence[Any]) -> str:
     """`digest` of the HASHED columns' values given in HASHED's order (a row of the event
-    table read in that order)."""
+    table read in that order, perhaps with more columns after them)."""
+    e = _ENCODE  # raises TypeError for anything but text
     try:
-        parts = tuple("null" if (v := values[i]) is None else _ENCODE(v) if type(v) is str
-                      else _integer(v) for i in _PLACES)
+        if type(v[0]) is not int:
+            raise TypeError(v[0])
+        # The values in the order of their sorted keys (_SORTED), written out: an import or
+        # `verify` hashes every event.
+        text = _TEMPLATE % (
+            "null" if (action := v[4]) is None else e(action),
+            "null" if (actor := v[3]) is None else e(actor),
+            "null" if (after := v[8]) is None else e(after),
+            "null" if (at := v[1]) is None else e(at),
+            "null" if (before := v[7]) is None else e(before),
+            int.__repr__(v[0]),
+            "null" if (on := v[2]) is None else e(on),
+            "null" if (prev := v[9]) is None else e(prev),
+            "null" if (subject := v[6]) is None else e(subject),
+            "null" if (table := v[5]) is None else e(table))
     except TypeError:  # anything else (never stored): the json module says how
-        text = canonical(dict(zip(HASHED, values, strict=True)))
-    else:
-        text = _TEMPLATE % parts
+        text = canonical(dict(zip(HASHED, v[:len(HASHED)], strict=True)))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _integer(v: Any) -> str:
-    if type(v) is not int:
-        raise TypeError(v)
-    return int.__repr__(v)
+assert _SORTED == ("action", "actor", "after", "at", "before", "id", "on", "prev_hash",
+                   "subject", "subject_table"), "digest_row writes the keys in this order"
 
 
 def head(session: Session) -> tuple[int, str | None]:
