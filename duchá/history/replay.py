@@ -331,12 +331,8 @@ class Verdict:
                               "problem": problem})
 
 
-# An event whole: the HASHED columns in their order (what digest_row takes), then the hash.
-_EVENT_SQL = "SELECT " + ", ".join(f'"{c}"' for c in HASHED) + ", hash FROM event"
-# The chain's pass reads the little it needs: links, the hash, and an edit's `before`.
-_CHAIN_SQL = ('SELECT id, subject_table, subject, action, prev_hash, hash, CASE WHEN '
-              '"before" IS NOT NULL AND "after" IS NOT NULL THEN "before" END '
-              "FROM event ORDER BY id")
+# The HASHED columns in their order (what digest_row takes), then the hash.
+_EVENT_SQL = "SELECT " + ", ".join(f'"{c}"' for c in HASHED) + ", hash FROM event ORDER BY id"
 
 
 def _text(v: Any) -> Any:
@@ -453,23 +449,12 @@ def verify(sql: Sql, *, head: str | None = None, integrity: bool = True) -> Verd
             return v
     want_head = head_prefix(head) if head is not None else None
     chain = _chain(sql, v, want_head)
-    # Each event's content is hashed in the second pass, where it is read whole anyway.
-    altered = Verdict()
-    records = Verdict()
     child_problems: dict[int, Verdict] = {i: Verdict() for i in range(len(CHILDREN))}
     child_counts: dict[int, list[int]] = {i: [0, 0] for i in range(len(CHILDREN))}
     for table, kind in KINDS.items():
-        n = _compare(sql, records, altered, kind, chain, child_problems, child_counts)
-        v.summary.append({"table": table, "records": n, "events": chain.per_table[table]})
-    others = [t for t in chain.per_table if t not in KINDS]
-    if others:
-        from duchá.storage.sql import placeholders
-
-        listed, params = placeholders("t", others)
-        for row in sql.stream(f"{_EVENT_SQL} WHERE subject_table IN ({listed})", params):
-            _check_hash(sql, altered, row)
-    v.problems.extend(altered.problems)
-    v.problems.extend(records.problems)
+        records = _compare(sql, v, kind, chain, child_problems, child_counts)
+        v.summary.append({"table": table, "records": records,
+                          "events": chain.per_table[table]})
     for i, child in enumerate(CHILDREN):
         v.problems.extend(child_problems[i].problems)
         table_name = child.model.__tablename__
@@ -507,30 +492,36 @@ def _chain(sql: Sql, v: Verdict, want_head: str | None) -> _Chain:
     held: list[int] = []  # events whose hash starts with want_head
     pure_child = {(c.table, a) for c in CHILDREN if c.pick is None
                   for a in (c.action, *c.actions)}
+    texts = sql.dialect == "sqlite"  # there every value already is as the hash reads it
     prev_hash: str | None = None
     prev_id = 0
     count = 0
     per_table = out.per_table
-    for eid, table, subject, action, linked, stored, before in sql.stream(_CHAIN_SQL):
+    for row in sql.stream(_EVENT_SQL):
+        eid, table, subject, action = row[0], row[5], row[6], row[4]
+        stored = row[10]
         count += 1
         per_table[table] += 1
-        if linked != prev_hash:
+        if row[9] != prev_hash:
             v.add(eid, table, subject,
                   f"event {eid} ({action} {table} {subject}) does not follow event {prev_id}: "
                   "an event between them was deleted or inserted, or the chain was rewritten")
         if stored is None:
             v.add(eid, table, subject, f"event {eid} ({action} {table} {subject}) has no hash: "
                   "it was written outside duchá")
+        elif digest_row(row if texts else tuple(map(_text, row))) != stored:
+            v.add(eid, table, subject, f"event {eid} ({action} {table} {subject}) was altered "
+                  "after it was written: its content does not match its hash")
         if want_head is not None and stored and stored.startswith(want_head):
             held.append(eid)
         prev_hash, prev_id = stored, eid
-        if before is None or (table, action) in pure_child:
+        if row[7] is None or row[8] is None or (table, action) in pure_child:
             continue
         kind = KINDS.get(table)
         if kind is None:
             continue
         try:
-            old = str(json.loads(before).get(kind.key, subject))
+            old = str(json.loads(row[7]).get(kind.key, subject))
         except (ValueError, AttributeError):
             old = subject
         if old != subject:  # renamed (a unit's code): the old name is no longer a record
@@ -544,24 +535,13 @@ def _chain(sql: Sql, v: Verdict, want_head: str | None) -> _Chain:
     return out
 
 
-def _check_hash(sql: Sql, v: Verdict, row: tuple[Any, ...]) -> None:
-    """An event (a row of _EVENT_SQL) whose content no longer matches its hash."""
-    stored = row[10]
-    if stored is None:  # the chain's pass said so
-        return
-    if digest_row(row if sql.dialect == "sqlite" else tuple(map(_text, row))) != stored:
-        eid, action, table, subject = row[0], row[4], row[5], row[6]
-        v.add(eid, table, subject, f"event {eid} ({action} {table} {subject}) was altered "
-              "after it was written: its content does not match its hash")
-
-
 def _groups(rows: Iterable[tuple[Any, ...]]) -> Iterator[tuple[str, list[tuple[Any, ...]]]]:
     """Consecutive rows with the same first value (the subject), as one group each."""
     for subject, group in groupby(rows, key=itemgetter(0)):
         yield str(subject), list(group)
 
 
-def _compare(sql: Sql, v: Verdict, altered: Verdict, kind: Kind, chain: _Chain,
+def _compare(sql: Sql, v: Verdict, kind: Kind, chain: _Chain,
              child_problems: dict[int, Verdict], child_counts: dict[int, list[int]]) -> int:
     """A kind's records against their last events, and its child rows against theirs, one
     subject at a time; the number of records."""
@@ -572,9 +552,9 @@ def _compare(sql: Sql, v: Verdict, altered: Verdict, kind: Kind, chain: _Chain,
     child_of = {a: (i, c) for i, c in children for a in (c.action, *c.actions)}
     moved = {s: eid for (t, s), eid in chain.moved.items() if t == table}
     events = groupby(sql.stream(
-        f"{_EVENT_SQL} WHERE subject_table = :table ORDER BY "
-        f"{sql.bytewise('subject') if sql.dialect != 'sqlite' else 'subject'}, id",
-        {"table": table}), key=itemgetter(6))
+        'SELECT subject, id, action, "after" FROM event WHERE subject_table = :table '
+        f"ORDER BY {sql.bytewise('subject') if sql.dialect != 'sqlite' else 'subject'}, id",
+        {"table": table}), key=itemgetter(0))
     records = _records(sql, table)
     key = kind.key
     as_text = _python_type(kind.model.__table__.c[key].type) is not str
@@ -604,9 +584,7 @@ def _compare(sql: Sql, v: Verdict, altered: Verdict, kind: Kind, chain: _Chain,
             n_records += 1
         last: tuple[int, str | None] | None = None
         filed: dict[int, dict[tuple[str, str, str, str], list[int]]] = {}
-        for row in evs:
-            _check_hash(sql, altered, row)
-            eid, action, after = row[0], row[4], row[8]
+        for _, eid, action, after in evs:
             hit = child_of.get(action)
             if hit is not None:
                 i, child = hit
