@@ -674,26 +674,60 @@ def _judge(v: Verdict, kind: Kind, subject: str, last: tuple[int, str | None] | 
 
 def _judge_child(v: Verdict, child: Child, counts: list[int], subject: str,
                  found: list[tuple[str, dict[str, Any]]],
-                 filed: dict[tuple[str, str, str, str], list[int]]) -> None:
-    """One subject's child rows against the events that wrote them."""
-    rows: Counter[str] = Counter(dump(after) or "" for _, after in found)
-    if child.identity:
+                 filed: dict[tuple[str, str, str, Any], list[int]]) -> None:
+    """One subject's child rows against the events that wrote them: each row must be what
+    an event wrote, as many times as the events wrote it.  Rows and events are matched by
+    their values (_value_key), the text of an event shown where it matters."""
+    rows: Counter[Any] = Counter()
+    row_of: dict[Any, dict[str, Any]] = {}
+    for _, after in found:
+        k = dump(after) or "" if child.identity else _value_key(after)
+        rows[k] += 1
+        row_of.setdefault(k, after)
+    if child.identity:  # rows that change: followed by their texts
         events = {a: ids for (_, a), ids in _follow(child, filed).items()}
     else:
         events = {a: ids for (t, act, _, a), ids in filed.items()
                   if t == child.table and act == child.action}
     counts[0] += len(found)
     counts[1] += sum(len(ids) for ids in events.values())
-    for after in sorted(set(rows) | set(events)):
-        n_rows, ids = rows.get(after, 0), events.get(after, [])
-        noun = "note" if child.pick is None else "record"
-        name = f"{child.action} {noun} on {child.table} {subject}"
+    bad = [k for k in rows.keys() | events.keys() if rows.get(k, 0) != len(events.get(k, ()))]
+    if not bad:
+        return
+    text = {k: dump(row_of[k]) or "" if k in row_of else _text_of(k) for k in bad}
+    noun = "note" if child.pick is None else "record"
+    name = f"{child.action} {noun} on {child.table} {subject}"
+    for k in sorted(bad, key=text.__getitem__):
+        n_rows, ids = rows.get(k, 0), events.get(k, [])
         if n_rows > len(ids):
             v.add(ids[0] if ids else None, child.table, subject,
-                  f"{name} {after} has no event: it was added or changed outside duchá")
-        elif n_rows < len(ids):
+                  f"{name} {text[k]} has no event: it was added or changed outside duchá")
+        else:
             v.add(ids[n_rows], child.table, subject,
                   f"{name} of event {ids[n_rows]} is gone or changed outside duchá")
+
+
+def _value_key(after: Any) -> Any:
+    """A child row (or what an event says it holds) as a key equal for equal values of the
+    same types: no text to write per row.  What is not a dict of plain values keys by its
+    JSON text."""
+    if isinstance(after, dict):
+        key = tuple(sorted((k, type(x), x) for k, x in after.items()))
+        try:
+            hash(key)
+            return key
+        except TypeError:
+            pass
+    return ("json", dump(after) if not isinstance(after, str) else after)
+
+
+def _text_of(key: Any) -> str:
+    """The JSON text of a _value_key (or the text a key is)."""
+    if isinstance(key, str):
+        return key
+    if len(key) == 2 and key[0] == "json":
+        return str(key[1] or "")
+    return dump({k: x for k, _, x in key}) or ""
 
 
 def _anchor(v: Verdict, want: str, held: list[int], last_id: int) -> None:
@@ -743,16 +777,26 @@ def _pending(after: str) -> bool:
         return False
 
 
-def _child_event(child: Child, events: dict[tuple[str, str, str, str], list[int]], eid: int,
+def _child_event(child: Child, events: dict[tuple[str, str, str, Any], list[int]], eid: int,
                  subject: str, after: str | None, action: str) -> None:
-    """File an event under its child row: the whole `after`, or the part `pick` names."""
+    """File an event under its child row: the whole `after`, or the part `pick` names; by
+    its text for rows that change (identity), else by its values (_value_key)."""
     text = after or ""
-    if child.pick is not None:
-        try:
-            text = dump(json.loads(text).get(child.pick)) or ""
-        except (ValueError, AttributeError):
+    value: Any = None
+    try:
+        value = _loads(text) if text else None
+        if child.pick is not None:
+            value = value.get(child.pick)
+            text = dump(value) or ""
+    except (ValueError, AttributeError):
+        value = None
+        if child.pick is not None:
             text = ""
-    events[(child.table, action, subject, text)].append(eid)
+    if child.identity:
+        events[(child.table, action, subject, text)].append(eid)
+    else:
+        key = ("json", text) if value is None else _value_key(value)
+        events[(child.table, action, subject, key)].append(eid)
 
 
 def _identity(child: Child, after: str) -> str:
