@@ -24,14 +24,13 @@ Tables with rows that no kind covers are listed as unchecked.
 
 from __future__ import annotations
 
-import functools
 import json
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from itertools import groupby
+from itertools import groupby, repeat
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
@@ -151,10 +150,11 @@ def snap(session: Session, table: str, obj: Any) -> dict[str, Any]:
 
 
 def _reader(sql: Sql, table: Any, extra: Sequence[tuple[str, str]] = ()
-            ) -> tuple[list[str], Callable[[tuple[Any, ...]], dict[str, Any]]]:
+            ) -> tuple[list[str], Callable[[Iterable[tuple[Any, ...]]],
+                                            Iterator[dict[str, Any]]]]:
     """The select list of every column of `table` (alias r) but id, then the `extra`
-    (SQL, name) pairs, and what turns one row of it into JSON-ready values: a boolean as
-    true or false (SQLite stores 1 or 0), a date as its ISO text (as events.snapshot)."""
+    (SQL, name) pairs, and what turns its rows into JSON-ready values: a boolean as true or
+    false (SQLite stores 1 or 0), a date as its ISO text (as events.snapshot)."""
     names = [c.name for c in table.columns if c.name != "id"]
     select = [f'r."{n}" AS "{n}"' for n in names] + [f'{q} AS "{n}"' for q, n in extra]
     names += [n for _, n in extra]
@@ -162,22 +162,21 @@ def _reader(sql: Sql, table: Any, extra: Sequence[tuple[str, str]] = ()
     flags = [i for i, n in enumerate(names) if kinds.get(n) is bool]
     dates = [i for i, n in enumerate(names) if kinds.get(n) in (date, datetime)]
 
-    if not flags and not (dates and sql.dialect != "sqlite"):  # SQLite's dates are ISO text
-        return select, functools.partial(_zipped, names)
-    def fixed(row: tuple[Any, ...]) -> dict[str, Any]:
-        got = list(row)
-        for i in flags:
-            if got[i] is not None:
-                got[i] = bool(got[i])
-        for i in dates:
-            got[i] = plain(got[i])
-        return dict(zip(names, got, strict=True))
+    def as_is(rows: Iterable[tuple[Any, ...]]) -> Iterator[dict[str, Any]]:
+        return map(dict, map(zip, repeat(names), rows))  # no call of ours per row
 
-    return select, fixed
+    def fixed(rows: Iterable[tuple[Any, ...]]) -> Iterator[dict[str, Any]]:
+        for row in rows:
+            got = list(row)
+            for i in flags:
+                if got[i] is not None:
+                    got[i] = bool(got[i])
+            for i in dates:
+                got[i] = plain(got[i])
+            yield dict(zip(names, got, strict=True))
 
-
-def _zipped(names: list[str], row: tuple[Any, ...]) -> dict[str, Any]:
-    return dict(zip(names, row, strict=True))
+    # SQLite's dates already are ISO text.
+    return select, fixed if flags or (dates and sql.dialect != "sqlite") else as_is
 
 
 def snapshots(sql: Sql, table: str, ids: Sequence[int] | None = None
@@ -220,8 +219,8 @@ def _records(sql: Sql, table: str, ids: Sequence[int] | None = None
     rows = sql.stream(f"SELECT {', '.join(select)} FROM {t.name} r {' '.join(joins)} "
                       f"{where} ORDER BY {key}", params)
     if not lists and kind.snap is None:
-        return map(values, rows)  # (most records: no call of ours per row)
-    return _finished(kind, map(values, rows), lists)
+        return values(rows)  # (most records)
+    return _finished(kind, values(rows), lists)
 
 
 def _finished(kind: Kind, rows: Iterator[dict[str, Any]], lists: list[str]
@@ -284,11 +283,10 @@ def _register_known() -> None:
         def rows(sql: Sql) -> Iterable[tuple[str, dict[str, Any]]]:
             subject = "coalesce(s.number, '?')"  # (a row whose subject is gone)
             select, values = _reader(sql, model.__table__, [(subject, "_subject")])
-            for row in sql.stream(
+            for got in values(sql.stream(
                     f"SELECT {', '.join(select)} FROM {model.__tablename__} r "
                     f"LEFT JOIN {table} s ON s.id = r.subject_id WHERE r.subject_table = "
-                    f"'{table}' ORDER BY {sql.bytewise(subject)}"):
-                got = values(row)
+                    f"'{table}' ORDER BY {sql.bytewise(subject)}")):
                 yield got.pop("_subject"), got
 
         return rows
