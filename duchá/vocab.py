@@ -134,3 +134,16 @@ EXTENSION_STATUS = Vocab("extension decision", (
     Term("approved", "同意", "批准 已批准 同意延期"),
     Term("rejected", "不同意", "驳回 不予批准 不同意延期"),
 ))
+
+# The weekly cycle (schema 6): a notice is a 催办通知 or, firmer, a 督办通知 with a reply
+# deadline; each record in it is at one step, the third putting it on the 通报 list.
+NOTICE = Vocab("notice kind", (
+    Term("urge", "催办通知", "催办"),
+    Term("supervise", "督办通知", "督办"),
+))
+
+NOTICE_LEVEL = Vocab("reminder step", (
+    Term("urge", "催办"),
+    Term("supervise", "督办"),
+    Term("circulate", "通报", "列入通报"),
+))

@@ -179,7 +179,7 @@ def _register_known() -> None:
     import duchá.models as m
 
     # Keys an event may add to `after` that tell about the step, not the record's state.
-    notes = ("note", "extension", "accountability")
+    notes = ("note", "extension", "accountability", "reminder", "feedback")
     from duchá.tables import RECORDS
 
     # The numbered records and units, as tables.py describes them.
@@ -232,6 +232,72 @@ def _register_known() -> None:
                              actions=("extend", "extend-approve", "extend-reject"),
                              identity=("subject_id", "requested_on", "old_due", "to_date",
                                        "reason")))
+    _register_cycle()
+
+
+def feedback_note(fb: Any, form: str) -> dict[str, Any]:
+    """A unit's answer on one record (models.Feedback) as its event carries it under
+    "feedback": `form` is the number of the form it came on."""
+    return {"form": form, "on": fb.on.isoformat(), "progress": fb.progress,
+            "percent": fb.percent, "claim": bool(fb.claim),
+            "done_on": fb.done_on.isoformat() if fb.done_on else None,
+            "evidence": fb.evidence, "coordination": fb.coordination}
+
+
+def reminder_note(notice: Any, level: str) -> dict[str, Any]:
+    """A record's step in a notice (models.Reminder) as its event carries it under
+    "reminder"."""
+    return {"notice": notice.number, "kind": notice.kind, "level": level,
+            "on": notice.issued_on.isoformat(),
+            "reply_by": notice.reply_by.isoformat() if notice.reply_by else None}
+
+
+def _register_cycle() -> None:
+    """The weekly cycle (schema 6): rounds, forms and notices are records of their own; a
+    unit's answer and a record's step in a notice are written once, by a "feedback" or a
+    "remind" event on the item or finding that carries them."""
+    import duchá.models as m
+
+    register(Kind("round", m.FormRound, "number"))
+    register(Kind("form", m.FormSheet, "number",
+                  refs=(Ref("round", "round_id", "FormRound", "number"),
+                        Ref("unit", "unit_id", "Unit"))))
+    register(Kind("reminder", m.Reminder, "number", refs=(Ref("unit", "unit_id", "Unit"),)))
+
+    def answers(table: str) -> Callable[[Session], Iterable[tuple[str, dict[str, Any]]]]:
+        def rows(session: Session) -> Iterable[tuple[str, dict[str, Any]]]:
+            from sqlalchemy import select
+            from sqlmodel import col
+
+            subject = m.Item if table == "item" else m.Finding
+            column = col(m.Feedback.item_id if table == "item" else m.Feedback.finding_id)
+            stmt = (select(m.Feedback, col(subject.number), col(m.FormSheet.number))
+                    .join(subject, col(subject.id) == column)
+                    .join(m.FormSheet, col(m.FormSheet.id) == col(m.Feedback.sheet_id)))
+            for fb, number, form in session.execute(stmt):
+                yield number, feedback_note(fb, form)
+
+        return rows
+
+    def steps(table: str) -> Callable[[Session], Iterable[tuple[str, dict[str, Any]]]]:
+        def rows(session: Session) -> Iterable[tuple[str, dict[str, Any]]]:
+            from sqlalchemy import select
+            from sqlmodel import col
+
+            subject = m.Item if table == "item" else m.Finding
+            column = col(m.ReminderLine.item_id if table == "item"
+                         else m.ReminderLine.finding_id)
+            stmt = (select(m.Reminder, col(m.ReminderLine.level), col(subject.number))
+                    .join(m.ReminderLine, col(m.ReminderLine.reminder_id) == col(m.Reminder.id))
+                    .join(subject, col(subject.id) == column))
+            for notice, level, number in session.execute(stmt):
+                yield number, reminder_note(notice, level)
+
+        return rows
+
+    for table in ("item", "finding"):
+        register_child(Child(table, "feedback", m.Feedback, answers(table), pick="feedback"))
+        register_child(Child(table, "remind", m.ReminderLine, steps(table), pick="reminder"))
 
 
 _register_known()

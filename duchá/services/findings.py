@@ -43,7 +43,7 @@ STEPS: dict[str, tuple[tuple[str, ...], str, str]] = {
     "extend": (FINDING_RUNNING, "extend {n} --to DATE --reason TEXT", ""),
 }
 # Events that hang off a finding without moving its status (and may be dated freely).
-SIDE_ACTIONS = ("extend", "extend-approve", "extend-reject", "account")
+SIDE_ACTIONS = ("extend", "extend-approve", "extend-reject", "account", "remind", "feedback")
 VERBS = {"plan": "given a plan", "rectify": "reported rectified", "verify": "verified",
          "verify-fail": "sent back", "reopen": "reopened", "lookback": "looked back on",
          "extend": "extended"}
@@ -340,6 +340,7 @@ def history(lg: Ledger, table: str, number: str) -> list[dict[str, Any]]:
     from sqlmodel import col, select
 
     from duchá.models import Event
+    from duchá.vocab import NOTICE_LEVEL
 
     events = lg.session.exec(
         select(Event).where(col(Event.subject_table) == table, col(Event.subject) == number)
@@ -355,6 +356,15 @@ def history(lg: Ledger, table: str, number: str) -> list[dict[str, Any]]:
         elif e.action == "account" and "accountability" in after:
             a = after["accountability"]
             detail = f"{a['who']}: {a['measure']}"
+        elif e.action == "remind" and "reminder" in after:
+            r = after["reminder"]
+            detail = f"{r['notice']} {NOTICE_LEVEL.zh(r['level'])}" + (
+                f", reply by {r['reply_by']}" if r.get("reply_by") else "")
+        elif e.action == "feedback" and "feedback" in after:
+            fb = after["feedback"]
+            said = [fb.get("progress") or "", "申请办结" if fb.get("claim") else "",
+                    f"需协调: {fb['coordination']}" if fb.get("coordination") else ""]
+            detail = f"{fb['form']}: " + "; ".join(x for x in said if x)
         rows.append({"on": e.on, "action": e.action, "status": after.get("status"),
                      "due": after.get("due"), "actor": e.actor, "detail": detail,
                      "at": e.at})
