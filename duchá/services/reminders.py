@@ -55,25 +55,34 @@ def steps_taken(lg: Ledger) -> dict[tuple[str, int], dict[str, Any]]:
 
 
 def due_now(lg: Ledger, unit_ids: set[int] | None = None) -> list[dict[str, Any]]:
-    """The running records red or yellow as of the as-of date that have a step to take, each
-    with its unit, light, step and the notices that named it before."""
+    """The running records overdue or due soon as of the as-of date (their light by due date,
+    rules.BY_DUE: red, or yellow for the margin before it) that have a step to take, each
+    with its unit, light, step and the notices that named it before.  A record yellow only
+    for lagging behind its schedule (序时进度) is not chased here: `check` names it."""
     from sqlalchemy import select
     from sqlmodel import col
 
     from duchá.models import Finding, Unit
-    from duchá.rules import reminder_step
-    from duchá.services import findings, items
+    from duchá.rules import BY_DUE, first_rule, reminder_step
+    from duchá.services import findings, items, settings
+
+    limits = settings.load(lg)
+    today = lg.today
+
+    def chased(kind: str, r: dict[str, Any]) -> bool:
+        line = first_rule(BY_DUE[kind], r, today, limits)
+        return line is not None and line.name in ("overdue", "due-soon")
 
     ids = dict(lg.session.execute(select(col(Unit.code), col(Unit.id))).all())
     taken = steps_taken(lg)
     rows = []
     for r in items.query(lg, unfinished=True):
-        if r["light"] in ("red", "yellow") and r["assigned"] <= lg.today:
+        if r["assigned"] <= today and chased("item", r):
             rows.append({"kind": "item", "id": r["id"], "number": r["number"],
                          "title": r["title"], "unit_id": ids[r["lead_unit"]], "due": r["due"],
                          "light": r["light"], "days_overdue": r["days_overdue"]})
     found = [r for r in findings.query(lg, unfinished=True)
-             if r["light"] in ("red", "yellow") and r["found_on"] <= lg.today]
+             if r["found_on"] <= today and chased("finding", r)]
     fids = dict(lg.session.execute(
         select(col(Finding.number), col(Finding.id))
         .where(col(Finding.number).in_([r["number"] for r in found]))).all()) if found else {}
@@ -87,11 +96,9 @@ def due_now(lg: Ledger, unit_ids: set[int] | None = None) -> list[dict[str, Any]
             continue
         before = taken.get((r["kind"], r["id"]), {"last": None, "reply_by": None,
                                                   "notices": []})
-        step = reminder_step(before["last"], before["reply_by"], r["light"] == "red",
-                             lg.today)
+        step = reminder_step(before["last"], before["reply_by"], r["light"] == "red", today)
         if step is not None:
-            out.append({**r, "level": step, "before": before["notices"],
-                        "reply_by_before": before["reply_by"]})
+            out.append({**r, "level": step, "before": before["notices"]})
     return out
 
 
