@@ -306,8 +306,8 @@ def test_reminders_escalate_and_the_third_shows_in_report_units(city: Runner, tm
     ok(city, "report", "units", "--as-of", "2026-11-24", "-o", str(circular))
     text = [p.text for p in docx.Document(str(circular)).paragraphs]
     blame = text[text.index("三、通报批评"):text.index("四、工作要求")]
-    assert any(line.startswith("平凉市崆峒区人民政府：") and "列入通报的1项（DB-2026-0002老旧小区改造）"
-               in line for line in blame), blame
+    named = "列入通报的1项（DB-2026-0002老旧小区改造）"
+    assert any(line.startswith("平凉市崆峒区人民政府：") and named in line for line in blame), blame
     # Each notice is in the record's history and its show.
     shown = ok(city, "item", "show", "DB-2026-0002", "-f", "json").json()
     assert [(s["notice"], s["kind"], s["level"], s["on"], s["reply_by"])
@@ -374,7 +374,8 @@ def test_the_notices_are_official_documents_and_markdown(city: Runner, tmp_path:
     assert "一、督办事项" in text and "2026年11月16日" in text
     cells = [[c.text for c in row.cells] for t in d.tables for row in t.rows]
     assert cells[0] == ["编号", "督办事项/问题", "时限", "办理情况", "此前通知"]
-    assert cells[1] == ["DB-2026-0002", "老旧小区改造", "2026年11月10日", "逾期6天", "催办〔2026〕1号"]
+    assert cells[1] == ["DB-2026-0002", "老旧小区改造", "2026年11月10日", "逾期6天",
+                        "催办〔2026〕1号"]
     md = (out / "催办〔2026〕2号-kongtong.md").read_text(encoding="utf-8")
     assert "# 关于对逾期未办结督查督办事项进行督办的通知" in md
     assert "| DB-2026-0002 | 老旧小区改造 | 2026-11-10 | 逾期6天 | 催办〔2026〕1号 |" in md
