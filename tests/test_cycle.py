@@ -546,3 +546,28 @@ def test_reminder_ignored_on_plain_rows() -> None:
     found = rules.reminder_ignored(rows, date(2026, 12, 1))
     assert [v.subject for v in found] == ["finding WT-2026-0002", "item DB-2026-0002"]
     assert "催办〔2026〕5号" in found[1].message
+
+
+def test_a_folder_of_returned_forms_is_read_whole(city: Runner, tmp_path: Path) -> None:
+    folder = tmp_path / "反馈表"
+    files = send(city, folder)
+    fill(files["kongtong"], KONGTONG, files["kongtong"])  # filled in place, as mailed back
+    (folder / "~$FK-2026-001-03-kongtong.xlsx").write_bytes(b"lock")  # Excel's lock file
+    (folder / "说明.txt").write_text("not a form")
+    data = ok(city, "form", "in", str(folder), "--as-of", "2026-11-27", "-f", "json").json()
+    assert [(f["unit"], f["answers"], f["recorded"], f["state"]) for f in data["forms"]] == [
+        ("fgw", 0, 0, "late"), ("jyj", 0, 0, "late"), ("kongtong", 3, 3, "late")]
+    empty = tmp_path / "空"
+    empty.mkdir()
+    r = city("form", "in", str(empty), "--as-of", "2026-11-27")
+    assert r.exit_code == 2 and "holds no .xlsx or .csv form" in r.stderr
+
+
+def test_the_readme_has_a_section_on_the_weekly_cycle() -> None:
+    """tests/test_readme.py runs its sh block with the others, in order."""
+    text = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = text.split("### The weekly cycle\n", 1)[1].split("\n### ", 1)[0]
+    block = section.split("```sh\n", 1)[1].split("```", 1)[0]
+    for command in ("duchá form out", "duchá form in", "duchá form status", "duchá remind",
+                    "duchá report units", "feedback-missing", "reminder-ignored"):
+        assert command in block, command

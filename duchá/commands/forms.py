@@ -16,7 +16,7 @@ OUT_COLS = cols("form:表号 round:轮次 unit:单位 name:单位名称 records:
                 "file:文件")
 IN_COLS = cols("file:文件 form:表号 unit:单位 returned_on:反馈日期 state:状态 answers:填报 "
                "recorded:记录 unchanged:未变 claimed:申请办结 flagged:需协调")
-STATUS_COLS = cols("form:表号 unit:单位 name:单位名称 records:事项数 issued_on:下发日期 "
+STATUS_COLS = cols("round:轮次 form:表号 unit:单位 name:单位名称 records:事项数 issued_on:下发日期 "
                    "due:反馈截止 returned_on:反馈日期 state:状态 days_late:逾期天数 level:级别")
 CLAIM_COLS = cols("kind:类型 number:编号 unit:单位 form:表号 done_on:完成日期 evidence:佐证材料 "
                   "status:状态 confirm:确认办结")
@@ -136,7 +136,7 @@ def remind(
     overdue after that deadline, the record goes on the 通报 list that `report units` and its
     circular name.  Each notice is in the record's history (`item show`, `finding show`).
 
-    Example: duchá remind --unit 崆峒 -o 催办
+    Example: duchá remind --unit 财政 -o 催办
     """
     from duchá.documents import notice as writer
     from duchá.services import reminders, settings
