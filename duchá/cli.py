@@ -18,13 +18,13 @@ import typer.main
 from typer.core import TyperGroup
 
 from duchá.commands import COMPLETE_VAR
-from duchá.commands.context import State
+from duchá.commands.context import ENCODINGS, LANGS, State
 from duchá.errors import EXIT_BAD_INPUT, EXIT_LEDGER, BadInput, DuchaError
 
 # Options that belong to the whole program but may be typed after the subcommand
 # (`duchá item list -f csv`): they are moved to the front before parsing.
 GLOBAL_VALUE_OPTIONS = {"--db", "--as-of", "--format", "-f", "--output", "-o", "--encoding",
-                        "--actor"}
+                        "--actor", "--lang"}
 GLOBAL_FLAGS = {"--debug", "--excel"}
 # Commands whose -o may name a folder for the files they write (`form out`, `remind`); they
 # check it themselves (State.folder), the others as a file before any work.
@@ -340,8 +340,11 @@ def _handle(exc: BaseException, debug: bool, command: Any = None) -> NoReturn:
     if isinstance(exc, SystemExit | KeyboardInterrupt):
         raise exc
     if isinstance(exc, DuchaError) and not debug:
+        from duchá.errors import BadRows
         from duchá.validation import Invalid
 
+        if isinstance(exc, BadRows):  # an import's bad rows: one line each
+            _fail(exc.lines, exc.exit_code)
         if isinstance(exc, Invalid):  # a value's rule: name the option that gave it
             _fail(exc.said(lambda name: _flag(command, name)), exc.exit_code)
         _fail(exc.message, exc.exit_code)
@@ -416,12 +419,13 @@ def _first_line(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
-def _fail(message: str, code: int) -> NoReturn:
+def _fail(message: str | list[str], code: int) -> NoReturn:
     from duchá.output import safe
 
-    # Messages quote what was typed: keep them to one line that cannot drive the terminal.
-    message = safe(message.replace("\r", "\\r").replace("\n", "\\n"))
-    sys.stderr.write(f"error: {message}\n")
+    # Messages quote what was typed: keep each to one line that cannot drive the terminal.
+    for line in [message] if isinstance(message, str) else message:
+        line = safe(line.replace("\r", "\\r").replace("\n", "\\n"))
+        sys.stderr.write(f"error: {line}\n")
     sys.stderr.flush()
     sys.exit(code)
 
@@ -484,7 +488,8 @@ def root(
         "(e.g. -o 逾期.xlsx).",
         metavar="FILE")] = None,
     encoding: Annotated[str | None, typer.Option(
-        "--encoding", help="utf-8, utf-8-sig (Excel) or gb18030 (Chinese WPS/Excel).",
+        "--encoding", help="utf-8, utf-8-sig (Excel), gb18030 (Chinese WPS/Excel) or utf-16 "
+        "(Excel's Unicode text); for `import`, the file's.",
         metavar="ENC")] = None,
     excel: Annotated[bool, typer.Option(
         "--excel", help="CSV/TSV for a spreadsheet: a BOM (unless --encoding), and cells "
@@ -492,6 +497,12 @@ def root(
     actor: Annotated[str | None, typer.Option(
         "--actor", help="Who makes the change, for the history (default: the OS user).",
         metavar="NAME")] = None,
+    lang: Annotated[str | None, typer.Option(
+        "--lang", help="zh: Chinese headers and values (会议议定, 在办, 红灯, units by short "
+        "name), and what is exported in zh imports back; en: field names and codes. Default: "
+        "zh for table, markdown, xlsx and docx in a Chinese locale and for documents, en for "
+        "csv, tsv, json and jsonl. E.g. duchá export items --lang zh -o 台账.csv",
+        metavar="zh|en")] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
     version: Annotated[bool, typer.Option(
         "--version", callback=_version, is_eager=True, help="Show the version.")] = False,
@@ -513,11 +524,19 @@ def root(
     """
     if encoding is not None:
         enc = encoding.strip().lower().replace("_", "-")
-        if enc not in ("utf-8", "utf8", "utf-8-sig", "gb18030", "gbk"):
-            raise DuchaError(f"unknown encoding '{encoding}'; use utf-8, utf-8-sig or gb18030")
-        encoding = "utf-8" if enc == "utf8" else enc
+        enc = {"utf8": "utf-8", "utf16": "utf-16"}.get(enc, enc)
+        if enc not in ENCODINGS:
+            raise DuchaError(f"unknown encoding '{encoding}'; use utf-8, utf-8-sig, gb18030 "
+                             "or utf-16")
+        encoding = enc
+    if lang is not None:
+        choice = lang.strip().lower()
+        if choice not in LANGS:
+            raise DuchaError(f"unknown language '{lang}' for --lang; use zh (Chinese headers and "
+                             "values) or en (field names and codes)")
+        lang = choice
     ctx.obj = State(db=db, as_of_text=as_of, fmt_text=fmt, output=output, encoding=encoding,
-                    actor_text=actor, debug=debug, excel=excel)
+                    actor_text=actor, debug=debug, excel=excel, lang_text=lang)
     if ctx.invoked_subcommand not in FOLDER_COMMANDS:
         ctx.obj.check_target()  # before any command does work it would have to undo
 

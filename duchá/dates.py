@@ -3,6 +3,13 @@
 Accepted forms (DESIGN.md "Dates and working days"): 2026-12-31, 2026/12/31, 20261231,
 2026年12月31日, 12月31日 (the as-of year), today, tomorrow, yesterday, and relative
 +10d, +2w, +3m, +5wd counted from a base date (the record's own start, else the as-of date).
+
+Deadlines (落实时限, 整改时限) also take the phrases real 台账 are written in (parse_deadline):
+长期 / 长期坚持 / 持续推进 (long-term: no due date), 2026年9月30日前, 6月底前, 2026年3月底, a
+month alone (2026年12月, 2026.12: its last day), 年底前 / 年内 (31 December), 上半年 (30 June),
+一季度 ... 四季度 / 第三季度末 (the quarter's last day), 30日内 / 3个月内 (counted from the base).
+A phrase without a year takes the base date's year (an item's assigned date), else the as-of
+year.
 """
 
 from __future__ import annotations
@@ -19,6 +26,8 @@ ACCEPTED = (
     "+10d, +2w, +3m or +5wd (working days)"
 )
 MONTH_ACCEPTED = "2026-03, 2026/3, 202603 or 2026年3月"
+DEADLINE_ACCEPTED = ("长期 (no due date), 2026年9月30日前, 6月底前, 2026年12月, 年底前, 上半年, "
+                     "三季度末 or 30日内")
 
 _YMD = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
@@ -109,6 +118,109 @@ def _parse(text: str, *, today: date, base: date | None, calendar: WorkCalendar 
             raise BadInput(f"'{text}' from {start} falls outside the calendar; give a "
                            "nearer date") from None
     raise BadInput(f"'{text}' is not a date; use {ACCEPTED}")
+
+
+# Long-term work: no due date, never red (DESIGN.md "Dates and working days").
+LONG_TERM = ("长期", "长期坚持", "长期推进", "长期任务", "持续推进", "持续开展", "常态化",
+             "常态化推进", "长期持续")
+_ZH_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
+              "九": 9, "十": 10, "十一": 11, "十二": 12}
+_NUM = r"(\d{1,2}|十[一二]?|[一二两三四五六七八九])"
+_TAIL = re.compile(r"(?:之前|以前|前|完成|截止|止|为止)+$")
+_YEAR = re.compile(r"^(?:(\d{4})\s*年?)?\s*")
+_WITHIN = re.compile(r"^(\d{1,4})\s*(个?工作日|天|日|周|个?星期|个?月)(?:内|以内|之内)$")
+_HALF = re.compile(r"^(上|下)半年(?:底|末)?$")
+_QUARTER = re.compile(r"^第?([一二三四1-4])\s*季度(?:末|底)?$")
+_YEAR_END = re.compile(r"^(?:年底|年末|年内|全年|年终|年度内)$")
+_MONTH_PART = re.compile(rf"^{_NUM}\s*月份?(底|末|上旬|中旬|下旬)?$")
+_MONTH_DAY = re.compile(rf"^{_NUM}\s*月\s*(\d{{1,2}})\s*[日号]?$")
+
+
+def _number(text: str) -> int:
+    return int(text) if text.isdigit() else _ZH_DIGITS[text]
+
+
+def _month_end(y: int, m: int, text: str) -> date:
+    if not 1 <= m <= 12:
+        raise BadInput(f"'{text}' has no month {m}; use {DEADLINE_ACCEPTED}")
+    return date(y, m, monthrange(y, m)[1])
+
+
+def parse_deadline(text: str, *, today: date, base: date | None = None,
+                   calendar: WorkCalendar | None = None) -> date | None:
+    """A due date as 台账 write it; None for long-term work (长期, 持续推进).  Everything
+    parse_date takes is taken too.  Phrases without a year take `base`'s year, else today's."""
+    raw = (text or "").strip()
+    key = re.sub(r"\s+", "", raw.translate(_FULL_WIDTH)).rstrip("。.；;，,")
+    if key in LONG_TERM:
+        return None
+    found = _deadline(key, (base or today).year, base or today, calendar) if key else None
+    if found is not None:
+        return within_horizon(found, today, text)
+    try:
+        return parse_date(key, today=today, base=base, calendar=calendar)
+    except BadInput as exc:
+        if "is not a date" not in exc.message and "empty date" not in exc.message:
+            raise
+    raise BadInput(f"'{text}' is not a date or a deadline; use {ACCEPTED}, or "
+                   f"{DEADLINE_ACCEPTED}")
+
+
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９．／－", "0123456789./-")
+
+
+def _deadline(key: str, year: int, start: date, calendar: WorkCalendar | None) -> date | None:
+    m = _WITHIN.match(key)
+    if m:
+        n, unit = int(m[1]), m[2]
+        short = {"天": "d", "日": "d", "周": "w", "星期": "w", "个星期": "w"}.get(unit)
+        unit = short or ("wd" if "工作日" in unit else "m")
+        try:
+            return parse_date(f"+{n}{unit}", today=start, base=start, calendar=calendar)
+        except BadInput:
+            return None
+    core = _TAIL.sub("", key) or key
+    if core != key:  # 2026-09-30前, 2026年9月30日之前
+        try:
+            return _parse(core, today=start, base=None, calendar=calendar)
+        except BadInput:
+            pass
+    for candidate in (core, key):
+        try:
+            _, last = parse_month(candidate)  # 2026年12月, 2026.12, 2026-12
+        except BadInput:
+            continue
+        return last
+    y = _YEAR.match(core)
+    assert y is not None  # the pattern matches every text (all of it is optional)
+    if y[1]:
+        year = int(y[1])
+    rest = core[y.end():]
+    if rest.startswith("年"):  # 2026年底: the year's own 年 was taken as a unit
+        rest = rest[1:]
+    if not rest:
+        return None
+    if _YEAR_END.match(rest) or _YEAR_END.match("年" + rest):
+        return date(year, 12, 31)
+    m = _HALF.match(rest)
+    if m:
+        return date(year, 6, 30) if m[1] == "上" else date(year, 12, 31)
+    m = _QUARTER.match(rest)
+    if m:
+        return _month_end(year, 3 * _number(m[1]), key)
+    m = _MONTH_PART.match(rest)
+    if m:
+        month = _number(m[1])
+        part = m[2]
+        if part == "上旬":
+            return _make(year, month, 10, key)
+        if part == "中旬":
+            return _make(year, month, 20, key)
+        return _month_end(year, month, key)
+    m = _MONTH_DAY.match(rest)
+    if m:
+        return _make(year, _number(m[1]), int(m[2]), key)
+    return None
 
 
 def parse_month(text: str) -> tuple[date, date]:

@@ -22,6 +22,18 @@ class BadInput(DuchaError):
     """Input that cannot be used: a wrong date, an unknown name, an illegal step."""
 
 
+class BadRows(BadInput):
+    """Bad rows of an imported file: one stderr line each (the import lists at most 21).
+    Exit 2; exit 1 ("found errors") when they were written to the file asked for, as
+    `check` reports what it found."""
+
+    def __init__(self, lines: list[str], *, written: bool = False) -> None:
+        super().__init__(" | ".join(lines))
+        self.lines = lines
+        if written:
+            self.exit_code = EXIT_FAILED_CHECK
+
+
 class NotFound(BadInput):
     """A number or name that names nothing in the ledger."""
 

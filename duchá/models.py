@@ -17,7 +17,7 @@ from sqlmodel import Field, SQLModel
 from duchá import vocab
 
 # Revision f"{SCHEMA_VERSION:04d}" of duchá/migrations is this schema (issue 6).
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 8
 
 
 class UTCText(TypeDecorator[datetime]):
@@ -60,12 +60,19 @@ class Meta(SQLModel, table=True):
 
 
 class Unit(SQLModel, table=True):
+    """单位.  `short_name` (简称, 住建局) is what Chinese output names the unit by; when it is
+    empty, one is derived from the full name (services.units.derive_short_name)."""
+
     __tablename__ = "unit"
+    # Schema 6 added short_name (migration 0006 appends it to an existing table, so it is
+    # declared last here too) and its unique index.
+    __table_args__ = (Index("ix_unit_short_name", "short_name", unique=True),)
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(unique=True)
     name: str = Field(unique=True)
     kind: str = "other"
     parent_id: int | None = Field(default=None, foreign_key="unit.id")
+    short_name: str | None = None
 
 
 class Item(SQLModel, table=True):
@@ -87,11 +94,13 @@ class Item(SQLModel, table=True):
     source: str | None = None
     leader: str | None = None
     lead_unit_id: int = Field(foreign_key="unit.id")
-    assigned: date
-    due: date
+    # Schema 7: unknown (a blank 交办时间 in an imported 台账) and long-term (长期: no due).
+    assigned: date | None = None
+    due: date | None = None
     status: str = "open"
     closed_on: date | None = None
     cancel_reason: str | None = None
+    remarks: str | None = None  # 备注, schema 7
 
 
 class ItemUnit(SQLModel, table=True):
@@ -355,7 +364,7 @@ class Accountability(SQLModel, table=True):
 
 
 class FormRound(SQLModel, table=True):
-    """反馈轮次: one round of feedback forms sent to the units (`form out`), schema 6."""
+    """反馈轮次: one round of feedback forms sent to the units (`form out`), schema 8."""
 
     __tablename__ = "form_round"
     __table_args__ = (UniqueConstraint("year", "seq"),)
@@ -494,7 +503,7 @@ CHECKS: dict[str, tuple[tuple[str, str], ...]] = {
     "accountability": (
         ("ck_accountability_subject", _one_of("subject_table", ("item", "finding"))),
     ),
-    # Schema 6: the weekly cycle (forms and reminders).
+    # Schema 8: the weekly cycle (forms and reminders).
     "form_round": (("ck_form_round_due", "due >= issued_on"),),
     "feedback": (
         ("ck_feedback_subject", "(item_id IS NULL) <> (finding_id IS NULL)"),

@@ -3,6 +3,11 @@
 Machine formats (csv, tsv, json, jsonl) use the rows' snake_case keys and ISO dates and carry
 text verbatim.  Text formats (Rich `table`, tabulate's) show control characters as visible
 escapes so stored text can never drive the clerk's terminal, and never parse Rich markup.
+
+A rendering speaks one language (Lang): `en` shows the keys and the stored codes; `zh` shows
+each column's Chinese header and, for a column that declares what its values are (Col.values),
+their Chinese names (vocab.py) and units by their short names.  That is the one place rows
+turn Chinese; rows themselves always carry codes.
 """
 
 from __future__ import annotations
@@ -10,8 +15,8 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TextIO
@@ -46,22 +51,91 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u2
 
 @dataclass(frozen=True)
 class Col:
-    """A column: its machine key and its Chinese table header."""
+    """A column: its machine key, its Chinese header, what its values are, and what a text
+    format shows for an empty value.  `values` is the name of a vocabulary in vocab.py
+    ("CATEGORY", "ITEM_STATUS", "LIGHT"...), "status" for a record status whose vocabulary is
+    the row's `kind`, "unit" for a unit code, "units" for a list of them; empty for text,
+    numbers and dates, which show as they are.  `empty` is 长期 for a due date (long-term
+    work); machine formats keep an empty value empty."""
 
     key: str
     zh: str = ""
+    values: str = ""
+    empty: str = ""
 
     def header(self, chinese: bool) -> str:
         return self.zh if chinese and self.zh else self.key
 
+    def shown(self, value: Any) -> Any:
+        """The value as a text format shows it."""
+        return self.empty if value is None and self.empty else value
+
 
 def cols(spec: str) -> list[Col]:
-    """Columns from 'key:中文 key2:中文2' (a compact way to declare a table)."""
+    """Columns from 'key:中文 key2:中文2:values key3:中文3:values:空值' (a compact way to
+    declare a table)."""
     out = []
     for part in spec.split():
-        key, _, zh = part.partition(":")
-        out.append(Col(key, zh))
+        key, _, rest = part.partition(":")
+        zh, _, rest = rest.partition(":")
+        values, _, empty = rest.partition(":")
+        out.append(Col(key, zh, values, empty))
     return out
+
+
+UNIT_VALUES = ("unit", "units")
+LIST_SEPARATOR_ZH = "、"
+
+
+@dataclass(frozen=True)
+class Lang:
+    """The language of one rendering: English codes, or Chinese headers and values.
+
+    `units` maps a unit's code to the name Chinese output gives it (its short name,
+    services.units.shown_names); a code it does not hold shows as it is.
+    """
+
+    zh: bool = False
+    units: Mapping[str, str] = field(default_factory=dict)
+
+    def header(self, col: Col) -> str:
+        return col.header(self.zh)
+
+    def title(self, text: str | None) -> str | None:
+        """A table's or section's title: its Chinese name when it has one (vocab.TITLE)."""
+        if not self.zh or not text:
+            return text
+        from duchá.vocab import TITLE
+
+        return TITLE.zh(text)
+
+    def value(self, values: str, value: Any, row: Mapping[str, Any]) -> Any:
+        """What a cell shows: `value` itself, or in Chinese the name of the code it holds."""
+        if not self.zh or not values or value is None or value == "":
+            return value
+        if values in UNIT_VALUES:
+            parts = value if isinstance(value, list | tuple) else str(value).split(";")
+            names = [self.units.get(str(p), str(p)) for p in parts if p]
+            return LIST_SEPARATOR_ZH.join(names) if values == "units" else ";".join(names)
+        from duchá import vocab as words
+
+        vocab = words.STATUS_OF_KIND.get(row.get("kind", "")) if values == "status" else \
+            getattr(words, values, None)
+        if not isinstance(vocab, words.Vocab):
+            return value
+        if isinstance(value, bool):
+            value = "true" if value else "false"
+        return vocab.zh(str(value))
+
+    def row(self, row: Mapping[str, Any], columns: Sequence[Col]) -> dict[str, Any]:
+        """A row with the values its columns show (keys unchanged)."""
+        if not self.zh:
+            return dict(row)
+        return {**row, **{c.key: self.value(c.values, row.get(c.key), row) for c in columns
+                          if c.values}}
+
+
+EN = Lang()
 
 
 def check_format(fmt: str) -> str:
@@ -155,25 +229,30 @@ def render(
     *,
     title: str | None = None,
     color: bool = False,
+    lang: Lang = EN,
     excel: bool = False,
 ) -> None:
-    """Write rows in `fmt`; only the listed columns, in their order.  `excel`: CSV/TSV cells
-    that would start a formula are guarded (`guard`)."""
+    """Write rows in `fmt`; only the listed columns, in their order, in `lang`.  `excel`:
+    CSV/TSV cells that would start a formula are guarded (`guard`)."""
     keys = [c.key for c in columns]
+    heads = [lang.header(c) for c in columns]
+    if lang.zh and fmt != "table":  # the terminal table styles by the code, then translates
+        rows = [lang.row(r, columns) for r in rows]
     if fmt == "json":
-        json.dump([{k: plain(r.get(k)) for k in keys} for r in rows], out,
-                  ensure_ascii=False, indent=2)
+        json.dump([{h: plain(r.get(k)) for h, k in zip(heads, keys, strict=True)}
+                   for r in rows], out, ensure_ascii=False, indent=2)
         out.write("\n")
     elif fmt == "jsonl":
         for r in rows:
-            out.write(json.dumps({k: plain(r.get(k)) for k in keys}, ensure_ascii=False) + "\n")
+            out.write(json.dumps({h: plain(r.get(k)) for h, k in zip(heads, keys, strict=True)},
+                                 ensure_ascii=False) + "\n")
     elif fmt in ("csv", "tsv"):
-        _write_delimited(out, fmt, keys, ([r.get(k) for k in keys] for r in rows),
+        _write_delimited(out, fmt, heads, ([r.get(k) for k in keys] for r in rows),
                          excel=excel)
     elif fmt == "table":
-        _rich_table(rows, columns, out, title=title, color=color)
+        _rich_table(rows, columns, out, title=lang.title(title), color=color, lang=lang)
     else:
-        _tabulate(rows, columns, fmt, out, title=title)
+        _tabulate(rows, columns, fmt, out, title=lang.title(title), lang=lang)
 
 
 def render_record(
@@ -185,42 +264,50 @@ def render_record(
     sections: Sequence[tuple[str, Sequence[Col], Sequence[dict[str, Any]]]] = (),
     title: str | None = None,
     color: bool = False,
+    lang: Lang = EN,
     excel: bool = False,
 ) -> None:
     """Write one record and its sections (progress, members, history, ...)."""
     if fmt in ("json", "jsonl"):
-        obj = {c.key: plain(record.get(c.key)) for c in fields}
+        shown = lang.row(record, fields)
+        obj = {lang.header(c): plain(shown.get(c.key)) for c in fields}
         for name, scols, srows in sections:
-            obj[name] = [{c.key: plain(r.get(c.key)) for c in scols} for r in srows]
+            obj[lang.title(name) or name] = [
+                {lang.header(c): plain(r.get(c.key)) for c in scols}
+                for r in (lang.row(x, scols) for x in srows)]
         if fmt == "json":
             json.dump(obj, out, ensure_ascii=False, indent=2)
             out.write("\n")
         else:
             out.write(json.dumps(obj, ensure_ascii=False) + "\n")
         return
-    pairs, kv = record_pairs(record, fields, chinese=fmt == "table" and chinese_locale())
+    pairs, kv = record_pairs(record, fields, lang, shown=fmt not in ("csv", "tsv"))
     if fmt in ("csv", "tsv"):
-        _write_delimited(out, fmt, ["field", "value"], ([p["field"], p["value"]] for p in pairs),
-                         excel=excel)
+        _write_delimited(out, fmt, [lang.header(c) for c in kv],
+                         ([p["field"], p["value"]] for p in pairs), excel=excel)
         for name, scols, srows in sections:
             out.write("\n")
-            _write_delimited(out, fmt, [name], [])
+            _write_delimited(out, fmt, [lang.title(name) or name], [])
             keys = [c.key for c in scols]
-            _write_delimited(out, fmt, keys, ([r.get(k) for k in keys] for r in srows),
-                             excel=excel)
+            _write_delimited(out, fmt, [lang.header(c) for c in scols],
+                             ([r.get(k) for k in keys] for r in
+                              (lang.row(x, scols) for x in srows)), excel=excel)
         return
-    render(pairs, kv, fmt, out, title=title, color=color)
+    render(pairs, kv, fmt, out, title=title, color=color, lang=lang)
     for name, scols, srows in sections:
         out.write("\n")
         if fmt != "table":
-            out.write(f"{name}\n")
-        render(srows, scols, fmt, out, title=name, color=color)
+            out.write(f"{lang.title(name)}\n")
+        render(srows, scols, fmt, out, title=name, color=color, lang=lang)
 
 
-def record_pairs(record: dict[str, Any], fields: Sequence[Col], *, chinese: bool
-                 ) -> tuple[list[dict[str, Any]], list[Col]]:
-    """One record as rows of (field, value), and those two columns."""
-    pairs = [{"field": c.header(chinese), "value": record.get(c.key)} for c in fields]
+def record_pairs(record: dict[str, Any], fields: Sequence[Col], lang: Lang, *,
+                 shown: bool = True) -> tuple[list[dict[str, Any]], list[Col]]:
+    """One record as rows of (field, value) in `lang`, and those two columns; `shown`: an
+    empty value as its column shows it to a reader (长期 for no due date)."""
+    row = lang.row(record, fields)
+    pairs = [{"field": lang.header(c),
+              "value": c.shown(row.get(c.key)) if shown else row.get(c.key)} for c in fields]
     return pairs, [Col("field", "字段"), Col("value", "内容")]
 
 
@@ -252,18 +339,20 @@ def _rich_table(
     *,
     title: str | None,
     color: bool,
+    lang: Lang,
 ) -> None:
     from rich import box
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
-    chinese = chinese_locale()
     width = None if out.isatty() else 200
     console = Console(file=out, no_color=not color, color_system="auto" if color else None,
                       highlight=False, markup=False, emoji=False, width=width)
-    cells = [[_styled(c.key, r.get(c.key), color) for c in columns] for r in rows]
-    headers = [Text(c.header(chinese)) for c in columns]
+    cells = [[_styled(c.key, r.get(c.key), color,
+                      c.shown(lang.value(c.values, r.get(c.key), r))) for c in columns]
+             for r in rows]
+    headers = [Text(lang.header(c)) for c in columns]
     fixed = _widths(headers, cells, console.width)
     if fixed is None:
         _records(console, title, headers, cells)
@@ -334,12 +423,13 @@ _LIGHT_STYLE = {"red": "bold red", "yellow": "yellow", "green": "green",
                 "error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
-def _styled(key: str, value: Any, color: bool) -> Any:
+def _styled(key: str, value: Any, color: bool, shown: Any) -> Any:
+    """A cell's text (`shown`, the value in the rendering's language), coloured by the code
+    it holds (`value`) when it is a light or a level."""
     from rich.text import Text
 
-    text = safe(value)
-    style = _LIGHT_STYLE.get(text, "") if color and key in ("light", "level") else ""
-    return Text(text, style=style)
+    style = _LIGHT_STYLE.get(cell(value), "") if color and key in ("light", "level") else ""
+    return Text(safe(shown), style=style)
 
 
 def _tabulate(
@@ -349,12 +439,14 @@ def _tabulate(
     out: TextIO,
     *,
     title: str | None,
+    lang: Lang,
 ) -> None:
+    """A tabulate text format of rows already in the rendering's language."""
     from tabulate import tabulate
 
     name = "pipe" if fmt == "markdown" else fmt
-    data = [[safe(r.get(c.key)) for c in columns] for r in rows]
-    headers = [c.key for c in columns]
+    data = [[safe(c.shown(r.get(c.key))) for c in columns] for r in rows]
+    headers = [lang.header(c) for c in columns]
     if name in ("html", "unsafehtml"):
         name = "html"  # tabulate escapes cell text in "html"; never emit stored markup raw
     out.write(tabulate(data, headers=headers, tablefmt=name, disable_numparse=True) + "\n")
@@ -366,13 +458,15 @@ def render_sections(
     out: TextIO,
     *,
     color: bool = False,
+    lang: Lang = EN,
     excel: bool = False,
 ) -> None:
     """Several named tables.  Machine formats give one document: a JSON object of lists,
     JSON lines and CSV/TSV rows with a `section` field (CSV/TSV columns: the sections'
     columns in order, each once); text formats show one table after another."""
     if fmt in ("json", "jsonl"):
-        obj = {name: [{c.key: plain(r.get(c.key)) for c in scols} for r in srows]
+        obj = {lang.title(name) or name: [{lang.header(c): plain(r.get(c.key)) for c in scols}
+                                          for r in (lang.row(x, scols) for x in srows)]
                for name, scols, srows in sections}
         if fmt == "json":
             json.dump(obj, out, ensure_ascii=False, indent=2)
@@ -380,19 +474,25 @@ def render_sections(
         else:
             for name, rows in obj.items():
                 for r in rows:
-                    out.write(json.dumps({"section": name, **r}, ensure_ascii=False) + "\n")
+                    out.write(json.dumps({"栏目" if lang.zh else "section": name, **r},
+                                         ensure_ascii=False) + "\n")
         return
     if fmt in ("csv", "tsv"):
-        keys = list(dict.fromkeys(["section", *(c.key for _, scols, _ in sections
-                                                for c in scols)]))
-        _write_delimited(out, fmt, keys, ([r.get(k) for k in keys]
-                                          for name, _, srows in sections
-                                          for r in ({**row, "section": name} for row in srows)),
+        first: dict[str, Col] = {"section": Col("section", "栏目")}
+        for _, scols, _ in sections:
+            for c in scols:
+                first.setdefault(c.key, c)
+        keys = list(first)
+        _write_delimited(out, fmt, [lang.header(c) for c in first.values()],
+                         ([r.get(k) for k in keys]
+                          for name, scols, srows in sections
+                          for r in ({**lang.row(row, scols), "section": lang.title(name)}
+                                    for row in srows)),
                          excel=excel)
         return
     for i, (name, scols, srows) in enumerate(sections):
         if i:
             out.write("\n")
         if fmt != "table":
-            out.write(f"{name}\n")
-        render(srows, scols, fmt, out, title=name, color=color)
+            out.write(f"{lang.title(name)}\n")
+        render(srows, scols, fmt, out, title=name, color=color, lang=lang)

@@ -755,7 +755,7 @@ def item_overdue(items: list[dict[str, Any]], as_of: date, *, yellow_days: int) 
 
 def item_stale(items: list[dict[str, Any]], as_of: date, *, days: int) -> list[Violation]:
     """An open item with no progress note for `days` or more (counted from its assignment
-    when it has none).
+    when it has none; an item with neither, its assignment unknown, has nothing to count).
 
     items: number, title, lead_unit, status, assigned, last_progress.
     """
@@ -764,6 +764,8 @@ def item_stale(items: list[dict[str, Any]], as_of: date, *, days: int) -> list[V
         if i["status"] != "open":
             continue
         since = i.get("last_progress") or i["assigned"]
+        if since is None:
+            continue
         quiet = (as_of - since).days
         if quiet >= days:
             what = "no progress note since" if i.get("last_progress") else "no progress note " \
@@ -784,7 +786,7 @@ def instruction_limit(
     """
     out = []
     for i in items:
-        if i["category"] != "instruction" or i["status"] != "open":
+        if i["category"] != "instruction" or i["status"] != "open" or i["assigned"] is None:
             continue
         limit = add_workdays(i["assigned"], workdays)
         first = i.get("first_progress")

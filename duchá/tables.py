@@ -1,5 +1,7 @@
 """Each table described once: its columns as spreadsheets carry them (the English field name,
-then the Chinese headers of real 台账, the first being the one `--headers zh` writes), and for
+then the Chinese headers of real 台账, the first being the one `--lang zh` writes, and what a
+cell holds: `--lang zh` writes a vocabulary's values by their Chinese names and units by their
+short names, which import reads back), and for
 the numbered records their history kind, key, number prefix, and the references and lists a
 record names other records by (a lead unit by its code, an inspection's items by their
 numbers).  Import, export, numbering and the history's snapshots all read this one place.
@@ -29,12 +31,16 @@ def table_of(model: type[SQLModel]) -> Table:
 class Column:
     """One column: its field name, Chinese headers, and what a cell of it holds.
 
-    `kind` says how a cell is read: text, int, bool, date, month-start / month-end (a date or
-    a month: 2026-03), unit, units (a list), ref / refs (records by number, of the table the
-    record's RefSpec or LinkSpec names), vocab (one of `vocab`'s codes), number (the row's own
-    number) or subject (an item's or a finding's number).  `base` is the column that a relative
-    date (+30d) counts from; `default` stands for an empty cell (a code, "yes", or "today", the
-    as-of date).
+    `kind` says how a cell is read: text, int, bool, date, deadline (a date or a 台账's phrase:
+    6月底前, 年底前, 长期 for none), month-start / month-end (a date or a month: 2026-03), unit,
+    units (a list), ref / refs (records by number, of the table the record's RefSpec or
+    LinkSpec names), vocab (one of `vocab`'s codes), number (the row's own number) or subject
+    (an item's or a finding's number).  `base` is the column that a relative date (+30d)
+    counts from; `default` stands for an empty cell (a code, "yes", or "today", the as-of
+    date).  `fill`: a blank cell of a CSV takes the value above it (the column is usually
+    merged over a group of rows in the sheet it came from: 交办时间, 牵头单位).  `stored`
+    False: read from spreadsheets but not a field of the record (an item's 进展情况 becomes a
+    progress note); export leaves it out.
     """
 
     name: str
@@ -45,39 +51,58 @@ class Column:
     vocab: str | None = None  # a name in duchá.vocab: CATEGORY
     base: str | None = None
     default: str | None = None
+    fill: bool = False
+    stored: bool = True
 
     @property
     def zh_header(self) -> str:
         return self.zh[0] if self.zh else self.name
 
+    @property
+    def values(self) -> str:
+        """What Chinese output shows this column's values as (output.Col.values): its
+        vocabulary, its unit or units, yes/no for a bool; empty for the rest."""
+        if self.kind == "vocab":
+            return self.vocab or ""
+        if self.kind in ("unit", "units"):
+            return self.kind
+        return "YES_NO" if self.kind == "bool" else ""
+
 
 def _c(name: str, zh: str, required: bool = False, aliases: str = "", kind: str = "text",
        *, vocab: str | None = None, base: str | None = None,
-       default: str | None = None) -> Column:
+       default: str | None = None, fill: bool = False, stored: bool = True) -> Column:
     return Column(name, tuple(zh.split()), required, tuple(aliases.split()),
-                  "vocab" if vocab else kind, vocab, base, default)
+                  "vocab" if vocab else kind, vocab, base, default, fill, stored)
 
 
 TABLES: dict[str, tuple[Column, ...]] = {
     "units": (
-        _c("code", "单位代码 代码 简称", True),
+        _c("code", "单位代码 代码", True),
         _c("name", "单位名称 名称 单位全称 全称", True),
         _c("kind", "单位类型 类型 类别", vocab="UNIT_KIND", default="other"),
         _c("parent", "上级单位 上级 主管单位"),  # a unit of the ledger or of the same file
+        _c("short_name", "单位简称 简称", False, "short"),  # schema 6: 住建局
     ),
     "items": (
         _c("number", "事项编号 编号 督办编号", kind="number"),
-        _c("title", "事项名称 督查事项 督办事项 事项 事项内容 工作任务", True),
-        _c("category", "事项类别 类别 督查类别 事项类型", True, vocab="CATEGORY"),
-        _c("source", "事项来源 来源 交办依据 文号"),
-        _c("leader", "责任领导 分管领导"),
-        _c("lead_unit", "牵头单位 主办单位", True, "lead", "unit"),
-        _c("units", "责任单位 配合单位 协办单位", False, "responsible", "units"),
-        _c("assigned", "交办日期 立项日期 交办时间", kind="date", default="today"),
-        _c("due", "落实时限 办理时限 完成时限 截止日期", True, kind="date", base="assigned"),
-        _c("status", "办理状态 状态", vocab="ITEM_STATUS"),
+        _c("title", "事项名称 督查事项 督办事项 事项 事项内容 工作任务 重点任务 督办内容", True),
+        # Not required: `import --category` gives a default, and 来源 may suggest one.
+        _c("category", "事项类别 类别 督查类别 事项类型", vocab="CATEGORY", fill=True),
+        _c("source", "事项来源 来源 交办依据 文号 任务来源"),
+        _c("leader", "责任领导 分管领导 牵头领导 分管市领导", fill=True),
+        _c("lead_unit", "牵头单位 主办单位 牵头部门", True, "lead", "unit", fill=True),
+        # 责任单位 and 配合单位 both given: one list.
+        _c("units", "责任单位 配合单位 协办单位 参与单位", False, "responsible", "units"),
+        # A blank cell is an unknown date, not today.
+        _c("assigned", "交办日期 立项日期 交办时间", kind="date", fill=True),
+        _c("due", "落实时限 办理时限 完成时限 截止日期 完成时间 时限要求", True,
+           kind="deadline", base="assigned"),
+        _c("status", "办理状态 状态 完成状态", vocab="ITEM_STATUS"),
         _c("closed_on", "办结日期 销号日期 办结时间", kind="date"),
         _c("cancel_reason", "撤销原因"),
+        _c("remarks", "备注"),
+        _c("progress", "进展情况 工作进展 落实情况 推进情况 办理情况 进展", stored=False),
     ),
     "plans": (
         _c("number", "计划编号 编号", kind="number"),
@@ -118,24 +143,27 @@ TABLES: dict[str, tuple[Column, ...]] = {
     ),
     "findings": (
         _c("number", "问题编号 编号", kind="number"),
-        _c("unit", "责任单位 被督查单位 整改单位 单位", True, kind="unit"),
+        _c("unit", "责任单位 整改责任单位 被督查单位 整改单位 单位", True, kind="unit",
+           fill=True),
         _c("inspection", "督查编号 所属督查", kind="ref"),
         _c("item", "事项编号 督办事项编号", kind="ref"),
         _c("description", "发现问题 问题描述 存在问题 问题", True),
         _c("severity", "严重程度 问题性质", vocab="SEVERITY", default="general"),
         _c("mode", "整改方式 整改类型", vocab="MODE", default="deadline"),
-        _c("found_on", "发现日期 发现时间", kind="date", default="today"),
-        _c("due", "整改时限 整改期限 完成时限", kind="date", base="found_on"),
+        _c("found_on", "发现日期 发现时间", kind="date", default="today", fill=True),
+        _c("due", "整改时限 整改期限 完成时限", kind="deadline", base="found_on"),
         _c("status", "整改状态 状态", vocab="FINDING_STATUS"),
         _c("plan_text", "整改措施 整改方案"),
         _c("plan_on", "方案报送日期 方案日期", kind="date"),
         _c("rectified_on", "整改完成日期 完成日期", kind="date"),
-        _c("evidence", "佐证材料 整改情况"),
+        _c("evidence", "佐证材料 整改情况 整改进展 整改落实情况"),
         _c("verified_on", "复核日期 销号日期", kind="date"),
         _c("verified_by", "复核人"),
         _c("lookback_due", "回头看时限", kind="date"),
         _c("lookback_on", "回头看日期", kind="date"),
-        _c("lookback_result", "回头看结果"),
+        _c("lookback_result", "回头看结果", vocab="LOOKBACK_RESULT"),
+        # 是 says the unit reports it done (rectified) when no status says otherwise.
+        _c("rectified", "是否整改到位 整改到位 是否完成整改", kind="bool", stored=False),
     ),
     "quotas": (
         _c("year", "年度 年份", True, kind="int"),
@@ -154,9 +182,13 @@ TABLES: dict[str, tuple[Column, ...]] = {
     ),
     # The records that hang off items and findings: progress notes, extensions, accountability.
     "progress": (
-        _c("item", "事项编号 督办编号 编号", True, kind="subject"),
-        _c("on", "进展日期 日期 时间", False, "date", "date", default="today"),
-        _c("text", "进展情况 工作进展 进展 落实情况", True),
+        # The item by its number, or by its title and lead unit as a progress sheet names it.
+        _c("item", "事项编号 督办编号 编号", kind="subject"),
+        _c("title", "事项名称 督办事项 督查事项 事项 工作任务", stored=False),
+        _c("lead_unit", "牵头单位 主办单位 牵头部门", False, "lead", "unit", fill=True,
+           stored=False),
+        _c("on", "进展日期 日期 时间 填报日期", False, "date", "date", default="today"),
+        _c("text", "进展情况 工作进展 进展 落实情况 推进情况", True),
         _c("percent", "完成进度 进度 完成比例", kind="int"),
     ),
     "extensions": (
@@ -178,6 +210,11 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _c("on", "问责日期 日期", False, "date", "date", default="today"),
     ),
 }
+
+
+def stored(table: str) -> tuple[Column, ...]:
+    """The columns that are fields of the table's rows: what export writes."""
+    return tuple(c for c in TABLES[table] if c.stored)
 
 
 @dataclass(frozen=True)
@@ -217,7 +254,7 @@ class Record:
 
     @property
     def columns(self) -> tuple[Column, ...]:
-        return TABLES[self.table]
+        return stored(self.table)
 
 
 RECORDS: dict[str, Record] = {r.table: r for r in (

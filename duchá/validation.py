@@ -41,10 +41,12 @@ class Invalid(BadInput):
 _NAMED = re.compile(r"«(\w+)»")
 
 
-def item_dates(*, assigned: date, due: date | None, status: str = "open",
+def item_dates(*, assigned: date | None, due: date | None, status: str = "open",
                closed_on: date | None = None) -> None:
-    """An item is due on or after its assignment, and closed (on or after it) iff done."""
-    if due is not None and due < assigned:
+    """An item is due on or after its assignment, and closed (on or after it) iff done.  An
+    unknown assignment (a blank 交办时间) or a long-term item (no due date) has nothing to
+    compare."""
+    if due is not None and assigned is not None and due < assigned:
         raise Invalid("due", f"due date {due} is before the assigned date {assigned}; give a "
                       "due date on or after it")
     if status == "done" and closed_on is None:
@@ -53,7 +55,7 @@ def item_dates(*, assigned: date, due: date | None, status: str = "open",
     if status != "done" and closed_on is not None:
         raise Invalid("status", f"{status} but a closed date is given; say done or clear the "
                       "date")
-    if closed_on is not None and closed_on < assigned:
+    if closed_on is not None and assigned is not None and closed_on < assigned:
         raise Invalid("closed_on", f"closed date {closed_on} is before the assigned date "
                       f"{assigned}")
 

@@ -135,10 +135,15 @@ def test_round_trip_records_progress_lists_the_claim_and_closes_nothing(
          "duchá item close DB-2026-0002 --on 2026-11-24")]
     assert [(n["number"], n["flag"], n["coordination"]) for n in data["coordination"]] == [
         ("WT-2026-0001", "需协调", "需住建部门配合清理积案")]
-    # Progress recorded on the return date, as notes typed by the clerk would be.
+    # Progress recorded on the return date, as notes typed by the clerk would be: on the
+    # item it leads with its percent, on the one it shares under its name.
+    shown = ok(city, "item", "show", "DB-2026-0002", "-f", "json").json()
+    assert shown["progress"][-1] == {"on": "2026-11-25", "text": "改造全部完成", "percent": 100}
     shown = ok(city, "item", "show", "DB-2026-0001", "-f", "json").json()
-    assert shown["progress"][-1] == {"on": "2026-11-25", "text": "完成管网招标", "percent": 40}
-    assert shown["feedback"][0]["form"] == FORMS["kongtong"]
+    assert shown["progress"][-1] == {"on": "2026-11-25", "text": "崆峒区：完成管网招标",
+                                     "percent": None}
+    assert (shown["feedback"][0]["form"], shown["feedback"][0]["percent"]) == (
+        FORMS["kongtong"], 40)
     # Never closed by a form: the claimed item and the finding are still open.
     claimed = ok(city, "item", "show", "DB-2026-0002", "-f", "json").json()
     assert claimed["status"] == "open" and claimed["closed_on"] is None
@@ -432,7 +437,7 @@ def test_verify_catches_an_answer_or_a_notice_changed_behind_ducha(city: Runner,
         dispose_all()
 
 
-def test_a_schema_5_ledger_gains_the_cycle_tables(cli: Runner, db_path: Path,
+def test_a_schema_7_ledger_gains_the_cycle_tables(cli: Runner, db_path: Path,
                                                   tmp_path: Path) -> None:
     from test_migrations import schema, v1_ledger
 
@@ -440,10 +445,10 @@ def test_a_schema_5_ledger_gains_the_cycle_tables(cli: Runner, db_path: Path,
     from duchá.storage import migrate
 
     v1_ledger(db_path)
-    assert migrate.run(engine_for(locate(str(db_path))), to="0005") == (1, 5)
+    assert migrate.run(engine_for(locate(str(db_path))), to="0007") == (1, 7)
     dispose_all()
     r = cli("form", "status")
-    assert r.exit_code == 2 and "migrated from schema 5 to 6" in r.stderr
+    assert r.exit_code == 2 and "migrated from schema 7 to 8" in r.stderr
     assert cli("verify", "-f", "csv").exit_code == 0
     fresh = tmp_path / "fresh.db"
     assert cli("init", db=fresh).exit_code == 0

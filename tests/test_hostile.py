@@ -19,7 +19,13 @@ from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import Runner
-from duchá.dates import WorkCalendar, parse_date, parse_date_or_month, parse_month
+from duchá.dates import (
+    WorkCalendar,
+    parse_date,
+    parse_date_or_month,
+    parse_deadline,
+    parse_month,
+)
 from duchá.errors import DuchaError
 
 SETTINGS = settings(max_examples=300, deadline=None,
@@ -49,6 +55,26 @@ def _outcome(fn, *args, **kw):  # the property: a value or one DuchaError, nothi
 @example("+9999wd", date(2026, 1, 1))
 def test_parse_date_any_text(text: str, today: date) -> None:
     value = _outcome(parse_date, text, today=today, calendar=WorkCalendar())
+    assert value is None or isinstance(value, date)
+
+
+# What 台账 write in 落实时限: the characters of deadline phrases, mixed (issue 13).
+DEADLINEISH = st.text(alphabet=string.digits + "-./年月日底末前内上下半季度第一二三四五六七八九十"
+                      "长期坚持续推进旬个工作", max_size=14)
+
+
+@SETTINGS
+@given(st.one_of(DEADLINEISH, DATEISH, ANY),
+       st.dates(min_value=date(1900, 1, 1), max_value=date(2999, 12, 31)),
+       st.none() | st.dates(min_value=date(1900, 1, 1), max_value=date(2999, 12, 31)))
+@example("9999年底前", date(2026, 1, 1), None)
+@example("第十季度", date(2026, 1, 1), None)
+@example("13月底", date(2026, 1, 1), None)
+@example("2月30日前", date(2026, 1, 1), None)
+@example("99999个月内", date(2026, 1, 1), None)
+@example("十二月底", date(2999, 12, 31), date(2999, 12, 31))
+def test_parse_deadline_any_text(text: str, today: date, base: date | None) -> None:
+    value = _outcome(parse_deadline, text, today=today, base=base, calendar=WorkCalendar())
     assert value is None or isinstance(value, date)
 
 
@@ -345,7 +371,10 @@ def test_import_any_file(import_template: Path, tmp_path: Path, case: tuple[str,
         event(f"exit {r.exit_code}")
         assert r.exit_code in (0, 2), (r.exit_code, r.stderr, r.exception)
         if r.exit_code == 2:
-            assert r.stderr.startswith("error: ") and r.stderr.count("\n") == 1, r.stderr
+            # One line per bad row (issue 13): the first 20 and a closing line, each "error:".
+            lines = r.stderr.splitlines()
+            assert 1 <= len(lines) <= 21 and r.stderr.endswith("\n"), r.stderr
+            assert all(line.startswith("error: ") for line in lines), r.stderr
             assert r.stdout == ""
             assert snapshot_db(db) == before
         else:

@@ -31,7 +31,8 @@ def test_gb18030_csv_with_chinese_headers_imports(ledger: Runner, tmp_path: Path
     r = ledger("import", "items", str(f), "-f", "json", "--as-of", "2026-11-28")
     assert r.exit_code == 0, r
     assert r.json()[0] | {"file": ""} == {
-        "table": "items", "file": "", "encoding": "gb18030", "rows": 3, "imported": 3,
+        "table": "items", "file": "", "encoding": "gb18030", "sheet": None, "rows": 3,
+        "added": 3, "updated": 0, "unchanged": 0, "imported": 3,
         "first": "DB-2026-0001", "last": "DB-2026-0003", "dry_run": False}
     rows = items(ledger)
     assert [(x["number"], x["title"], x["category"], x["lead_unit"], x["units"], x["assigned"],
@@ -54,9 +55,12 @@ def test_utf8_bom_and_forced_encoding(ledger: Runner, tmp_path: Path) -> None:
     r = ledger("import", "items", str(g), "--encoding", "utf-8", "-f", "csv")
     assert r.exit_code == 2
     assert "line 1 is not valid utf-8" in r.stderr
-    r = ledger("import", "items", str(g), "--encoding", "gb18030", "-f", "csv")
+    r = ledger("import", "items", str(g), "--encoding", "gb18030", "-f", "json")
     assert r.exit_code == 0, r
-    assert [x["number"] for x in items(ledger)][-1] == "DB-2026-0006"
+    # The same rows again: each names an item already there (title and lead unit), so
+    # nothing is added (issue 13), and the summary is not written in the file's encoding.
+    assert (r.json()[0]["added"], r.json()[0]["unchanged"]) == (0, 3)
+    assert [x["number"] for x in items(ledger)][-1] == "DB-2026-0003"
 
 
 def test_import_writes_one_event_per_record_with_the_full_snapshot(
@@ -103,7 +107,10 @@ def test_unknown_unit_on_line_57_lists_every_error(
     assert r.exit_code == 2
     assert "2 bad lines, nothing imported" in r.stderr
     assert "line 57: lead_unit: unknown unit '交通局'" in r.stderr
-    assert "line 58: due: 'someday' is not a date" in r.stderr
+    # One line per bad row, with every error of the row (issue 13).
+    assert "line 58: category: category '会议' is ambiguous" in r.stderr
+    assert "; due: 'someday' is not a date" in r.stderr
+    assert len(r.stderr.splitlines()) == 3
     assert snapshot_db(db_path) == before
 
 
@@ -130,14 +137,17 @@ def test_duplicate_numbers_in_the_file_and_against_the_ledger(
     r = ledger("import", "items", str(g), "-f", "csv")
     assert r.exit_code == 2
     assert "line 3: number DB-2026-0008 repeats line 2" in r.stderr
-    assert "line 4: number DB-2026-0007 is already in the ledger" in r.stderr
+    # DB-2026-0007 is in the ledger: its row updates it (issue 13), it is not refused.
+    assert "line 4" not in r.stderr
     assert snapshot_db(db_path) == before
     h = write(tmp_path / "c.csv", head + ",戊,meeting,fgw,2026-12-31,2026-11-01\n"
-              + "DB-2026-0010,己,meeting,fgw,2026-12-31,2026-11-01\n")
+              + "DB-2026-0010,己,meeting,fgw,2026-12-31,2026-11-01\n"
+              + "DB-2026-0007,丁,meeting,fgw,2026-12-31,2026-11-01\n")
     assert ledger("import", "items", str(h), "-f", "csv").exit_code == 0
-    # Allocation continues after the highest number, in the ledger and in the file.
+    # Allocation continues after the highest number, in the ledger and in the file; the row
+    # with DB-2026-0007 renamed that item.
     rows = {x["number"]: x["title"] for x in items(ledger)}
-    assert rows == {"DB-2026-0007": "甲", "DB-2026-0011": "戊", "DB-2026-0010": "己"}
+    assert rows == {"DB-2026-0007": "丁", "DB-2026-0011": "戊", "DB-2026-0010": "己"}
 
 
 def test_mixed_encodings(ledger: Runner, tmp_path: Path, db_path: Path) -> None:
@@ -201,9 +211,10 @@ def test_units_import_with_parents_and_the_unit_import_alias(
     assert r.exit_code == 0, r
     rows = cli("unit", "list", "-f", "json").json()
     assert rows == [
-        {"code": "kongtong", "name": "平凉市崆峒区人民政府", "kind": "county", "parent": None},
-        {"code": "kongtong_jyj", "name": "崆峒区教育局", "kind": "department",
-         "parent": "kongtong"},
+        {"code": "kongtong", "name": "平凉市崆峒区人民政府", "short_name": "崆峒区",
+         "kind": "county", "parent": None},
+        {"code": "kongtong_jyj", "name": "崆峒区教育局", "short_name": "崆峒区教育局",
+         "kind": "department", "parent": "kongtong"},
     ]
     r = cli("import", "units", str(f), "-f", "csv")
     assert r.exit_code == 2

@@ -94,7 +94,7 @@ def test_output_file_with_encoding(ledger: Runner, tmp_path: Path) -> None:
     r = ledger("unit", "list", "-o", str(target), "--encoding", "gb18030")
     assert r.exit_code == 0 and r.stdout == ""
     text = target.read_bytes().decode("gb18030")
-    assert "平凉市教育局" in text and text.startswith("code,name,kind,parent")
+    assert "平凉市教育局" in text and text.startswith("code,name,short_name,kind,parent")
     r = ledger("unit", "list", "-o", str(target), "--encoding", "utf-8-sig")
     assert target.read_bytes().startswith(b"\xef\xbb\xbf")
     r = ledger("unit", "list", "-o", str(tmp_path / "missing" / "u.csv"))
@@ -155,7 +155,8 @@ def test_pipe_defaults_to_csv_and_errors_have_no_traceback(cli: Runner, tmp_path
     out = _ducha("unit", "list", "--db", db)
     assert out.returncode == 0
     assert list(csv.reader(io.StringIO(out.stdout))) == [
-        ["code", "name", "kind", "parent"], ["fgw", "平凉市发展和改革委员会", "other", ""]]
+        ["code", "name", "short_name", "kind", "parent"],
+        ["fgw", "平凉市发展和改革委员会", "发展和改革委员会", "other", ""]]
     bad = _ducha("--db", db, "item", "add", "x", "-c", "meeting", "--lead", "fgw",
                  "--due", "2026-02-30")
     assert bad.returncode == 2

@@ -150,7 +150,8 @@ def every_row_shape(engine: Any) -> None:
     for status in ("open", "done", "cancelled", "rectifying", "rectified", "verified",
                    "reopened"):
         for due in (None, *(AS_OF + timedelta(d) for d in (-30, -1, 0, 1, 3, 4, 7, 8, 60))):
-            for assigned in (AS_OF - timedelta(40), AS_OF, AS_OF + timedelta(2), due):
+            # None: an item whose 交办时间 was blank in its 台账 (schema 7)
+            for assigned in (AS_OF - timedelta(40), AS_OF, AS_OF + timedelta(2), due, None):
                 for percent in (None, 0, 19, 20, 21, 100):
                     rows.append({"id": len(rows) + 1, "status": status, "assigned": assigned,
                                  "due": due, "percent": percent})
@@ -219,6 +220,7 @@ item_spec = st.fixed_dictionaries({
     "notes": st.lists(st.tuples(st.integers(0, 200), st.none() | st.integers(0, 100)),
                       max_size=3),
     "fate": st.sampled_from(["open", "open", "done", "cancelled"]),
+    "long_term": st.booleans(),  # 长期: no due date (schema 7)
 })
 finding_spec = st.fixed_dictionaries({
     "found": days, "span": st.integers(0, 60), "unit": st.sampled_from(["fgw", "jyj"]),
@@ -251,8 +253,8 @@ def test_generated_ledgers_sql_equals_python(
             start = DAY0 + timedelta(spec["assigned"])
             number = item_service.add(
                 lg, title="事项", category="meeting", lead=spec["unit"], responsible=[],
-                assigned=start, due=start + timedelta(spec["span"]), source=None,
-                leader=None)["number"]
+                assigned=start, due=None if spec["long_term"] else start + timedelta(
+                    spec["span"]), source=None, leader=None)["number"]
             percents[number] = None
             for offset, pct in sorted(spec["notes"], key=lambda n: n[0]):
                 item_service.progress(lg, number, text="进展", on=start + timedelta(offset),

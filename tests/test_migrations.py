@@ -53,9 +53,13 @@ def test_first_release_ledger_opens_with_all_its_data(cli: Runner, db_path: Path
         if table == "event":  # the same events, now hash-chained
             assert [row[:9] for row in new[table]] == [row[:9] for row in rows]
             assert all(row[10] for row in new[table])
+        elif table == "unit":  # schema 3 dropped created_at; schema 6 added short_name
+            assert new[table] == [(*row[:-1], None) for row in rows]
         elif table != "ducha_meta":
             # schema 3 dropped created_at, the last column of these tables
             dropped = [row[:-1] for row in rows] if table in STAMPED else rows
+            if table == "item":  # schema 7 added remarks (备注), empty on old items
+                dropped = [(*row, None) for row in dropped]
             assert new[table] == dropped, table
     assert dict(new["ducha_meta"])["schema_version"] == str(SCHEMA_VERSION)
     assert new["alembic_version"] == [(HEAD,)]
@@ -72,6 +76,27 @@ def test_first_release_ledger_opens_with_all_its_data(cli: Runner, db_path: Path
 
 STAMPED = ("unit", "item", "progress", "plan_entry", "inspection", "finding", "extension",
            "accountability")
+
+
+def test_a_migrated_ledger_takes_long_term_items_and_remarks(cli: Runner, db_path: Path,
+                                                              tmp_path: Path) -> None:
+    """Schema 7: item.due and item.assigned may be empty, and items keep their 备注."""
+    v1_ledger(db_path)
+    r = cli("item", "add", "建立重大项目推进机制", "-c", "会议议定", "--lead", "jiaoyu",
+            "--due", "长期", "-f", "json")
+    assert r.exit_code == 0, r
+    sheet = tmp_path / "台账.csv"
+    sheet.write_text("事项名称,事项类别,牵头单位,落实时限,交办时间,备注\n"
+                     "优化营商环境,会议议定,jiaoyu,持续推进,,每月调度\n", encoding="utf-8")
+    assert cli("import", "items", str(sheet), "-f", "csv").exit_code == 0
+    con = sqlite3.connect(db_path)
+    rows = con.execute("SELECT title, assigned, due, remarks FROM item WHERE due IS NULL "
+                       "ORDER BY id").fetchall()
+    con.close()
+    assert [(t, d, m) for t, _, d, m in rows] == [("建立重大项目推进机制", None, None),
+                                                 ("优化营商环境", None, "每月调度")]
+    assert rows[1][1] is None  # the blank 交办时间: unknown
+    assert cli("verify", "-f", "csv").exit_code == 0
 
 
 def test_migrated_ledger_refuses_to_change_its_events(cli: Runner, db_path: Path) -> None:
@@ -190,7 +215,11 @@ def test_commands_do_not_import_alembic_unless_a_migration_is_due(
 @pytest.mark.parametrize("name", ["env.py", "script.py.mako", "versions/0001_initial.py",
                                   "versions/0002_event_chain.py",
                                   "versions/0003_append_only_events.py",
-                                  "versions/0004_check_constraints.py"])
+                                  "versions/0004_check_constraints.py",
+                                  "versions/0005_subject_guard.py",
+                                  "versions/0006_unit_short_name.py",
+                                  "versions/0007_item_open_dates.py",
+                                  "versions/0008_weekly_cycle.py"])
 def test_migration_scripts_ship_in_the_package(name: str) -> None:
     import duchá
 
@@ -210,3 +239,54 @@ def test_two_processes_opening_an_old_ledger_migrate_it_once(tmp_path: Path) -> 
     con = sqlite3.connect(old)
     assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [(HEAD,)]
     con.close()
+
+
+def test_a_schema_5_ledger_gains_unit_short_names(cli: Runner, db_path: Path,
+                                                   tmp_path: Path) -> None:
+    """Schema 6 adds units' short names (issue 12): a ledger at schema 5, with its units,
+    items and history, opens with every unit's short name empty (derived when shown), its
+    history still verifying, and takes short names from then on."""
+    from duchá.db import dispose_all, engine_for, locate
+    from duchá.storage import migrate
+
+    v1_ledger(db_path)
+    assert migrate.run(engine_for(locate(str(db_path))), to="0005") == (1, 5)
+    dispose_all()
+    con = sqlite3.connect(db_path)
+    assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [("0005",)]
+    assert "short_name" not in [r[1] for r in con.execute("PRAGMA table_info(unit)")]
+    con.close()
+    old = snapshot_db(db_path)
+
+    r = cli("unit", "list", "-f", "csv")
+    assert r.exit_code == 0, r
+    assert "ledger" in r.stderr and f"migrated from schema 5 to {SCHEMA_VERSION}" in r.stderr
+    assert r.stdout.splitlines() == [
+        "code,name,short_name,kind,parent",
+        "fgw,平凉市发展和改革委员会,发展和改革委员会,department,",
+        "jiaoyu,平凉市教育局,教育局,department,",
+        "kongtong,平凉市崆峒区人民政府,崆峒区,county,"]
+    new = snapshot_db(db_path)
+    assert new["unit"] == [(*row, None) for row in old["unit"]]  # nothing stored: derived
+    assert new["item"] == [(*row, None) for row in old["item"]]  # schema 7: no 备注 yet
+    skip = ("unit", "item", "ducha_meta", "alembic_version")
+    cycle = ("form_round", "form_sheet", "feedback", "reminder", "reminder_line")  # schema 8
+    assert all(new.pop(t) == [] for t in cycle)
+    assert {t: rows for t, rows in new.items() if t not in skip} == \
+        {t: rows for t, rows in old.items() if t not in skip}
+    assert cli("verify", "-f", "csv").exit_code == 0
+    (kept,) = db_path.parent.glob("ledger.db.schema5-*.bak")
+    assert snapshot_db(kept) == old
+
+    # Short names from now on: given ones are stored (and are history), derived ones shown.
+    r = cli("unit", "edit", "fgw", "--short", "发改委", "-f", "json")
+    assert r.exit_code == 0, r
+    assert r.json()[0]["short_name"] == "发改委"
+    items = cli("--lang", "zh", "export", "items", "-f", "csv").stdout.splitlines()
+    assert items[0].startswith("事项编号,事项名称,事项类别,")
+    done = next(line for line in items if line.startswith("DB-2026-0001,"))
+    assert ",发改委,教育局、崆峒区," in done
+    assert cli("verify", "-f", "csv").exit_code == 0
+    fresh = tmp_path / "fresh.db"
+    assert cli("init", db=fresh).exit_code == 0
+    assert schema(db_path) == schema(fresh)

@@ -376,7 +376,7 @@ def test_init_records_the_schema_and_refuses_a_second_time(pg_url: str) -> None:
 
 def test_a_schema_1_ledger_on_the_server_is_migrated_when_opened(pg_url: str) -> None:
     """Schema 1 -> this one (the event hash chain, append-only events, CHECK constraints,
-    subject triggers) through the Alembic scripts, on PostgreSQL."""
+    subject triggers, units' short names) through the Alembic scripts, on PostgreSQL."""
     import psycopg
 
     run = runner(pg_url)
@@ -398,7 +398,7 @@ def test_a_schema_1_ledger_on_the_server_is_migrated_when_opened(pg_url: str) ->
         con.execute("DROP FUNCTION ducha_subject_exists()")
         con.execute("DROP FUNCTION ducha_subject_kept()")
         cycle = ("reminder_line", "reminder", "feedback", "form_sheet", "form_round")
-        for table in cycle:  # schema 6, the weekly cycle
+        for table in cycle:  # schema 8, the weekly cycle
             con.execute(f"DROP TABLE {table}")
         for table, checks in CHECKS.items():
             for name, _ in checks:
@@ -408,10 +408,16 @@ def test_a_schema_1_ledger_on_the_server_is_migrated_when_opened(pg_url: str) ->
         con.execute("DROP FUNCTION ducha_event_append_only()")
         con.execute("UPDATE event SET prev_hash = NULL, hash = NULL")
         con.execute("DROP INDEX ix_event_on")
+        con.execute("DROP INDEX ix_unit_short_name")  # schema 6: units' short names
+        con.execute("ALTER TABLE unit DROP COLUMN short_name")
         for table in ("unit", "item", "progress", "plan_entry", "inspection", "finding",
                       "extension", "accountability"):
             con.execute(f"ALTER TABLE {table} ADD COLUMN created_at VARCHAR(32) NOT NULL "
                         "DEFAULT '2026-01-01T00:00:00.000000+00:00'")
+        # schema 7: items' dates could not be empty and there was no 备注
+        con.execute("ALTER TABLE item DROP COLUMN remarks")
+        con.execute("ALTER TABLE item ALTER COLUMN assigned SET NOT NULL")
+        con.execute("ALTER TABLE item ALTER COLUMN due SET NOT NULL")
         con.execute("UPDATE ducha_meta SET value = '1' WHERE key = 'schema_version'")
         con.execute("UPDATE alembic_version SET version_num = '0001'")
     r = run("verify")
@@ -427,6 +433,11 @@ def test_a_schema_1_ledger_on_the_server_is_migrated_when_opened(pg_url: str) ->
         assert names == {name for checks in CHECKS.values() for name, _ in checks}
         with pytest.raises(psycopg.errors.CheckViolation, match="ck_progress_percent"):
             con.execute("UPDATE progress SET percent = 140")
+        assert con.execute(
+            "SELECT column_name, is_nullable, collation_name FROM information_schema.columns "
+            "WHERE table_name = 'item' AND column_name IN ('assigned', 'due', 'remarks') "
+            "ORDER BY column_name").fetchall() == [
+            ("assigned", "YES", None), ("due", "YES", None), ("remarks", "YES", "C")]
     r = run("verify")
     assert r.exit_code == 0 and "migrat" not in r.stderr  # once only
 

@@ -202,7 +202,11 @@ def test_inspection_report_draft(ledger: Runner, tmp_path: Path) -> None:
     assert text.startswith("# 关于供热保障的督查情况报告（草稿）\n")
     assert "- 督查单位：平凉市发展和改革委员会、平凉市教育局" in text
     assert "- 督查方式：实地督查" in text
-    assert "| DB-2026-0001 | 供热管网改造 | 2026-11-20 | open |" in text
+    # A document is Chinese whatever the locale (issue 12); --lang en shows the codes.
+    assert "| DB-2026-0001 | 供热管网改造 | 2026-11-20 | 在办 |" in text
+    en = ledger("--lang", "en", "report", "inspection", "1", "--as-of", "2026-11-28").stdout
+    assert "| DB-2026-0001 | 供热管网改造 | 2026-11-20 | open |" in en
+    assert "| WT-2026-0002 | 台账不全 | general | immediate | 2026-11-30 | rectifying |" in en
     assert "### （1）泾川县人民政府（2 个问题）" in text
     assert "| WT-2026-0002 | 台账不全 | 一般 | 立行立改 | 2026-11-30 | 整改中 |" in text
     assert "已有1个问题超过整改时限" in text
@@ -243,7 +247,7 @@ def test_weekly_in_other_formats_and_to_a_file(ledger: Runner, tmp_path: Path) -
     assert r.exit_code == 0, r
     text = target.read_text(encoding="utf-8")
     assert text.startswith("# 督查工作周报 2026-W45（2026-11-02 至 2026-11-08）")
-    assert "| finding | WT-2026-0001 | 管网漏损严重 | kongtong | 2026-11-05 |" in text
+    assert "| 问题 | WT-2026-0001 | 管网漏损严重 | 崆峒区 | 2026-11-05 |" in text
     assert ledger("report", "weekly", "--week", "2026-W45", "--as-of", "2026-11-28",
                   "-f", "markdown").stdout == text
     rows = ledger("report", "weekly", "--week", "2026-11-03", "--as-of", "2026-11-28", "-f",

@@ -47,6 +47,6 @@ def test_edit_and_show(ledger: Runner) -> None:
     r = ledger("unit", "edit", "jyj", "--name", "平凉市教育局（新）", "--parent", "fgw",
                "-f", "json")
     assert r.exit_code == 0, r
-    assert r.json() == [{"code": "jyj", "name": "平凉市教育局（新）", "kind": "department",
-                         "parent": "fgw"}]
+    assert r.json() == [{"code": "jyj", "name": "平凉市教育局（新）", "short_name": "教育局（新）",
+                         "kind": "department", "parent": "fgw"}]
     assert ledger("unit", "edit", "jyj").exit_code == 2

@@ -121,4 +121,6 @@ def test_on_the_demo_a_long_red_item_appears_every_week(cli: Runner, demo_db: Pa
     section = md.split("### 各单位逾期情况")[1].split("\n## ")[0]
     counts = [line.split("|")[1:-1] for line in section.strip().splitlines()[2:]]
     assert sum(int(c[3]) for c in counts) == len(red)
-    assert {c[0].strip() for c in counts} == {x["unit"] for x in red.values()}
+    # The Markdown report is Chinese: units by their short names (issue 12.1).
+    short = {u["code"]: u["short_name"] for u in run("unit", "list")}
+    assert {c[0].strip() for c in counts} == {short[x["unit"]] for x in red.values()}

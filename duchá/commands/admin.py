@@ -7,15 +7,16 @@ from typing import Annotated
 import typer
 
 from duchá.commands import checked_year, state, sub_app
+from duchá.errors import BadInput
 from duchá.output import cols
 
 config_app = sub_app("Settings: the rules' thresholds, and local working days.\n\n"
                      "Example: duchá config list")
 
 SETTING_COLS = cols("key:设置 value:值 default:默认 help:说明")
-SUMMARY_COLS = cols("category:类别 name:名称 open:在办 overdue:逾期 done:办结 "
+SUMMARY_COLS = cols("category:类别:CATEGORY name:名称 open:在办 overdue:逾期 done:办结 "
                     "cancelled:撤销 total:合计")
-OVERDUE_COLS = cols("number:编号 title:事项 lead_unit:牵头单位 due:落实时限 "
+OVERDUE_COLS = cols("number:编号 title:事项 lead_unit:牵头单位:unit due:落实时限 "
                     "days_overdue:逾期天数 last_progress:最近进展")
 
 
@@ -34,16 +35,22 @@ def init(ctx: typer.Context) -> None:
 
 def demo(
     ctx: typer.Context,
+    files: Annotated[Path | None, typer.Option(
+        "--files", metavar="DIR", help="Also write the sample's documents into this folder: "
+        "督查周报.docx, 通报.docx and 督查情况报告.docx (official documents, GB/T 9704) and "
+        "逾期.xlsx (the overdue list, lights as coloured cells).")] = None,
 ) -> None:
     """Build a sample ledger of a prefecture-level city and show its state.
 
     The sample lives in its own file (the user data directory's demo.db, made anew each
-    run), never in your ledger, unless --db names a new file for it.
+    run), never in your ledger, unless --db names a new file for it.  --files DIR writes
+    the documents an office hands on, made from it.
 
-    Example: duchá demo --as-of 2026-11-30
+    Example: duchá demo --as-of 2026-11-30 --files .
     """
     from duchá.checks import run as check
     from duchá.commands.checks import CHECK_COLS
+    from duchá.commands.reports import office_files
     from duchá.db import create_ledger, default_path, dispose_all, locate
     from duchá.services import demo as sample
     from duchá.services import items
@@ -51,6 +58,8 @@ def demo(
     st = state(ctx)
     as_of = st.as_of
     _ = st.fmt
+    if files is not None and not files.is_dir():
+        raise BadInput(f"--files: no folder {files}; create it or name another")
     if st.db:
         loc = locate(st.db)
     else:
@@ -67,6 +76,7 @@ def demo(
         summary = items.counts(lg)
         overdue = items.query(lg, overdue=True)
         violations = check.run(lg)
+        made = office_files(lg, sample.REPORTED_INSPECTION) if files is not None else {}
     overdue.sort(key=lambda r: -r["days_overdue"])
     st.emit_sections([
         ("summary", SUMMARY_COLS, summary),
@@ -74,6 +84,12 @@ def demo(
         ("check", CHECK_COLS, violations),
     ])
     _closing(st.info, str(loc), as_of.isoformat())
+    if files is not None:
+        from duchá.storage import outfile
+
+        for name, data in made.items():
+            outfile.write(files / name, data)
+        st.info(f"documents: {', '.join(str(files / name) for name in made)}")
 
 
 def _closing(say: Callable[[str], None], where: str, as_of: str) -> None:
@@ -85,7 +101,7 @@ def _closing(say: Callable[[str], None], where: str, as_of: str) -> None:
     say("try:")
     for command in (f"report status --as-of {as_of}",
                     f"report overdue --as-of {as_of} --fail-on red",
-                    "export -f xlsx -o demo.xlsx --headers zh"):
+                    "export -f xlsx -o demo.xlsx --lang zh"):
         say(f"  duchá --db {db} {command}")
 
 
@@ -138,7 +154,7 @@ def config_set(
 calendar_app = sub_app(
     "Local working days (调休) and days off, when the statutory calendar does not know them.\n\n"
     "Example: duchá config calendar holiday 2027-02-06 --to 2027-02-13 --note 春节")
-DAY_COLS = cols("day:日期 workday:工作日 note:说明 statutory:法定日历")
+DAY_COLS = cols("day:日期 workday:工作日:YES_NO note:说明 statutory:法定日历")
 
 
 def calendar_holiday(

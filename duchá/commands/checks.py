@@ -9,7 +9,8 @@ from duchá import words
 from duchá.commands import state
 from duchá.output import cols
 
-CHECK_COLS = cols("rule:规则 level:级别 subject:对象 unit:单位 message:说明 light:灯")
+CHECK_COLS = cols("rule:规则 level:级别:CHECK_LEVEL subject:对象 unit:单位:unit message:说明 "
+                  "light:灯:LIGHT")
 
 
 def check(

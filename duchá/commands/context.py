@@ -22,10 +22,11 @@ from duchá.errors import BadInput
 
 if TYPE_CHECKING:
     from duchá.db import Location
-    from duchá.output import Col
+    from duchá.output import Col, Lang
     from duchá.services.ledger import Ledger
 
-ENCODINGS = ("utf-8", "utf-8-sig", "gb18030", "gbk")
+ENCODINGS = ("utf-8", "utf-8-sig", "gb18030", "gbk", "utf-16")
+LANGS = ("zh", "en")
 
 
 @dataclass
@@ -37,12 +38,15 @@ class State:
     encoding: str | None = None
     actor_text: str | None = None
     debug: bool = False
+    lang_text: str | None = None  # --lang: zh or en; None decides by format and locale
     excel: bool = False  # CSV/TSV for a spreadsheet: a BOM, and formulas guarded
     # The format when neither -f nor -o says (a command's own: Markdown for the mailed
     # reports, CSV for export); else table on a terminal, CSV in a pipe.
     default_fmt: str | None = None
     private: bool = False  # the -o file is readable only by its owner (whole-ledger export)
     notes: list[str] = field(default_factory=list)
+    # unit code -> the name Chinese output shows (read with the command's rows when it is zh)
+    unit_names: dict[str, str] = field(default_factory=dict)
     _pending: tuple[ExitStack, Ledger] | None = field(default=None, repr=False)
 
     # The invocation being run, so that the root group can settle its transaction once the
@@ -71,6 +75,36 @@ class State:
 
         default = self.default_fmt or ("table" if sys.stdout.isatty() else "csv")
         return resolve_format(self.fmt_text, self.output, default=default, excel=self.excel)
+
+    def zh_for(self, fmt: str, *, document: bool = False) -> bool:
+        """Whether output in `fmt` is Chinese: --lang, else Chinese for documents (the mailed
+        Markdown reports), and for every other format a person reads (all but csv, tsv, json
+        and jsonl: table, markdown, xlsx, docx...) in a Chinese locale."""
+        if self.lang_text is not None:
+            return self.lang_text == "zh"
+        if document:  # a document written in Chinese (the mailed Markdown reports)
+            return True
+        from duchá.output import MACHINE_FORMATS, chinese_locale
+
+        return fmt not in MACHINE_FORMATS and chinese_locale()
+
+    def pin_lang(self, fmt: str, *, document: bool = False) -> bool:
+        """Settle the language for a command that writes `fmt` itself (export's xlsx, a
+        document) before the ledger opens, so that the unit names are read with its rows."""
+        zh = self.zh_for(fmt, document=document)
+        self.lang_text = "zh" if zh else "en"
+        return zh
+
+    @property
+    def zh(self) -> bool:
+        return self.zh_for(self.fmt)
+
+    @property
+    def lang(self) -> Lang:
+        """The language the command's output speaks (output.Lang)."""
+        from duchá.output import EN, Lang
+
+        return Lang(zh=True, units=self.unit_names) if self.zh else EN
 
     @property
     def actor(self) -> str:
@@ -112,6 +146,10 @@ class State:
         lg = Ledger(session=session, actor=self.actor, today=as_of)
         try:
             yield lg
+            if self.zh:  # Chinese output names units by their short names
+                from duchá.services import units
+
+                self.unit_names = units.shown_names(lg)
         except BaseException:
             scope.__exit__(*sys.exc_info())
             raise
@@ -245,11 +283,14 @@ class State:
             raise
 
     def _file(self, sections: Sequence[tuple[str, Sequence[Col], Sequence[dict[str, Any]]]],
-              title: str | None) -> None:
-        """An xlsx or docx file of these sections (output.FILE_FORMATS)."""
-        from duchá.output import chinese_locale
-
-        chinese = chinese_locale()
+              title: str | None, lang: Lang | None = None) -> None:
+        """An xlsx or docx file of these sections (output.FILE_FORMATS), in `lang` (default:
+        the command's)."""
+        lang = lang or self.lang
+        chinese = lang.zh
+        sections = [(lang.title(name) or name, scols, [lang.row(r, scols) for r in srows])
+                    for name, scols, srows in sections]
+        title = lang.title(title)
         if self.fmt == "xlsx":
             from duchá.writers.workbook import workbook
 
@@ -269,7 +310,7 @@ class State:
             return
         with self._out(rows) as out:
             render(rows, columns, self.fmt, out, title=title, color=self.color,
-                   excel=self.excel)
+                   excel=self.excel, lang=self.lang)
 
     def emit_record(
         self,
@@ -279,29 +320,30 @@ class State:
         sections: Sequence[tuple[str, Sequence[Col], Sequence[dict[str, Any]]]] = (),
         title: str | None = None,
     ) -> None:
-        from duchá.output import FILE_FORMATS, chinese_locale, record_pairs, render_record
+        from duchá.output import FILE_FORMATS, record_pairs, render_record
 
         if self.fmt in FILE_FORMATS:
-            pairs, kv = record_pairs(record, fields, chinese=chinese_locale())
+            pairs, kv = record_pairs(record, fields, self.lang)
             self._file([(title or "record", kv, pairs), *sections], title)
             return
         with self._out([record]) as out:
             render_record(record, fields, self.fmt, out, sections=sections, title=title,
-                          color=self.color, excel=self.excel)
+                          color=self.color, excel=self.excel, lang=self.lang)
 
     def emit_sections(
         self, sections: Sequence[tuple[str, Sequence[Col], Sequence[dict[str, Any]]]], *,
-        title: str | None = None,
+        title: str | None = None, lang: Lang | None = None,
     ) -> None:
         """Several tables in one output: one document in a machine format (a JSON object of
         lists; CSV rows with a section column), a sheet each in xlsx, blocks in text."""
         from duchá.output import FILE_FORMATS, render_sections
 
         if self.fmt in FILE_FORMATS:
-            self._file(sections, title)
+            self._file(sections, title, lang)
             return
         with self._out([r for _, _, rows in sections for r in rows]) as out:
-            render_sections(sections, self.fmt, out, color=self.color, excel=self.excel)
+            render_sections(sections, self.fmt, out, color=self.color, excel=self.excel,
+                            lang=lang or self.lang)
 
 
 class _Aborted(Exception):

@@ -20,15 +20,17 @@ app = sub_app("Findings (发现问题) and their rectification (整改).\n\n"
 
 NUMBER_HELP = "WT-2026-0001 or the bare sequence number."
 FINDING_COLS = cols(
-    "number:编号 unit:单位 description:问题 severity:性质 mode:整改方式 found_on:发现日期 "
-    "due:整改时限 status:状态 light:灯 days_overdue:逾期天数 inspection:督查 item:事项"
+    "number:编号 unit:单位:unit description:问题 severity:性质:SEVERITY mode:整改方式:MODE "
+    "found_on:发现日期 due:整改时限::长期 status:状态:FINDING_STATUS light:灯:LIGHT "
+    "days_overdue:逾期天数 inspection:督查 item:事项"
 )
 SHOW_COLS = [*FINDING_COLS, *cols(
     "plan_text:整改方案 plan_on:方案日期 rectified_on:整改完成 evidence:佐证 "
     "verified_on:复核日期 verified_by:复核人 lookback_due:回头看日期 lookback_on:回头看完成 "
-    "lookback_result:回头看结果"
+    "lookback_result:回头看结果:LOOKBACK_RESULT"
 )]
-HISTORY_COLS = cols("on:日期 action:步骤 status:状态 due:时限 actor:经办人 detail:说明 at:记录时间")
+HISTORY_COLS = cols("on:日期 action:步骤:EVENT_ACTION status:状态:FINDING_STATUS due:时限 "
+                    "actor:经办人 detail:说明 at:记录时间")
 
 
 def _emit_one(ctx: typer.Context, row: dict) -> None:

@@ -12,17 +12,18 @@ from duchá.output import cols
 app = sub_app("Feedback forms (反馈表): out to the units, back with their progress, and who "
               "is late.\n\nExample: duchá form status")
 
-OUT_COLS = cols("form:表号 round:轮次 unit:单位 name:单位名称 records:事项数 due:反馈截止 "
-                "file:文件")
-IN_COLS = cols("file:文件 form:表号 unit:单位 returned_on:反馈日期 state:状态 answers:填报 "
-               "recorded:记录 unchanged:未变 claimed:申请办结 flagged:需协调")
-STATUS_COLS = cols("round:轮次 form:表号 unit:单位 name:单位名称 records:事项数 issued_on:下发日期 "
-                   "due:反馈截止 returned_on:反馈日期 state:状态 days_late:逾期天数 level:级别")
-CLAIM_COLS = cols("kind:类型 number:编号 unit:单位 form:表号 done_on:完成日期 evidence:佐证材料 "
-                  "status:状态 confirm:确认办结")
-NEED_COLS = cols("kind:类型 number:编号 unit:单位 form:表号 on:日期 flag:标记 "
+OUT_COLS = cols("form:表号 round:轮次 unit:单位:unit name:单位名称 records:事项数 "
+                "due:反馈截止 file:文件")
+IN_COLS = cols("file:文件 form:表号 unit:单位:unit returned_on:反馈日期 state:状态:FORM_STATE "
+               "answers:填报 recorded:记录 unchanged:未变 claimed:申请办结 flagged:需协调")
+STATUS_COLS = cols("round:轮次 form:表号 unit:单位:unit name:单位名称 records:事项数 "
+                   "issued_on:下发日期 due:反馈截止 returned_on:反馈日期 state:状态:FORM_STATE "
+                   "days_late:逾期天数 level:级别:CHECK_LEVEL")
+CLAIM_COLS = cols("kind:类型:RECORD_KIND number:编号 unit:单位:unit form:表号 done_on:完成日期 "
+                  "evidence:佐证材料 status:状态:status confirm:确认办结")
+NEED_COLS = cols("kind:类型:RECORD_KIND number:编号 unit:单位:unit form:表号 on:日期 flag:标记 "
                  "coordination:需协调解决的问题")
-REMIND_COLS = cols("number:文号 unit:单位 name:单位名称 kind:类型 records:事项数 "
+REMIND_COLS = cols("number:文号 unit:单位:unit name:单位名称 kind:类型:NOTICE records:事项数 "
                    "supervised:督办 circulated:列入通报 reply_by:回复期限 files:文件")
 
 
@@ -72,7 +73,8 @@ def form_in(
     """Read returned feedback forms.  Every row of every file is checked first (the number is
     on that unit's form of that round, 完成进度 0 to 100, dates, 申请办结 是 or 否); one bad
     row records nothing, and the error names the file and the row.  Progress goes on the
-    item as a progress note dated the day the form came back (the as-of date); 需协调 is kept
+    item as a progress note dated the day the form came back (the as-of date), the percent
+    when the lead unit gives it, under its name from a unit sharing the item; 需协调 is kept
     as a flagged note; a completion claim (申请办结) is listed with the command that confirms
     it (`item close`, `finding rectify`) once the office has checked it: nothing is closed
     by a form.  Reading the same form again records nothing new.
@@ -95,7 +97,7 @@ def form_in(
             st.info(f"{d['file']}: form {d['form']} was read before (returned "
                     f"{d['returned_on']}); nothing new recorded")
     st.emit_sections([("forms", IN_COLS, done), ("claims", CLAIM_COLS, claims),
-                      ("coordination", NEED_COLS, needs)], title="forms read")
+                      ("coordination", NEED_COLS, needs)], title="forms")
 
 
 @app.command("status")
@@ -120,7 +122,7 @@ def form_status(
     st.emit_sections([("forms", STATUS_COLS, data["forms"]),
                       ("claims", CLAIM_COLS, data["claims"]),
                       ("coordination", NEED_COLS, data["coordination"])],
-                     title=f"round {data['round']['round']}")
+                     title="forms")
 
 
 def remind(

@@ -11,15 +11,17 @@ app = sub_app("Inspections carried out (督查) and their reports.\n\n"
               "Example: duchá inspect list --year 2026")
 
 INSPECT_COLS = cols(
-    "number:编号 topic:主题 lead:牵头单位 members:联合单位 method:方式 targets:对象 "
-    "start:开始 end:结束 plan:计划 report_approved_on:报告审定 status:状态"
+    "number:编号 topic:主题 lead:牵头单位:unit members:联合单位:units method:方式:METHOD "
+    "targets:对象:units start:开始 end:结束 plan:计划 report_approved_on:报告审定 "
+    "status:状态:INSPECTION_STATUS"
 )
 SHOW_COLS = cols(
-    "number:编号 topic:主题 lead:牵头单位 members:联合单位 method:方式 targets:对象 "
-    "items:事项 start:开始 end:结束 finished_on:完成日期 plan:计划 approver:审批人 "
+    "number:编号 topic:主题 lead:牵头单位:unit members:联合单位:units method:方式:METHOD "
+    "targets:对象:units items:事项 start:开始 end:结束 finished_on:完成日期 plan:计划 "
+    "approver:审批人 "
     "approved_on:审批日期 approval_ref:审批文号 report_summary:报告摘要 "
     "report_approved_by:报告审定人 report_approved_on:报告审定日期 "
-    "report_circulated_on:通报日期 status:状态"
+    "report_circulated_on:通报日期 status:状态:INSPECTION_STATUS"
 )
 
 NUMBER_HELP = "DC-2026-001 or the bare sequence number."

@@ -18,14 +18,15 @@ from duchá.output import cols
 app = sub_app("Supervision items (督办事项).\n\nExample: duchá item list --overdue")
 
 ITEM_COLS = cols(
-    "number:编号 title:事项 category:类别 lead_unit:牵头单位 units:责任单位 assigned:交办日期 "
-    "due:落实时限 status:状态 closed_on:办结日期 last_progress:最近进展 light:灯"
+    "number:编号 title:事项 category:类别:CATEGORY lead_unit:牵头单位:unit units:责任单位:units "
+    "assigned:交办日期 due:落实时限::长期 status:状态:ITEM_STATUS closed_on:办结日期 "
+    "last_progress:最近进展 light:灯:LIGHT"
 )
 SHOW_COLS = [*cols(
-    "number:编号 title:事项 category:类别 source:来源 leader:责任领导 lead_unit:牵头单位 "
-    "units:责任单位 assigned:交办日期 due:落实时限 status:状态 closed_on:办结日期 "
-    "cancel_reason:撤销原因 last_progress:最近进展 percent:完成百分比 days_overdue:逾期天数 "
-    "light:灯"
+    "number:编号 title:事项 category:类别:CATEGORY source:来源 leader:责任领导 "
+    "lead_unit:牵头单位:unit units:责任单位:units assigned:交办日期 due:落实时限::长期 "
+    "status:状态:ITEM_STATUS closed_on:办结日期 cancel_reason:撤销原因 remarks:备注 "
+    "last_progress:最近进展 percent:完成百分比 days_overdue:逾期天数 light:灯:LIGHT"
 )]
 PROGRESS_COLS = cols("on:日期 text:进展 percent:百分比")
 
@@ -51,7 +52,9 @@ def item_add(
         "--category", "-c", help="policy, decision, meeting, target, proposal, instruction, "
         "visit, assigned, or the Chinese name (批示, 建议提案, ...).")],
     lead: Annotated[str, typer.Option(help="Lead unit (牵头单位): code or name.")],
-    due: Annotated[str, typer.Option(help="Due date (落实时限): 2026-12-31, +30d, +10wd...")],
+    due: Annotated[str, typer.Option(
+        help="Due date (落实时限): 2026-12-31, +30d, +10wd, or as 台账 write it: 6月底前, "
+        "年底前, 三季度, 长期 (long-term: no due date).")],
     unit: Annotated[list[str] | None, typer.Option(
         "--unit", "-u", help="A responsible unit (责任单位); repeat for more.")] = None,
     assigned: Annotated[str | None, typer.Option(
@@ -72,7 +75,7 @@ def item_add(
     with st.ledger() as lg:
         start = lg.day(assigned)
         row = items.add(lg, title=title, category=cat, lead=lead, responsible=unit or [],
-                        assigned=start, due=lg.date(due, base=start), source=source,
+                        assigned=start, due=lg.deadline(due, base=start), source=source,
                         leader=leader)
     st.emit([row], ITEM_COLS)
 
@@ -134,7 +137,8 @@ def item_edit(
     unit: Annotated[list[str] | None, typer.Option(
         "--unit", "-u", help="Responsible units (replaces the list); repeat for more.")] = None,
     assigned: Annotated[str | None, typer.Option(help="New assigned date.")] = None,
-    due: Annotated[str | None, typer.Option(help="Corrected due date.")] = None,
+    due: Annotated[str | None, typer.Option(
+        help="Corrected due date (6月底前, 长期 ... as for `item add`).")] = None,
     source: Annotated[str | None, typer.Option(help="New source.")] = None,
     leader: Annotated[str | None, typer.Option(help="New responsible leader.")] = None,
 ) -> None:
@@ -150,8 +154,9 @@ def item_edit(
     with st.ledger() as lg:
         start = lg.maybe_date(assigned)
         base = start or items.get(lg, number).assigned
+        new_due = lg.deadline(due, base=base) if due else None
         row = items.edit(lg, number, title=title, category=cat, lead=lead, responsible=unit,
-                         assigned=start, due=lg.date(due, base=base) if due else None,
+                         assigned=start, due=new_due, long_term=bool(due) and new_due is None,
                          source=source, leader=leader)
     st.emit([row], ITEM_COLS)
 

@@ -14,13 +14,15 @@ quota_app = sub_app("Reduction quotas per plan year (压减计划).\n\n"
 app.add_typer(quota_app, name="quota")
 
 PLAN_COLS = cols(
-    "number:编号 year:年度 organizer:组织单位 title:名称 kind:类型 method:方式 targets:对象 "
-    "start:开始 end:结束 planned:计划内 approved_on:审批日期 status:状态"
+    "number:编号 year:年度 organizer:组织单位:unit title:名称 kind:类型:PLAN_KIND "
+    "method:方式:METHOD targets:对象:units start:开始 end:结束 planned:计划内:YES_NO "
+    "approved_on:审批日期 status:状态:PLAN_STATUS"
 )
 SHOW_COLS = cols(
-    "number:编号 year:年度 organizer:组织单位 title:名称 kind:类型 method:方式 targets:对象 "
-    "start:开始 end:结束 planned:计划内 approver:审批人 approved_on:审批日期 "
-    "approval_ref:审批文号 status:状态 cancel_reason:取消原因"
+    "number:编号 year:年度 organizer:组织单位:unit title:名称 kind:类型:PLAN_KIND "
+    "method:方式:METHOD targets:对象:units start:开始 end:结束 planned:计划内:YES_NO "
+    "approver:审批人 approved_on:审批日期 approval_ref:审批文号 status:状态:PLAN_STATUS "
+    "cancel_reason:取消原因"
 )
 DONE_COLS = cols("number:编号 topic:主题 start:开始 end:结束")
 QUOTA_COLS = cols("year:年度 baseline:基数 reduction:压减比例 allowed:允许 used:已用 "

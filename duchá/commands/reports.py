@@ -17,29 +17,32 @@ if TYPE_CHECKING:
 app = sub_app("Reports: status, overdue, weekly, units, inspection N.\n\n"
               "Example: duchá report overdue --fail-on red -f csv")
 
-OVERDUE_COLS = cols("kind:类型 number:编号 title:事项/问题 unit:单位 due:时限 "
-                    "days_overdue:逾期天数 light:灯 status:状态 last_progress:最近进展")
-STATUS_COLS = cols("kind:类型 status:状态 count:数量 red:红灯 yellow:黄灯 green:绿灯")
-CATEGORY_COLS = cols("category:类别 name:名称 open:在办 overdue:逾期 done:办结 "
+OVERDUE_COLS = cols("kind:类型:RECORD_KIND number:编号 title:事项/问题 unit:单位:unit due:时限 "
+                    "days_overdue:逾期天数 light:灯:LIGHT status:状态:status "
+                    "last_progress:最近进展")
+STATUS_COLS = cols("kind:类型:RECORD_KIND status:状态:status count:数量 red:红灯 yellow:黄灯 "
+                   "green:绿灯")
+CATEGORY_COLS = cols("category:类别:CATEGORY name:名称 open:在办 overdue:逾期 done:办结 "
                      "cancelled:撤销 total:合计")
-RED_COLS = cols("unit:单位 name:名称 red_items:红灯事项 red_findings:红灯问题 red:合计")
+RED_COLS = cols("unit:单位:unit name:名称 red_items:红灯事项 red_findings:红灯问题 red:合计")
 QUOTA_COLS = cols("year:年度 allowed:允许 used:已用 headroom:余量")
-WEEKLY_COLS = cols("section:栏目 kind:类型 number:编号 title:事项/问题 unit:单位 date:日期 "
-                   "due:时限 status:状态 days_overdue:逾期天数 new:新增")
+WEEKLY_COLS = cols("section:栏目:WEEKLY_SECTION kind:类型:RECORD_KIND number:编号 "
+                   "title:事项/问题 unit:单位:unit date:日期 due:时限 status:状态:status "
+                   "days_overdue:逾期天数 new:新增:YES_NO")
 UNITS_COLS = cols(
-    "unit:单位 name:名称 year:年度 items_open:在办事项 items_overdue:逾期事项 "
+    "unit:单位:unit name:名称 year:年度 items_open:在办事项 items_overdue:逾期事项 "
     "items_on_time:按时办结 items_late:超期办结 findings_open:未整改问题 "
     "findings_overdue:逾期问题 findings_verified:已销号问题 findings_reopened:反弹问题 "
     "findings_on_time:按时整改 findings_late:超期整改 "
     "on_time_rate:按时率 inspections:接受督查 organizers:督查单位数 accountability:问责 "
     "circulated:列入通报 circulated_records:通报事项"
 )
-TARGET_COLS = cols("unit:单位 name:名称")
-COVERED_COLS = cols("number:编号 title:事项 due:落实时限 status:状态")
-FINDING_COLS = cols("number:编号 unit:单位 description:问题 severity:性质 mode:整改方式 "
-                    "due:整改时限 status:状态")
+TARGET_COLS = cols("unit:单位:unit name:名称")
+COVERED_COLS = cols("number:编号 title:事项 due:落实时限 status:状态:ITEM_STATUS")
+FINDING_COLS = cols("number:编号 unit:单位:unit description:问题 severity:性质:SEVERITY "
+                    "mode:整改方式:MODE due:整改时限 status:状态:FINDING_STATUS")
 INSPECTION_COLS = cols(
-    "number:编号 topic:主题 method:方式 lead:牵头单位 plan:计划 start:开始 end:结束 "
+    "number:编号 topic:主题 method:方式:METHOD lead:牵头单位:unit plan:计划 start:开始 end:结束 "
     "approval_ref:审批文号 report_summary:报告摘要 report_approved_by:审定人 "
     "report_approved_on:审定日期 report_circulated_on:通报日期"
 )
@@ -108,7 +111,7 @@ def report_status(ctx: typer.Context) -> None:
         from duchá.reports.dashboard import render
 
         with st._out() as out:
-            render(data, out, color=st.color)
+            render(data, out, color=st.color, lang=st.lang)
         return
     st.emit_sections([("by_status", STATUS_COLS, data["by_status"]),
                       ("by_category", CATEGORY_COLS, data["by_category"]),
@@ -120,7 +123,7 @@ def report_status(ctx: typer.Context) -> None:
 def report_overdue(
     ctx: typer.Context,
     unit: Annotated[str | None, typer.Option(help="Only this unit's rows.")] = None,
-    kind: Annotated[str | None, typer.Option(help="item or finding.")] = None,
+    kind: Annotated[str | None, typer.Option(help="item or finding (事项 or 问题).")] = None,
     min_days: Annotated[int | None, typer.Option(
         "--min-days", help="Only rows at least N days overdue (1 = red only; yellow rows "
         "count days left as negative).")] = None,
@@ -139,12 +142,20 @@ def report_overdue(
     from duchá.reports import queries as reports
 
     st = state(ctx)
-    if kind is not None and kind.strip().lower() not in ("item", "finding"):
-        raise BadInput(f"--kind takes item or finding, not '{kind}'")
+    kind_code = None
+    if kind is not None:
+        from duchá.vocab import RECORD_KIND
+
+        try:
+            kind_code = RECORD_KIND.parse(kind)
+        except BadInput:
+            kind_code = None
+        if kind_code not in ("item", "finding"):
+            raise BadInput(f"--kind takes item or finding, not '{kind}'")
     if fail_on is not None and fail_on.strip().lower() not in FAIL_ON:
         raise BadInput(f"--fail-on takes red or yellow, not '{fail_on}'")
     with st.ledger(write=False) as lg:
-        rows = reports.overdue(lg, unit=unit, kind=kind.strip().lower() if kind else None,
+        rows = reports.overdue(lg, unit=unit, kind=kind_code,
                                min_days=min_days)
     st.emit(rows, OVERDUE_COLS, title="overdue")
     if fail_on and any(r["light"] in FAIL_ON[fail_on.strip().lower()] for r in rows):
@@ -175,6 +186,8 @@ def report_weekly(
 
     st = state(ctx)
     markdown = _markdown(ctx)
+    if markdown:
+        st.pin_lang("markdown", document=True)
     docx = _document(ctx, doc_no)
     with st.ledger(write=False) as lg:
         meta, rows = reports.weekly(lg, week)
@@ -184,7 +197,7 @@ def report_weekly(
 
         st.send_bytes(document.build(meta, rows, today=today, office=office, doc_no=doc_no))
     elif markdown:
-        _write(ctx, reports.weekly_markdown(meta, rows))
+        _write(ctx, reports.weekly_markdown(meta, rows, st.lang))
     else:
         st.emit(rows, WEEKLY_COLS, title=f"weekly {meta['week']}")
 
@@ -242,6 +255,8 @@ def report_inspection(
 
     st = state(ctx)
     markdown = _markdown(ctx)
+    if markdown:
+        st.pin_lang("markdown", document=True)
     docx = _document(ctx, doc_no)
     with st.ledger(write=False) as lg:
         data = reports.inspection(lg, number)
@@ -252,10 +267,40 @@ def report_inspection(
         st.send_bytes(document.build(data, today=today, office=office, doc_no=doc_no))
         return
     if markdown:
-        _write(ctx, reports.inspection_markdown(data, today))
+        _write(ctx, reports.inspection_markdown(data, today, st.lang))
         return
     st.emit_record(data["record"], INSPECTION_COLS, title=data["record"]["topic"],
                    sections=[("members", TARGET_COLS, data["members"]),
                              ("targets", TARGET_COLS, data["targets"]),
                              ("items", COVERED_COLS, data["items"]),
                              ("findings", FINDING_COLS, data["findings"])])
+
+
+# The documents an office hands on, as `duchá demo --files DIR` writes them for the sample.
+OFFICE_FILES = ("督查周报.docx", "通报.docx", "督查情况报告.docx", "逾期.xlsx")
+
+
+def office_files(lg: Ledger, inspection: str) -> dict[str, bytes]:
+    """The week's report, the units' circular and an inspection's report as official
+    documents, and the overdue list as a workbook with coloured lights, in Chinese: what
+    `report weekly|units|inspection -o X.docx` and `report overdue -o X.xlsx --lang zh`
+    write."""
+    from duchá.documents import circular, weekly
+    from duchá.documents import inspection as inspection_document
+    from duchá.output import Lang
+    from duchá.reports import queries as reports
+    from duchá.services.units import shown_names
+    from duchá.writers.workbook import workbook
+
+    office, today = _office(lg), lg.today
+    meta, week_rows = reports.weekly(lg, None)
+    lang = Lang(zh=True, units=shown_names(lg))
+    overdue = [lang.row(r, OVERDUE_COLS) for r in reports.overdue(lg)]
+    return dict(zip(OFFICE_FILES, (
+        weekly.build(meta, week_rows, today=today, office=office, doc_no=None),
+        circular.build(reports.unit_scores(lg, None), year=today.year, today=today,
+                       office=office, doc_no=None),
+        inspection_document.build(reports.inspection(lg, inspection), today=today,
+                                  office=office, doc_no=None),
+        workbook([(lang.title("overdue") or "overdue", OVERDUE_COLS, overdue)], chinese=True),
+    ), strict=True))

@@ -10,7 +10,7 @@ from duchá.output import cols
 
 PROBLEM_COLS = cols("event:事件 table:表 subject:对象 problem:问题")
 SUMMARY_COLS = cols("table:表 records:记录数 events:事件数 note:说明")
-LOG_COLS = cols("id:序号 at:记录时间 on:业务日期 actor:操作人 action:动作 table:表 "
+LOG_COLS = cols("id:序号 at:记录时间 on:业务日期 actor:操作人 action:动作:EVENT_ACTION table:表 "
                 "subject:对象 changes:变更")
 LOG_FULL_COLS = [*LOG_COLS, *cols("before:变更前 after:变更后 hash:哈希")]
 COPY_COLS = cols("path:文件 bytes:字节 events:事件数 head:链头哈希 verified:校验")

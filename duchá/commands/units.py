@@ -9,7 +9,9 @@ from duchá.output import cols
 
 app = sub_app("Units (单位): counties, departments and agencies.\n\nExample: duchá unit list")
 
-UNIT_COLS = cols("code:代码 name:名称 kind:类型 parent:上级")
+UNIT_COLS = cols("code:代码 name:名称 short_name:简称 kind:类型:UNIT_KIND parent:上级:unit")
+SHORT_HELP = ("Short name (简称) that Chinese output shows, e.g. 住建局 (default: derived from "
+              "the full name: 平凉市崆峒区人民政府 -> 崆峒区).")
 
 
 @app.command("add")
@@ -20,10 +22,11 @@ def unit_add(
     kind: Annotated[str, typer.Option(
         help="county, department, agency or other (县区/部门/驻市单位).")] = "other",
     parent: Annotated[str | None, typer.Option(help="Parent unit (code or name).")] = None,
+    short: Annotated[str | None, typer.Option("--short", help=SHORT_HELP)] = None,
 ) -> None:
     """Add a unit.
 
-    Example: duchá unit add tjj 平凉市统计局 --kind department
+    Example: duchá unit add tjj 平凉市统计局 --short 统计局 --kind department
     """
     from duchá.services import units
     from duchá.vocab import UNIT_KIND
@@ -31,7 +34,7 @@ def unit_add(
     st = state(ctx)
     kind_code = UNIT_KIND.parse(kind)
     with st.ledger() as lg:
-        row = units.add(lg, code=code, name=name, kind=kind_code, parent=parent)
+        row = units.add(lg, code=code, name=name, kind=kind_code, parent=parent, short=short)
     st.emit([row], UNIT_COLS)
 
 
@@ -69,7 +72,8 @@ def unit_show(
     with st.ledger(write=False) as lg:
         rec, items = units.show(lg, unit)
     st.emit_record(rec, UNIT_COLS, title=rec["name"], sections=[
-        ("items", cols("number:编号 title:事项 role:角色 due:落实时限 status:状态"), items)])
+        ("items", cols("number:编号 title:事项 role:角色:UNIT_ROLE due:落实时限 "
+                       "status:状态:ITEM_STATUS"), items)])
 
 
 @app.command("edit")
@@ -80,10 +84,13 @@ def unit_edit(
     name: Annotated[str | None, typer.Option(help="New full name.")] = None,
     kind: Annotated[str | None, typer.Option(help="New kind.")] = None,
     parent: Annotated[str | None, typer.Option(help="New parent unit.")] = None,
+    short: Annotated[str | None, typer.Option(
+        "--short", help="New short name (简称), e.g. 发改委; --short '' goes back to the "
+        "derived one.")] = None,
 ) -> None:
-    """Change a unit's code, name, kind or parent.
+    """Change a unit's code, name, short name, kind or parent.
 
-    Example: duchá unit edit fgw --name 平凉市发展和改革委员会
+    Example: duchá unit edit fgw --short 发改委
     """
     from duchá.services import units
     from duchá.vocab import UNIT_KIND
@@ -91,5 +98,6 @@ def unit_edit(
     st = state(ctx)
     kind_code = UNIT_KIND.parse(kind) if kind else None
     with st.ledger() as lg:
-        row = units.edit(lg, unit, code=code, name=name, kind=kind_code, parent=parent)
+        row = units.edit(lg, unit, code=code, name=name, kind=kind_code, parent=parent,
+                         short=short)
     st.emit([row], UNIT_COLS)

@@ -253,7 +253,7 @@ def reminder_note(notice: Any, level: str) -> dict[str, Any]:
 
 
 def _register_cycle() -> None:
-    """The weekly cycle (schema 6): rounds, forms and notices are records of their own; a
+    """The weekly cycle (schema 8): rounds, forms and notices are records of their own; a
     unit's answer and a record's step in a notice are written once, by a "feedback" or a
     "remind" event on the item or finding that carries them."""
     import duchá.models as m

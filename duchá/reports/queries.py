@@ -16,6 +16,7 @@ from duchá.rules import FINDING_RUNNING as OPEN_FINDING
 from duchá.rules import ITEM_RUNNING, LIGHT_NAMES, LIGHTS, first_rule
 
 if TYPE_CHECKING:
+    from duchá.output import Lang
     from duchá.services.ledger import Ledger
 
 ITEM_STATUSES = ("open", "done", "cancelled")
@@ -301,10 +302,14 @@ def _red_on(table: str, snap: dict[str, Any], end: date, limits: dict[str, Any])
     return rule is not None and rule.light == "red"
 
 
-WEEKLY_SECTIONS = (
-    ("registered", "新登记"), ("closed", "办结"), ("verified", "复核销号"),
-    ("reopened", "重新整改"), ("overdue", "逾期未办结"), ("due_next_week", "下周到期"),
-)
+def _weekly_sections() -> tuple[tuple[str, str], ...]:
+    from duchá.vocab import WEEKLY_SECTION
+
+    return tuple((t.code, t.zh) for t in WEEKLY_SECTION.terms)
+
+
+# (code, Chinese name) of each section, in the report's order (vocab.WEEKLY_SECTION).
+WEEKLY_SECTIONS = _weekly_sections()
 
 
 def weekly(lg: Ledger, week: str | None = None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -358,7 +363,8 @@ def weekly(lg: Ledger, week: str | None = None) -> tuple[dict[str, Any], list[di
         due = _d(snap.get("due"))
         if _red_on(table, snap, cut, limits):
             red.append((key, snap))
-        if _pending(table, snap, sunday) and start is not None and start <= sunday and in_week(
+        # An item whose assignment is unknown (a blank 交办时间) was there all along.
+        if _pending(table, snap, sunday) and (start is None or start <= sunday) and in_week(
                 due, monday + timedelta(days=7), sunday + timedelta(days=7)):
             add("due_next_week", table, snap, due)
     # New: not red at the end of the week before, as the history stood then.  A record with
@@ -426,12 +432,26 @@ def md_table(rows: list[dict[str, Any]], columns: list[tuple[str, str]]) -> str:
 WEEKLY_COUNTS = (*WEEKLY_SECTIONS[:5], ("newly_overdue", "新增逾期"), WEEKLY_SECTIONS[5])
 
 
-def weekly_markdown(meta: dict[str, Any], rows: list[dict[str, Any]]) -> str:
+def md_rows(rows: list[dict[str, Any]], spec: str, lang: Lang) -> str:
+    """A Markdown table of rows in `lang`, its columns declared as output.cols declares them."""
+    from duchá.output import cols
+
+    columns = cols(spec)
+    return md_table([lang.row(r, columns) for r in rows], [(c.key, c.zh) for c in columns])
+
+
+def weekly_markdown(meta: dict[str, Any], rows: list[dict[str, Any]],
+                    lang: Lang | None = None) -> str:
+    """The weekly report as Markdown; `lang` (default Chinese, without unit short names)
+    says whether kinds, units and statuses show in Chinese."""
+    from duchá.output import Lang
+
+    lang = lang or Lang(zh=True)
     parts = [f"# 督查工作周报 {meta['week']}（{meta['start']} 至 {meta['end']}）", "",
              md_table([{"what": f"{zh} ({s})", "n": meta[s]} for s, zh in WEEKLY_COUNTS],
                       [("what", "项目"), ("n", "数量")])]
-    cols = [("kind", "类型"), ("number", "编号"), ("title", "事项/问题"), ("unit", "单位"),
-            ("date", "日期"), ("due", "时限"), ("status", "状态")]
+    spec = ("kind:类型:RECORD_KIND number:编号 title:事项/问题 unit:单位:unit date:日期 "
+            "due:时限 status:状态:status")
     for s, zh in WEEKLY_SECTIONS:
         part = [r for r in rows if r["section"] == s]
         parts += ["", f"## {zh} ({s})", ""]
@@ -439,17 +459,15 @@ def weekly_markdown(meta: dict[str, Any], rows: list[dict[str, Any]]) -> str:
             parts += [f"截至 {meta['as_of']} 逾期未办结 {len(part)} 项，其中本周新增 "
                       f"{meta['newly_overdue']} 项（标“新增”）。", ""]
             if part:
-                parts += [md_table([{**r, "mark": "新增" if r["new"] else ""} for r in part],
-                                   [("kind", "类型"), ("number", "编号"),
-                                    ("title", "事项/问题"), ("unit", "单位"), ("due", "时限"),
-                                    ("days_overdue", "逾期天数"), ("status", "状态"),
-                                    ("mark", "新增")]),
+                parts += [md_rows([{**r, "mark": "新增" if r["new"] else ""} for r in part],
+                                  "kind:类型:RECORD_KIND number:编号 title:事项/问题 "
+                                  "unit:单位:unit due:时限 days_overdue:逾期天数 "
+                                  "status:状态:status mark:新增", lang),
                           "", "### 各单位逾期情况", "",
-                          md_table(meta["by_unit"], [("unit", "单位"), ("items", "逾期事项"),
-                                                     ("findings", "逾期问题"),
-                                                     ("total", "合计"), ("new", "其中新增")])]
+                          md_rows(meta["by_unit"], "unit:单位:unit items:逾期事项 "
+                                  "findings:逾期问题 total:合计 new:其中新增", lang)]
             continue
-        parts.append(md_table(part, cols) if part else "无。")
+        parts.append(md_rows(part, spec, lang) if part else "无。")
     # The closing line anchors the history the report was made from (DESIGN: verify --head).
     if meta.get("head"):
         parts += ["", "---", "", f"历史链头（截至 {meta['end']} 的事件 #{meta['head_event']}）："
@@ -503,7 +521,8 @@ def unit_scores(lg: Ledger, year: int | None = None) -> list[dict[str, Any]]:
     # Overdue is a red light, as `item list` and `finding list` show it.
     put(select(col(Item.lead_unit_id), _sum_if(is_open),
                _sum_if(lights_sql.light(lg, "item", limits) == "red"),
-               _sum_if((col(Item.status) == "done") & (col(Item.closed_on) <= col(Item.due))),
+               _sum_if((col(Item.status) == "done") & (col(Item.due).is_(None)
+                                                       | (col(Item.closed_on) <= col(Item.due)))),
                _sum_if((col(Item.status) == "done") & (col(Item.closed_on) > col(Item.due))))
         .where(col(Item.year) == y).group_by(col(Item.lead_unit_id)),
         ("items_open", "items_overdue", "items_on_time", "items_late"))
@@ -713,29 +732,28 @@ def findings_by_unit(data: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     return by_unit
 
 
-def inspection_markdown(data: dict[str, Any], today: date) -> str:
-    """A draft 督查情况报告 for the leader to approve."""
-    from duchá.vocab import FINDING_STATUS, MODE, SEVERITY
+def inspection_markdown(data: dict[str, Any], today: date, lang: Lang | None = None) -> str:
+    """A draft 督查情况报告 for the leader to approve; its tables' values in `lang` (default
+    Chinese)."""
+    from duchá.output import Lang
 
+    lang = lang or Lang(zh=True)
     rec = data["record"]
     parts = [f"# 关于{rec['topic']}的督查情况报告（草稿）", "",
              f"- 编号：{rec['number']}" + (f"（计划 {rec['plan']}）" if rec["plan"] else ""),
              *(f"- {label}：{value}" for label, value in inspection_facts(data)), ""]
     parts += ["## 一、基本情况", "", inspection_overview(data), ""]
     parts += ["## 二、督查事项", ""]
-    parts.append(md_table(data["items"], [("number", "编号"), ("title", "事项"),
-                                          ("due", "落实时限"), ("status", "状态")])
+    parts.append(md_rows(data["items"], "number:编号 title:事项 due:落实时限 "
+                         "status:状态:ITEM_STATUS", lang)
                  if data["items"] else "本次督查未关联督办事项。")
     parts += ["", "## 三、发现的问题及整改要求", ""]
     if not data["findings"]:
         parts.append("本次督查未发现问题。")
     for n, (name, rows) in enumerate(findings_by_unit(data).items(), start=1):
         parts += [f"### （{n}）{name}（{len(rows)} 个问题）", ""]
-        shown = [{**r, "severity": SEVERITY.zh(r["severity"]), "mode": MODE.zh(r["mode"]),
-                  "status": FINDING_STATUS.zh(r["status"])} for r in rows]
-        parts += [md_table(shown, [("number", "编号"), ("description", "问题"),
-                                   ("severity", "性质"), ("mode", "整改方式"),
-                                   ("due", "整改时限"), ("status", "状态")]), ""]
+        parts += [md_rows(rows, "number:编号 description:问题 severity:性质:SEVERITY "
+                          "mode:整改方式:MODE due:整改时限 status:状态:FINDING_STATUS", lang), ""]
     parts += ["", "## 四、下一步要求", ""]
     parts += [f"{i}. {a}" for i, a in enumerate(inspection_asks(data, today), start=1)]
     return "\n".join(parts) + "\n"

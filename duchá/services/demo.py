@@ -16,20 +16,26 @@ from duchá.vocab import CATEGORY
 if TYPE_CHECKING:
     from duchá.services.ledger import Ledger
 
+# (code, full name, kind, short name): the counties' short names are derived (崆峒区,
+# 泾川县, 华亭市...), the departments' are the ones the office uses.
 UNITS = (
-    ("kongtong", "平凉市崆峒区人民政府", "county"),
-    ("jingchuan", "泾川县人民政府", "county"),
-    ("lingtai", "灵台县人民政府", "county"),
-    ("chongxin", "崇信县人民政府", "county"),
-    ("huating", "华亭市人民政府", "county"),
-    ("zhuanglang", "庄浪县人民政府", "county"),
-    ("jingning", "静宁县人民政府", "county"),
-    ("fgw", "平凉市发展和改革委员会", "department"),
-    ("jyj", "平凉市教育局", "department"),
-    ("zjj", "平凉市住房和城乡建设局", "department"),
-    ("czj", "平凉市财政局", "department"),
-    ("sthjj", "平凉市生态环境局", "department"),
+    ("kongtong", "平凉市崆峒区人民政府", "county", None),
+    ("jingchuan", "泾川县人民政府", "county", None),
+    ("lingtai", "灵台县人民政府", "county", None),
+    ("chongxin", "崇信县人民政府", "county", None),
+    ("huating", "华亭市人民政府", "county", None),
+    ("zhuanglang", "庄浪县人民政府", "county", None),
+    ("jingning", "静宁县人民政府", "county", None),
+    ("fgw", "平凉市发展和改革委员会", "department", "发改委"),
+    ("jyj", "平凉市教育局", "department", "教育局"),
+    ("zjj", "平凉市住房和城乡建设局", "department", "住建局"),
+    ("czj", "平凉市财政局", "department", "财政局"),
+    ("sthjj", "平凉市生态环境局", "department", "生态环境局"),
 )
+
+# A finished and reported inspection with findings: the one `demo --files` writes the
+# 督查情况报告 of.
+REPORTED_INSPECTION = "DC-2026-003"
 
 TITLES = {
     "policy": ["落实减税降费政策", "推进优化营商环境条例实施", "落实粮食安全党政同责",
@@ -57,8 +63,8 @@ def build(lg: Ledger) -> None:
     """Fill an empty ledger with a prefecture-level city's sample supervision work."""
     rnd = random.Random(2026)
     today = lg.today
-    for code, name, kind in UNITS:
-        units.add(lg, code=code, name=name, kind=kind, parent=None)
+    for code, name, kind, short in UNITS:
+        units.add(lg, code=code, name=name, kind=kind, parent=None, short=short)
     codes = [u[0] for u in UNITS]
     n = 0
     for category in CATEGORY.codes:

@@ -48,8 +48,10 @@ def _pending(lg: Ledger, kind: str, obj: Any) -> Any:
         col(Extension.status) == "pending")).first()
 
 
-def _start(kind: str, obj: Any) -> date:
-    return obj.assigned if kind == "item" else obj.found_on
+def _start(kind: str, obj: Any) -> date | None:
+    """When the work began: an item's assigned date (None when unknown), a finding's date."""
+    start: date | None = obj.assigned if kind == "item" else obj.found_on
+    return start
 
 
 def request(
@@ -64,7 +66,8 @@ def request(
     why = (reason or "").strip()
     if not why:
         raise Invalid("reason", "empty «reason»; say why more time is needed")
-    if on < _start(kind, obj):
+    start = _start(kind, obj)
+    if start is not None and on < start:
         raise BadInput(f"request dated {on} is before {kind} {obj.number} began "
                        f"({_start(kind, obj)})")
     if obj.due is not None and on > obj.due:
@@ -152,7 +155,8 @@ def account(
         if not text:
             raise BadInput(f"empty --{name}; {what}")
         values[name] = text
-    if on < _start(kind, obj):
+    start = _start(kind, obj)
+    if start is not None and on < start:
         raise BadInput(f"accountability dated {on} is before {kind} {obj.number} began "
                        f"({_start(kind, obj)})")
     with lg.changing(kind, obj, "account", on=on) as notes:

@@ -78,8 +78,8 @@ def running(lg: Ledger) -> dict[int, list[dict[str, Any]]]:
                                  col(Feedback.progress).is_not(None)))
     out: dict[int, list[dict[str, Any]]] = {}
     for r in items.query(lg, unfinished=True):
-        if r["assigned"] > lg.today:
-            continue
+        if r["assigned"] is not None and r["assigned"] > lg.today:
+            continue  # (an unknown assignment date counts as long since)
         row = {"kind": "item", "number": r["number"], "title": r["title"], "due": r["due"],
                "light": r["light"], "last": _said(last_note.get(r["id"]))}
         codes = [r["lead_unit"], *(c for c in r["units"].split(";") if c)]
@@ -175,8 +175,10 @@ def _snap(lg: Ledger, table: str, record: Any) -> dict[str, Any]:
 class _Checked:
     """One returned form, checked: its form and round, and its answers ready to record."""
 
-    def __init__(self, returned: Returned, sheet: FormSheet, rnd: FormRound, unit: str) -> None:
+    def __init__(self, returned: Returned, sheet: FormSheet, rnd: FormRound, unit: str,
+                 short: str) -> None:
         self.returned, self.sheet, self.round, self.unit = returned, sheet, rnd, unit
+        self.short = short  # the unit's short name, for its notes on items it shares
         self.answers: list[dict[str, Any]] = []
         self.errors: list[str] = []
 
@@ -222,7 +224,9 @@ def _check(lg: Ledger, returned: Returned) -> _Checked:
     rnd = lg.session.get(FormRound, sheet.round_id)
     unit = lg.session.get(Unit, sheet.unit_id)
     assert rnd is not None and unit is not None  # foreign keys
-    c = _Checked(returned, sheet, rnd, unit.code)
+    from duchá.services.units import short_name
+
+    c = _Checked(returned, sheet, rnd, unit.code, short_name(unit))
     said = returned.meta.get("unit")
     if said is not None and said != unit.code:
         c.errors.append(f"it says unit {said} but form {number} went to {unit.code} "
@@ -321,7 +325,7 @@ def _answer(lg: Ledger, c: _Checked, noun: str, line: int, number: str,
                 c.errors.append(f"{at}: 完成日期 {done_on} is after the day the form came "
                                 f"back ({lg.today})")
                 ok = False
-            elif done_on < start:
+            elif start is not None and done_on < start:
                 c.errors.append(f"{at}: 完成日期 {done_on} is before the {kind} began "
                                 f"({start})")
                 ok = False
@@ -372,8 +376,12 @@ def _record(lg: Ledger, c: _Checked) -> dict[str, Any]:
         note = None
         if a["kind"] == "item" and a["progress"] is not None:
             if rec.status == "open":
-                items.progress(lg, rec.number, text=a["progress"], on=on, percent=a["percent"])
-                note = a["progress"]
+                # The lead unit answers for the item and its percent; a unit that shares it
+                # says what it did, under its name (its percent stays with its answer).
+                lead = rec.lead_unit_id == sheet.unit_id
+                note = a["progress"] if lead else f"{c.short}：{a['progress']}"
+                items.progress(lg, rec.number, text=note, on=on,
+                               percent=a["percent"] if lead else None)
             else:
                 lg.warn(f"item {rec.number} is {rec.status}: {c.unit}'s progress on it is kept "
                         "with the form but not added as a progress note")

@@ -58,10 +58,11 @@ def add(
     lead: str,
     responsible: list[str],
     assigned: date,
-    due: date,
+    due: date | None,
     source: str | None,
     leader: str | None,
 ) -> dict[str, Any]:
+    """A new item; `due` None is long-term work (长期)."""
     from duchá.models import Item
 
     title = _title(title)
@@ -159,7 +160,8 @@ def query(
     if light:
         stmt = stmt.where(lit == light)
     finished = case((col(Item.status).in_(ITEM_UNFINISHED), 0), else_=1)
-    stmt = stmt.order_by(finished, col(Item.due), col(Item.number))
+    # Long-term items (no due date, 长期) after the dated ones, alike on SQLite and PostgreSQL.
+    stmt = stmt.order_by(finished, col(Item.due).is_(None), col(Item.due), col(Item.number))
     out = []
     for r in lg.session.execute(stmt).mappings():
         d = dict(r)
@@ -179,6 +181,7 @@ def show(lg: Ledger, ref: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     item = get(lg, ref)
     rec = query(lg, numbers=[item.number])[0]
     rec["cancel_reason"] = item.cancel_reason
+    rec["remarks"] = item.remarks
     notes = lg.session.exec(
         select(Progress).where(col(Progress.item_id) == item.id)
         .order_by(col(Progress.on), col(Progress.id))
@@ -196,9 +199,11 @@ def edit(
     responsible: list[str] | None = None,
     assigned: date | None = None,
     due: date | None = None,
+    long_term: bool = False,
     source: str | None = None,
     leader: str | None = None,
 ) -> dict[str, Any]:
+    """Correct an item's details; `long_term` makes it long-term work (长期: no due date)."""
     item = get(lg, ref)
     with lg.changing("item", item, "edit", on=lg.today, unchanged=Invalid(
             "title", "nothing to change; give at least one of «title», «category», «lead», "
@@ -211,7 +216,7 @@ def edit(
             item.lead_unit_id = units.resolve(lg, lead).id or 0
         if assigned is not None:
             item.assigned = assigned
-        if due is not None:
+        if due is not None or long_term:
             item.due = due
         if source is not None:
             item.source = source
@@ -243,7 +248,7 @@ def progress(
         raise BadInput("empty progress note; say what was done")
     if percent is not None and not 0 <= percent <= 100:
         raise Invalid("percent", f"«percent» must be between 0 and 100, not {percent}")
-    if on < item.assigned:
+    if item.assigned is not None and on < item.assigned:
         raise BadInput(f"progress dated {on} is before the item was assigned ({item.assigned})")
     note = Progress(item_id=item.id or 0, on=on, text=text.strip(), percent=percent)
     lg.session.add(note)
@@ -257,7 +262,7 @@ def close(lg: Ledger, ref: str, *, on: date) -> dict[str, Any]:
     if item.status == "done":
         raise BadInput(f"item {item.number} is already done (closed {item.closed_on})")
     _require_open(item, "closing it")
-    if on < item.assigned:
+    if item.assigned is not None and on < item.assigned:
         raise BadInput(f"close date {on} is before the item was assigned ({item.assigned})")
     with lg.changing("item", item, "close", on=on):
         item.status, item.closed_on = "done", on

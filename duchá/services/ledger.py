@@ -43,6 +43,13 @@ class Ledger:
 
         return parse_date(text, today=self.today, base=base, calendar=self.calendar)
 
+    def deadline(self, text: str, *, base: datetime.date | None = None
+                 ) -> datetime.date | None:
+        """A due date or a deadline phrase of a 台账 (6月底前, 年底前); None for 长期."""
+        from duchá.dates import parse_deadline
+
+        return parse_deadline(text, today=self.today, base=base, calendar=self.calendar)
+
     def day(self, text: str | None) -> datetime.date:  # (`date` is the method here)
         """The date an option like `--on` gives, or the as-of date when it gives none."""
         return self.date(text) if text else self.today

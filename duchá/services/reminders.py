@@ -77,7 +77,7 @@ def due_now(lg: Ledger, unit_ids: set[int] | None = None) -> list[dict[str, Any]
     taken = steps_taken(lg)
     rows = []
     for r in items.query(lg, unfinished=True):
-        if r["assigned"] <= today and chased("item", r):
+        if (r["assigned"] is None or r["assigned"] <= today) and chased("item", r):
             rows.append({"kind": "item", "id": r["id"], "number": r["number"],
                          "title": r["title"], "unit_id": ids[r["lead_unit"]], "due": r["due"],
                          "light": r["light"], "days_overdue": r["days_overdue"]})

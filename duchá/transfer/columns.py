@@ -10,8 +10,8 @@ import re
 
 from duchá.tables import TABLES, Column
 
-__all__ = ["CHILD_TABLES", "IGNORED", "SERVICE_TABLES", "TABLES", "Column", "help_table",
-           "key", "lookup", "table_name"]
+__all__ = ["CHILD_TABLES", "IGNORED", "REASON", "SERVICE_TABLES", "SOURCE_LINE", "TABLES",
+           "Column", "help_table", "key", "lookup", "table_name"]
 
 
 # Tables whose rows hang off an item or a finding and have no number of their own.
@@ -19,8 +19,10 @@ CHILD_TABLES = ("progress", "extensions", "accountability")
 # Tables imported row by row through their command's own checks (a handful of rows a year).
 SERVICE_TABLES = ("quotas", "settings", "calendar")
 
-# Columns a spreadsheet carries that are not data: ignored without a warning.
-IGNORED = {"序号", "备注", "no", "#"}
+# Columns a spreadsheet carries that are not data: ignored without a warning (unless the table
+# has a column of that name: items keep 备注).  A file of rejected rows adds the last two.
+REASON, SOURCE_LINE = "错误原因", "原行号"
+IGNORED = {"序号", "备注", "no", "#", REASON, SOURCE_LINE}
 
 
 def key(header: str) -> str:

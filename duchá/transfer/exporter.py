@@ -14,10 +14,10 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
 from duchá.errors import BadInput
-from duchá.transfer.columns import TABLES
+from duchá.tables import TABLES, stored
 
 if TYPE_CHECKING:
-    from duchá.output import Col
+    from duchá.output import Col, Lang
     from duchá.services.ledger import Ledger
 
 # Machine formats are written here (their columns are import's); markdown, html, xlsx and
@@ -59,7 +59,7 @@ def _record_query(table: str) -> tuple[Any, tuple[str, ...]]:
     links = {lk.name: lk for lk in kind.links}
     source: Any = t
     picked: list[Any] = []
-    for n, c in enumerate(TABLES[table]):
+    for n, c in enumerate(stored(table)):
         if c.name in refs:
             ref = refs[c.name]
             target = table_of(model(ref.target)).alias(f"r{n}")
@@ -134,24 +134,40 @@ def gather(lg: Ledger, tables: Sequence[str]) -> Data:
 
 
 def headers(table: str, zh: bool) -> list[str]:
-    return [c.zh_header if zh else c.name for c in TABLES[table]]
+    return [c.zh_header if zh else c.name for c in stored(table)]
 
 
-def write_text(out: TextIO, fmt: str, data: Data, *, zh: bool, excel: bool) -> None:
-    """CSV or TSV of one table; JSON or JSON lines of one table or all."""
+def shown(data: Data, lang: Lang) -> Data:
+    """The tables as `lang` shows them: in Chinese, coded values by their Chinese names and
+    units by their short names (what import reads back to the same codes)."""
+    if not lang.zh:
+        return data
+    out: Data = {}
+    for table, rows in data.items():
+        coded = [c for c in TABLES[table] if c.values]
+        out[table] = [{**r, **{c.name: lang.value(c.values, r.get(c.name), r) for c in coded}}
+                      for r in rows]
+    return out
+
+
+def write_text(out: TextIO, fmt: str, data: Data, *, lang: Lang, excel: bool) -> None:
+    """CSV or TSV of one table; JSON or JSON lines of one table or all; in `lang`."""
     from duchá.output import _write_delimited, plain
+
+    zh = lang.zh
+    data = shown(data, lang)
 
     if fmt in ("csv", "tsv"):
         if len(data) != 1:
             raise BadInput(f"{fmt} holds one table; name it (`duchá export items -f {fmt}`) "
                            "or use -f xlsx or -f json for all tables")
         (table, rows), = data.items()
-        names = [c.name for c in TABLES[table]]
+        names = [c.name for c in stored(table)]
         _write_delimited(out, fmt, headers(table, zh),
                          ([r.get(n) for n in names] for r in rows), excel=excel)
         return
     def obj(table: str, r: dict[str, Any]) -> dict[str, Any]:
-        return {h: plain(r.get(c.name)) for h, c in zip(headers(table, zh), TABLES[table],
+        return {h: plain(r.get(c.name)) for h, c in zip(headers(table, zh), stored(table),
                                                         strict=True)}
 
     if fmt == "json":
@@ -169,14 +185,17 @@ def write_text(out: TextIO, fmt: str, data: Data, *, zh: bool, excel: bool) -> N
             out.write(json.dumps(line, ensure_ascii=False) + "\n")
 
 
-def sections(data: Data, *, zh: bool) -> list[tuple[str, list[Col], list[dict[str, Any]]]]:
+def sections(data: Data, *, lang: Lang) -> list[tuple[str, list[Col], list[dict[str, Any]]]]:
     """The tables as the renderers take them (a sheet, a docx table, a Markdown table each),
-    under the headers asked for."""
+    their headers and values in `lang` (the renderers then show them as they are)."""
     from duchá.output import Col
+
+    zh = lang.zh
+    data = shown(data, lang)
 
     out = []
     for table, rows in data.items():
-        names = [c.name for c in TABLES[table]]
+        names = [c.name for c in stored(table)]
         heads = headers(table, zh)
         out.append((table, [Col(h) for h in heads],
                     [{h: r.get(n) for h, n in zip(heads, names, strict=True)} for r in rows]))

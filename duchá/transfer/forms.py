@@ -14,7 +14,6 @@ openpyxl is imported inside the functions that use it.
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from dataclasses import dataclass, field
@@ -275,23 +274,12 @@ def _xlsx_rows(path: Path) -> list[tuple[int, list[str]]]:
 
 
 def _csv_rows(path: Path) -> list[tuple[int, list[str]]]:
-    from duchá.transfer.importer import decode
+    """A returned form saved as text: CSV (UTF-8, GB18030) or Excel's Unicode text, as the
+    importer reads such files (transfer.sheets)."""
+    from duchá.transfer.sheets import _text_rows
 
-    data = path.read_bytes()
-    if b"\x00" in data[:65536]:
-        raise BadInput(f"{path} is neither an xlsx workbook nor a CSV text file; return the "
-                       "form as it was sent, or saved as CSV")
-    text, _ = decode(path, data, None)
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""))
-    out = []
-    start = 1
-    try:
-        for record in reader:
-            out.append((start, record))
-            start = reader.line_num + 1
-    except csv.Error as exc:
-        raise BadInput(f"{path}: line {start}: not readable as CSV ({exc})") from None
-    return out
+    _, _, rows = _text_rows(path, None)
+    return rows
 
 
 def _parse(path: Path, noun: str, rows: list[tuple[int, list[str]]]) -> Returned:

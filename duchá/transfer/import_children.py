@@ -28,7 +28,7 @@ class Subject:
     kind: str
     id: int
     number: str
-    start: date
+    start: date | None  # an item's assigned date may be unknown
     status: str
     closed_on: date | None
 
@@ -72,18 +72,66 @@ def _subject(r: Row, name: str, known: dict[str, Subject], *,
 
 def _began(r: Row, name: str, subject: Subject | None, on: date | None) -> None:
     """A record dated before its item was assigned or its finding found is refused."""
-    if on and subject and on < subject.start:
+    if on and subject and subject.start and on < subject.start:
         began = "was assigned" if subject.kind == "item" else "was found"
         r.fail(name, f"{on} is before {subject.kind} {subject.number} {began} "
                      f"({subject.start})")
 
 
+def _by_title(job: Job) -> dict[tuple[str, int], list[str]]:
+    """Item numbers by title (as reimport compares them) and lead unit."""
+    from sqlalchemy import select
+
+    from duchá import models as m
+    from duchá.tables import table_of
+    from duchá.transfer.reimport import same_text
+
+    it = table_of(m.Item)
+    out: dict[tuple[str, int], list[str]] = {}
+    for number, title, lead in job.lg.session.execute(
+            select(it.c.number, it.c.title, it.c.lead_unit_id)):
+        out.setdefault((same_text(title), lead), []).append(number)
+    return out
+
+
+def _named_item(r: Row, got: dict[str, object], known: dict[str, Subject],
+                titles: dict[tuple[str, int], list[str]]) -> Subject | None:
+    """A progress sheet's item named by its title (and lead unit, when the title is not
+    enough) instead of its number."""
+    from duchá.transfer.reimport import same_text
+
+    title, lead = got["title"], got["lead_unit"]
+    if not isinstance(title, str):
+        r.fail("item", "empty; give the item's number (事项编号) or its title (事项名称)")
+        return None
+    hits = [n for (t, u), numbers in titles.items() for n in numbers
+            if t == same_text(title) and (lead is None or u == lead)]
+    if len(hits) == 1:
+        return known[hits[0]]
+    if hits:
+        r.fail("title", f"'{title}' is the title of {', '.join(sorted(hits))}; give the lead "
+               "unit (牵头单位) or the number")
+    elif r.ok:
+        r.fail("title", f"no item titled '{title}' in the ledger; import the items first")
+    return None
+
+
 def _progress(job: Job) -> list[Record]:
     known = _subjects(job)
+    titles = _by_title(job) if "item" not in job.where else {}
+    seen = _notes(job)
+    stamp = job.stamp()
     out = []
     for r in job.rows():
-        item = _subject(r, "item", known, kinds=("item",))
+        item = _subject(r, "item", known, kinds=("item",)) if r.given("item") else None
         got = r.read_all()
+        title_given = got.pop("title")
+        got.pop("lead_unit")
+        if item is None and not r.given("item"):
+            item = _named_item(r, {"title": title_given, "lead_unit": r.values.get(
+                "lead_unit") and got_lead(r)}, known, titles)
+        if not r.given("on") and stamp is not None:
+            got["on"] = stamp  # the sheet's 填报时间
         on, percent = got["on"], got["percent"]
         _began(r, "on", item, on)
         if percent is not None and not 0 <= percent <= 100:
@@ -91,8 +139,35 @@ def _progress(job: Job) -> list[Record]:
         if item and on and item.closed_on and on > item.closed_on:
             r.fail("on", f"{on} is after item {item.number} was closed ({item.closed_on})")
         if r.ok and item and on:
+            if (item.id, on, same(got["text"])) in seen:
+                continue  # imported before: the same note on the same day
+            seen.add((item.id, on, same(got["text"])))
             out.append(Record(r.line, on.year, None, {"item_id": item.id, **got}, {}, on))
     return out
+
+
+def got_lead(r: Row) -> int | None:
+    """The lead unit a progress sheet's row names, if it names one."""
+    ids, _ = r.job.unit_ids(r.values["lead_unit"] or "", r.line, "lead_unit")
+    return ids[0] if ids else None
+
+
+def same(text: str) -> str:
+    from duchá.transfer.reimport import same_text
+
+    return same_text(text)
+
+
+def _notes(job: Job) -> set[tuple[int, date, str]]:
+    """The progress notes already in the ledger: a sheet imported again adds none twice."""
+    from sqlalchemy import select
+
+    from duchá import models as m
+    from duchá.tables import table_of
+
+    t = table_of(m.Progress)
+    return {(i, on, same(text)) for i, on, text in job.lg.session.execute(
+        select(t.c.item_id, t.c.on, t.c.text))}
 
 
 def _extensions(job: Job) -> list[Record]:
@@ -140,7 +215,7 @@ def _pending_in_ledger(job: Job, records: list[Record]) -> None:
     for rec in records:
         v = rec.values
         if v["status"] == "pending" and (v["subject_table"], v["subject_id"]) in waiting:
-            job.errors.append(f"line {rec.line}: this {v['subject_table']} already has an "
+            job.error(rec.line, f"this {v['subject_table']} already has an "
                               "extension awaiting a decision in the ledger; decide it first")
 
 

@@ -12,16 +12,18 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from duchá import validation
-from duchá.errors import BadInput
+from duchá import validation, vocab
+from duchá.errors import BadInput, NotFound
+from duchá.services.units import split_names
 from duchá.tables import RECORDS
-from duchá.transfer.columns import IGNORED, TABLES, Column, key, lookup
+from duchá.transfer import reimport, sheets
+from duchá.transfer.columns import TABLES, Column, key, lookup
 from duchá.words import a
 
 if TYPE_CHECKING:
@@ -30,9 +32,7 @@ if TYPE_CHECKING:
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
 
-MAX_ERRORS_SHOWN = 50
-BINARY_PROBE = 64 * 1024
-NUL = b"\x00"
+MAX_ERRORS_SHOWN = 20
 _NUMBER = re.compile(r"^([A-Za-z]{2})-?(\d{4})-?(\d{1,6})$")
 _SPLIT = re.compile(r"\s*[;,，、；\n]\s*")
 _TRUE = {"true", "yes", "y", "1", "是", "计划内", "有"}
@@ -67,116 +67,28 @@ def fields(table: str, got: dict[str, Any]) -> tuple[dict[str, Any], dict[str, l
 
 # ---------------------------------------------------------------- reading the file
 
-
-@dataclass
-class Sheet:
-    """A CSV file read and decoded: its header and its data rows with their line numbers."""
-
-    path: Path
-    encoding: str
-    header: list[str]
-    rows: list[tuple[int, list[str]]]
+Sheet = sheets.Sheet
+read = sheets.read
 
 
-def _line_of(data: bytes, offset: int) -> int:
-    return data.count(b"\n", 0, offset) + 1
-
-
-def decode(path: Path, data: bytes, encoding: str | None) -> tuple[str, str]:
-    """The file's text and the encoding it was read with, or BadInput naming the line."""
-    if encoding:
-        enc = "utf-8-sig" if encoding in ("utf-8", "utf-8-sig") else encoding
-        try:
-            return data.decode(enc), encoding
-        except UnicodeDecodeError as exc:
-            raise validation.Invalid(
-                "encoding", f"{path}: line {_line_of(data, exc.start)} is not valid {encoding}; "
-                "save the file in that encoding or pass another «encoding»") from None
-    if data.startswith(b"\xef\xbb\xbf"):
-        try:
-            return data.decode("utf-8-sig"), "utf-8-sig"
-        except UnicodeDecodeError as exc:
-            raise BadInput(f"{path}: starts with a UTF-8 mark but line "
-                           f"{_line_of(data, exc.start)} is not UTF-8 (mixed encodings); save "
-                           "the whole file in one encoding") from None
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError as exc:
-        bad_line = _line_of(data, exc.start)
-    # Not UTF-8.  If other lines are non-ASCII *and* valid UTF-8, the file mixes encodings
-    # (rows pasted from two sources); GB18030 would read it "successfully" as garbage.
-    for n, line in enumerate(data.split(b"\n"), start=1):
-        if n != bad_line and max(line, default=0) >= 0x80:
-            try:
-                line.decode("utf-8")
-            except UnicodeDecodeError:
-                continue
-            raise BadInput(f"{path}: mixed encodings: line {n} is UTF-8 but line {bad_line} is "
-                           "not; save the whole file in one encoding (UTF-8 or GB18030)")
-    try:
-        return data.decode("gb18030"), "gb18030"
-    except UnicodeDecodeError as exc:
-        raise validation.Invalid(
-            "encoding", f"{path}: line {_line_of(data, exc.start)} is neither UTF-8 nor "
-            "GB18030 text; save the file as CSV (UTF-8) or pass «encoding»") from None
-
-
-def read(path: Path, encoding: str | None = None) -> Sheet:
-    """Read a CSV file, refusing what is not one (empty, binary, undecodable, no rows)."""
-    import csv
-    import io
-
-    if not path.exists():
-        raise BadInput(f"no file {path}; check the path")
-    if path.is_dir():
-        raise BadInput(f"{path} is a folder; give a CSV file")
-    with path.open("rb") as fh:
-        # A large binary file is refused from its first block, before reading it all.
-        data = fh.read(BINARY_PROBE)
-        if NUL not in data:
-            data += fh.read()
-    if NUL in data:
-        raise BadInput(f"{path} is not a CSV text file (binary data on line "
-                       f"{_line_of(data, data.index(NUL))}); export the sheet as CSV first")
-    text, used = decode(path, data, encoding)
-    if not text.strip().strip("\ufeff").strip():
-        raise BadInput(f"{path} is empty; give a CSV file with a header line and rows")
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header: list[str] | None = None
-    rows: list[tuple[int, list[str]]] = []
-    start = 1
-    try:
-        for record in reader:
-            line, start = start, reader.line_num + 1
-            if not any(cell.strip() for cell in record):
-                continue
-            if header is None:
-                header = record
-            else:
-                rows.append((line, record))
-    except csv.Error as exc:
-        raise BadInput(f"{path}: line {start}: not readable as CSV ({exc}); check the "
-                       "quotes on that line") from None
-    if header is None:
-        raise BadInput(f"{path} is empty; give a CSV file with a header line and rows")
-    if not rows:
-        raise BadInput(f"{path} has a header but no rows; nothing to import")
-    return Sheet(path, used, header, rows)
-
-
-def map_header(table: str, sheet: Sheet) -> tuple[dict[str, int], list[str]]:
-    """Field -> column index, and the headers that are ignored; BadInput on missing columns."""
+def map_header(table: str, sheet: Sheet) -> tuple[dict[str, int], dict[str, list[int]],
+                                                 list[str]]:
+    """Field -> column index, the further columns of a list field (配合单位 beside 责任单位),
+    and the headers that are ignored; BadInput on missing columns."""
     names = lookup(table)
+    kinds = {c.name: c.kind for c in TABLES[table]}
     where: dict[str, int] = {}
+    more: dict[str, list[int]] = {}
     unknown: list[str] = []
     errors: list[str] = []
     for i, h in enumerate(sheet.header):
         k = key(h)
-        if not k or k in IGNORED:
-            continue
-        name = names.get(k)
+        name = names.get(k) if k else None
         if name is None:
-            unknown.append(h.strip())
+            if not sheets.ignored(table, h):
+                unknown.append(h.strip())
+        elif name in where and kinds[name] in ("units", "refs"):
+            more.setdefault(name, []).append(i)  # one list from both
         elif name in where:
             errors.append(f"columns '{sheet.header[where[name]].strip()}' and '{h.strip()}' "
                           f"both mean {name}; keep one")
@@ -186,9 +98,15 @@ def map_header(table: str, sheet: Sheet) -> tuple[dict[str, int], list[str]]:
     for c in missing:
         errors.append(f"missing required column {c.name} ({' / '.join(c.zh)})")
     if errors:
-        raise BadInput(f"{sheet.path}: line 1 (header): " + "; ".join(errors)
+        found = (f" (the rows above it were taken as titles: {'; '.join(sheet.titles)[:80]})"
+                 if sheet.titles else "")
+        if not where:
+            found = (f"; no row among the first {sheets.HEADER_SEARCH} names {table} "
+                     "columns, so the first was taken as the header")
+        raise BadInput(f"{sheet.label}: {sheet.noun} {sheet.header_line} (header): "
+                       + "; ".join(errors) + found
                        + "; `duchá import --help` lists the columns")
-    return where, unknown
+    return where, more, unknown
 
 
 # ---------------------------------------------------------------- checking rows
@@ -202,16 +120,20 @@ class Row:
     line: int
     values: dict[str, str | None]
     ok: bool = True
+    # Columns whose cell said 长期 (long-term: no due date), not blank.
+    long_term: set[str] = field(default_factory=set)
+    # Units named after the first in a one-unit column (two lead units: 崇信县、华亭市).
+    extra: dict[str, list[int]] = field(default_factory=dict)
 
     def fail(self, column: str, message: str) -> None:
         self.ok = False
-        self.job.errors.append(f"line {self.line}: {self.job.header_of(column)}: {message}")
+        self.job.error(self.line, f"{self.job.header_of(column)}: {message}")
 
     def refuse(self, exc: validation.Invalid) -> None:
         """A service's or validation's verdict on a value, naming the file's column."""
         self.ok = False
         said = exc.said(lambda name: self.job.header_of(self.job.column_of(name)))
-        self.job.errors.append(f"line {self.line}: {said}")
+        self.job.error(self.line, said)
 
     def check(self, rule: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """A rule of validation.py on the row's values: its verdict names the column."""
@@ -221,6 +143,10 @@ class Row:
             self.refuse(exc)
             return None
 
+    def given(self, name: str) -> bool:
+        """Whether the file has the column and this row's cell says something."""
+        return self.values.get(name) is not None
+
     def text(self, name: str, required: bool = False) -> str | None:
         value = self.values.get(name)
         if value is None and required:
@@ -228,23 +154,32 @@ class Row:
         return value
 
     def date(self, name: str, *, base: date | None = None, required: bool = False,
-             default: date | None = None) -> date | None:
-        raw = self.text(name, required)
+             default: date | None = None, deadline: bool = False) -> date | None:
+        raw = self.values.get(name)
         if raw is None:
+            if required:
+                self.fail(name, "empty; this column is required" + (
+                    " (a date, or a deadline as 台账 write it: 6月底前, 年底前, 长期)"
+                    if deadline else ""))
             return default
         # Big files repeat the same few hundred dates: parse each text once (relative forms
-        # depend on their base, so the base is part of the key).
+        # and deadlines without a year depend on their base, so the base is part of the key).
         cache = self.job.dates
-        cache_key = (raw, base if raw[0] in "+-" else None)
+        plain = _ISO.match(raw) is not None
+        cache_key = (raw, None if plain or (raw[0] not in "+-" and not deadline) else base,
+                     deadline)
         if cache_key not in cache:
             try:
-                cache[cache_key] = self.job.lg.date(raw, base=base)
+                cache[cache_key] = (self.job.lg.deadline(raw, base=base) if deadline
+                                    else self.job.lg.date(raw, base=base))
             except BadInput as exc:
                 cache[cache_key] = exc
         found = cache[cache_key]
         if isinstance(found, BadInput):
             self.fail(name, found.message)
             return None
+        if found is None:
+            self.long_term.add(name)
         return found
 
     def month_bound(self, name: str, *, end: bool) -> datetime.date | None:  # not Row.date
@@ -276,26 +211,43 @@ class Row:
             return None
         return found
 
+    def _names(self, name: str) -> list[int]:
+        """The units a cell names: a list split outside brackets, a group (各县（市、区）)
+        as its units; each unknown name is noted once for the whole file."""
+        out: list[int] = []
+        for part in split_names(self.values.get(name)):
+            ids, message = self.job.unit_ids(part, self.line, name)
+            if message:
+                self.fail(name, message)
+            for unit_id in ids:
+                if unit_id not in out:
+                    out.append(unit_id)
+        return out
+
     def unit(self, name: str, *, required: bool = False) -> int | None:
+        """One unit.  More than one named: the first, the others kept in `extra` for the
+        preparer to place (an item's further lead units become responsible ones)."""
         raw = self.text(name, required)
         if raw is None:
             return None
-        unit_id, message = self.job.unit_id(raw)
-        if unit_id is None:
-            self.fail(name, message)
-        return unit_id
+        first = split_names(raw)[0] if raw else ""
+        if self.job.is_group(first):
+            self.fail(name, f"'{first}' is a group of units; name the one unit that leads "
+                      "(the group can be among the responsible units)")
+            return None
+        ids = self._names(name)
+        if not ids:
+            return None
+        if len(ids) > 1 and (self.job.table, name) != ("items", "lead_unit"):
+            self.fail(name, f"'{raw}' names {len(ids)} units; this column takes one (one row "
+                      "per unit)")
+            return None
+        if len(ids) > 1:
+            self.extra[name] = ids[1:]
+        return ids[0]
 
     def units(self, name: str) -> list[int]:
-        raw = self.text(name)
-        out: list[int] = []
-        for part in _SPLIT.split(raw or ""):
-            if part:
-                unit_id, message = self.job.unit_id(part)
-                if unit_id is None:
-                    self.fail(name, message)
-                elif unit_id not in out:
-                    out.append(unit_id)
-        return out
+        return self._names(name)
 
     def integer(self, name: str) -> int | None:
         raw = self.text(name)
@@ -346,24 +298,22 @@ class Row:
             return None
         return int(m[2]), int(m[3])
 
-
     def read(self, col: Column, got: dict[str, Any]) -> Any:
         """One cell read as its column says (tables.Column.kind); None when empty."""
         name, kind = col.name, col.kind
         if col.required and kind in ("int", "bool", "units", "refs", "month-start", "month-end",
                                      "ref") and self.text(name, True) is None:
             return None
-        if kind == "date":
+        if kind in ("date", "deadline"):
             default = self.job.lg.today if col.default == "today" else None
             return self.date(name, base=got.get(col.base) if col.base else None,
-                             required=col.required, default=default)
+                             required=col.required, default=default,
+                             deadline=kind == "deadline")
         if kind in ("month-start", "month-end"):
             return self.month_bound(name, end=kind == "month-end")
         if kind == "vocab":
-            from duchá import vocab
-
             return self.vocab(name, getattr(vocab, col.vocab or ""), required=col.required,
-                              default=col.default)
+                              default=self.job.defaults.get(name, col.default))
         if kind == "unit":
             return self.unit(name, required=col.required)
         if kind == "units":
@@ -393,6 +343,9 @@ class Row:
         return got
 
 
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
 @dataclass
 class Job:
     """One import: the ledger, the sheet, and what validation has collected."""
@@ -401,35 +354,103 @@ class Job:
     table: str
     sheet: Sheet
     where: dict[str, int]
-    errors: list[str] = field(default_factory=list)
-    _units: dict[str, tuple[int | None, str]] = field(default_factory=dict)
-    dates: dict[tuple[str, date | None], date | BadInput] = field(default_factory=dict)
+    more: dict[str, list[int]] = field(default_factory=dict)  # further columns of a list
+    defaults: dict[str, str] = field(default_factory=dict)  # category: --category
+    create_units: bool = False
+    # line -> what is wrong with it (one stderr line per row); unknown unit names apart.
+    errors: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
+    unknown: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+    notes: dict[str, list[int]] = field(default_factory=dict)  # warning -> the lines
+    created: dict[str, int] = field(default_factory=dict)  # --create-units: name -> stand-in id
+    # line -> columns a re-imported row changes without its own cell saying so (办结 with no
+    # 办结日期 closes on the as-of date; a second lead unit joins the responsible units).
+    implied: dict[int, set[str]] = field(default_factory=dict)
+    _notes_known: dict[int, set[str]] | None = None
+    _units: dict[str, tuple[list[int], str, bool]] = field(default_factory=dict)
+    _groups: dict[str, bool] = field(default_factory=dict)
+    dates: dict[tuple[str, date | None, bool], date | BadInput | None] = field(
+        default_factory=dict)
     terms: dict[tuple[str, str], str | BadInput] = field(default_factory=dict)
     _numbers: dict[str, dict[str, int]] = field(default_factory=dict)
 
+    def error(self, line: int, message: str) -> None:
+        self.errors[line].append(message)
+
+    def known_notes(self, item_id: int) -> set[str]:
+        """The progress texts an item of the ledger has (loaded once for all of them)."""
+        if self._notes_known is None:
+            self._notes_known = reimport.notes_of(self.lg, list(
+                self.ledger_numbers("items").values()))
+        return self._notes_known.get(item_id, set())
+
+    def stamp(self) -> date | None:
+        """The sheet's 填报时间 (in its title lines), the date of the progress it reports."""
+        text = self.sheet.stamp
+        if text is None:
+            return None
+        try:
+            return self.lg.date(text)
+        except BadInput:
+            return None
+
+    def note(self, what: str, line: int) -> None:
+        """A warning about some rows, shown once with their lines."""
+        self.notes.setdefault(what, []).append(line)
+
+    def at(self, line: int) -> str:
+        return f"{self.sheet.noun} {line}"
+
     def column_of(self, field_name: str) -> str:
         """The table's column that a service's field is (`max` is max_count's alias)."""
-        from duchá.tables import TABLES
-
         for col in TABLES.get(self.table, ()):
             if field_name == col.name or field_name in col.aliases:
                 return col.name
         return field_name
 
     def header_of(self, name: str) -> str:
+        """A column as the file names it; one it lacks as the file's language would."""
         i = self.where.get(name)
-        return self.sheet.header[i].strip() if i is not None else name
+        if i is not None:
+            return self.sheet.header[i].strip()
+        col = next((c for c in TABLES.get(self.table, ()) if c.name == name), None)
+        chinese = any(not h.isascii() for h in self.sheet.header)
+        return col.zh_header if col is not None and chinese else name
 
-    def unit_id(self, text: str) -> tuple[int | None, str]:
-        """A unit resolved like everywhere else, cached per distinct text (many rows share)."""
+    def is_group(self, text: str) -> bool:
+        """Whether a name means a group of units (各县（市、区）), asked once per text."""
+        if text not in self._groups:
+            from duchá.services.units import GROUPS, group_key
+
+            self._groups[text] = group_key(text) in GROUPS
+        return self._groups[text]
+
+    def unit_ids(self, text: str, line: int, column: str) -> tuple[list[int], str]:
+        """The units a name means (one, or a group's), resolved like everywhere else and
+        cached per distinct text (many rows share); an error message when there are none."""
         from duchá.services import units
 
         if text not in self._units:
-            try:
-                self._units[text] = (units.resolve(self.lg, text).id, "")
-            except BadInput as exc:
-                self._units[text] = (None, exc.message)
-        return self._units[text]
+            members = units.group(self.lg, text)
+            if members is not None:
+                ids = [u.id for u in members if u.id is not None]
+                why = "" if ids else (f"'{text}' means every unit of its kind, and the ledger "
+                                      "has none yet; add them first (`duchá unit list`)")
+                self._units[text] = (ids, why, False)
+            else:
+                try:
+                    found = units.resolve(self.lg, text).id
+                    self._units[text] = ([found] if found is not None else [], "", False)
+                except NotFound as exc:
+                    self._units[text] = ([], exc.message, True)
+                except BadInput as exc:
+                    self._units[text] = ([], exc.message, False)
+        ids, message, unknown = self._units[text]
+        if unknown and self.create_units:
+            stand_in = self.created.setdefault(text, -1 - len(self.created))
+            return [stand_in], ""
+        if unknown:
+            self.unknown.setdefault(text, []).append((line, self.header_of(column)))
+        return ids, message
 
     def ledger_numbers(self, table: str) -> dict[str, int]:
         """number -> id of a table's records in the ledger (one query, on first need)."""
@@ -445,13 +466,18 @@ class Job:
         width = len(self.sheet.header)
         for line, cells in self.sheet.rows:
             if len(cells) > width and any(c.strip() for c in cells[width:]):
-                self.errors.append(f"line {line}: {len(cells)} cells but the header has "
-                                   f"{width} columns; check the commas and quotes")
+                self.error(line, f"{len(cells)} cells but the header has {width} columns; "
+                           "check the commas and quotes")
                 continue
             values: dict[str, str | None] = {}
             for name, i in self.where.items():
                 v = cells[i].strip() if i < len(cells) else ""
+                for j in self.more.get(name, ()):
+                    w = cells[j].strip() if j < len(cells) else ""
+                    v = f"{v}、{w}" if v and w else v or w
                 values[name] = v or None
+            if not any(values.values()):
+                continue  # a row with nothing in any column the table reads
             yield Row(self, line, values)
 
 
@@ -476,24 +502,148 @@ class Record:
     values: dict[str, Any]
     links: dict[str, list[Any]] = field(default_factory=dict)  # ids; a unit's parent_code
     on: date | None = None
+    # A record already in the ledger that the row names (issue 13: import again): what the
+    # row changes in it, nothing when the row says nothing new.
+    update: reimport.Update | None = None
+    notes: list[dict[str, Any]] = field(default_factory=list)  # an item's new progress
+    id: int | None = None  # given by `write`
+
+    @property
+    def new(self) -> bool:
+        return self.update is None
+
+
+def _number_text(table: str, num: tuple[int, int] | None) -> str | None:
+    if num is None:
+        return None
+    prefix, width = PREFIX[table]
+    return f"{prefix}-{num[0]}-{num[1]:0{width}d}"
+
+
+def _category(job: Job, r: Row, got: dict[str, Any]) -> str | None:
+    """A row's category: its cell, else what its section heading (三、领导批示事项) or its
+    source (市长批示) says, listed in a warning, else `--category` for the file."""
+    from duchá.vocab import CATEGORY
+
+    if r.given("category"):
+        return got["category"]
+    said = job.sheet.sections.get(r.line)
+    found = (CATEGORY.infer(said) or _named(CATEGORY, said)) if said else None
+    where = "its section"
+    if found is None:
+        found, where = CATEGORY.infer(got["source"]), job.header_of("source")
+    if found is not None:
+        job.note(f"事项类别 taken from {where}: {CATEGORY.zh(found)}", r.line)
+        return found
+    if got["category"] is None:
+        r.fail("category", "empty, and neither the section nor the source says one; give "
+               "the category in the row, or one for the whole file (`duchá import items FILE "
+               "--category 会议议定`)")
+    return got["category"]
+
+
+def _named(vocab: Vocab, text: str) -> str | None:
+    found = {t.code for t in vocab.terms if t.zh in text}
+    return found.pop() if len(found) == 1 else None
 
 
 def _items(job: Job) -> list[Record]:
+    from duchá.transfer import reimport
+
+    match = reimport.Matcher(job, "item")
+    code_of = _codes(job)
+    stamp = job.stamp()
     out = []
     for r in job.rows():
         got = r.read_all()
-        got["status"] = got["status"] or ("done" if got["closed_on"] else "open")
-        if r.ok:
-            r.check(validation.item_dates, assigned=got["assigned"], due=got["due"],
-                    status=got["status"], closed_on=got["closed_on"])
+        lead = got["lead_unit"]
+        extra = r.extra.pop("lead_unit", [])
+        if extra:
+            job.note("two or more lead units: the first leads, the others became "
+                     "responsible units", r.line)
+            job.implied.setdefault(r.line, set()).add("units")
+        got["units"] = [u for u in dict.fromkeys([*extra, *got["units"]]) if u != lead]
+        progress = got.pop("progress")
         num = r.number("items")
-        if not r.ok:
+        existing = match.find(r, _number_text("items", num), got["title"], lead)
+        if existing is not None:
+            rec = _item_update(job, r, got, existing, code_of)
+        else:
+            got["category"] = _category(job, r, got)
+            rec = _item_new(job, r, got, num)
+        if rec is None or not r.ok:
             continue
-        values, links = fields("items", got)
-        links["units"] = [u for u in links["units"] if u != values["lead_unit_id"]]
-        year, seq = num if num else (got["assigned"].year, None)
-        out.append(Record(r.line, year, seq, values, links, got["assigned"]))
+        if progress:
+            known = job.known_notes(rec.update.existing.id) if rec.update else set()
+            if reimport.same_text(progress) not in known:
+                rec.notes.append({"on": reimport.note_day(rec.values, stamp, job.lg.today),
+                                  "text": progress, "percent": None})
+        out.append(rec)
     return out
+
+
+def _item_new(job: Job, r: Row, got: dict[str, Any], num: tuple[int, int] | None
+              ) -> Record | None:
+    status = got["status"] or ("done" if got["closed_on"] else "open")
+    got["status"] = status
+    if status == "done" and got["closed_on"] is None and r.ok:
+        got["closed_on"] = job.lg.today
+        job.note(f"办结 without a 办结日期: closed on the as-of date {job.lg.today}", r.line)
+    if r.ok:
+        r.check(validation.item_dates, assigned=got["assigned"], due=got["due"],
+                status=status, closed_on=got["closed_on"])
+    if not r.ok:
+        return None
+    values, links = fields("items", got)
+    year, seq = num if num else ((got["assigned"] or job.lg.today).year, None)
+    return Record(r.line, year, seq, values, links, got["assigned"])
+
+
+def _item_update(job: Job, r: Row, got: dict[str, Any], existing: reimport.Existing,
+                 code_of: dict[int, str]) -> Record | None:
+    """The row as a change to an item already in the ledger: its final state checked as a
+    whole, and the columns it changes."""
+    from datetime import date as day
+
+    snap = existing.snap
+    final: dict[str, Any] = {k: snap.get(k) for k in ("assigned", "due", "status",
+                                                       "closed_on")}
+    for k in ("assigned", "due", "closed_on"):
+        final[k] = day.fromisoformat(final[k]) if final[k] else None
+    implied = job.implied.setdefault(r.line, set())
+    if r.given("assigned"):
+        final["assigned"] = got["assigned"]
+    if r.given("due"):
+        final["due"] = got["due"]
+    status = got["status"] or ("done" if r.given("closed_on") else None)
+    if status is not None and not r.given("status"):
+        implied.add("status")
+    if status is not None:
+        final["status"] = status
+    if r.given("closed_on"):
+        final["closed_on"] = got["closed_on"]
+    if final["status"] == "done" and final["closed_on"] is None:
+        final["closed_on"] = job.lg.today
+        implied.add("closed_on")
+        job.note(f"办结 without a 办结日期: closed on the as-of date {job.lg.today}", r.line)
+    if final["status"] != "done":
+        final["closed_on"] = None
+        if snap.get("closed_on"):
+            implied.add("closed_on")
+    if r.ok:
+        r.check(validation.item_dates, assigned=final["assigned"], due=final["due"],
+                status=final["status"], closed_on=final["closed_on"])
+    if not r.ok:
+        return None
+    got.update(final)
+    if not (r.given("title") and r.given("number")):
+        got["title"] = snap["title"]  # matched by its title: the title as the ledger has it
+    values, links = fields("items", got)
+    if not r.given("number"):
+        values.pop("lead_unit_id")  # matched by its lead unit: unchanged
+    update = reimport.plan("item", existing, r, values, links, code_of)
+    rec = Record(r.line, 0, None, {**values, "number": existing.number}, links, None, update)
+    return rec
 
 
 def _plans(job: Job) -> list[Record]:
@@ -530,27 +680,106 @@ def _inspections(job: Job) -> list[Record]:
     return out
 
 
+def _codes(job: Job) -> dict[int, str]:
+    from duchá.services import units
+
+    return {u.id: u.code for u in units._all(job.lg) if u.id is not None}
+
+
 def _findings(job: Job) -> list[Record]:
-    lg = job.lg
+    from duchá.transfer import reimport
+
+    match = reimport.Matcher(job, "finding")
+    code_of = _codes(job)
     out = []
     for r in job.rows():
         got = r.read_all()
-        if r.ok:  # the same defaults and checks as `finding add`
-            got["due"] = r.check(validation.finding_due, lg, mode=got["mode"],
-                                 found=got["found_on"], due=got["due"], long_term_open=True)
-        implied = ("verified" if got["verified_on"] else "rectified" if got["rectified_on"]
-                   else "rectifying" if got["plan_text"] or got["plan_on"] else "open")
-        got["status"] = got["status"] or implied
-        if r.ok:
-            r.check(validation.finding_status_dates, status=got["status"],
-                    rectified_on=got["rectified_on"], verified_on=got["verified_on"])
+        done = got.pop("rectified")  # 是否整改到位
+        done = done if r.given("rectified") else None
+        if "due" in r.long_term:  # 长期: long-term rectification, no due date
+            if r.given("mode") and got["mode"] != "long-term":
+                r.fail("due", f"says 长期 but the rectification mode is {got['mode']}; write "
+                       "a date, or the mode 长期整改")
+            got["mode"] = "long-term"
         num = r.number("findings")
-        if not r.ok:
-            continue
-        values, links = fields("findings", got)
-        year, seq = num if num else (got["found_on"].year, None)
-        out.append(Record(r.line, year, seq, values, links, got["found_on"]))
+        existing = match.find(r, _number_text("findings", num), got["description"],
+                              got["unit"])
+        if existing is not None:
+            rec = _finding_update(job, r, got, existing, done, code_of)
+        else:
+            rec = _finding_new(job, r, got, num, done)
+        if rec is not None and r.ok:
+            out.append(rec)
     return out
+
+
+def _rectified_today(job: Job, r: Row, got: dict[str, Any]) -> None:
+    if got["status"] in ("rectified", "verified") and got["rectified_on"] is None:
+        got["rectified_on"] = job.lg.today
+        job.implied.setdefault(r.line, set()).add("rectified_on")
+        job.note(f"整改到位 without a 整改完成日期: rectified on the as-of date {job.lg.today}",
+                 r.line)
+
+
+def _finding_new(job: Job, r: Row, got: dict[str, Any], num: tuple[int, int] | None,
+                 done: bool | None) -> Record | None:
+    if r.ok:  # the same defaults and checks as `finding add`
+        got["due"] = r.check(validation.finding_due, job.lg, mode=got["mode"],
+                             found=got["found_on"], due=got["due"], long_term_open=True)
+    implied = ("verified" if got["verified_on"] else "rectified"
+               if got["rectified_on"] or done else "rectifying"
+               if got["plan_text"] or got["plan_on"] else "open")
+    got["status"] = got["status"] or implied
+    if done and got["status"] not in ("rectified", "verified"):
+        r.fail("rectified", f"says 是 but the status is {got['status']}")
+    _rectified_today(job, r, got)
+    if r.ok:
+        r.check(validation.finding_status_dates, status=got["status"],
+                rectified_on=got["rectified_on"], verified_on=got["verified_on"])
+    if not r.ok:
+        return None
+    values, links = fields("findings", got)
+    year, seq = num if num else (got["found_on"].year, None)
+    return Record(r.line, year, seq, values, links, got["found_on"])
+
+
+def _finding_update(job: Job, r: Row, got: dict[str, Any], existing: reimport.Existing,
+                    done: bool | None, code_of: dict[int, str]) -> Record | None:
+    from datetime import date as day
+
+    snap = existing.snap
+    final: dict[str, Any] = {}
+    for k, v in snap.items():
+        kind = next((c.kind for c in TABLES["findings"] if c.name == k), "text")
+        final[k] = day.fromisoformat(v) if v and kind in ("date", "deadline") else v
+    implied = job.implied.setdefault(r.line, set())
+    for k, v in got.items():
+        if r.given(k) or (k == "due" and "due" in r.long_term):
+            final[k] = v
+    if "due" in r.long_term:
+        final["mode"] = "long-term"
+        implied.add("mode")
+    if done and not r.given("status") and final["status"] not in ("rectified", "verified"):
+        final["status"] = "rectified"
+        implied.add("status")
+    _rectified_today(job, r, final)
+    if r.ok and final["due"] is not None and final["due"] < final["found_on"]:
+        r.check(validation.finding_due, job.lg, mode=final["mode"], found=final["found_on"],
+                due=final["due"])
+    if r.ok:
+        r.check(validation.finding_status_dates, status=final["status"],
+                rectified_on=final["rectified_on"], verified_on=final["verified_on"])
+    if not r.ok:
+        return None
+    for k in ("mode", "status", "rectified_on"):
+        if k in implied:
+            got[k] = final[k]
+    values, links = fields("findings", got)
+    if not r.given("number"):  # matched by its description and unit: those stay
+        values.pop("unit_id", None)
+        values["description"] = snap["description"]
+    update = reimport.plan("finding", existing, r, values, links, code_of)
+    return Record(r.line, 0, None, {**values, "number": existing.number}, links, None, update)
 
 
 def _units(job: Job) -> list[Record]:
@@ -562,10 +791,20 @@ def _units(job: Job) -> list[Record]:
     names = {u.name: u for u in existing}
     seen_codes: dict[str, int] = {}
     seen_names: dict[str, int] = {}
+    seen_shorts: dict[str, int] = {}
     pending: list[tuple[Row, Record, str | None]] = []
     for r in job.rows():
         got = r.read_all()
         code, name = got["code"], got["name"]
+        short = None
+        try:  # the checks of `unit add --short`
+            short = units.check_short(got["short_name"], existing)
+        except BadInput as exc:
+            r.fail("short_name", exc.message)
+        if short and short in seen_shorts:
+            r.fail("short_name", f"'{short}' repeats line {seen_shorts[short]}")
+        elif short:
+            seen_shorts[short] = r.line
         if code and any(c.isspace() for c in code):
             r.fail("code", f"'{code}' contains spaces; use a short code like fgw")
         if code and code.lower() in codes:
@@ -581,7 +820,7 @@ def _units(job: Job) -> list[Record]:
         if name:
             seen_names.setdefault(name, r.line)
         rec = Record(r.line, 0, None, {"code": code, "name": name, "kind": got["kind"],
-                                       "parent_id": None}, {}, lg.today)
+                                       "parent_id": None, "short_name": short}, {}, lg.today)
         pending.append((r, rec, got["parent"]))
     # Parents may be earlier or later in the same file: resolve once all codes are known.
     file_codes = {rec.values["code"].lower(): rec for _, rec, _ in pending if rec.values["code"]}
@@ -610,6 +849,7 @@ def allocate_numbers(job: Job, records: list[Record]) -> None:
 
     if job.table == "units":
         return
+    records = [rec for rec in records if rec.new]  # the others keep theirs
     prefix, width = PREFIX[job.table]
     model = models_by_table()[job.table]
     taken = job.ledger_numbers(job.table)
@@ -619,10 +859,9 @@ def allocate_numbers(job: Job, records: list[Record]) -> None:
             continue
         number = f"{prefix}-{rec.year}-{rec.seq:0{width}d}"
         if (rec.year, rec.seq) in seen:
-            job.errors.append(f"line {rec.line}: number {number} repeats line "
-                              f"{seen[(rec.year, rec.seq)]}")
+            job.error(rec.line, f"number {number} repeats {job.at(seen[(rec.year, rec.seq)])}")
         elif number in taken:
-            job.errors.append(f"line {rec.line}: number {number} is already in the ledger")
+            job.error(rec.line, f"number {number} is already in the ledger")
         seen.setdefault((rec.year, rec.seq), rec.line)
     years = {rec.year for rec in records if rec.seq is None}
     top: dict[int, int] = {}
@@ -640,6 +879,52 @@ def allocate_numbers(job: Job, records: list[Record]) -> None:
         rec.values["number"] = f"{prefix}-{rec.year}-{rec.seq:0{width}d}"
         rec.values["year"] = rec.year
         rec.values["seq"] = rec.seq
+
+
+def new_id(job: Job, rec: Record) -> int:
+    """The id `write` gave a new record."""
+    assert rec.id is not None, "written first"
+    return rec.id
+
+
+def _unit_kind(name: str) -> str:
+    """What a unit's name says it is: 华亭市 and 崇信县 are county-level, 交通运输局 a
+    department."""
+    if name.endswith(("县", "区", "市", "旗", "政府")) and not name.startswith("市直"):
+        return "county"
+    if name.endswith(("局", "委", "办", "委员会", "厅", "中心", "办公室", "部", "院", "所")):
+        return "department"
+    return "other"
+
+
+def create_units(lg: Ledger, job: Job, records: list[Record]) -> None:
+    """Add the units the file names and the ledger lacks (code = the name, spaces removed),
+    then give the records their ids instead of the stand-ins."""
+    from duchá.services import units
+
+    real: dict[int, int] = {}
+    for name, stand_in in job.created.items():
+        code = "".join(name.split())
+        units.add(lg, code=code, name=name, kind=_unit_kind(name), parent=None)
+        unit_id = units.resolve(lg, code).id
+        assert unit_id is not None  # just stored
+        real[stand_in] = unit_id
+
+    def swap(value: Any) -> Any:
+        return real.get(value, value) if isinstance(value, int) else value
+
+    for rec in records:
+        for column, value in rec.values.items():
+            if column.endswith("_id"):
+                rec.values[column] = swap(value)
+        for name, ids in rec.links.items():
+            rec.links[name] = [swap(i) for i in ids]
+        if rec.update is not None and rec.update.links is not None:
+            rec.update.links = {n: [swap(i) for i in ids]
+                                for n, ids in rec.update.links.items()}
+        if rec.update is not None:
+            rec.update.fields = {k: swap(v) if k.endswith("_id") else v
+                                 for k, v in rec.update.fields.items()}
 
 
 def _next_id(lg: Ledger, model: Any) -> int:
@@ -692,6 +977,7 @@ def write(lg: Ledger, job: Job, records: list[Record],
     refs = history.KINDS[SUBJECT[table]].refs
     for i, rec in enumerate(records):
         rid = first + i
+        rec.id = rid
         rows.append({"id": rid, **rec.values})
         # events.snapshot's JSON-ready values (dates as ISO text), without a call per value.
         snap = {k: v.isoformat() if isinstance(v, date) else v for k, v in rec.values.items()}

@@ -1,14 +1,15 @@
 """Running one import: read the file, check every row with its table's preparer, then write
 all of it or nothing.  The preparers live by kind: records (importer), the rows that hang off
-them (import_children), and quotas, settings and calendar days (import_service)."""
+them (import_children), and quotas, settings and calendar days (import_service).  Records the
+ledger already has are updated or skipped (reimport)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from duchá.errors import BadInput
-from duchá.transfer import import_children, importer
+from duchá.transfer import import_children, importer, reimport, rejects, sheets
 from duchá.transfer import import_settings as import_service
 from duchá.transfer.columns import CHILD_TABLES, SERVICE_TABLES
 
@@ -16,10 +17,26 @@ if TYPE_CHECKING:
     from duchá.services.ledger import Ledger
 
 
-def validate(lg: Ledger, table: str, sheet: importer.Sheet
+@dataclass(frozen=True)
+class Options:
+    """How to read the file and what to do with what it says."""
+
+    encoding: str | None = None  # of a text file; the output's is the command's own
+    sheet: str | None = None  # a workbook's sheet, by name or 1-based number
+    category: str | None = None  # items: the category of rows that say none
+    create_units: bool = False  # units the ledger lacks are added (code = name)
+    errors: Path | None = None  # the bad rows go there, with their reasons
+    dry_run: bool = False
+
+
+def validate(lg: Ledger, table: str, sheet: importer.Sheet, options: Options | None = None
              ) -> tuple[importer.Job, list[importer.Record]]:
-    where, unknown = importer.map_header(table, sheet)
-    job = importer.Job(lg, table, sheet, where)
+    opts = options or Options()
+    where, more, unknown = importer.map_header(table, sheet)
+    job = importer.Job(lg, table, sheet, where, more, create_units=opts.create_units)
+    if opts.category:
+        job.defaults["category"] = opts.category
+    filled = sheets.fill_down(table, sheet, where)
     if table in CHILD_TABLES:
         records = import_children.PREPARE[table](job)
     elif table in SERVICE_TABLES:
@@ -28,37 +45,59 @@ def validate(lg: Ledger, table: str, sheet: importer.Sheet
         records = importer.PREPARE[table](job)
         importer.allocate_numbers(job, records)
     if job.errors:
-        shown = job.errors[:importer.MAX_ERRORS_SHOWN]
-        more = len(job.errors) - len(shown)
-        tail = f" | ... and {more} more" if more > 0 else ""
-        bad = len({e.split(":", 1)[0] for e in job.errors})
-        raise BadInput(f"{sheet.path}: {bad} bad line{'s' if bad != 1 else ''}, nothing "
-                       "imported; fix them and import again: " + " | ".join(shown) + tail)
+        raise rejects.refuse(job, opts.errors)
     if unknown:
         lg.warn(f"columns ignored (not {table} fields): {', '.join(unknown)}")
+    for name, lines in filled.items():
+        lg.warn(f"blank {job.header_of(name)} taken from the row above (cells merged in the "
+                f"sheet the file was saved from) on {rejects.at(sheet.noun, lines)}")
+    for what, lines in job.notes.items():
+        lg.warn(f"{what} ({rejects.at(sheet.noun, lines)})")
     return job, records
 
 
-def run(lg: Ledger, table: str, path: Path, *, encoding: str | None = None,
-        dry_run: bool = False, progress: importer.Progress | None = None) -> dict[str, Any]:
-    """Import one CSV file into one table; a summary row."""
-    sheet = importer.read(path, encoding)
-    job, records = validate(lg, table, sheet)
+def run(lg: Ledger, table: str, path: Path, options: Options | None = None,
+        progress: importer.Progress | None = None) -> dict[str, Any]:
+    """Import one file into one table; a summary row."""
+    opts = options or Options()
+    sheet = importer.read(path, table, opts.encoding, opts.sheet)
+    job, records = validate(lg, table, sheet, opts)
     if progress:
         progress("checked", len(records), len(records))
-    if table in CHILD_TABLES:
-        if not dry_run:
+    new = [rec for rec in records if rec.new]
+    changed = [rec for rec in records if rec.update is not None and rec.update.changed]
+    notes = [rec for rec in records if rec.notes]
+    same = sum(1 for rec in records if rec.update is not None and not rec.update.changed
+               and not rec.notes)
+    if job.created:
+        lg.warn(("would add" if opts.dry_run else "added") + " units the ledger lacked, each "
+                "with its name as its code (`duchá unit edit NAME --code CODE` renames it): "
+                + ", ".join(job.created))
+    if not opts.dry_run:
+        if job.created:
+            importer.create_units(lg, job, records)
+        if table in CHILD_TABLES:
             import_children.write(lg, table, records)
+        elif table in SERVICE_TABLES:
+            import_service.write(lg, table, records)
+        else:
+            importer.write(lg, job, new, progress)
+            kind = importer.SUBJECT[table]
+            reimport.apply(lg, kind, [rec.update for rec in changed if rec.update], {})
+            reimport.write_notes(lg, [
+                (rec.update.existing.id if rec.update else importer.new_id(job, rec),
+                 rec.values["number"], n) for rec in notes for n in rec.notes])
+    if table in CHILD_TABLES:
         keys = import_children.key_of(lg, table, records)
     elif table in SERVICE_TABLES:
-        if not dry_run:
-            import_service.write(lg, table, records)
         keys = import_service.key_of(table, records)
     else:
-        if not dry_run:
-            importer.write(lg, job, records, progress)
         key_field = "code" if table == "units" else "number"
-        keys = [rec.values[key_field] for rec in records]
-    return {"table": table, "file": str(path), "encoding": sheet.encoding, "rows": len(records),
-            "imported": 0 if dry_run else len(records), "first": keys[0] if keys else None,
-            "last": keys[-1] if keys else None, "dry_run": dry_run}
+        keys = [rec.values[key_field] for rec in new]
+    added = len(new)
+    updated = len({id(rec) for rec in [*changed, *(r for r in notes if not r.new)]})
+    return {"table": table, "file": str(path), "encoding": sheet.encoding,
+            "sheet": sheet.name, "rows": len(records), "added": added, "updated": updated,
+            "unchanged": same, "imported": 0 if opts.dry_run else added + updated,
+            "first": keys[0] if keys else None, "last": keys[-1] if keys else None,
+            "dry_run": opts.dry_run}

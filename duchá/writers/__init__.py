@@ -33,20 +33,19 @@ def _escape(m: re.Match[str]) -> str:
 
 def light_of(key: str, value: Any) -> str | None:
     """red, yellow or green when the cell shows a light (a `light` column, a check's `level`),
-    in English or Chinese (vocab.LIGHT); None otherwise."""
-    if key == "level":
-        return {"error": "red", "warning": "yellow"}.get(str(value))
-    if key != "light" or not value:
+    in English or Chinese (vocab.LIGHT, vocab.CHECK_LEVEL); None otherwise."""
+    if key not in ("light", "level") or not value:
         return None
-    return _light(str(value))
+    code = _code(key, str(value))
+    return {"error": "red", "warning": "yellow"}.get(code or "") if key == "level" else code
 
 
 @functools.cache
-def _light(text: str) -> str | None:
+def _code(key: str, text: str) -> str | None:
     from duchá.errors import BadInput
-    from duchá.vocab import LIGHT
+    from duchá.vocab import CHECK_LEVEL, LIGHT
 
     try:
-        return LIGHT.parse(text)
+        return (CHECK_LEVEL if key == "level" else LIGHT).parse(text)
     except BadInput:
         return None

@@ -106,7 +106,7 @@ def add_table(doc: Document, columns: Sequence[Col], rows: Sequence[dict[str, An
     from docx.shared import Cm
 
     heads = [c.header(chinese) for c in columns]
-    texts = [[_text(r.get(c.key)) for c in columns] for r in rows]
+    texts = [[_text(c.shown(r.get(c.key))) for c in columns] for r in rows]
     table = doc.add_table(rows=1, cols=len(columns))
     table.style = "Table Grid"
     table.autofit = False

@@ -63,7 +63,7 @@ def workbook(sections: Sequence[Section], *, chinese: bool) -> bytes:
         for r in rows:
             line = []
             for c, w in zip(columns, widths, strict=True):
-                value = r.get(c.key)
+                value = c.shown(r.get(c.key))  # 长期 for no due date
                 x = WriteOnlyCell(ws, value=_value(value))
                 if isinstance(x.value, str):
                     x.data_type = "s"  # never a formula, whatever it starts with

@@ -1,7 +1,7 @@
-"""Schema version 6: the weekly cycle with the units (issue 14).
+"""Schema version 8: the weekly cycle with the units (issue 14).
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0008
+Revises: 0007
 Five new tables, empty on an existing ledger, so no row changes and the history still
 verifies: the rounds of feedback forms (form_round), each unit's form in a round (form_sheet),
 the units' answers on the records of their forms (feedback), the numbered 催办 and 督办 notices
@@ -9,15 +9,15 @@ the units' answers on the records of their forms (feedback), the numbered 催办
 
 The DDL is written out here, as a fresh ledger's create_all writes it from models.py on each
 dialect (the id column, and text compared byte by byte on PostgreSQL), not read from there:
-this step keeps producing schema 6 whatever models.py says later.
+this step keeps producing schema 8 whatever models.py says later.
 """
 
 from __future__ import annotations
 
 from alembic import op
 
-revision = "0006"
-down_revision = "0005"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
@@ -73,4 +73,4 @@ def upgrade() -> None:
     types = TYPES.get(conn.dialect.name, TYPES["sqlite"])
     for statement in TABLES:
         op.execute(statement.format(**types))
-    op.execute("UPDATE ducha_meta SET value = '6' WHERE key = 'schema_version'")
+    op.execute("UPDATE ducha_meta SET value = '8' WHERE key = 'schema_version'")

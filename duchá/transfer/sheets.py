@@ -1,0 +1,340 @@
+"""Reading a spreadsheet as a clerk keeps it: a CSV or text file (UTF-8, UTF-8 with a BOM,
+GB18030, Excel's "Unicode text" in UTF-16), or a workbook (.xlsx, .xlsm, .xls: python-calamine
+reads them all, and whatever WPS saves).
+
+A 台账 rarely starts with its header: a title (平凉市…督办台账) and a 填报单位/填报时间 line come
+first, and below the rows a 填表人 line.  The header is the row among the first ones that names
+the most of the table's columns; the rows above it are its titles (a 填报时间 there dates the
+progress it reports).  A workbook's merged cells give their value to every row they cover; a
+CSV saved from such a sheet has only blanks below the value, so there the columns that are
+usually merged (tables.Column.fill: 交办时间, 牵头单位, 责任领导, 事项类别) take the value from
+the row above, unless the file carries record numbers (an export, whose blanks are blanks).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from duchá import validation
+from duchá.errors import BadInput
+from duchá.transfer.columns import IGNORED, TABLES, key, lookup, table_name
+
+BINARY_PROBE = 64 * 1024
+NUL = b"\x00"
+WORKBOOKS = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+# The header is looked for among this many rows from the top.
+HEADER_SEARCH = 15
+_FOOTER = re.compile(r"^(填表人|填报人|审核人|制表人|联系人|联系电话|负责人|单位负责人|注[:：]|"
+                     r"说明[:：]|备注[:：])")
+_SECTION = re.compile(r"^[一二三四五六七八九十]+[、.．]")
+_STAMP = re.compile(r"(?:填报|报送|统计)(?:时间|日期)[:：]?\s*([^\s，,；;]+)")
+
+
+@dataclass
+class Sheet:
+    """A file read and decoded: its header, its data rows with their line (row) numbers, and
+    what came above the header."""
+
+    path: Path
+    encoding: str  # the text's encoding, or the workbook's kind (xlsx, xls)
+    header: list[str]
+    rows: list[tuple[int, list[str]]]
+    name: str | None = None  # the workbook's sheet
+    header_line: int = 1
+    titles: list[str] = field(default_factory=list)  # the lines above the header
+    # line -> a section heading that came just before it (三、领导批示事项)
+    sections: dict[int, str] = field(default_factory=dict)
+    merged: bool = False  # a workbook's merged cells were filled in (no CSV fill-down)
+    delimiter: str = ","
+
+    @property
+    def workbook(self) -> bool:
+        return self.encoding in ("xlsx", "xlsm", "xls", "xlsb", "ods")
+
+    @property
+    def noun(self) -> str:
+        """What a position in it is called: a CSV's line, a workbook's row."""
+        return "row" if self.workbook else "line"
+
+    @property
+    def label(self) -> str:
+        return f"{self.path} (sheet {self.name})" if self.name else str(self.path)
+
+    @property
+    def stamp(self) -> str | None:
+        """The 填报时间 of the title lines, as written."""
+        for title in self.titles:
+            m = _STAMP.search(title)
+            if m:
+                return m[1]
+        return None
+
+
+def _line_of(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+def _utf16(data: bytes) -> str | None:
+    """Excel's "Unicode text": UTF-16 with its byte-order mark."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    return None
+
+
+def decode(path: Path, data: bytes, encoding: str | None) -> tuple[str, str]:
+    """The file's text and the encoding it was read with, or BadInput naming the line."""
+    if encoding:
+        enc = "utf-8-sig" if encoding in ("utf-8", "utf-8-sig") else encoding
+        try:
+            return data.decode(enc), encoding
+        except UnicodeDecodeError as exc:
+            line: int | str = _line_of(data, exc.start) if "16" not in enc else "?"
+            raise validation.Invalid(
+                "encoding", f"{path}: line {line} is not valid {encoding}; "
+                "save the file in that encoding or pass another «encoding»") from None
+    wide = _utf16(data)
+    if wide:
+        try:
+            return data.decode(wide), wide
+        except UnicodeDecodeError:
+            raise BadInput(f"{path}: starts with a UTF-16 mark but is not UTF-16 text; save "
+                           "it again as Unicode text or CSV") from None
+    if data.startswith(b"\xef\xbb\xbf"):
+        try:
+            return data.decode("utf-8-sig"), "utf-8-sig"
+        except UnicodeDecodeError as exc:
+            raise BadInput(f"{path}: starts with a UTF-8 mark but line "
+                           f"{_line_of(data, exc.start)} is not UTF-8 (mixed encodings); save "
+                           "the whole file in one encoding") from None
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError as exc:
+        bad_line = _line_of(data, exc.start)
+    # Not UTF-8.  If other lines are non-ASCII *and* valid UTF-8, the file mixes encodings
+    # (rows pasted from two sources); GB18030 would read it "successfully" as garbage.
+    for n, raw in enumerate(data.split(b"\n"), start=1):
+        if n != bad_line and max(raw, default=0) >= 0x80:
+            try:
+                raw.decode("utf-8")
+            except UnicodeDecodeError:
+                continue
+            raise BadInput(f"{path}: mixed encodings: line {n} is UTF-8 but line {bad_line} is "
+                           "not; save the whole file in one encoding (UTF-8 or GB18030)")
+    try:
+        return data.decode("gb18030"), "gb18030"
+    except UnicodeDecodeError as exc:
+        raise validation.Invalid(
+            "encoding", f"{path}: line {_line_of(data, exc.start)} is neither UTF-8 nor "
+            "GB18030 text; save the file as CSV (UTF-8) or pass «encoding»") from None
+
+
+def _text_rows(path: Path, encoding: str | None) -> tuple[str, str, list[tuple[int, list[str]]]]:
+    """(encoding, delimiter, non-empty rows with their line numbers) of a CSV or text file."""
+    import csv
+    import io
+
+    with path.open("rb") as fh:
+        # A large binary file is refused from its first block, before reading it all.
+        data = fh.read(BINARY_PROBE)
+        if NUL not in data or _utf16(data):
+            data += fh.read()
+    if NUL in data and not (_utf16(data) or (encoding and "16" in encoding)):
+        raise BadInput(f"{path} is not a CSV text file (binary data on line "
+                       f"{_line_of(data, data.index(NUL))}); save the sheet as .xlsx or CSV "
+                       "and import that")
+    text, used = decode(path, data, encoding)
+    if not text.strip().strip("\ufeff").strip():
+        raise BadInput(f"{path} is empty; give a CSV file with a header line and rows")
+    # Excel's "Unicode text" and .tsv/.txt files separate cells with tabs.
+    first = text.lstrip("\ufeff").split("\n", 1)[0]
+    tabbed = path.suffix.lower() in (".tsv", ".txt") or first.count("\t") > first.count(",")
+    delimiter = "\t" if tabbed else ","
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=delimiter)
+    rows: list[tuple[int, list[str]]] = []
+    start = 1
+    try:
+        for record in reader:
+            line, start = start, reader.line_num + 1
+            if any(cell.strip() for cell in record):
+                rows.append((line, record))
+    except csv.Error as exc:
+        raise BadInput(f"{path}: line {start}: not readable as CSV ({exc}); check the "
+                       "quotes on that line") from None
+    return used, delimiter, rows
+
+
+def _cell(value: Any) -> str:
+    """A workbook cell as the text a CSV would hold: dates in ISO, 3.0 as 3."""
+    import datetime
+
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _workbook(path: Path, table: str, which: str | None
+              ) -> tuple[str, list[tuple[str, list[tuple[int, list[str]]], bool]]]:
+    """(the workbook's kind, its candidate sheets as (name, rows, merged filled)): the sheet
+    `which` names (its name or its 1-based number), else every visible worksheet, one named
+    like the table first."""
+    try:
+        from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
+    except ImportError:  # pragma: no cover - a dependency of duchá
+        raise BadInput("reading .xlsx and .xls needs python-calamine; `pip install "
+                       "python-calamine` or save the sheet as CSV") from None
+    kind = path.suffix.lower().lstrip(".")
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # the reader's own errors: not a workbook, encrypted, damaged
+        raise BadInput(f"{path} cannot be read as a spreadsheet ({_first(exc)}); open it in "
+                       "Excel or WPS and save it again as .xlsx") from None
+    with book:
+        names = list(book.sheet_names)
+        if which is not None:
+            wanted = which.strip()
+            if wanted.isdigit() and 1 <= int(wanted) <= len(names) and wanted not in names:
+                wanted = names[int(wanted) - 1]
+            if wanted not in names:
+                raise validation.Invalid("sheet", f"{path} has no sheet '{which}'; its sheets: "
+                                         f"{', '.join(names)} (give «sheet» a name or number)")
+            picked = [wanted]
+        else:
+            shown = [m.name for m in book.sheets_metadata
+                     if m.visible == SheetVisibleEnum.Visible
+                     and m.typ == SheetTypeEnum.WorkSheet] or names
+            picked = sorted(shown, key=lambda n: table_name(n) != table)
+        out = []
+        for name in picked:
+            try:
+                sheet = book.get_sheet_by_name(name)
+                grid = [[_cell(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]
+                merges = sheet.merged_cell_ranges
+            except Exception as exc:  # a damaged sheet
+                raise BadInput(f"{path}: sheet {name} cannot be read ({_first(exc)}); open it "
+                               "in Excel or WPS and save it again") from None
+            for (r1, c1), (r2, _c2) in merges or ():
+                # A merged cell's value is every row's it covers (in its first column).
+                if r1 >= len(grid):
+                    continue
+                top = grid[r1]
+                value = top[c1] if c1 < len(top) else ""
+                for r in range(r1 + 1, min(r2, len(grid) - 1) + 1):
+                    row = grid[r]
+                    row.extend([""] * (c1 + 1 - len(row)))
+                    if not row[c1]:
+                        row[c1] = value
+            rows = [(n, row) for n, row in enumerate(grid, start=1)
+                    if any(c.strip() for c in row)]
+            out.append((name, rows, merges is not None))
+    return kind, out
+
+
+def _first(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def read(path: Path, table: str, encoding: str | None = None,
+         sheet: str | None = None) -> Sheet:
+    """Read a file for `table`: a CSV or text file, or a workbook's sheet, with its header
+    found below any title rows.  BadInput for what cannot be read or holds no rows."""
+    if not path.exists():
+        raise BadInput(f"no file {path}; check the path")
+    if path.is_dir():
+        raise BadInput(f"{path} is a folder; give a CSV file or a spreadsheet (.xlsx, .xls)")
+    if path.suffix.lower() in WORKBOOKS:
+        kind, sheets = _workbook(path, table, sheet)
+        found = [_locate(path, kind, table, rows, name, merged)
+                 for name, rows, merged in sheets if rows]
+        if not found:
+            raise BadInput(f"{path} is empty; give a sheet with a header row and rows")
+        complete = [s for s in found if _missing(table, s) == []]
+        best = complete[0] if complete else max(found, key=lambda s: _score(table, s.header))
+    else:
+        used, delimiter, rows = _text_rows(path, encoding)
+        if not rows:
+            raise BadInput(f"{path} is empty; give a CSV file with a header line and rows")
+        best = _locate(path, used, table, rows, None, False)
+        best.delimiter = delimiter
+    if not best.rows:
+        raise BadInput(f"{best.label} has a header but no rows; nothing to import")
+    return best
+
+
+def _score(table: str, header: list[str]) -> int:
+    names = lookup(table)
+    return len({names[k] for h in header if (k := key(h)) in names})
+
+
+def _missing(table: str, sheet: Sheet) -> list[str]:
+    names = lookup(table)
+    have = {names[k] for h in sheet.header if (k := key(h)) in names}
+    return [c.name for c in TABLES[table] if c.required and c.name not in have]
+
+
+def _locate(path: Path, encoding: str, table: str, rows: list[tuple[int, list[str]]],
+            name: str | None, merged: bool) -> Sheet:
+    """The sheet with its header row: the one among the first that names the most columns
+    (the first row when none names any)."""
+    best, best_score = 0, 0
+    for i, (_, cells) in enumerate(rows[:HEADER_SEARCH]):
+        score = _score(table, cells)
+        if score > best_score:
+            best, best_score = i, score
+    header_line, header = rows[best]
+    titles = [" ".join(c.strip() for c in cells if c.strip()) for _, cells in rows[:best]]
+    body: list[tuple[int, list[str]]] = []
+    sections: dict[int, str] = {}
+    heading: str | None = None
+    for line, cells in rows[best + 1:]:
+        some = [c for c in cells if c]
+        filled = [c.strip() for c in some if c.strip()] if len(some) < 3 else some
+        if len(filled) == 1 and _FOOTER.match(filled[0]):
+            continue  # 填表人：…, 注：…
+        if len(filled) == 1 and _SECTION.match(filled[0]) and len(cells) > 2:
+            heading = filled[0]  # 三、领导批示事项: the rows below belong to it
+            continue
+        if heading:
+            sections[line] = heading
+        body.append((line, cells))
+    return Sheet(path, encoding, header, body, name, header_line, titles, sections, merged)
+
+
+def fill_down(table: str, sheet: Sheet, where: dict[str, int]) -> dict[str, list[int]]:
+    """In a CSV saved from a sheet with merged cells, a blank cell of a usually merged column
+    takes the value above it.  Not in workbooks (their merges are known), nor in files with
+    record numbers (an export: its blanks are blanks).  Column -> the lines filled."""
+    if sheet.merged or sheet.workbook or "number" in where or "item" in where:
+        return {}
+    filled: dict[str, list[int]] = {}
+    for col in TABLES[table]:
+        if not col.fill or col.name not in where:
+            continue
+        i = where[col.name]
+        above = ""
+        for line, cells in sheet.rows:
+            if i >= len(cells):
+                cells.extend([""] * (i + 1 - len(cells)))
+            if cells[i].strip():
+                above = cells[i]
+            elif above:
+                cells[i] = above
+                filled.setdefault(col.name, []).append(line)
+    return filled
+
+
+def ignored(table: str, header: str) -> bool:
+    """A header that is not data (序号) and not a column of the table: no warning."""
+    k = key(header)
+    return not k or (k in IGNORED and k not in lookup(table))
