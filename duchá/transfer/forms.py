@@ -17,7 +17,7 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +55,8 @@ META = (("form", "表号"), ("round", "轮次"), ("unit_name", "填报单位"), 
 HOW = ("请在右侧浅色列填写本期进展；完成进度填0至100的整数；已完成、申请办结的填“是”并写明完成日期"
        "（如2026-11-30）和佐证材料；需市政府协调解决的问题单独写明。编号等灰色列已锁定，请勿改动，"
        "也不要增删行；没有进展的事项可留空。")
+# What a folder of returned forms is read for: workbooks and text files.
+FORM_FILES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
 # The lights in the form, as the units read them.
 LIGHTS = {"red": "红灯", "yellow": "黄灯", "green": "绿灯"}
 
@@ -215,7 +217,7 @@ def _files(paths: list[Path]) -> list[Path]:
     for path in paths:
         if path.is_dir():
             found = sorted(p for p in path.iterdir() if p.is_file()
-                           and p.suffix.lower() in (".xlsx", ".csv")
+                           and p.suffix.lower() in FORM_FILES
                            and not p.name.startswith((".", "~$")))
             if not found:
                 raise BadInput(f"{path} holds no .xlsx or .csv form; give the folder the "
@@ -235,50 +237,31 @@ def _files(paths: list[Path]) -> list[Path]:
 
 
 def read(path: Path) -> Returned:
-    """A returned form: an .xlsx workbook, else a CSV text file (UTF-8 or GB18030)."""
+    """A returned form: a workbook (the xlsx sent, or as WPS or Excel saved it again: .xls,
+    .xlsm, .ods), else a text file (CSV in UTF-8 or GB18030, Excel's Unicode text), each
+    read as the importer reads such files (transfer.sheets)."""
+    from duchá.transfer.sheets import WORKBOOKS
+
     try:
-        if path.suffix.lower() == ".xlsx":
-            return _parse(path, "row", _xlsx_rows(path))
-        return _parse(path, "line", _csv_rows(path))
+        if path.suffix.lower() in WORKBOOKS:
+            return _parse(path, "row", _workbook_rows(path))
+        return _parse(path, "line", _text_rows(path))
     except OSError as exc:
         raise BadInput(f"cannot read {path}: {exc.strerror}") from None
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == datetime.min.time() \
-            else value.isoformat(sep=" ")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+def _workbook_rows(path: Path) -> list[tuple[int, list[str]]]:
+    from duchá.transfer.sheets import _workbook
+
+    _, sheets = _workbook(path, "", None)
+    named = [rows for name, rows, _ in sheets if name == SHEET]
+    return named[0] if named else sheets[0][1] if sheets else []
 
 
-def _xlsx_rows(path: Path) -> list[tuple[int, list[str]]]:
-    from openpyxl import load_workbook
+def _text_rows(path: Path) -> list[tuple[int, list[str]]]:
+    from duchá.transfer.sheets import _text_rows as text_rows
 
-    try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # a zip that is not a workbook, or no zip at all
-        raise BadInput(f"{path} cannot be read as an xlsx workbook ({type(exc).__name__}); "
-                       "return the form as it was sent, or saved as CSV") from None
-    try:
-        ws = wb[SHEET] if SHEET in wb.sheetnames else wb.worksheets[0]
-        return [(n, [_cell(v) for v in values])
-                for n, values in enumerate(ws.iter_rows(values_only=True), start=1)]
-    finally:
-        wb.close()
-
-
-def _csv_rows(path: Path) -> list[tuple[int, list[str]]]:
-    """A returned form saved as text: CSV (UTF-8, GB18030) or Excel's Unicode text, as the
-    importer reads such files (transfer.sheets)."""
-    from duchá.transfer.sheets import _text_rows
-
-    _, _, rows = _text_rows(path, None)
+    _, _, rows = text_rows(path, None)
     return rows
 
 
