@@ -67,8 +67,8 @@ def form_out(
 def form_in(
     ctx: typer.Context,
     paths: Annotated[list[Path], typer.Argument(
-        help="Returned forms (.xlsx, or the same saved as .csv), or folders holding them.",
-        metavar="FILE|DIR...")],
+        help="Returned forms (.xlsx as sent, or saved again as .xls, .ods or .csv), or "
+        "folders holding them.", metavar="PATH")],
 ) -> None:
     """Read returned feedback forms.  Every row of every file is checked first (the number is
     on that unit's form of that round, 完成进度 0 to 100, dates, 申请办结 是 or 否); one bad
