@@ -27,8 +27,6 @@ if TYPE_CHECKING:
 
 PREFIX = "FK"  # 反馈: rounds FK-2026-001, their forms FK-2026-001-01
 WIDTH = 3
-CLAIM_WORDS = {"是": True, "否": False, "yes": True, "no": False, "y": True, "n": False,
-               "√": True, "申请办结": True, "": False}
 
 
 def get_round(lg: Ledger, ref: str | None) -> FormRound:
@@ -304,11 +302,15 @@ def _answer(lg: Ledger, c: _Checked, noun: str, line: int, number: str,
             ok = False
         else:
             percent = int(m[1])
-    raw_claim = (filled["claim"] or "").strip().lower()
-    claim = CLAIM_WORDS.get(raw_claim)
-    if claim is None:
-        c.errors.append(f"{at}: 申请办结 '{filled['claim']}' is not 是 or 否")
-        ok, claim = False, False
+    claim = False
+    if filled["claim"] is not None:
+        from duchá.vocab import YES_NO
+
+        try:
+            claim = YES_NO.parse(filled["claim"]) == "true"
+        except BadInput:
+            c.errors.append(f"{at}: 申请办结 '{filled['claim']}' is not 是 or 否")
+            ok = False
     done_on = None
     if filled["done_on"] is not None:
         try:
