@@ -26,6 +26,9 @@ from duchá.errors import EXIT_BAD_INPUT, EXIT_LEDGER, BadInput, DuchaError
 GLOBAL_VALUE_OPTIONS = {"--db", "--as-of", "--format", "-f", "--output", "-o", "--encoding",
                         "--actor", "--lang"}
 GLOBAL_FLAGS = {"--debug", "--excel"}
+# Commands whose -o may name a folder for the files they write (`form out`, `remind`); they
+# check it themselves (State.folder), the others as a file before any work.
+FOLDER_COMMANDS = ("form", "remind")
 
 
 def hoist_globals(args: list[str], takes_value: frozenset[str] = frozenset(), *,
@@ -111,10 +114,12 @@ MODULES: dict[str, tuple[str, ...]] = {
     "reports": ("report",),
     "transfer": ("import", "export"),
     "trust": ("verify", "log", "backup", "restore"),
+    "forms": ("form", "remind"),
 }
 # Help lists them as Typer does when it builds the whole tree: commands, then groups.
 HELP_ORDER = ("init", "demo", "check", "import", "export", "verify", "log", "backup", "restore",
-              "unit", "item", "finding", "config", "plan", "inspect", "report")
+              "remind", "unit", "item", "finding", "config", "plan", "inspect", "report",
+              "form")
 _MODULE_OF = {name: module for name in HELP_ORDER
               for module, names in MODULES.items() if name in names}
 assert len(_MODULE_OF) == sum(map(len, MODULES.values()))
@@ -172,6 +177,11 @@ def load(module: str) -> dict[str, Any]:
         from duchá.commands import trust
 
         trust.register(shell)
+    elif module == "forms":
+        from duchá.commands import forms
+
+        shell.add_typer(forms.app, name="form")
+        shell.command("remind")(forms.remind)
     commands = dict(typer.main.get_group(shell).commands)
     assert set(commands) == set(MODULES[module]), (module, sorted(commands))
     if COMPLETE_VAR in os.environ:  # a shell asks what may come next on its command line
@@ -527,7 +537,8 @@ def root(
         lang = choice
     ctx.obj = State(db=db, as_of_text=as_of, fmt_text=fmt, output=output, encoding=encoding,
                     actor_text=actor, debug=debug, excel=excel, lang_text=lang)
-    ctx.obj.check_target()  # before any command does work it would have to undo
+    if ctx.invoked_subcommand not in FOLDER_COMMANDS:
+        ctx.obj.check_target()  # before any command does work it would have to undo
 
 
 

@@ -361,6 +361,90 @@ class Accountability(SQLModel, table=True):
     on: date
 
 
+class FormRound(SQLModel, table=True):
+    """反馈轮次: one round of feedback forms sent to the units (`form out`), schema 8."""
+
+    __tablename__ = "form_round"
+    __table_args__ = (UniqueConstraint("year", "seq"),)
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(unique=True)
+    year: int
+    seq: int
+    issued_on: date
+    due: date
+
+
+class FormSheet(SQLModel, table=True):
+    """反馈表: one unit's form in a round, the records it carries (their numbers, `;` between)
+    and the day it came back."""
+
+    __tablename__ = "form_sheet"
+    __table_args__ = (
+        UniqueConstraint("round_id", "unit_id"),
+        Index("ix_form_sheet_unit", "unit_id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(unique=True)
+    round_id: int = Field(foreign_key="form_round.id")
+    unit_id: int = Field(foreign_key="unit.id")
+    records: str
+    returned_on: date | None = None
+
+
+class Feedback(SQLModel, table=True):
+    """A unit's answer on one record of its form: progress, a completion claim (申请办结, which
+    the office confirms), what needs coordinating (需协调)."""
+
+    __tablename__ = "feedback"
+    __table_args__ = (
+        Index("ix_feedback_sheet", "sheet_id"),
+        Index("ix_feedback_item", "item_id"),
+        Index("ix_feedback_finding", "finding_id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    sheet_id: int = Field(foreign_key="form_sheet.id")
+    item_id: int | None = Field(default=None, foreign_key="item.id")
+    finding_id: int | None = Field(default=None, foreign_key="finding.id")
+    on: date
+    progress: str | None = None
+    percent: int | None = None
+    claim: bool = False
+    done_on: date | None = None
+    evidence: str | None = None
+    coordination: str | None = None
+
+
+class Reminder(SQLModel, table=True):
+    """催办通知 or 督办通知: a numbered notice (催办〔2026〕3号) to one unit."""
+
+    __tablename__ = "reminder"
+    __table_args__ = (UniqueConstraint("year", "seq"), Index("ix_reminder_unit", "unit_id"))
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(unique=True)
+    year: int
+    seq: int
+    unit_id: int = Field(foreign_key="unit.id")
+    issued_on: date
+    kind: str
+    reply_by: date | None = None
+
+
+class ReminderLine(SQLModel, table=True):
+    """One record in a notice, at its step: 催办, 督办, or put on the 通报 list."""
+
+    __tablename__ = "reminder_line"
+    __table_args__ = (
+        Index("ix_reminder_line_notice", "reminder_id"),
+        Index("ix_reminder_line_item", "item_id"),
+        Index("ix_reminder_line_finding", "finding_id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    reminder_id: int = Field(foreign_key="reminder.id")
+    item_id: int | None = Field(default=None, foreign_key="item.id")
+    finding_id: int | None = Field(default=None, foreign_key="finding.id")
+    level: str
+
+
 def _one_of(column: str, terms: vocab.Vocab | tuple[str, ...]) -> str:
     codes = terms.codes if isinstance(terms, vocab.Vocab) else list(terms)
     if any("'" in code for code in codes):  # would need escaping in the DDL text
@@ -416,6 +500,21 @@ CHECKS: dict[str, tuple[tuple[str, str], ...]] = {
     ),
     "accountability": (
         ("ck_accountability_subject", _one_of("subject_table", ("item", "finding"))),
+    ),
+    # Schema 8: the weekly cycle (forms and reminders).
+    "form_round": (("ck_form_round_due", "due >= issued_on"),),
+    "feedback": (
+        ("ck_feedback_subject", "(item_id IS NULL) <> (finding_id IS NULL)"),
+        ("ck_feedback_percent", "percent IS NULL OR percent BETWEEN 0 AND 100"),
+        ("ck_feedback_claim", "claim OR done_on IS NULL"),
+    ),
+    "reminder": (
+        ("ck_reminder_kind", _one_of("kind", vocab.NOTICE)),
+        ("ck_reminder_reply_by", "(kind = 'supervise') = (reply_by IS NOT NULL)"),
+    ),
+    "reminder_line": (
+        ("ck_reminder_line_subject", "(item_id IS NULL) <> (finding_id IS NULL)"),
+        ("ck_reminder_line_level", _one_of("level", vocab.NOTICE_LEVEL)),
     ),
 }
 

@@ -800,3 +800,92 @@ def instruction_limit(
             f"{i['title']}: instruction assigned {i['assigned']} had to show progress within "
             f"{workdays} working days (by {limit}); {what}"))
     return out
+
+
+# ---------------------------------------------------------------------------------------------
+# The weekly cycle with the units (issue 14): feedback forms and reminders.
+
+# The steps a record takes in the notices to its unit, in order: 催办, then 督办 with a
+# reply deadline, then onto the 通报 list.
+REMINDER_STEPS = ("urge", "supervise", "circulate")
+
+
+def form_state(due: date, returned_on: date | None, as_of: date) -> str:
+    """Where a unit's form of a round stands: returned (by the due date), late (returned
+    after it), missing (not back and past due) or waiting (not back, not yet due)."""
+    if returned_on is not None:
+        return "returned" if returned_on <= due else "late"
+    return "missing" if as_of > due else "waiting"
+
+
+def feedback_missing(forms: list[dict[str, Any]], as_of: date, *, workdays: int,
+                     add_workdays: Any) -> list[Violation]:
+    """`feedback-missing`: a unit's form not returned: a warning from the day after the
+    round's due date, an error once `workdays` working days past it have gone by.
+
+    forms: form (its number), round, unit, due, returned_on.
+    add_workdays(day, n) → the n-th working day after `day` (the statutory calendar).
+    """
+    out = []
+    for f in forms:
+        if form_state(f["due"], f["returned_on"], as_of) != "missing":
+            continue
+        limit = add_workdays(f["due"], workdays)
+        late = count((as_of - f["due"]).days, "day")
+        if as_of > limit:
+            out.append(Violation(
+                "feedback-missing", "error", f"form {f['form']}", f["unit"],
+                f"form {f['form']} of round {f['round']} was due back {f['due']} and is "
+                f"{late} late, past the {count(workdays, 'working day')} allowed (to {limit})"))
+        else:
+            out.append(Violation(
+                "feedback-missing", "warning", f"form {f['form']}", f["unit"],
+                f"form {f['form']} of round {f['round']} was due back {f['due']} and is "
+                f"{late} late; an error after {limit}"))
+    return out
+
+
+def reminder_step(last: str | None, reply_by: date | None, overdue: bool,
+                  as_of: date) -> str | None:
+    """The step a red or yellow record takes in the next notice to its unit, or None when it
+    has none to take now.
+
+    `last` is the furthest step it has taken (REMINDER_STEPS), `reply_by` the reply deadline
+    of its latest 督办通知, `overdue` whether it is past due (red).  The first notice urges
+    (催办), due soon or overdue; a record still overdue after that is supervised (督办); one
+    still overdue after its 督办's reply deadline goes on the 通报 list; and there it stays.
+    """
+    if last is None:
+        return "urge"
+    if not overdue:
+        return None
+    if last == "urge":
+        return "supervise"
+    if last == "supervise" and reply_by is not None and as_of > reply_by:
+        return "circulate"
+    return None
+
+
+def reminder_ignored(rows: list[dict[str, Any]], as_of: date) -> list[Violation]:
+    """`reminder-ignored`: a record still overdue (red) after the reply deadline of its
+    latest 督办通知 (error).
+
+    rows: kind (item or finding), number, unit, status, due, notice, reply_by; one per
+    督办 step of a record (the latest deadline counts).
+    """
+    latest: dict[tuple[str, str], dict[str, Any]] = {}
+    for r in rows:
+        key = (r["kind"], r["number"])
+        if key not in latest or r["reply_by"] > latest[key]["reply_by"]:
+            latest[key] = r
+    out = []
+    for (kind, number), r in sorted(latest.items()):
+        line = first_rule(BY_DUE[kind], r, as_of, {f"{kind}_overdue.yellow_days": 0})
+        if line is None or line.name != "overdue" or as_of <= r["reply_by"]:
+            continue
+        out.append(Violation(
+            "reminder-ignored", "error", f"{kind} {number}", r["unit"],
+            f"still overdue (due {r['due']}, {count((as_of - r['due']).days, 'day')}) "
+            f"{count((as_of - r['reply_by']).days, 'day')} after the reply deadline "
+            f"{r['reply_by']} of 督办通知 {r['notice']}"))
+    return out

@@ -215,6 +215,9 @@ EVENT_ACTION = Vocab("action", (
     Term("approve", "审批"),
     Term("finish", "完成"),
     Term("report", "报告审定"),
+    Term("remind", "催办督办"),
+    Term("feedback", "单位反馈"),
+    Term("return", "反馈表收回"),
 ))
 
 # The sections of the weekly report (report weekly), in the report's order.
@@ -238,6 +241,9 @@ TITLE = Vocab("title", (
     Term("quota", "计划总量"), Term("settings", "设置"), Term("calendar", "工作日历"),
     Term("cleared", "已清除"), Term("log", "变更记录"), Term("verify", "校验"),
     Term("backup", "备份"), Term("restore", "恢复"),
+    Term("reminders", "催办督办"), Term("feedback", "单位反馈"), Term("forms", "反馈表"),
+    Term("claims", "申请办结"), Term("coordination", "需协调解决的问题"),
+    Term("notices", "催办通知"),
 ))
 
 # A list's column names the vocabulary of its values by its name here (output.Col.values,
@@ -247,3 +253,24 @@ STATUS_OF_KIND: dict[str, Vocab] = {
     "item": ITEM_STATUS, "finding": FINDING_STATUS, "plan": PLAN_STATUS,
     "inspection": INSPECTION_STATUS,
 }
+
+# The weekly cycle (schema 8): a notice is a 催办通知 or, firmer, a 督办通知 with a reply
+# deadline; each record in it is at one step, the third putting it on the 通报 list.
+NOTICE = Vocab("notice kind", (
+    Term("urge", "催办通知", "催办"),
+    Term("supervise", "督办通知", "督办"),
+))
+
+NOTICE_LEVEL = Vocab("reminder step", (
+    Term("urge", "催办"),
+    Term("supervise", "督办"),
+    Term("circulate", "通报", "列入通报"),
+))
+
+# Where a unit's feedback form stands (rules.form_state).
+FORM_STATE = Vocab("form state", (
+    Term("returned", "按时反馈"),
+    Term("late", "逾期反馈"),
+    Term("missing", "未反馈", "逾期未反馈"),
+    Term("waiting", "待反馈"),
+))

@@ -340,6 +340,28 @@ CASES: list[tuple[str, list[str], int, str]] = [
     ("restore-missing", ["restore", "{tmp}/nothing.db"], BAD, "no backup file at"),
     ("restore-not-ledger", ["restore", "{tmp}/notes.txt"], BAD, "is not a duchá ledger backup"),
     ("restore-itself", ["restore", "{db}"], BAD, "is the ledger itself"),
+    # -- the weekly cycle: forms and reminders (#14)
+    ("form-out-no-folder", ["form", "out"], BAD, "give the folder to write the files in"),
+    ("form-out-a-file", ["form", "out", "-o", "{tmp}/notes.txt"], BAD, "is a file"),
+    ("form-out-no-parent", ["form", "out", "-o", "{tmp}/no/such"], BAD,
+     "folder {tmp}/no does not exist"),
+    ("form-out-due-before", ["form", "out", "--due", "2026-05-01", "-o", "{tmp}/forms"], BAD,
+     "--due 2026-05-01 is before the day the forms go out (2026-06-01)"),
+    ("form-out-unit", ["form", "out", "-u", "nowhere", "-o", "{tmp}/forms"], BAD,
+     "unknown unit 'nowhere'"),
+    ("form-in-missing", ["form", "in", "{tmp}/nothing.xlsx"], BAD, "no file {tmp}/nothing.xlsx"),
+    ("form-in-not-a-form", ["form", "in", "{tmp}/items.csv"], BAD, "is not a feedback form"),
+    ("form-in-binary", ["form", "in", "{tmp}/binary.csv"], BAD,
+     "binary.csv is not a CSV text file (binary data on line"),
+    ("form-in-empty", ["form", "in", "{tmp}/empty.csv"], BAD, "empty.csv is empty"),
+    ("form-in-blank", ["form", "in", "{tmp}/header.csv"], BAD, "is not a feedback form"),
+    ("form-status-none", ["form", "status"], BAD, "no round of feedback forms yet"),
+    ("form-status-unknown", ["form", "status", "FK-2026-009"], BAD, "no round FK-2026-009"),
+    ("remind-no-folder", ["remind"], BAD, "give the folder to write the files in"),
+    ("remind-unit", ["remind", "-u", "nowhere", "-o", "{tmp}/notices"], BAD,
+     "unknown unit 'nowhere'"),
+    ("remind-nothing", ["remind", "-u", "kongtong", "-o", "{tmp}/notices"], BAD,
+     "nothing to remind as of 2026-06-01"),
 ]
 
 

@@ -239,7 +239,8 @@ def test_record_and_sections_become_sheets(on_demo: Runner, tmp_path: Path) -> N
     shown = tmp_path / "item.xlsx"
     assert on_demo("item", "show", "DB-2026-0001", "-o", str(shown)).exit_code == 0
     wb = load_workbook(shown)
-    assert wb.sheetnames[1:] == ["progress", "extensions", "accountability"]
+    assert wb.sheetnames[1:] == ["progress", "extensions", "accountability", "reminders",
+                                 "feedback"]
     assert wb.sheetnames[0].startswith("DB-2026-0001")
     assert [c.value for c in wb.worksheets[0][2]] == ["number", "DB-2026-0001"]
     doc = tmp_path / "item.docx"
@@ -247,8 +248,9 @@ def test_record_and_sections_become_sheets(on_demo: Runner, tmp_path: Path) -> N
     import docx
 
     d = docx.Document(str(doc))
-    assert len(d.tables) == 4  # the record, then its three sections, each under its name
-    assert [p.text for p in d.paragraphs][-3:] == ["progress", "extensions", "accountability"]
+    assert len(d.tables) == 6  # the record, then its five sections, each under its name
+    assert [p.text for p in d.paragraphs][-5:] == ["progress", "extensions", "accountability",
+                                                   "reminders", "feedback"]
 
 
 def test_export_as_xlsx_docx_and_markdown(on_demo: Runner, tmp_path: Path) -> None:

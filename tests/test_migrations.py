@@ -218,7 +218,8 @@ def test_commands_do_not_import_alembic_unless_a_migration_is_due(
                                   "versions/0004_check_constraints.py",
                                   "versions/0005_subject_guard.py",
                                   "versions/0006_unit_short_name.py",
-                                  "versions/0007_item_open_dates.py"])
+                                  "versions/0007_item_open_dates.py",
+                                  "versions/0008_weekly_cycle.py"])
 def test_migration_scripts_ship_in_the_package(name: str) -> None:
     import duchá
 
@@ -269,6 +270,8 @@ def test_a_schema_5_ledger_gains_unit_short_names(cli: Runner, db_path: Path,
     assert new["unit"] == [(*row, None) for row in old["unit"]]  # nothing stored: derived
     assert new["item"] == [(*row, None) for row in old["item"]]  # schema 7: no 备注 yet
     skip = ("unit", "item", "ducha_meta", "alembic_version")
+    cycle = ("form_round", "form_sheet", "feedback", "reminder", "reminder_line")  # schema 8
+    assert all(new.pop(t) == [] for t in cycle)
     assert {t: rows for t, rows in new.items() if t not in skip} == \
         {t: rows for t, rows in old.items() if t not in skip}
     assert cli("verify", "-f", "csv").exit_code == 0

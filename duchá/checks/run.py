@@ -44,11 +44,12 @@ def register(code: str, level: str, help: str) -> Callable[[Gatherer], Gatherer]
 DESIGN_ORDER = (
     "plan-quota", "one-comprehensive", "unplanned-approval", "repeat-inspection",
     "multi-headed", "plan-overlap", "finding-overdue", "item-overdue", "item-stale",
-    "instruction-limit", "lookback-due", "report-missing", "item-lag",
+    "instruction-limit", "lookback-due", "report-missing", "item-lag", "feedback-missing",
+    "reminder-ignored",
 )
 
 
-RULE_MODULES = ("duchá.checks.plans", "duchá.checks.findings")
+RULE_MODULES = ("duchá.checks.plans", "duchá.checks.findings", "duchá.checks.cycle")
 
 
 def _load_rule_modules() -> None:

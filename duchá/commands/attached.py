@@ -16,6 +16,11 @@ ACCOUNT_COLS = cols("who:对象 measure:措施 basis:依据 on:日期")
 ACCOUNT_ROW_COLS = [*cols("number:编号"), *ACCOUNT_COLS]
 ACCOUNT_LIST_COLS = cols("subject:对象记录 unit:单位:unit who:对象 measure:措施 basis:依据 "
                          "on:日期")
+# The weekly cycle's sections of `item show` and `finding show`.
+REMINDER_COLS = cols("notice:文号 kind:类型:NOTICE level:步骤:NOTICE_LEVEL on:日期 "
+                     "reply_by:回复期限")
+FEEDBACK_COLS = cols("form:表号 on:日期 progress:本期进展 percent:完成进度 claim:申请办结:YES_NO "
+                     "done_on:完成日期 evidence:佐证材料 coordination:需协调解决的问题 flag:标记")
 
 
 def extend(ctx: typer.Context, kind: str, number: str, *, to: str | None, reason: str | None,

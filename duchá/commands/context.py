@@ -265,6 +265,40 @@ class State:
 
         outfile.write(self.output, data, private=self.private, before_replace=self.settle)
 
+    def folder(self) -> Path:
+        """The -o of a command that writes several files (`form out`, `remind`): a folder,
+        made when the files are written if its parent exists.  Taken off -o, so that the
+        command's listing goes to stdout in the format -f (or the default) says."""
+        target = self.output
+        if target is None:
+            raise BadInput("give the folder to write the files in with -o DIR, e.g. -o 反馈表")
+        if target.exists() and not target.is_dir():
+            raise BadInput(f"{target} is a file; -o names the folder the files go in")
+        where = target if target.exists() else target.parent
+        if not where.is_dir():
+            raise BadInput(f"folder {target.parent} does not exist; create it or choose "
+                           "another -o folder")
+        if not os.access(where, os.W_OK):
+            raise BadInput(f"folder {where} is not writable; choose another -o folder")
+        self.output = None
+        return target
+
+    @contextmanager
+    def files_in(self, folder: Path, files: list[tuple[str, bytes]]) -> Iterator[None]:
+        """Write these files into `folder` as part of the command: staged beside their names
+        first, then put in place once the body (the listing on stdout) has run and the
+        command's change has committed; on a failure none of them appears."""
+        from duchá.storage import outfile
+
+        staged = outfile.stage(folder, files)
+        try:
+            yield
+            self.settle()
+            staged.place()
+        except BaseException:
+            staged.discard()
+            raise
+
     def _file(self, sections: Sequence[tuple[str, Sequence[Col], Sequence[dict[str, Any]]]],
               title: str | None, lang: Lang | None = None) -> None:
         """An xlsx or docx file of these sections (output.FILE_FORMATS), in `lang` (default:

@@ -5,7 +5,14 @@ from typing import Annotated
 import typer
 
 from duchá.commands import state, sub_app
-from duchá.commands.attached import ACCOUNT_COLS, EXTENSION_COLS, account, extend
+from duchá.commands.attached import (
+    ACCOUNT_COLS,
+    EXTENSION_COLS,
+    FEEDBACK_COLS,
+    REMINDER_COLS,
+    account,
+    extend,
+)
 from duchá.output import cols
 
 app = sub_app("Findings (发现问题) and their rectification (整改).\n\n"
@@ -102,7 +109,8 @@ def finding_show(
     ctx: typer.Context,
     number: Annotated[str, typer.Argument(help=NUMBER_HELP)],
 ) -> None:
-    """Show a finding with its whole story: every step, extensions and accountability.
+    """Show a finding with its whole story: every step, extensions, accountability, the
+    notices that chased it (催办, 督办) and the unit's answers on its feedback forms.
 
     Example: duchá finding show WT-2026-0001 -f json
     """
@@ -112,7 +120,8 @@ def finding_show(
     with st.ledger(write=False) as lg:
         rec, sections = details.finding_show(lg, number)
     layout = {"history": HISTORY_COLS, "extensions": EXTENSION_COLS,
-              "accountability": ACCOUNT_COLS}
+              "accountability": ACCOUNT_COLS, "reminders": REMINDER_COLS,
+              "feedback": FEEDBACK_COLS}
     st.emit_record(rec, SHOW_COLS, title=f"{rec['number']} {rec['description']}",
                    sections=[(name, layout[name], rows) for name, rows in sections])
 

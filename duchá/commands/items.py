@@ -5,7 +5,14 @@ from typing import Annotated
 import typer
 
 from duchá.commands import state, sub_app
-from duchá.commands.attached import ACCOUNT_COLS, EXTENSION_COLS, account, extend
+from duchá.commands.attached import (
+    ACCOUNT_COLS,
+    EXTENSION_COLS,
+    FEEDBACK_COLS,
+    REMINDER_COLS,
+    account,
+    extend,
+)
 from duchá.output import cols
 
 app = sub_app("Supervision items (督办事项).\n\nExample: duchá item list --overdue")
@@ -29,11 +36,12 @@ def _show(ctx: typer.Context, number: str) -> None:
 
     st = state(ctx)
     with st.ledger(write=False) as lg:
-        rec, notes, exts, accs = details.item_show(lg, number)
+        rec, sections = details.item_show(lg, number)
+    layout = {"progress": PROGRESS_COLS, "extensions": EXTENSION_COLS,
+              "accountability": ACCOUNT_COLS, "reminders": REMINDER_COLS,
+              "feedback": FEEDBACK_COLS}
     st.emit_record(rec, SHOW_COLS, title=f"{rec['number']} {rec['title']}",
-                   sections=[("progress", PROGRESS_COLS, notes),
-                             ("extensions", EXTENSION_COLS, exts),
-                             ("accountability", ACCOUNT_COLS, accs)])
+                   sections=[(name, layout[name], rows) for name, rows in sections])
 
 
 @app.command("add")
@@ -111,7 +119,8 @@ def item_show(
     ctx: typer.Context,
     number: Annotated[str, typer.Argument(help="DB-2026-0001 or the bare sequence number.")],
 ) -> None:
-    """Show an item, its units and its whole progress history.
+    """Show an item, its units and its whole progress history, extensions, accountability,
+    the notices that chased it (催办, 督办) and the units' answers on their feedback forms.
 
     Example: duchá item show DB-2026-0001 -f json
     """

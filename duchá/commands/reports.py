@@ -34,7 +34,8 @@ UNITS_COLS = cols(
     "items_on_time:按时办结 items_late:超期办结 findings_open:未整改问题 "
     "findings_overdue:逾期问题 findings_verified:已销号问题 findings_reopened:反弹问题 "
     "findings_on_time:按时整改 findings_late:超期整改 "
-    "on_time_rate:按时率 inspections:接受督查 organizers:督查单位数 accountability:问责"
+    "on_time_rate:按时率 inspections:接受督查 organizers:督查单位数 accountability:问责 "
+    "circulated:列入通报 circulated_records:通报事项"
 )
 TARGET_COLS = cols("unit:单位:unit name:名称")
 COVERED_COLS = cols("number:编号 title:事项 due:落实时限 status:状态:ITEM_STATUS")
@@ -214,7 +215,8 @@ def report_units(
     organizers (基层减负), and accountability.
 
     -o 通报.docx writes the circular itself (GB/T 9704): praise for the units whose work was
-    all on time, criticism by name of every unit with overdue work, and the scoreboard.
+    all on time, criticism by name of every unit with overdue work, naming the records put on
+    the 通报 list after their 催办 and 督办 (`duchá remind`), and the scoreboard.
 
     Example: duchá report units --year 2026 -f csv
     """
@@ -225,11 +227,15 @@ def report_units(
     with st.ledger(write=False) as lg:
         rows = reports.unit_scores(lg, year)
         office, today = _office(lg) if docx else "", lg.today
+        if docx:
+            from duchá.services.reminders import circulated
+
+            listed = circulated(lg, year or today.year)
     if docx:
         from duchá.documents import circular
 
         st.send_bytes(circular.build(rows, year=year or today.year, today=today,
-                                     office=office, doc_no=doc_no))
+                                     office=office, doc_no=doc_no, circulated=listed))
         return
     st.emit(rows, UNITS_COLS, title="units")
 

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -11,7 +12,8 @@ ATTACHMENT = "各单位督查督办事项办理情况统计表"
 
 
 def build(rows: list[dict[str, Any]], *, year: int, today: date, office: str,
-          doc_no: str | None = None) -> bytes:
+          doc_no: str | None = None,
+          circulated: Sequence[dict[str, Any]] = ()) -> bytes:
     from duchá.documents.official import OfficialDocument, chinese_date
     from duchá.reports.queries import unit_circular
 
@@ -47,7 +49,7 @@ def build(rows: list[dict[str, Any]], *, year: int, today: date, office: str,
     doc.heading("通报批评")
     if c["criticised"]:
         doc.para(f"截至{on}，以下{len(c['criticised'])}个单位有逾期未办结的督办事项或逾期未整改"
-                 "的问题，予以通报批评：")
+                 "的问题，或有经催办、督办仍未办结的事项，予以通报批评：")
         for r in c["criticised"]:
             parts = []
             if r["items_overdue"]:
@@ -56,6 +58,10 @@ def build(rows: list[dict[str, Any]], *, year: int, today: date, office: str,
                 parts.append(f"逾期未整改问题{r['findings_overdue']}个")
             if r["findings_reopened"]:
                 parts.append(f"整改后反弹问题{r['findings_reopened']}个")
+            named = [c for c in circulated if c["unit"] == r["unit"]]
+            if named:
+                listed = "；".join(f"{c['number']}{c['title']}" for c in named)
+                parts.append(f"经催办、督办仍未办结列入通报的{len(named)}项（{listed}）")
             doc.para(f"{r['name']}：{'，'.join(parts)}。")
     else:
         doc.para(f"截至{on}，各单位没有逾期未办结的督办事项和逾期未整改的问题。")
@@ -73,7 +79,8 @@ def build(rows: list[dict[str, Any]], *, year: int, today: date, office: str,
     doc.table([("name", "单位"), ("items_open", "在办事项"), ("items_overdue", "逾期事项"),
                ("items_on_time", "按时办结"), ("items_late", "超期办结"),
                ("findings_open", "未整改问题"), ("findings_overdue", "逾期问题"),
-               ("findings_reopened", "反弹问题"), ("rate", "按时率")],
+               ("findings_reopened", "反弹问题"), ("circulated", "列入通报"),
+               ("rate", "按时率")],
               [{**r, "rate": "" if r["on_time_rate"] is None else f"{r['on_time_rate']:g}%"}
                for r in rows])
     return doc.save()

@@ -254,7 +254,7 @@ def _register_known() -> None:
     import duchá.models as m
 
     # Keys an event may add to `after` that tell about the step, not the record's state.
-    notes = ("note", "extension", "accountability")
+    notes = ("note", "extension", "accountability", "reminder", "feedback")
     from duchá.tables import RECORDS
 
     # The numbered records and units, as tables.py describes them.
@@ -304,6 +304,78 @@ def _register_known() -> None:
                              actions=("extend", "extend-approve", "extend-reject"),
                              identity=("subject_id", "requested_on", "old_due", "to_date",
                                        "reason")))
+    _register_cycle()
+
+
+def feedback_note(fb: Any, form: str) -> dict[str, Any]:
+    """A unit's answer on one record (models.Feedback) as its event carries it under
+    "feedback": `form` is the number of the form it came on."""
+    return {"form": form, "on": fb.on.isoformat(), "progress": fb.progress,
+            "percent": fb.percent, "claim": bool(fb.claim),
+            "done_on": fb.done_on.isoformat() if fb.done_on else None,
+            "evidence": fb.evidence, "coordination": fb.coordination}
+
+
+def reminder_note(notice: Any, level: str) -> dict[str, Any]:
+    """A record's step in a notice (models.Reminder) as its event carries it under
+    "reminder"."""
+    return {"notice": notice.number, "kind": notice.kind, "level": level,
+            "on": notice.issued_on.isoformat(),
+            "reply_by": notice.reply_by.isoformat() if notice.reply_by else None}
+
+
+def _register_cycle() -> None:
+    """The weekly cycle (schema 8): rounds, forms and notices are records of their own; a
+    unit's answer and a record's step in a notice are written once, by a "feedback" or a
+    "remind" event on the item or finding that carries them."""
+    import duchá.models as m
+
+    register(Kind("round", m.FormRound, "number"))
+    register(Kind("form", m.FormSheet, "number",
+                  refs=(Ref("round", "round_id", "FormRound", "number"),
+                        Ref("unit", "unit_id", "Unit"))))
+    register(Kind("reminder", m.Reminder, "number", refs=(Ref("unit", "unit_id", "Unit"),)))
+
+    def answers(table: str) -> Callable[[Sql], Iterable[tuple[str, dict[str, Any]]]]:
+        def rows(sql: Sql) -> Iterable[tuple[str, dict[str, Any]]]:
+            from types import SimpleNamespace
+
+            from duchá.storage.sql import day
+
+            column = "item_id" if table == "item" else "finding_id"
+            for number, on, progress, percent, claim, done_on, evidence, coordination, form \
+                    in sql.stream(
+                        'SELECT subj.number, f."on", f.progress, f.percent, f.claim, '
+                        "f.done_on, f.evidence, f.coordination, s.number FROM feedback f "
+                        f"JOIN {table} subj ON subj.id = f.{column} "
+                        "JOIN form_sheet s ON s.id = f.sheet_id ORDER BY subj.number"):
+                fb = SimpleNamespace(on=day(on), progress=progress, percent=percent,
+                                     claim=claim, done_on=day(done_on), evidence=evidence,
+                                     coordination=coordination)
+                yield number, feedback_note(fb, form)
+
+        return rows
+
+    def steps(table: str) -> Callable[[Sql], Iterable[tuple[str, dict[str, Any]]]]:
+        def rows(sql: Sql) -> Iterable[tuple[str, dict[str, Any]]]:
+            from types import SimpleNamespace
+
+            from duchá.storage.sql import day
+
+            column = "item_id" if table == "item" else "finding_id"
+            for number, notice, kind, issued_on, reply_by, level in sql.stream(
+                    "SELECT subj.number, r.number, r.kind, r.issued_on, r.reply_by, l.level "
+                    "FROM reminder r JOIN reminder_line l ON l.reminder_id = r.id "
+                    f"JOIN {table} subj ON subj.id = l.{column} ORDER BY subj.number"):
+                yield number, reminder_note(SimpleNamespace(
+                    number=notice, kind=kind, issued_on=day(issued_on),
+                    reply_by=day(reply_by)), level)
+
+        return rows
+
+    for table in ("item", "finding"):
+        register_child(Child(table, "feedback", m.Feedback, answers(table), pick="feedback"))
+        register_child(Child(table, "remind", m.ReminderLine, steps(table), pick="reminder"))
 
 
 _register_known()

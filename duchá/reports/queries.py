@@ -482,7 +482,7 @@ def weekly_markdown(meta: dict[str, Any], rows: list[dict[str, Any]],
 SCORE_COUNTS = ("items_open", "items_overdue", "items_on_time", "items_late", "findings_open",
                 "findings_overdue", "findings_verified", "findings_reopened",
                 "findings_on_time", "findings_late", "inspections", "organizers",
-                "accountability")
+                "accountability", "circulated")
 
 
 def unit_scores(lg: Ledger, year: int | None = None) -> list[dict[str, Any]]:
@@ -562,10 +562,18 @@ def unit_scores(lg: Ledger, year: int | None = None) -> list[dict[str, Any]]:
                   & (col(Accountability.subject_id) == model.id))
             .where(extract("year", col(Accountability.on)) == y).group_by(unit_col),
             ("accountability",))
+    # Records put on the 通报 list by a notice of the year (remind: 催办, 督办, then 通报).
+    from duchá.services.reminders import circulated
+
+    listed: dict[str, list[str]] = {}
+    for c in circulated(lg, y):
+        listed.setdefault(c["unit"], []).append(c["number"])
     out = []
     for u in lg.session.execute(select(Unit).order_by(col(Unit.code))).scalars():
-        r = {k: 0 for k in SCORE_COUNTS}
+        r: dict[str, Any] = {k: 0 for k in SCORE_COUNTS}
         r.update(score.get(u.id or 0, {}))
+        r["circulated"] = len(listed.get(u.code, []))
+        r["circulated_records"] = listed.get(u.code, [])
         good = r["items_on_time"] + r["findings_on_time"]
         judged = good + r["items_late"] + r["findings_late"] + r["items_overdue"] \
             + r["findings_overdue"]
@@ -579,18 +587,20 @@ def unit_circular(rows: list[dict[str, Any]]) -> dict[str, Any]:
     """Whom the circular (通报) of `report units` praises and whom it names for criticism.
 
     Praised: every unit whose work of the year was all on time (on-time rate 100%), with
-    nothing overdue and no problem come back, most work first.  Criticised, by name
-    (指名道姓): every unit with an overdue item or finding (a red light, as `report units`
-    counts it), most overdue first.  totals sums each count of the scoreboard over the units.
+    nothing overdue, no problem come back and nothing on the 通报 list, most work first.
+    Criticised, by name (指名道姓): every unit with an overdue item or finding (a red light,
+    as `report units` counts it) or a record put on the 通报 list after its 催办 and 督办
+    (`remind`), most overdue first.  totals sums each count of the scoreboard over the units.
     """
     def overdue(r: dict[str, Any]) -> int:
         return int(r["items_overdue"] + r["findings_overdue"])
 
     praised = sorted((r for r in rows if r["on_time_rate"] == 100.0 and not overdue(r)
-                      and not r["findings_reopened"]),
+                      and not r["findings_reopened"] and not r["circulated"]),
                      key=lambda r: (-(r["items_on_time"] + r["findings_on_time"]), r["unit"]))
-    criticised = sorted((r for r in rows if overdue(r)),
-                        key=lambda r: (-overdue(r), -r["findings_reopened"], r["unit"]))
+    criticised = sorted((r for r in rows if overdue(r) or r["circulated"]),
+                        key=lambda r: (-overdue(r), -r["findings_reopened"], -r["circulated"],
+                                       r["unit"]))
     return {"praised": praised, "criticised": criticised,
             "totals": {k: sum(r[k] for r in rows) for k in SCORE_COUNTS}}
 

@@ -93,6 +93,7 @@ def build(lg: Ledger) -> None:
                 items.cancel(lg, number, reason="任务调整，并入其他事项")
     build_plans(lg)
     build_findings(lg)
+    build_cycle(lg)
     # The office that issues the documents (report weekly/units/inspection -o NAME.docx).
     settings.set_value(lg, "office.name", "平凉市人民政府督查室")
 
@@ -304,3 +305,62 @@ def build_plans(lg: Ledger) -> None:
                      leader="李副市长")
     items.progress(lg, late["number"], text="签约项目12个", on=day(40), percent=60)
     del lg.warnings[quiet_from:]
+
+
+# What the units write back on their forms, and the unit that does not answer in time.
+ANSWERS = ("本周召开调度会，倒排工期推进", "完成阶段性目标，正在组织验收", "已落实责任人，加快推进",
+           "完成主体工程，进入收尾阶段")
+SILENT = "huating"
+
+
+def build_cycle(lg: Ledger) -> None:
+    """The weekly cycle with the units: a round of feedback forms sent a week ago, returned
+    by every unit but one (late: feedback-missing), with progress, a completion claim and a
+    question for coordination; and one unit's overdue finding chased three times, 催办 then
+    督办, then put on the 通报 list (reminder-ignored, and named by `report units`).  Each
+    step runs as of its own day, through the same services as `form` and `remind`."""
+    from pathlib import Path
+
+    from duchá.services import forms, reminders
+    from duchá.services.ledger import Ledger
+    from duchá.transfer.forms import Returned
+
+    today = lg.today
+    rnd = random.Random(14)
+
+    def on(day: date) -> Ledger:
+        return Ledger(session=lg.session, actor=lg.actor, today=day)
+
+    # 催办, 督办 (reply in reminder_ignored.workdays working days), then the 通报 list.
+    first = today - timedelta(days=28)
+    reminders.remind(on(first), ["kongtong"])
+    second = on(first + timedelta(days=7))
+    reply_by = reminders.remind(second, ["kongtong"])[0]["reply_by"]
+    third = min(today, max(today - timedelta(days=7), reply_by + timedelta(days=1)))
+    reminders.remind(on(third), ["kongtong"])
+
+    issued = today - timedelta(days=7)
+    out = on(issued)
+    sent = forms.out(out, units=None, due=out.calendar.add_workdays(issued, 3))
+    claimed = asked = False
+    for k, form in enumerate(sent):
+        if form["unit"] == SILENT:
+            continue
+        rows: list[tuple[int, dict[str, str | None]]] = []
+        for n, rec in enumerate(form["rows"][:2], start=6):
+            answer: dict[str, str | None] = {"number": rec["number"],
+                                             "progress": rnd.choice(ANSWERS)}
+            if rec["kind"] == "item":
+                answer["percent"] = str(rnd.randint(5, 9) * 10)
+            if rec["kind"] == "item" and not claimed and rec["light"] != "red":
+                answer.update(percent="100", claim="是", done_on=issued.isoformat(),
+                              evidence="验收报告及现场照片")
+                claimed = True
+            elif not asked and rec["light"] == "red":
+                answer["coordination"] = "需市财政协调落实配套资金"
+                asked = True
+            rows.append((n, answer))
+        back = on(issued + timedelta(days=1 + k % 2))
+        forms.read_in(back, [Returned(Path(f"{form['form']}.xlsx"), "row",
+                                      meta={"form": form["form"], "unit": form["unit"]},
+                                      rows=rows)])

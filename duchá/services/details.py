@@ -13,20 +13,28 @@ if TYPE_CHECKING:
 
 def item_show(
     lg: Ledger, ref: str
-) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
-    """An item's row, progress notes, extensions and accountability (for `item show`)."""
-    from duchá.services import items
+) -> tuple[dict[str, Any], list[tuple[str, list[dict[str, Any]]]]]:
+    """An item's row and its sections: progress notes, extensions, accountability, the
+    notices that chased it and the units' answers on their forms (for `item show`)."""
+    from duchá.services import forms, items, reminders
 
     rec, notes = items.show(lg, ref)
     item_id = rec["id"]
-    return rec, notes, extensions_of(lg, "item", item_id), accountability_of(lg, "item", item_id)
+    return rec, [
+        ("progress", notes),
+        ("extensions", extensions_of(lg, "item", item_id)),
+        ("accountability", accountability_of(lg, "item", item_id)),
+        ("reminders", reminders.of_record(lg, "item", item_id)),
+        ("feedback", forms.answers_of(lg, "item", item_id)),
+    ]
 
 
 def finding_show(
     lg: Ledger, ref: str
 ) -> tuple[dict[str, Any], list[tuple[str, list[dict[str, Any]]]]]:
-    """The finding's row and its sections: history, extensions, accountability."""
-    from duchá.services import findings
+    """The finding's row and its sections: history, extensions, accountability, the notices
+    that chased it and the unit's answers on its forms."""
+    from duchá.services import findings, forms, reminders
     from duchá.services.numbers import locate
 
     finding_id, number = locate(lg.sql, "finding", findings.PREFIX, ref, "finding")
@@ -35,4 +43,6 @@ def finding_show(
         ("history", findings.history(lg, "finding", number)),
         ("extensions", extensions_of(lg, "finding", finding_id)),
         ("accountability", accountability_of(lg, "finding", finding_id)),
+        ("reminders", reminders.of_record(lg, "finding", finding_id)),
+        ("feedback", forms.answers_of(lg, "finding", finding_id)),
     ]

@@ -43,7 +43,7 @@ STEPS: dict[str, tuple[tuple[str, ...], str, str]] = {
     "extend": (FINDING_RUNNING, "extend {n} --to DATE --reason TEXT", ""),
 }
 # Events that hang off a finding without moving its status (and may be dated freely).
-SIDE_ACTIONS = ("extend", "extend-approve", "extend-reject", "account")
+SIDE_ACTIONS = ("extend", "extend-approve", "extend-reject", "account", "remind", "feedback")
 VERBS = {"plan": "given a plan", "rectify": "reported rectified", "verify": "verified",
          "verify-fail": "sent back", "reopen": "reopened", "lookback": "looked back on",
          "extend": "extended"}
@@ -348,6 +348,7 @@ def history(lg: Ledger, table: str, number: str) -> list[dict[str, Any]]:
     import json
 
     from duchá.storage.sql import day, stamp
+    from duchá.vocab import NOTICE_LEVEL
 
     rows = []
     for on, action, after_text, actor, at in lg.sql.rows(
@@ -362,6 +363,15 @@ def history(lg: Ledger, table: str, number: str) -> list[dict[str, Any]]:
         elif action == "account" and "accountability" in after:
             a = after["accountability"]
             detail = f"{a['who']}: {a['measure']}"
+        elif action == "remind" and "reminder" in after:
+            r = after["reminder"]
+            detail = f"{r['notice']} {NOTICE_LEVEL.zh(r['level'])}" + (
+                f", reply by {r['reply_by']}" if r.get("reply_by") else "")
+        elif action == "feedback" and "feedback" in after:
+            fb = after["feedback"]
+            said = [fb.get("progress") or "", "申请办结" if fb.get("claim") else "",
+                    f"需协调: {fb['coordination']}" if fb.get("coordination") else ""]
+            detail = f"{fb['form']}: " + "; ".join(x for x in said if x)
         rows.append({"on": day(on), "action": action, "status": after.get("status"),
                      "due": after.get("due"), "actor": actor, "detail": detail,
                      "at": stamp(at)})

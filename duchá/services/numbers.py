@@ -15,25 +15,27 @@ from duchá.words import a
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-    from duchá.models import Finding, Inspection, Item, PlanEntry
+    from duchá.models import Finding, FormRound, Inspection, Item, PlanEntry
     from duchá.services.ledger import Ledger
     from duchá.storage.sql import Sql
 
 # The numbered tables: each has year, seq and number.
-T = TypeVar("T", "Item", "PlanEntry", "Inspection", "Finding")
+T = TypeVar("T", "Item", "PlanEntry", "Inspection", "Finding", "FormRound")
 
 _FULL = re.compile(r"^([A-Za-z]{2})-?(\d{4})-?(\d{1,6})$")
 _YEAR_SEQ = re.compile(r"^(\d{4})-(\d{1,6})$")
 
 
-def next_number(session: Session, model: Any, prefix: str, year: int) -> tuple[int, str]:
-    """The next sequence number of `year` and its readable form (WIDTH digits)."""
+def next_number(session: Session, model: Any, prefix: str, year: int,
+                width: int | None = None) -> tuple[int, str]:
+    """The next sequence number of `year` and its readable form (WIDTH digits, or `width`
+    for a kind tables.RECORDS does not describe)."""
     from sqlalchemy import func
     from sqlmodel import select
 
     top = session.exec(select(func.max(model.seq)).where(model.year == year)).one()
     seq = (top or 0) + 1
-    return seq, f"{prefix}-{year}-{seq:0{WIDTH[prefix]}d}"
+    return seq, f"{prefix}-{year}-{seq:0{width or WIDTH[prefix]}d}"
 
 
 def example(prefix: str) -> str:

@@ -74,6 +74,14 @@ SPECS: dict[str, Spec] = {s.key: s for s in (
          "default due for a deadline (限期整改) finding, in calendar days"),
     Spec("item_lag.margin", 20, 0, 100,
          "percentage points an item's progress may lag behind elapsed time before yellow"),
+    Spec("form.due_workdays", 3, 1, 60,
+         "working days after `form out` by which the units return their forms (its --due)"),
+    Spec("feedback_missing.workdays", 3, 0, 60,
+         "working days after a round's due date before a form not returned is an error "
+         "(a warning from the day after the due date)"),
+    Spec("reminder_ignored.workdays", 5, 1, 60,
+         "working days a 督办通知 gives for the reply; a record still overdue after it is "
+         "reminder-ignored (and the next `remind` puts it on the 通报 list)"),
     Spec("office.name", "督查室", 2, 40,
          "the issuing office in the header and signature of .docx documents, e.g. "
          "平凉市人民政府督查室"),

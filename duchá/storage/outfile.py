@@ -56,3 +56,51 @@ def write(target: Path, data: bytes, *, private: bool = False,
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+class Staged:
+    """Files written beside their targets and not yet in place (`stage`)."""
+
+    def __init__(self, folder: Path, made: bool) -> None:
+        self.folder, self.made = folder, made
+        self.parts: list[tuple[str, Path]] = []
+
+    def place(self) -> None:
+        """Rename every file over its target (once the command's change has committed)."""
+        for tmp, target in self.parts:
+            os.replace(tmp, target)
+        self.parts = []
+
+    def discard(self) -> None:
+        """Remove what was staged, and the folder when staging made it."""
+        for tmp, _ in self.parts:
+            Path(tmp).unlink(missing_ok=True)
+        self.parts = []
+        if self.made:
+            try:
+                self.folder.rmdir()
+            except OSError:
+                pass
+
+
+def stage(folder: Path, files: list[tuple[str, bytes]]) -> Staged:
+    """Several files for one folder (made if missing, its parent must exist), each written
+    whole beside its target with a shell redirect's permissions; `place` puts them all in
+    place, `discard` leaves the folder as it was."""
+    made = not folder.exists()
+    if made:
+        folder.mkdir()
+    staged = Staged(folder, made)
+    try:
+        for name, data in files:
+            target = folder / name
+            mode = shared_mode(target)
+            fd, tmp = tempfile.mkstemp(dir=folder, prefix=".ducha-", suffix=".part")
+            staged.parts.append((tmp, target))
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.chmod(tmp, mode)
+    except BaseException:
+        staged.discard()
+        raise
+    return staged
