@@ -134,6 +134,10 @@ def test_altered_event_is_caught(work: Runner, db_path: Path) -> None:
     ("DELETE FROM progress WHERE text = '开工建设'", "DB-2026-0001", "is gone or changed"),
     ("UPDATE progress SET percent = 100 WHERE text = '开工建设'", "DB-2026-0001",
      "has no event"),
+    ("INSERT INTO progress (item_id, \"on\", text, percent) SELECT item_id, \"on\", text, "
+     "percent FROM progress WHERE text = '开工建设'", "DB-2026-0001", "has no event"),
+    ("UPDATE progress SET text = 'x' || text || 'y' WHERE text = '开工建设'", "DB-2026-0001",
+     "has no event"),
     ("INSERT INTO unit (code, name, kind) VALUES ('ghost', '影子单位', 'other')", "ghost",
      "added outside duchá"),
     ("DELETE FROM item WHERE number = 'DB-2026-0002'", "DB-2026-0002", "is gone"),

@@ -142,3 +142,37 @@ def test_dump_writes_what_the_json_module_writes(flat: dict[str, object],
     for value in (flat, {**flat, **lists}):
         assert dump(value) == json.dumps(value, ensure_ascii=False, sort_keys=True,
                                          default=plain)
+
+
+class _Answers:
+    """A stand-in for Sql that answers every query with the same rows."""
+
+    dialect = "sqlite"
+
+    def __init__(self, rows: list[tuple[object, ...]]) -> None:
+        self._rows = rows
+
+    def stream(self, query: str, params: object = None) -> object:
+        return iter(self._rows)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(VALUE, VALUE, VALUE), max_size=6))
+def test_a_child_rows_text_is_the_text_its_event_holds(rows: list[tuple[object, ...]]) -> None:
+    """verify matches progress notes to their events by text where it can: a row's text is
+    events.dump's of its values, or None (then it is compared by value)."""
+    from duchá.history.events import dump
+    from duchá.history.replay import CHILDREN
+
+    (child,) = [c for c in CHILDREN if c.action == "progress"]
+    assert child.texts is not None and child.value is not None
+    got = list(child.texts(_Answers([("DB-2026-0001", *r) for r in rows])))  # type: ignore[arg-type]
+    assert len(got) == len(rows)
+    for row in got:
+        assert row[0] == "DB-2026-0001"
+        if row[1] is not None:
+            assert row[1] == dump(child.value(row))
+            assert json.loads(row[1]) == child.value(row)
+    usual = ("2026-06-01", "开工建设\n", 40)
+    (row,) = child.texts(_Answers([("DB-2026-0001", *usual)]))  # type: ignore[arg-type]
+    assert row[1] == dump(child.value(row))

@@ -93,6 +93,12 @@ class Child:
     actions: tuple[str, ...] = ()  # more actions that write the same rows (default: action)
     # With identity: rows change; the last event per identity says what the row holds.
     identity: tuple[str, ...] = ()
+    # For rows that are the whole `after` of their events (no pick, no identity): per row
+    # (subject, its JSON text as events.dump writes it, or None where unsure, then what `value`
+    # reads the row from), ordered as `rows`.  Equal texts are equal values of the same types:
+    # rows whose texts are their events' texts need not be read as values.
+    texts: Callable[[Sql], Iterable[tuple[Any, ...]]] | None = None
+    value: Callable[[tuple[Any, ...]], dict[str, Any]] | None = None
 
 
 KINDS: dict[str, Kind] = {}
@@ -271,13 +277,31 @@ def _register_known() -> None:
         "year": q["year"], "max_count": q["max_count"], "reduction": q["reduction"],
         "baseline": q["baseline"]}))
 
+    progress = ('SELECT item.number, p."on", p.text, p.percent FROM progress p '
+                "JOIN item ON item.id = p.item_id ORDER BY item.number")
+
+    def progress_value(row: tuple[Any, ...]) -> dict[str, Any]:
+        return {"on": plain(row[2]), "text": row[3], "percent": row[4]}
+
     def progress_rows(sql: Sql) -> Iterable[tuple[str, dict[str, Any]]]:
-        for number, on, text, percent in sql.stream(
-                'SELECT item.number, p."on", p.text, p.percent FROM progress p '
-                "JOIN item ON item.id = p.item_id ORDER BY item.number"):
+        for number, on, text, percent in sql.stream(progress):
             yield number, {"on": plain(on), "text": text, "percent": percent}
 
-    register_child(Child("item", "progress", m.Progress, progress_rows))
+    def progress_texts(sql: Sql) -> Iterator[tuple[Any, ...]]:
+        e = json.encoder.encode_basestring
+        for number, on, text, percent in sql.stream(progress):
+            if type(on) is not str:
+                on = plain(on)  # a date (PostgreSQL)
+            said = None  # events.dump's text of the row, where its values are the usual
+            if type(on) is str and type(text) is str:
+                if percent is None:
+                    said = f'{{"on": {e(on)}, "percent": null, "text": {e(text)}}}'
+                elif type(percent) is int:
+                    said = f'{{"on": {e(on)}, "percent": {percent:d}, "text": {e(text)}}}'
+            yield number, said, on, text, percent
+
+    register_child(Child("item", "progress", m.Progress, progress_rows,
+                         texts=progress_texts, value=progress_value))
 
     def attached(model: Any, table: str) -> Callable[[Sql], Iterable[tuple[str, dict[str, Any]]]]:
         def rows(sql: Sql) -> Iterable[tuple[str, dict[str, Any]]]:
@@ -628,7 +652,17 @@ def _compare(sql: Sql, v: Verdict, kind: Kind, chain: _Chain,
     records = _records(sql, table)
     key = kind.key
     as_text = _python_type(kind.model.__table__.c[key].type) is not str
-    kids = [_groups(c.rows(sql)) for _, c in children]
+    # Children whose rows come with their JSON text (Child.texts): matched to their events'
+    # texts first, read as values only for a subject where those differ.
+    quick: set[int] = set()
+    streams: list[Iterable[tuple[Any, ...]]] = []
+    for i, c in children:
+        if c.texts is not None and c.pick is None and not c.identity:
+            quick.add(i)
+            streams.append(c.texts(sql))
+        else:
+            streams.append(c.rows(sql))
+    kids = [_groups(x) for x in streams]
     ev = next(events, None)
     rec = next(records, None)
     rec_subject = None if rec is None else str(rec[key]) if as_text else rec[key]
@@ -654,10 +688,14 @@ def _compare(sql: Sql, v: Verdict, kind: Kind, chain: _Chain,
             n_records += 1
         last: tuple[int, str | None] | None = None
         filed: dict[int, dict[tuple[str, str, str, str], list[int]]] = {}
+        said: dict[int, list[str | None]] = {}  # quick children: their events' texts
         for _, eid, action, after in evs:
             hit = child_of.get(action)
             if hit is not None:
                 i, child = hit
+                if i in quick:
+                    said.setdefault(i, []).append(after)
+                    continue
                 _child_event(child, filed.setdefault(i, defaultdict(list)), eid, subject,
                              after, action if child.identity else child.action)
                 if child.pick is None:
@@ -673,9 +711,33 @@ def _compare(sql: Sql, v: Verdict, kind: Kind, chain: _Chain,
             found: list[Any] = []
             if h is not None and h[0] == subject:
                 found, heads[n] = h[1], next(kids[n], None)
-            if found or i in filed:
+            if i in quick:
+                if found or i in said:
+                    _quick_child(child_problems[i], child, child_counts[i], subject, found,
+                                 said.get(i, []), evs)
+            elif found or i in filed:
                 _judge_child(child_problems[i], child, child_counts[i], subject, found,
                              filed.get(i, {}))
+
+
+def _quick_child(v: Verdict, child: Child, counts: list[int], subject: str,
+                 found: list[tuple[Any, ...]], said: list[str | None],
+                 evs: Iterable[tuple[Any, ...]]) -> None:
+    """One subject's rows of a child read with their texts (Child.texts) against the texts
+    of its events: the same texts as many times each, or else as _judge_child finds."""
+    texts = [row[1] for row in found]
+    if None not in texts and None not in said and sorted(texts) == sorted(said):  # type: ignore[type-var]
+        counts[0] += len(texts)
+        counts[1] += len(said)
+        return
+    assert child.value is not None
+    filed: dict[tuple[str, str, str, Any], list[int]] = defaultdict(list)
+    actions = (child.action, *child.actions)
+    for _, eid, action, after in evs:
+        if action in actions:
+            _child_event(child, filed, eid, subject, after, child.action)
+    _judge_child(v, child, counts, subject, [(subject, child.value(row)) for row in found],
+                 filed)
 
 
 _DECODER = json.JSONDecoder()
