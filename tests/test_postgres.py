@@ -499,6 +499,12 @@ def test_verify_names_rows_changed_behind_duchas_back(pg_url: str) -> None:
     assert r.exit_code == 1
     assert any("event 2 " in p["problem"] and "altered" in p["problem"]
                for p in r.json() if p.get("problem")), r.json()
+    with _connect(pg_url) as con:  # an event taken out of the chain
+        con.execute("DELETE FROM event WHERE id = 2")
+    r = run("verify", "-f", "json")
+    assert r.exit_code == 1
+    assert any("event 3 " in p["problem"] and "does not follow event 1" in p["problem"]
+               for p in r.json() if p.get("problem")), r.json()
 
 
 def test_a_read_sees_one_snapshot_while_another_clerk_writes(pg_url: str) -> None:

@@ -425,8 +425,8 @@ class Verdict:
                               "problem": problem})
 
 
-# The HASHED columns in their order (what digest_row takes), then the hash.
-_EVENT_SQL = "SELECT " + ", ".join(f'"{c}"' for c in HASHED) + ", hash FROM event ORDER BY id"
+# Events whole: the HASHED columns in their order (what digest_row takes), then the hash.
+_EVENT_SQL = "SELECT " + ", ".join(f'"{c}"' for c in HASHED) + ", hash FROM event"
 
 
 def _text(v: Any) -> Any:
@@ -543,12 +543,23 @@ def verify(sql: Sql, *, head: str | None = None, integrity: bool = True) -> Verd
             return v
     want_head = head_prefix(head) if head is not None else None
     chain = _chain(sql, v, want_head)
+    linked = len(v.problems)
+    # Each event is hashed where the comparison reads it whole (those of tables with no kind
+    # apart); an event's altered content is told after its links, before its record.
+    altered = Verdict()
     child_problems: dict[int, Verdict] = {i: Verdict() for i in range(len(CHILDREN))}
     child_counts: dict[int, list[int]] = {i: [0, 0] for i in range(len(CHILDREN))}
     for table, kind in KINDS.items():
-        records = _compare(sql, v, kind, chain, child_problems, child_counts)
+        records = _compare(sql, v, altered, kind, chain, child_problems, child_counts)
         v.summary.append({"table": table, "records": records,
                           "events": chain.per_table[table]})
+    from duchá.storage.sql import placeholders
+
+    listed, params = placeholders("t", list(KINDS))
+    for row in sql.stream(f"{_EVENT_SQL} WHERE subject_table IS NULL "
+                          f"OR subject_table NOT IN ({listed})", params):
+        _hashed(sql, altered, row)
+    v.problems[linked:linked] = altered.problems
     for i, child in enumerate(CHILDREN):
         v.problems.extend(child_problems[i].problems)
         table_name = child.model.__tablename__
@@ -581,52 +592,64 @@ class _Chain:
 
 
 def _chain(sql: Sql, v: Verdict, want_head: str | None) -> _Chain:
-    """The events in order: each hash its content's, each linked to the one before."""
+    """The events in order, each linked to the one before (its hash, that it matches its
+    content, is checked where `_compare` reads it): the database finds the broken links, so
+    no event is read here but those and the edits, where renames are noted."""
     out = _Chain()
-    held: list[int] = []  # events whose hash starts with want_head
-    pure_child = {(c.table, a) for c in CHILDREN if c.pick is None
-                  for a in (c.action, *c.actions)}
-    texts = sql.dialect == "sqlite"  # there every value already is as the hash reads it
-    prev_hash: str | None = None
-    prev_id = 0
-    count = 0
-    per_table = out.per_table
-    for row in sql.stream(_EVENT_SQL):
-        eid, table, subject, action = row[0], row[5], row[6], row[4]
-        stored = row[10]
-        count += 1
-        per_table[table] += 1
-        if row[9] != prev_hash:
+    for table, n in sql.stream("SELECT subject_table, count(*) FROM event GROUP BY subject_table"):
+        out.per_table[table] += n
+    last = sql.one("SELECT id, hash FROM event ORDER BY id DESC LIMIT 1")
+    last_id, v.head = (0, None) if last is None else (last[0], last[1])
+    v.events = sum(out.per_table.values())
+    differs = "IS NOT" if sql.dialect == "sqlite" else "IS DISTINCT FROM"
+    for eid, table, subject, action, broken, prev_id in sql.stream(
+            f"SELECT e.id, e.subject_table, e.subject, e.action, e.prev_hash {differs} p.hash, "
+            "p.id FROM event e LEFT JOIN event p ON p.id = "
+            "(SELECT max(q.id) FROM event q WHERE q.id < e.id) "
+            f"WHERE e.prev_hash {differs} p.hash OR e.hash IS NULL ORDER BY e.id"):
+        if broken:
             v.add(eid, table, subject,
-                  f"event {eid} ({action} {table} {subject}) does not follow event {prev_id}: "
-                  "an event between them was deleted or inserted, or the chain was rewritten")
-        if stored is None:
+                  f"event {eid} ({action} {table} {subject}) does not follow event "
+                  f"{prev_id or 0}: an event between them was deleted or inserted, or the chain "
+                  "was rewritten")
+        else:
             v.add(eid, table, subject, f"event {eid} ({action} {table} {subject}) has no hash: "
                   "it was written outside duchá")
-        elif digest_row(row if texts else tuple(map(_text, row))) != stored:
-            v.add(eid, table, subject, f"event {eid} ({action} {table} {subject}) was altered "
-                  "after it was written: its content does not match its hash")
-        if want_head is not None and stored and stored.startswith(want_head):
-            held.append(eid)
-        prev_hash, prev_id = stored, eid
-        if row[7] is None or row[8] is None or (table, action) in pure_child:
+    pure_child = {(c.table, a) for c in CHILDREN if c.pick is None
+                  for a in (c.action, *c.actions)}
+    for eid, table, subject, action, before in sql.stream(
+            'SELECT id, subject_table, subject, action, "before" FROM event '
+            'WHERE "before" IS NOT NULL AND "after" IS NOT NULL ORDER BY id'):
+        if (table, action) in pure_child:
             continue
         kind = KINDS.get(table)
         if kind is None:
             continue
         try:
-            old = str(json.loads(row[7]).get(kind.key, subject))
+            old = str(json.loads(before).get(kind.key, subject))
         except (ValueError, AttributeError):
             old = subject
         if old != subject:  # renamed (a unit's code): the old name is no longer a record
             out.moved[(table, old)] = eid
             if table == "unit":
                 out.renames.add(eid, old, subject)
-    v.events = count
-    v.head = prev_hash
     if want_head is not None:
-        _anchor(v, want_head, held, prev_id)
+        held = [eid for (eid,) in sql.stream(
+            "SELECT id FROM event WHERE substr(hash, 1, :n) = :head ORDER BY id LIMIT 2",
+            {"n": len(want_head), "head": want_head})]
+        _anchor(v, want_head, held, last_id)
     return out
+
+
+def _hashed(sql: Sql, v: Verdict, row: tuple[Any, ...]) -> None:
+    """An event (a row of _EVENT_SQL) whose content no longer matches its hash (one with no
+    hash the chain's pass told)."""
+    stored = row[10]
+    if stored is not None and digest_row(
+            row if sql.dialect == "sqlite" else tuple(map(_text, row))) != stored:
+        eid, action, table, subject = row[0], row[4], row[5], row[6]
+        v.add(eid, table, subject, f"event {eid} ({action} {table} {subject}) was altered "
+              "after it was written: its content does not match its hash")
 
 
 def _groups(rows: Iterable[tuple[Any, ...]]) -> Iterator[tuple[str, list[tuple[Any, ...]]]]:
@@ -635,20 +658,22 @@ def _groups(rows: Iterable[tuple[Any, ...]]) -> Iterator[tuple[str, list[tuple[A
         yield str(subject), list(group)
 
 
-def _compare(sql: Sql, v: Verdict, kind: Kind, chain: _Chain,
+def _compare(sql: Sql, v: Verdict, altered: Verdict, kind: Kind, chain: _Chain,
              child_problems: dict[int, Verdict], child_counts: dict[int, list[int]]) -> int:
     """A kind's records against their last events, and its child rows against theirs, one
-    subject at a time; the number of records."""
+    subject at a time; the number of records.  Each event's content is held to its hash
+    here, where it is read whole (`altered` tells those that differ)."""
     table = kind.table
     unit_fields = kind.unit_fields()
     pinned = {r.name for r in kind.refs}
     children = [(i, c) for i, c in enumerate(CHILDREN) if c.table == table]
     child_of = {a: (i, c) for i, c in children for a in (c.action, *c.actions)}
     moved = {s: eid for (t, s), eid in chain.moved.items() if t == table}
+    texts = sql.dialect == "sqlite"  # there every value already is as the hash reads it
     events = groupby(sql.stream(
-        'SELECT subject, id, action, "after" FROM event WHERE subject_table = :table '
+        f"{_EVENT_SQL} WHERE subject_table = :table "
         f"ORDER BY {sql.bytewise('subject') if sql.dialect != 'sqlite' else 'subject'}, id",
-        {"table": table}), key=itemgetter(0))
+        {"table": table}), key=itemgetter(6))
     records = _records(sql, table)
     key = kind.key
     as_text = _python_type(kind.model.__table__.c[key].type) is not str
@@ -681,6 +706,10 @@ def _compare(sql: Sql, v: Verdict, kind: Kind, chain: _Chain,
         evs: Iterable[tuple[Any, ...]] = ()
         if ev is not None and ev[0] == subject:
             evs, ev = list(ev[1]), next(events, None)
+            for row in evs:
+                if row[10] is not None and digest_row(
+                        row if texts else tuple(map(_text, row))) != row[10]:
+                    _hashed(sql, altered, row)
         have = None
         while rec_subject == subject:
             have, rec = rec, next(records, None)
@@ -689,7 +718,8 @@ def _compare(sql: Sql, v: Verdict, kind: Kind, chain: _Chain,
         last: tuple[int, str | None] | None = None
         filed: dict[int, dict[tuple[str, str, str, str], list[int]]] = {}
         said: dict[int, list[str | None]] = {}  # quick children: their events' texts
-        for _, eid, action, after in evs:
+        for row in evs:
+            eid, action, after = row[0], row[4], row[8]
             hit = child_of.get(action)
             if hit is not None:
                 i, child = hit
@@ -733,9 +763,9 @@ def _quick_child(v: Verdict, child: Child, counts: list[int], subject: str,
     assert child.value is not None
     filed: dict[tuple[str, str, str, Any], list[int]] = defaultdict(list)
     actions = (child.action, *child.actions)
-    for _, eid, action, after in evs:
-        if action in actions:
-            _child_event(child, filed, eid, subject, after, child.action)
+    for row in evs:
+        if row[4] in actions:
+            _child_event(child, filed, row[0], subject, row[8], child.action)
     _judge_child(v, child, counts, subject, [(subject, child.value(row)) for row in found],
                  filed)
 
