@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -971,16 +971,9 @@ def _next_id(lg: Ledger, model: Any) -> int:
 
 
 def write(lg: Ledger, job: Job, records: list[Record],
-          progress: Progress | None = None) -> list[dict[str, Any]]:
-    """Insert the records, their links and their events in bulk; the events' snapshots."""
-    from sqlalchemy import bindparam, update
-
-    from duchá import models as m
-    from duchá.history import replay as history
-    from duchá.history.events import record_many
+          progress: Progress | None = None) -> None:
+    """Insert the records, their links and their events in bulk, a column at a time."""
     from duchá.services import units
-    from duchá.storage.bulk import insert_rows
-    from duchá.tables import table_of
 
     table = job.table
     model = models_by_table()[table]
@@ -994,10 +987,38 @@ def write(lg: Ledger, job: Job, records: list[Record],
             parent = rec.links.pop("parent_code", None)
             if parent:
                 rec.values["parent_id"] = by_code[parent[0]]
-    rows: list[dict[str, Any]] = []
-    links: dict[str, list[dict[str, Any]]] = {}
+    total = len(records)
+    if records:
+        _write(lg, job, records, first, code_of, progress)
+    if table == "units":
+        units._forget(lg)
+    if progress:
+        progress("events", total, total)
+
+
+def _write(lg: Ledger, job: Job, records: list[Record], first: int, code_of: dict[int, str],
+           progress: Progress | None) -> None:
+    from operator import itemgetter
+
+    from sqlalchemy import bindparam, update
+
+    from duchá import models as m
+    from duchá.history import replay as history
+    from duchá.history.events import dump, dump_many, record_columns
+    from duchá.storage.bulk import insert_columns_of, insert_rows
+    from duchá.tables import table_of
+
+    table = job.table
+    model = models_by_table()[table]
+    n = len(records)
+    ids = range(first, first + n)
+    for rid, rec in zip(ids, records, strict=True):
+        rec.id = rid
+    names = list(records[0].values)
+    columns: list[Sequence[Any]] = [list(c) for c in zip(
+        *map(itemgetter(*names), [rec.values for rec in records]), strict=True)]
+    column = dict(zip(names, columns, strict=True))
     specs = {spec.name: spec for spec in RECORDS[table].links}
-    snapshots: list[dict[str, Any]] = []
     item_numbers: dict[int, str] = {}
     if table in ("inspections", "findings"):
         item_numbers = {i: n for n, i in job.ledger_numbers("items").items()}
@@ -1011,44 +1032,46 @@ def write(lg: Ledger, job: Job, records: list[Record],
     # history.snap builds them, from the lookups already at hand.
     labels: dict[str, dict[Any, str]] = {"Unit": code_of, "Item": item_numbers,
                                          "Inspection": insp_numbers, "PlanEntry": plan_numbers}
-    refs = history.KINDS[SUBJECT[table]].refs
-    for i, rec in enumerate(records):
-        rid = first + i
-        rec.id = rid
-        rows.append({"id": rid, **rec.values})
-        # events.snapshot's JSON-ready values (dates as ISO text), without a call per value.
-        snap = {k: v.isoformat() if isinstance(v, date) else v for k, v in rec.values.items()}
-        for name, ids in rec.links.items():
-            spec = specs[name]
-            links.setdefault(name, []).extend({spec.parent: rid, spec.child: x} for x in ids)
-            snap[name] = sorted(labels[spec.target][x] for x in ids)
-        for ref in refs:
-            key = rec.values.get(ref.column)
-            snap[ref.name] = None if key is None else labels[ref.target].get(key)
-        snapshots.append(snap)
-    total = len(rows)
+    # events.snapshot's JSON-ready values (dates as ISO text), a column at a time.
+    snap: dict[str, Sequence[Any]] = {}
+    for name, col in column.items():
+        if any(issubclass(t, date) for t in set(map(type, col))):
+            col = [v.isoformat() if isinstance(v, date) else v for v in col]
+        snap[name] = col
+    links: dict[str, list[dict[str, Any]]] = {}
+    link_names = list(records[0].links)
+    for name in link_names:
+        spec, label = specs[name], labels[specs[name].target]
+        links[name] = [{spec.parent: rid, spec.child: x}
+                       for rid, rec in zip(ids, records, strict=True) for x in rec.links[name]]
+        snap[name] = [sorted(label[x] for x in rec.links[name]) for rec in records]
+    for ref in history.KINDS[SUBJECT[table]].refs:
+        label = labels[ref.target]
+        keys = column.get(ref.column, [None] * n)
+        snap[ref.name] = [None if k is None else label.get(k) for k in keys]
+    if all(list(rec.links) == link_names for rec in records):
+        after = dump_many(list(snap), list(snap.values()))
+    else:  # records with different lists: each snapshot with its own
+        after = []
+        for i, rec in enumerate(records):
+            one = {k: v[i] for k, v in snap.items() if k not in specs or k in rec.links}
+            after.append(dump(one) or "")
     # A unit's parent may come later in the file: parents are set once all rows exist
     # (SQLite checks the foreign key per statement).
-    parents = [{"_id": row["id"], "_parent": row["parent_id"]} for row in rows
-               if table == "units" and row["parent_id"] is not None]
-    insert_rows(lg.session, model.__table__,
-                [{**r, "parent_id": None} for r in rows] if parents else rows,
-                (lambda n: progress("insert", n, total)) if progress else None)
+    parents = [{"_id": rid, "_parent": p} for rid, p in zip(ids, column["parent_id"], strict=True)
+               if p is not None] if table == "units" else []
+    stored = [ids, *([[None] * n if name == "parent_id" else col
+                      for name, col in zip(names, columns, strict=True)]
+                     if parents else columns)]
+    insert_columns_of(lg.session, table_of(model), ["id", *names], stored, n,
+                      (lambda done: progress("insert", done, n)) if progress else None)
     if parents:
-        t = model.__table__
+        t = table_of(model)
         lg.session.execute(update(t).where(t.c.id == bindparam("_id"))
                            .values(parent_id=bindparam("_parent")), parents)
     for name, link_rows in links.items():
         insert_rows(lg.session, table_of(getattr(m, specs[name].table)), link_rows)
-    subject = SUBJECT[table]
     key_field = "code" if table == "units" else "number"
-    record_many(lg.session, [
-        {"actor": lg.actor, "action": "import", "table": subject,
-         "subject": rec.values[key_field], "before": None, "after": snap, "on": rec.on or lg.today}
-        for rec, snap in zip(records, snapshots, strict=True)
-    ])
-    if table == "units":
-        units._forget(lg)
-    if progress:
-        progress("events", total, total)
-    return snapshots
+    record_columns(lg.session, actor=[lg.actor] * n, action=["import"] * n,
+                   table=[SUBJECT[table]] * n, subject=column[key_field], before=[None] * n,
+                   after=after, on=[rec.on or lg.today for rec in records])
