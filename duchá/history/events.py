@@ -19,6 +19,8 @@ from duchá.dates import plain
 if TYPE_CHECKING:
     from sqlmodel import Session
 
+    from duchá.storage.sql import Sql
+
 # The json module's encoder of a string when ensure_ascii is off, as json.dumps uses it.
 _ENCODE = json.encoder.encode_basestring
 
@@ -181,7 +183,8 @@ def dump_many(keys: Sequence[str], columns: Sequence[Sequence[Any]]) -> list[str
     dict, a column at a time, the keys and separators once for all rows."""
     n = len(columns[0]) if columns else 0
     if not all(type(k) is str for k in keys) or len(set(keys)) != len(keys):
-        return [dump(dict(zip(keys, row, strict=True))) or "" for row in zip(*columns, strict=True)]
+        return [dump(dict(zip(keys, row, strict=True))) or ""
+                for row in zip(*columns, strict=True)]
     order = sorted(range(len(keys)), key=lambda j: keys[j])
     pieces: list[Sequence[str]] = []
     text = "{"
@@ -210,24 +213,25 @@ def _json_value(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=plain)
 
 
-def head(session: Session) -> tuple[int, str | None]:
+def head(sql: Sql) -> tuple[int, str | None]:
     """The last event's id and hash ((0, None) for an empty history).
 
     Inside a write transaction (BEGIN IMMEDIATE) no other writer can append meanwhile, so
     two processes never fork the chain.
     """
-    from sqlalchemy import select, text
-    from sqlmodel import col
-
-    from duchá.models import Event
-
-    if session.get_bind().dialect.name == "postgresql":
+    if sql.dialect == "postgresql":
         # No BEGIN IMMEDIATE there: hold appends to the chain until this transaction ends.
-        session.execute(text("LOCK TABLE event IN SHARE ROW EXCLUSIVE MODE"))
-    # An ORM select, so events added earlier in this transaction are flushed first.
-    row = session.execute(
-        select(col(Event.id), col(Event.hash)).order_by(col(Event.id).desc()).limit(1)).first()
+        sql.execute("LOCK TABLE event IN SHARE ROW EXCLUSIVE MODE")
+    row = sql.one("SELECT id, hash FROM event ORDER BY id DESC LIMIT 1")
     return (0, None) if row is None else (int(row[0]), row[1])
+
+
+def _sql(session: Session) -> Sql:
+    """SQL text in the session's transaction, after what the session still holds."""
+    from duchá.storage.sql import on_session
+
+    session.flush()
+    return on_session(session)
 
 
 def head_on(session: Session, day: date) -> tuple[int, str | None]:
@@ -256,14 +260,14 @@ def chain(session: Session, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """
     return [{**dict(zip(HASHED, stored, strict=False)), "at": at, "on": on,
              "hash": stored[-1]}
-            for at, on, stored in _linked(session, rows)]
+            for at, on, stored in _linked(_sql(session), rows)]
 
 
-def _linked(session: Session, rows: list[dict[str, Any]]
+def _linked(sql: Sql, rows: list[dict[str, Any]]
             ) -> Iterator[tuple[datetime, date | None, tuple[Any, ...]]]:
     """Each event's time and date, and its columns as stored (HASHED's, then the hash),
     linked to the one before; the content hashed once, as it is stored."""
-    last_id, prev = head(session)
+    last_id, prev = head(sql)
     now = datetime.now(UTC)
     now_text = stored_at(now)
     for i, r in enumerate(rows, start=last_id + 1):
@@ -277,8 +281,13 @@ def _linked(session: Session, rows: list[dict[str, Any]]
         yield at, on, (*stored, prev)
 
 
+_INSERT = ('INSERT INTO event (id, at, "on", actor, action, subject_table, subject, before, '
+           'after, prev_hash, hash) VALUES (:id, :at, :on, :actor, :action, :subject_table, '
+           ":subject, :before, :after, :prev_hash, :hash)")
+
+
 def record(
-    session: Session,
+    sql: Sql,
     *,
     actor: str,
     action: str,
@@ -288,11 +297,13 @@ def record(
     after: dict[str, Any] | None,
     on: date | None,
 ) -> None:
-    from duchá.models import Event
-
-    (row,) = chain(session, [{"actor": actor, "action": action, "subject_table": table,
-                              "subject": subject, "before": before, "after": after, "on": on}])
-    session.add(Event(**row))
+    """One event, appended to the chain in SQL text (no ORM: `item add` stays quick)."""
+    ((_, when, stored),) = _linked(sql, [{
+        "actor": actor, "action": action, "subject_table": table, "subject": subject,
+        "before": before, "after": after, "on": on}])
+    # The date as a date (a server's column is of type date; SQLite binds its ISO text).
+    sql.execute(_INSERT, {**dict(zip(HASHED, stored, strict=False)), "on": when,
+                          "hash": stored[-1]})
 
 
 def record_many(session: Session, events: list[dict[str, Any]]) -> None:
@@ -331,7 +342,7 @@ def record_columns(session: Session, *, actor: Sequence[str], action: Sequence[s
             for ac, act, t, s, b, a, o in zip(actor, action, table, subject, before, after, on,
                                                strict=True)]))
         return
-    last_id, prev = head(session)
+    last_id, prev = head(_sql(session))
     at = [stored_at(datetime.now(UTC))] * n
     ids = range(last_id + 1, last_id + 1 + n)
     on_text = [o.isoformat() if isinstance(o, date) else o for o in on]

@@ -103,7 +103,7 @@ class Ledger:
     ) -> None:
         from duchá.history.events import record
 
-        record(self.session, actor=self.actor, action=action, table=table, subject=subject,
+        record(self.sql, actor=self.actor, action=action, table=table, subject=subject,
                before=before, after=after, on=on or self.today)
 
     @contextmanager
