@@ -170,6 +170,8 @@ def digest_chain(columns: Sequence[Sequence[Any]], prev: str | None) -> list[str
 def _encoded(values: Sequence[Any]) -> list[str]:
     """A column of text and NULLs as JSON; TypeError for any other value."""
     kinds = set(map(type, values))
+    if kinds <= {str} and values and values.count(values[0]) == len(values):
+        return [_ENCODE(values[0])] * len(values)  # one text for every event (the action)
     if kinds <= {str}:
         return list(map(_ENCODE, values))
     if kinds <= {str, type(None)}:

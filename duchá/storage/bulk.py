@@ -67,7 +67,10 @@ def insert_columns_of(session: Session, table: Table, names: Sequence[str],
     for i, n in enumerate(names):
         kind = table.c[n].type
         proc = kind._cached_bind_processor(dialect)
-        if proc is not None:
+        if proc is not None and _python_type(kind) is date and set(map(type, stored[i])) <= {
+                date, type(None)}:
+            stored[i] = iso_dates(stored[i])
+        elif proc is not None:
             store = _as_date(proc) if _python_type(kind) is date else proc
             stored[i] = [None if v is None else store(v) for v in stored[i]]
     insert_columns(session, table.name, names, stored, count, progress)
@@ -92,6 +95,14 @@ def _python_type(kind: Any) -> type | None:
         return kind.python_type
     except NotImplementedError:
         return None
+
+
+def iso_dates(values: Sequence[date | None]) -> list[str | None]:
+    """A column of dates (and NULLs) as their ISO text, each distinct date written once (a
+    large import repeats a few hundred dates)."""
+    text: dict[date | None, str | None] = {d: d.isoformat() for d in set(values) if d is not None}
+    text[None] = None
+    return list(map(text.__getitem__, values))
 
 
 def _as_date(proc: Callable[[Any], Any]) -> Callable[[Any], Any]:
