@@ -574,11 +574,12 @@ class Job:
             else:  # text as it is (an empty cell reads as None)
                 ahead.append(texts)
         read_names = [col.name for col, _ in reading]
-        for (line, _), values, got in zip(kept, zip(*raw, strict=True), zip(*ahead, strict=True),
-                                          strict=True):
+        # (Each row's values as long as the names: zip's check per row would cost more.)
+        for (line, _), values, got in zip(kept, zip(*raw, strict=False),
+                                          zip(*ahead, strict=False), strict=False):
             if any(values):  # not a row with nothing in any column the table reads
-                yield Row(self, line, dict(zip(names, values, strict=True)),
-                          ahead=dict(zip(read_names, got, strict=True)))
+                yield Row(self, line, dict(zip(names, values, strict=False)),
+                          ahead=dict(zip(read_names, got, strict=False)))
 
     def _cells(self, rows: list[list[str]], name: str) -> list[str | None]:
         """A column's cells, stripped, None for empty; a list field's further columns
@@ -987,14 +988,12 @@ def allocate_numbers(job: Job, records: list[Record]) -> None:
         top = {y: s or 0 for y, s in job.lg.session.execute(stmt)}
     for (y, s) in seen:
         top[y] = max(top.get(y, 0), s)
+    number_of = f"{prefix}-{{}}-{{:0{width}d}}".format  # PREFIX-year-seq, as above
     for rec in records:
-        if rec.seq is None:
-            top[rec.year] = top.get(rec.year, 0) + 1
-            rec.seq = top[rec.year]
-    for rec in records:
-        rec.values["number"] = f"{prefix}-{rec.year}-{rec.seq:0{width}d}"
-        rec.values["year"] = rec.year
-        rec.values["seq"] = rec.seq
+        year, seq = rec.year, rec.seq
+        if seq is None:
+            rec.seq = seq = top[year] = top.get(year, 0) + 1
+        rec.values.update(number=number_of(year, seq), year=year, seq=seq)
 
 
 def new_id(job: Job, rec: Record) -> int:
