@@ -187,3 +187,31 @@ def test_dump_writes_what_the_json_module_writes(flat: dict[str, object],
     for value in (flat, {**flat, **lists}):
         assert dump(value) == json.dumps(value, ensure_ascii=False, sort_keys=True,
                                          default=plain)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.fixed_dictionaries({
+    "a": TEXT, "b": st.one_of(st.none(), TEXT), "c": st.integers(), "d": VALUE,
+    "e": st.none(), "f": st.lists(TEXT, max_size=3)}), min_size=1, max_size=5))
+def test_dump_many_writes_what_dump_writes(rows: list[dict[str, object]]) -> None:
+    from duchá.history.events import dump, dump_many
+
+    keys = list(rows[0])
+    assert dump_many(keys, [[r[k] for r in rows] for k in keys]) == [dump(r) for r in rows]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(TEXT, st.one_of(st.none(), TEXT), TEXT, st.one_of(st.none(), TEXT)),
+                min_size=1, max_size=5), st.one_of(st.none(), TEXT), st.booleans())
+def test_digest_chain_links_as_digest_row_does(events: list[tuple[str, ...]],
+                                               prev: str | None, same: bool) -> None:
+    from duchá.history.events import digest_chain, digest_row
+
+    rows = [(i, "2026-06-01T00:00:00.000000+00:00", on, "clerk" if same else actor, "import",
+             "finding", subject, None, after) for i, (actor, on, subject, after)
+            in enumerate(events, start=7)]
+    expected, link = [], prev
+    for row in rows:
+        link = digest_row((*row, link))
+        expected.append(link)
+    assert digest_chain(list(zip(*rows, strict=True)), prev) == expected
