@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import typer
 
 from duchá.commands import state
 from duchá.errors import BadInput
-from duchá.output import cols
+from duchá.output import Col, cols
 
 EXTENSION_COLS = cols("requested_on:申请日期 old_due:原时限 to_date:延至 reason:理由 "
                       "decision:结果:EXTENSION_STATUS decided_by:审批人 decided_on:审批日期")
@@ -70,3 +72,19 @@ def account(ctx: typer.Context, kind: str, number: str | None, *, who: str | Non
         row = extensions.account(lg, kind, number, who=who, measure=measure, basis=basis,
                                  on=lg.day(on))
     st.emit([row], ACCOUNT_ROW_COLS)
+
+
+def show(ctx: typer.Context, kind: str, number: str, fields: Sequence[Col], title: str,
+         own: tuple[str, Sequence[Col]]) -> None:
+    """Shared by `finding show` and `item show`: the record (titled by its number and the
+    field `title`), then its sections: its `own` first, then those attached to either kind."""
+    from duchá.services import details
+
+    st = state(ctx)
+    with st.ledger(write=False) as lg:
+        rec, sections = (details.item_show if kind == "item" else details.finding_show)(
+            lg, number)
+    layout = {own[0]: own[1], "extensions": EXTENSION_COLS, "accountability": ACCOUNT_COLS,
+              "reminders": REMINDER_COLS, "feedback": FEEDBACK_COLS}
+    st.emit_record(rec, fields, title=f"{rec['number']} {rec[title]}",
+                   sections=[(name, layout[name], rows) for name, rows in sections])

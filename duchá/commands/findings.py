@@ -5,14 +5,7 @@ from typing import Annotated
 import typer
 
 from duchá.commands import state, sub_app
-from duchá.commands.attached import (
-    ACCOUNT_COLS,
-    EXTENSION_COLS,
-    FEEDBACK_COLS,
-    REMINDER_COLS,
-    account,
-    extend,
-)
+from duchá.commands.attached import account, extend, show
 from duchá.output import cols
 
 app = sub_app("Findings (发现问题) and their rectification (整改).\n\n"
@@ -114,16 +107,7 @@ def finding_show(
 
     Example: duchá finding show WT-2026-0001 -f json
     """
-    from duchá.services import details
-
-    st = state(ctx)
-    with st.ledger(write=False) as lg:
-        rec, sections = details.finding_show(lg, number)
-    layout = {"history": HISTORY_COLS, "extensions": EXTENSION_COLS,
-              "accountability": ACCOUNT_COLS, "reminders": REMINDER_COLS,
-              "feedback": FEEDBACK_COLS}
-    st.emit_record(rec, SHOW_COLS, title=f"{rec['number']} {rec['description']}",
-                   sections=[(name, layout[name], rows) for name, rows in sections])
+    show(ctx, "finding", number, SHOW_COLS, "description", ("history", HISTORY_COLS))
 
 
 @app.command("plan")

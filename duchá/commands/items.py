@@ -5,14 +5,7 @@ from typing import Annotated
 import typer
 
 from duchá.commands import state, sub_app
-from duchá.commands.attached import (
-    ACCOUNT_COLS,
-    EXTENSION_COLS,
-    FEEDBACK_COLS,
-    REMINDER_COLS,
-    account,
-    extend,
-)
+from duchá.commands.attached import account, extend, show
 from duchá.output import cols
 
 app = sub_app("Supervision items (督办事项).\n\nExample: duchá item list --overdue")
@@ -29,19 +22,6 @@ SHOW_COLS = [*cols(
     "last_progress:最近进展 percent:完成百分比 days_overdue:逾期天数 light:灯:LIGHT"
 )]
 PROGRESS_COLS = cols("on:日期 text:进展 percent:百分比")
-
-
-def _show(ctx: typer.Context, number: str) -> None:
-    from duchá.services import details
-
-    st = state(ctx)
-    with st.ledger(write=False) as lg:
-        rec, sections = details.item_show(lg, number)
-    layout = {"progress": PROGRESS_COLS, "extensions": EXTENSION_COLS,
-              "accountability": ACCOUNT_COLS, "reminders": REMINDER_COLS,
-              "feedback": FEEDBACK_COLS}
-    st.emit_record(rec, SHOW_COLS, title=f"{rec['number']} {rec['title']}",
-                   sections=[(name, layout[name], rows) for name, rows in sections])
 
 
 @app.command("add")
@@ -124,7 +104,7 @@ def item_show(
 
     Example: duchá item show DB-2026-0001 -f json
     """
-    _show(ctx, number)
+    show(ctx, "item", number, SHOW_COLS, "title", ("progress", PROGRESS_COLS))
 
 
 @app.command("edit")
