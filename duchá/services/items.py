@@ -129,9 +129,7 @@ def query(
     if unfinished:
         where.add(f"item.status IN ({running})")
     if unit:
-        where.add("(item.lead_unit_id = :unit OR item.id IN "
-                  "(SELECT iu.item_id FROM item_unit iu WHERE iu.unit_id = :unit))",
-                  unit=units.resolve(lg, unit).id)
+        where.add(units.ITEMS_OF_UNIT, unit=units.resolve(lg, unit).id)
     if due_before:
         where.add("item.due < :due_before", due_before=due_before)
     if search:
