@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Annotated
 
 import typer
 
@@ -23,6 +24,18 @@ REMINDER_COLS = cols("notice:文号 kind:类型:NOTICE level:步骤:NOTICE_LEVEL
                      "reply_by:回复期限")
 FEEDBACK_COLS = cols("form:表号 on:日期 progress:本期进展 percent:完成进度 claim:申请办结:YES_NO "
                      "done_on:完成日期 evidence:佐证材料 coordination:需协调解决的问题 flag:标记")
+
+# The options of `item extend` and `finding extend`, then of `item account` and `finding account`.
+To = Annotated[str | None, typer.Option(help="The new due date asked for.")]
+Reason = Annotated[str | None, typer.Option(help="Why more time is needed.")]
+Approve = Annotated[bool, typer.Option("--approve", help="Approve the pending one.")]
+Reject = Annotated[bool, typer.Option("--reject", help="Reject the pending one.")]
+By = Annotated[str | None, typer.Option(help="Who decided (with --approve/--reject).")]
+AskedOn = Annotated[str | None, typer.Option(help="Date asked or decided (default: as-of).")]
+Who = Annotated[str | None, typer.Option(help="Who is held accountable.")]
+Measure = Annotated[str | None, typer.Option(help="The measure (约谈, 通报批评...).")]
+Basis = Annotated[str | None, typer.Option(help="The rule or document it rests on.")]
+MeasureOn = Annotated[str | None, typer.Option(help="Date of the measure (default: as-of).")]
 
 
 def extend(ctx: typer.Context, kind: str, number: str, *, to: str | None, reason: str | None,

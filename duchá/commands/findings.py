@@ -4,7 +4,7 @@ from typing import Annotated
 
 import typer
 
-from duchá.commands import state, sub_app
+from duchá.commands import attached, state, sub_app
 from duchá.commands.attached import account, extend, show
 from duchá.output import cols
 
@@ -226,12 +226,8 @@ def finding_lookback(
 def finding_extend(
     ctx: typer.Context,
     number: Annotated[str, typer.Argument(help=NUMBER_HELP)],
-    to: Annotated[str | None, typer.Option(help="The new due date asked for.")] = None,
-    reason: Annotated[str | None, typer.Option(help="Why more time is needed.")] = None,
-    approve: Annotated[bool, typer.Option("--approve", help="Approve the pending one.")] = False,
-    reject: Annotated[bool, typer.Option("--reject", help="Reject the pending one.")] = False,
-    by: Annotated[str | None, typer.Option(help="Who decided (with --approve/--reject).")] = None,
-    on: Annotated[str | None, typer.Option(help="Date asked or decided (default: as-of).")] = None,
+    to: attached.To = None, reason: attached.Reason = None, approve: attached.Approve = False,
+    reject: attached.Reject = False, by: attached.By = None, on: attached.AskedOn = None,
 ) -> None:
     """Ask for an extension (延期) before the due date, or decide the pending one.
 
@@ -247,10 +243,8 @@ def finding_account(
     ctx: typer.Context,
     number: Annotated[str | None, typer.Argument(
         help=NUMBER_HELP + "  Without it: list every accountability record.")] = None,
-    who: Annotated[str | None, typer.Option(help="Who is held accountable.")] = None,
-    measure: Annotated[str | None, typer.Option(help="The measure (约谈, 通报批评...).")] = None,
-    basis: Annotated[str | None, typer.Option(help="The rule or document it rests on.")] = None,
-    on: Annotated[str | None, typer.Option(help="Date of the measure (default: as-of).")] = None,
+    who: attached.Who = None, measure: attached.Measure = None, basis: attached.Basis = None,
+    on: attached.MeasureOn = None,
 ) -> None:
     """Record accountability (问责) over a finding; without a number, list (export) them all.
 
