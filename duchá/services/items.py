@@ -119,44 +119,28 @@ def query(
     """
     from duchá import lights_sql
     from duchá.rules import ITEM_UNFINISHED
-    from duchá.storage.sql import placeholders, quote
+    from duchá.storage.sql import Where, quote
 
     sql = lg.sql
     lit = lights_sql.light_text(lg, "item")
     running = ", ".join(quote(s) for s in ITEM_UNFINISHED)
-    where: list[str] = []
-    params: dict[str, Any] = {}
-    if status:
-        where.append("item.status = :status")
-        params["status"] = status
+    where = Where()
+    where.equal({"item.status": status, "item.category": category})
     if unfinished:
-        where.append(f"item.status IN ({running})")
-    if category:
-        where.append("item.category = :category")
-        params["category"] = category
+        where.add(f"item.status IN ({running})")
     if unit:
-        where.append("(item.lead_unit_id = :unit OR item.id IN "
-                     "(SELECT iu.item_id FROM item_unit iu WHERE iu.unit_id = :unit))")
-        params["unit"] = units.resolve(lg, unit).id
+        where.add(units.ITEMS_OF_UNIT, unit=units.resolve(lg, unit).id)
     if due_before:
-        where.append("item.due < :due_before")
-        params["due_before"] = due_before
-    if overdue:
-        where.append(f"{lit} = 'red'")
+        where.add("item.due < :due_before", due_before=due_before)
     if search:
         # The text as typed ("100%" is not a pattern), ASCII case ignored: SQLite's LIKE
         # ignores case and PostgreSQL's does not, so both are asked the same explicit question.
         escaped = search.replace("/", "//").replace("%", "/%").replace("_", "/_")
-        where.append("(lower(item.title) LIKE lower(:search) ESCAPE '/' "
-                     "OR lower(item.source) LIKE lower(:search) ESCAPE '/')")
-        params["search"] = f"%{escaped}%"
-    if numbers is not None:
-        listed, named = placeholders("number", numbers)
-        where.append(f"item.number IN ({listed})" if numbers else "1 = 0")
-        params.update(named)
-    if light:
-        where.append(f"{lit} = :light")
-        params["light"] = light
+        where.add("(lower(item.title) LIKE lower(:search) ESCAPE '/' "
+                  "OR lower(item.source) LIKE lower(:search) ESCAPE '/')",
+                  search=f"%{escaped}%")
+    where.among("item.number", numbers)
+    where.light(lit, overdue=overdue, light=light)
     shared = sql.joined("shared.code", ";")
     # Long-term items (no due date, 长期) after the dated ones, alike on SQLite and PostgreSQL.
     query = f"""
@@ -172,12 +156,12 @@ def query(
                item.source AS source, item.leader AS leader, item.id AS id,
                item.cancel_reason AS cancel_reason, item.remarks AS remarks
         FROM item JOIN unit lead ON lead.id = item.lead_unit_id
-        {"WHERE " + " AND ".join(where) if where else ""}
+        {where.clause()}
         ORDER BY CASE WHEN item.status IN ({running}) THEN 0 ELSE 1 END,
                  CASE WHEN item.due IS NULL THEN 1 ELSE 0 END, item.due, item.number
     """
     out = []
-    for d in sql.dicts(query, params,
+    for d in sql.dicts(query, where.params,
                        dates=("assigned", "due", "closed_on", "last_progress")):
         # the string aggregate has no ORDER BY before SQLite 3.44: sort here for stable output.
         d["units"] = ";".join(sorted(d["units"].split(";"))) if d["units"] else ""
@@ -288,15 +272,12 @@ def reopen(lg: Ledger, ref: str) -> dict[str, Any]:
 
 
 def cancel(lg: Ledger, ref: str, *, reason: str) -> dict[str, Any]:
+    from duchá.services.ledger import cancel as cancelled
+
     item = get(lg, ref)
-    if item.status == "cancelled":
-        raise BadInput(f"item {item.number} is already cancelled")
     if item.status == "done":
         raise BadInput(f"item {item.number} is done; reopen it before cancelling")
-    if not (reason or "").strip():
-        raise Invalid("reason", "empty «reason»; say why the item is cancelled")
-    with lg.changing("item", item, "cancel"):
-        item.status, item.cancel_reason = "cancelled", reason.strip()
+    cancelled(lg, "item", item, reason, name=f"item {item.number}", noun="item")
     return show(lg, item.number)[0]
 
 
