@@ -339,7 +339,12 @@ def _handle(exc: BaseException, debug: bool, command: Any = None) -> NoReturn:
 
     if isinstance(exc, SystemExit | KeyboardInterrupt):
         raise exc
-    if isinstance(exc, DuchaError) and not debug:
+    if debug and isinstance(exc, DuchaError):
+        import traceback
+
+        # The traceback for whoever asked, then the same line and exit code as without it.
+        traceback.print_exception(exc, file=sys.stderr)
+    if isinstance(exc, DuchaError):
         from duchá.errors import BadRows
         from duchá.validation import Invalid
 

@@ -95,7 +95,7 @@ class Item(SQLModel, table=True):
     # Schema 7: unknown (a blank 交办时间 in an imported 台账) and long-term (长期: no due).
     assigned: date | None = None
     due: date | None = None
-    status: str = "open"
+    status: str = vocab.ITEM_NEW
     closed_on: date | None = None
     cancel_reason: str | None = None
     remarks: str | None = None  # 备注, schema 7

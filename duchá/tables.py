@@ -27,6 +27,14 @@ def table_of(model: type[SQLModel]) -> Table:
     return cast("Table", inspect(model).local_table)
 
 
+def table_name(model: str) -> str:
+    """The table a model class is mapped to, by the models' naming rule (FormSheet ->
+    form_sheet), for SQL text that must not load the models; tests/test_architecture.py
+    holds every model to it."""
+    return "".join(f"_{ch.lower()}" if ch.isupper() and i else ch.lower()
+                   for i, ch in enumerate(model))
+
+
 @dataclass(frozen=True)
 class Column:
     """One column: its field name, Chinese headers, and what a cell of it holds.

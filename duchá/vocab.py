@@ -93,6 +93,8 @@ UNIT_KIND = Vocab("unit kind", (
 ))
 
 # The status words of real 台账 (issue 13), listed in `duchá import --help`.
+# The status an item is registered with (models.Item's default; `item add` writes it).
+ITEM_NEW = "open"
 ITEM_STATUS = Vocab("item status", (
     Term("open", "在办", aliases=(
         "正在办理", "办理中", "推进中", "正在推进", "未办结", "持续推进", "进行中", "未完成",

@@ -7,6 +7,8 @@ import os
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from conftest import Runner, snapshot_db
 
 ITEMS_ZH = (
@@ -278,3 +280,58 @@ def test_import_and_add_share_one_validation(ledger: Runner, tmp_path: Path) -> 
     assert added.exit_code == imported.exit_code == 2
     assert f"error: --due: {rule}" in added.stderr
     assert f"line 2: due: {rule}" in imported.stderr
+
+
+def test_a_first_large_import_builds_its_tables_indexes_again(
+        ledger: Runner, tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An insert that at least doubles a table drops its plain indexes and builds them again
+    in the same transaction (storage/bulk.py): the ledger ends with the same indexes, whole,
+    and rows past the first batch of Job.rows take the values read before (importer.py)."""
+    from duchá.storage import bulk
+    from duchá.transfer import importer
+
+    monkeypatch.setattr(bulk, "REINDEX_ROWS", 2)
+    monkeypatch.setattr(bulk, "ROWS_PER_STATEMENT", 7)
+    monkeypatch.setattr(importer, "_BATCH", 5)
+    rebuilt: list[str] = []
+    set_aside = bulk._set_aside
+
+    def spy(*args: object) -> list[str]:
+        rebuilt.extend(found := set_aside(*args))  # type: ignore[arg-type]
+        return found
+
+    monkeypatch.setattr(bulk, "_set_aside", spy)
+
+    def indexes() -> list[tuple[str, str]]:
+        con = sqlite3.connect(db_path)
+        try:
+            return sorted(con.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND "
+                "tbl_name IN ('finding', 'event') ORDER BY name").fetchall())
+        finally:
+            con.close()
+
+    before = indexes()
+    lines = ["责任单位,发现问题,整改方式,发现日期,整改时限,整改状态,整改完成日期"]
+    for i in range(40):
+        done = i % 3 == 0
+        lines.append(f"{'崆峒' if i % 2 else 'fgw'},问题{i},{'立行立改' if i % 4 else '限期整改'},"
+                     f"2026-03-{1 + i % 9:02d},{'' if i % 5 else '2026-06-30'},"
+                     f"{'整改完成' if done else ''},{'2026-04-01' if done else ''}")
+    f = write(tmp_path / "f.csv", "\n".join(lines) + "\n")
+    r = ledger("import", "findings", str(f), "-f", "csv", "--as-of", "2026-11-28")
+    assert r.exit_code == 0, r
+    assert indexes() == before
+    assert {sql.split()[2] for sql in rebuilt} >= {"ix_finding_unit", "ix_event_subject"}
+    con = sqlite3.connect(db_path)
+    try:
+        assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        rows = con.execute("SELECT number, unit_id, mode, status, rectified_on FROM finding "
+                           "ORDER BY id").fetchall()
+    finally:
+        con.close()
+    assert len(rows) == 40
+    assert rows[0][0] == "WT-2026-0001" and rows[39][0] == "WT-2026-0040"
+    assert [r[3] for r in rows[:4]] == ["rectified", "open", "open", "rectified"]
+    assert {r[2] for r in rows} == {"immediate", "deadline"}
+    assert ledger("verify").exit_code == 0

@@ -164,3 +164,5 @@ def test_pipe_defaults_to_csv_and_errors_have_no_traceback(cli: Runner, tmp_path
     dbg = _ducha("--db", db, "--debug", "item", "add", "x", "-c", "meeting", "--lead", "fgw",
                  "--due", "2026-02-30")
     assert "Traceback" in dbg.stderr
+    # --debug adds the traceback and changes nothing else: the same line, the same code.
+    assert dbg.returncode == 2 and dbg.stderr.endswith(bad.stderr), dbg.stderr

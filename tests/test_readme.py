@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import forkserver
+
 README = Path(__file__).resolve().parent.parent / "README.md"
 
 
@@ -33,8 +35,13 @@ def test_every_sh_block_of_the_readme_runs_in_order(tmp_path: Path) -> None:
     env = {"HOME": str(home), "PATH": f"{bindir}{os.pathsep}{os.environ.get('PATH', '')}",
            "LANG": "C.UTF-8", "XDG_DATA_HOME": str(home / ".local" / "share"),
            "COLUMNS": "120"}
-    run = subprocess.run(["bash", "-c", script], cwd=tmp_path, env=env, capture_output=True,
-                         text=True, timeout=300)
+    # Each `duchá` is a fork of one process that has imported it (tests/forkserver.py): the
+    # same program on the same arguments, files and streams, without a second of imports
+    # per command.
+    with forkserver.started(tmp_path / "fs", env) as forks:
+        env["PATH"] = f"{forks}{os.pathsep}{env['PATH']}"
+        run = subprocess.run(["bash", "-c", script], cwd=tmp_path, env=env,
+                             capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr[-3000:]
     assert "error:" not in run.stderr, run.stderr[-3000:]
     assert (home / "督查" / "2026.db").exists()

@@ -31,6 +31,8 @@ HEAVY = ("sqlalchemy", "sqlmodel", "duchá.models", "rich.table",
     ["report", "overdue"],
     ["item", "list", "--unit", "jyj"],
     ["finding", "list", "--light", "red"],
+    ["item", "add", "完善城区停车设施", "-c", "会议议定", "--lead", "发改委", "-u", "崆峒",
+     "--due", "+30d"],
 ])
 def test_reads_in_sql_text_do_not_load_the_orm(demo_template: Path, tmp_path: Path,
                                                args: list[str]) -> None:
@@ -51,7 +53,50 @@ def test_reads_in_sql_text_do_not_load_the_orm(demo_template: Path, tmp_path: Pa
                            *args, "-f", "csv"], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     # (pydantic itself is Typer's: its parameters are coerced by pydantic adapters.)
-    assert done.stdout.strip() == "[]", done.stdout
+    assert done.stdout.strip().splitlines()[-1] == "[]", done.stdout
+    if args[:2] == ["item", "add"]:  # the SQL-text write keeps the history whole
+        r = CliRunner().invoke(app, ["--db", str(db), "--as-of", DEMO_AS_OF, "verify"])
+        assert r.exit_code == 0, r.output
+        shown = CliRunner().invoke(app, ["--db", str(db), "--as-of", DEMO_AS_OF, "item",
+                                         "list", "--search", "完善城区停车设施", "-f", "csv"])
+        assert "完善城区停车设施,meeting,fgw,kongtong" in shown.stdout, shown.stdout
+
+
+def test_the_catalog_and_the_models_say_the_same_columns(tmp_path: Path) -> None:
+    """SQL-text writes and snapshots read a SQLite table's columns from the ledger's catalog
+    and table names by the models' naming rule: both agree with the models, on a fresh
+    ledger and on a first-release ledger migrated to this schema."""
+    import inspect
+    import sqlite3
+
+    from sqlmodel import SQLModel
+    from test_migrations import v1_ledger
+
+    import duchá.models as m
+    from duchá.history.replay import _python_type, columns
+    from duchá.storage.sql import SqliteSql
+    from duchá.tables import table_name
+
+    for name, cls in vars(m).items():
+        if inspect.isclass(cls) and issubclass(cls, SQLModel) and hasattr(cls, "__table__") \
+                and name != "Meta":
+            assert table_name(name) == cls.__tablename__, name
+    fresh = tmp_path / "fresh.db"
+    assert CliRunner().invoke(app, ["--db", str(fresh), "init"]).exit_code == 0
+    old = v1_ledger(tmp_path / "old.db")
+    r = CliRunner().invoke(app, ["--db", str(old), "item", "list", "-f", "csv"])
+    assert r.exit_code == 0, r.output  # (opening it migrates it)
+    for db in (fresh, old):
+        sql = SqliteSql(sqlite3.connect(db))
+        for t in SQLModel.metadata.sorted_tables:
+            # What the readers act on: which columns there are, and which hold flags, dates
+            # and whole numbers (text may be declared VARCHAR or TEXT).
+            want = {c.name: _python_type(c.type) for c in t.columns}
+            got = columns(sql, t.name)
+            assert list(got) == list(want) or set(got) == set(want), (db.name, t.name)
+            for kind in (bool, date, int):
+                assert {n for n, k in got.items() if k is kind} == \
+                    {n for n, k in want.items() if k is kind}, (db.name, t.name, kind)
 
 
 def _ledger(folder: Path, findings: int) -> Path:
@@ -142,6 +187,34 @@ def test_dump_writes_what_the_json_module_writes(flat: dict[str, object],
     for value in (flat, {**flat, **lists}):
         assert dump(value) == json.dumps(value, ensure_ascii=False, sort_keys=True,
                                          default=plain)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.fixed_dictionaries({
+    "a": TEXT, "b": st.one_of(st.none(), TEXT), "c": st.integers(), "d": VALUE,
+    "e": st.none(), "f": st.lists(TEXT, max_size=3)}), min_size=1, max_size=5))
+def test_dump_many_writes_what_dump_writes(rows: list[dict[str, object]]) -> None:
+    from duchá.history.events import dump, dump_many
+
+    keys = list(rows[0])
+    assert dump_many(keys, [[r[k] for r in rows] for k in keys]) == [dump(r) for r in rows]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(TEXT, st.one_of(st.none(), TEXT), TEXT, st.one_of(st.none(), TEXT)),
+                min_size=1, max_size=5), st.one_of(st.none(), TEXT), st.booleans())
+def test_digest_chain_links_as_digest_row_does(events: list[tuple[str, ...]],
+                                               prev: str | None, same: bool) -> None:
+    from duchá.history.events import digest_chain, digest_row
+
+    rows = [(i, "2026-06-01T00:00:00.000000+00:00", on, "clerk" if same else actor, "import",
+             "finding", subject, None, after) for i, (actor, on, subject, after)
+            in enumerate(events, start=7)]
+    expected, link = [], prev
+    for row in rows:
+        link = digest_row((*row, link))
+        expected.append(link)
+    assert digest_chain(list(zip(*rows, strict=True)), prev) == expected
 
 
 class _Answers:

@@ -4,15 +4,8 @@ from typing import Annotated
 
 import typer
 
-from duchá.commands import state, sub_app
-from duchá.commands.attached import (
-    ACCOUNT_COLS,
-    EXTENSION_COLS,
-    FEEDBACK_COLS,
-    REMINDER_COLS,
-    account,
-    extend,
-)
+from duchá.commands import attached, state, sub_app
+from duchá.commands.attached import account, extend, show
 from duchá.output import cols
 
 app = sub_app("Findings (发现问题) and their rectification (整改).\n\n"
@@ -114,16 +107,7 @@ def finding_show(
 
     Example: duchá finding show WT-2026-0001 -f json
     """
-    from duchá.services import details
-
-    st = state(ctx)
-    with st.ledger(write=False) as lg:
-        rec, sections = details.finding_show(lg, number)
-    layout = {"history": HISTORY_COLS, "extensions": EXTENSION_COLS,
-              "accountability": ACCOUNT_COLS, "reminders": REMINDER_COLS,
-              "feedback": FEEDBACK_COLS}
-    st.emit_record(rec, SHOW_COLS, title=f"{rec['number']} {rec['description']}",
-                   sections=[(name, layout[name], rows) for name, rows in sections])
+    show(ctx, "finding", number, SHOW_COLS, "description", ("history", HISTORY_COLS))
 
 
 @app.command("plan")
@@ -242,12 +226,8 @@ def finding_lookback(
 def finding_extend(
     ctx: typer.Context,
     number: Annotated[str, typer.Argument(help=NUMBER_HELP)],
-    to: Annotated[str | None, typer.Option(help="The new due date asked for.")] = None,
-    reason: Annotated[str | None, typer.Option(help="Why more time is needed.")] = None,
-    approve: Annotated[bool, typer.Option("--approve", help="Approve the pending one.")] = False,
-    reject: Annotated[bool, typer.Option("--reject", help="Reject the pending one.")] = False,
-    by: Annotated[str | None, typer.Option(help="Who decided (with --approve/--reject).")] = None,
-    on: Annotated[str | None, typer.Option(help="Date asked or decided (default: as-of).")] = None,
+    to: attached.To = None, reason: attached.Reason = None, approve: attached.Approve = False,
+    reject: attached.Reject = False, by: attached.By = None, on: attached.AskedOn = None,
 ) -> None:
     """Ask for an extension (延期) before the due date, or decide the pending one.
 
@@ -263,10 +243,8 @@ def finding_account(
     ctx: typer.Context,
     number: Annotated[str | None, typer.Argument(
         help=NUMBER_HELP + "  Without it: list every accountability record.")] = None,
-    who: Annotated[str | None, typer.Option(help="Who is held accountable.")] = None,
-    measure: Annotated[str | None, typer.Option(help="The measure (约谈, 通报批评...).")] = None,
-    basis: Annotated[str | None, typer.Option(help="The rule or document it rests on.")] = None,
-    on: Annotated[str | None, typer.Option(help="Date of the measure (default: as-of).")] = None,
+    who: attached.Who = None, measure: attached.Measure = None, basis: attached.Basis = None,
+    on: attached.MeasureOn = None,
 ) -> None:
     """Record accountability (问责) over a finding; without a number, list (export) them all.
 

@@ -4,15 +4,8 @@ from typing import Annotated
 
 import typer
 
-from duchá.commands import state, sub_app
-from duchá.commands.attached import (
-    ACCOUNT_COLS,
-    EXTENSION_COLS,
-    FEEDBACK_COLS,
-    REMINDER_COLS,
-    account,
-    extend,
-)
+from duchá.commands import attached, state, sub_app
+from duchá.commands.attached import account, extend, show
 from duchá.output import cols
 
 app = sub_app("Supervision items (督办事项).\n\nExample: duchá item list --overdue")
@@ -29,19 +22,6 @@ SHOW_COLS = [*cols(
     "last_progress:最近进展 percent:完成百分比 days_overdue:逾期天数 light:灯:LIGHT"
 )]
 PROGRESS_COLS = cols("on:日期 text:进展 percent:百分比")
-
-
-def _show(ctx: typer.Context, number: str) -> None:
-    from duchá.services import details
-
-    st = state(ctx)
-    with st.ledger(write=False) as lg:
-        rec, sections = details.item_show(lg, number)
-    layout = {"progress": PROGRESS_COLS, "extensions": EXTENSION_COLS,
-              "accountability": ACCOUNT_COLS, "reminders": REMINDER_COLS,
-              "feedback": FEEDBACK_COLS}
-    st.emit_record(rec, SHOW_COLS, title=f"{rec['number']} {rec['title']}",
-                   sections=[(name, layout[name], rows) for name, rows in sections])
 
 
 @app.command("add")
@@ -124,7 +104,7 @@ def item_show(
 
     Example: duchá item show DB-2026-0001 -f json
     """
-    _show(ctx, number)
+    show(ctx, "item", number, SHOW_COLS, "title", ("progress", PROGRESS_COLS))
 
 
 @app.command("edit")
@@ -239,12 +219,8 @@ def item_cancel(
 def item_extend(
     ctx: typer.Context,
     number: Annotated[str, typer.Argument(help="DB-2026-0001 or the bare sequence number.")],
-    to: Annotated[str | None, typer.Option(help="The new due date asked for.")] = None,
-    reason: Annotated[str | None, typer.Option(help="Why more time is needed.")] = None,
-    approve: Annotated[bool, typer.Option("--approve", help="Approve the pending one.")] = False,
-    reject: Annotated[bool, typer.Option("--reject", help="Reject the pending one.")] = False,
-    by: Annotated[str | None, typer.Option(help="Who decided (with --approve/--reject).")] = None,
-    on: Annotated[str | None, typer.Option(help="Date asked or decided (default: as-of).")] = None,
+    to: attached.To = None, reason: attached.Reason = None, approve: attached.Approve = False,
+    reject: attached.Reject = False, by: attached.By = None, on: attached.AskedOn = None,
 ) -> None:
     """Ask for an extension (延期) before the due date, or decide the pending one.
 
@@ -261,10 +237,8 @@ def item_account(
     number: Annotated[str | None, typer.Argument(
         help="DB-2026-0001 or the bare sequence number.  Without it: list every "
         "accountability record.")] = None,
-    who: Annotated[str | None, typer.Option(help="Who is held accountable.")] = None,
-    measure: Annotated[str | None, typer.Option(help="The measure (约谈, 通报批评...).")] = None,
-    basis: Annotated[str | None, typer.Option(help="The rule or document it rests on.")] = None,
-    on: Annotated[str | None, typer.Option(help="Date of the measure (default: as-of).")] = None,
+    who: attached.Who = None, measure: attached.Measure = None, basis: attached.Basis = None,
+    on: attached.MeasureOn = None,
 ) -> None:
     """Record accountability (问责) over an item; without a number, list (export) them all.
 

@@ -51,10 +51,13 @@ FAIL_ON = {"red": ("red",), "yellow": ("red", "yellow")}
 
 def _markdown(ctx: typer.Context) -> bool:
     """Documents are Markdown unless -f or the -o file's extension asks for another format
-    (they are mailed)."""
+    (they are mailed); a Markdown document settles its language before the ledger opens."""
     st = state(ctx)
     st.default_fmt = "markdown"
-    return st.fmt == "markdown"
+    if st.fmt != "markdown":
+        return False
+    st.pin_lang("markdown", document=True)
+    return True
 
 
 DocNo = Annotated[str | None, typer.Option(
@@ -186,8 +189,6 @@ def report_weekly(
 
     st = state(ctx)
     markdown = _markdown(ctx)
-    if markdown:
-        st.pin_lang("markdown", document=True)
     docx = _document(ctx, doc_no)
     with st.ledger(write=False) as lg:
         meta, rows = reports.weekly(lg, week)
@@ -255,8 +256,6 @@ def report_inspection(
 
     st = state(ctx)
     markdown = _markdown(ctx)
-    if markdown:
-        st.pin_lang("markdown", document=True)
     docx = _document(ctx, doc_no)
     with st.ledger(write=False) as lg:
         data = reports.inspection(lg, number)

@@ -9,6 +9,15 @@ from datetime import date
 from typing import Any
 
 ATTACHMENT = "各单位督查督办事项办理情况统计表"
+# What a unit is praised or criticised for: a scoreboard count, and its phrase when not 0.
+PRAISED = (("items_on_time", "按时办结督办事项{}项"), ("findings_on_time", "按时整改问题{}个"))
+CRITICISED = (("items_overdue", "逾期未办结督办事项{}项"),
+              ("findings_overdue", "逾期未整改问题{}个"),
+              ("findings_reopened", "整改后反弹问题{}个"))
+
+
+def _counted(row: dict[str, Any], phrases: Sequence[tuple[str, str]]) -> list[str]:
+    return [phrase.format(row[key]) for key, phrase in phrases if row[key]]
 
 
 def build(rows: list[dict[str, Any]], *, year: int, today: date, office: str,
@@ -38,12 +47,7 @@ def build(rows: list[dict[str, Any]], *, year: int, today: date, office: str,
         doc.para(f"{names}等{len(c['praised'])}个单位督办事项按时办结、发现问题按时整改到位，"
                  "无逾期、无反弹，予以通报表扬。")
         for r in c["praised"]:
-            done = []
-            if r["items_on_time"]:
-                done.append(f"按时办结督办事项{r['items_on_time']}项")
-            if r["findings_on_time"]:
-                done.append(f"按时整改问题{r['findings_on_time']}个")
-            doc.para(f"{r['name']}：{'，'.join(done)}，按时率100%。")
+            doc.para(f"{r['name']}：{'，'.join(_counted(r, PRAISED))}，按时率100%。")
     else:
         doc.para("本期没有督办事项全部按时办结且无逾期、无反弹的单位。")
     doc.heading("通报批评")
@@ -51,13 +55,7 @@ def build(rows: list[dict[str, Any]], *, year: int, today: date, office: str,
         doc.para(f"截至{on}，以下{len(c['criticised'])}个单位有逾期未办结的督办事项或逾期未整改"
                  "的问题，或有经催办、督办仍未办结的事项，予以通报批评：")
         for r in c["criticised"]:
-            parts = []
-            if r["items_overdue"]:
-                parts.append(f"逾期未办结督办事项{r['items_overdue']}项")
-            if r["findings_overdue"]:
-                parts.append(f"逾期未整改问题{r['findings_overdue']}个")
-            if r["findings_reopened"]:
-                parts.append(f"整改后反弹问题{r['findings_reopened']}个")
+            parts = _counted(r, CRITICISED)
             named = [c for c in circulated if c["unit"] == r["unit"]]
             if named:
                 listed = "；".join(f"{c['number']}{c['title']}" for c in named)

@@ -19,6 +19,8 @@ from duchá.dates import plain
 if TYPE_CHECKING:
     from sqlmodel import Session
 
+    from duchá.storage.sql import Sql
+
 # The json module's encoder of a string when ensure_ascii is off, as json.dumps uses it.
 _ENCODE = json.encoder.encode_basestring
 
@@ -92,9 +94,13 @@ def canonical(content: dict[str, Any]) -> str:
 
 # The same text written directly, for the columns' usual values (text, an id, NULL), with the
 # json module's own string encoder, without its machinery per call (an import or `verify`
-# hashes every event).  tests/test_history.py holds it to `canonical`.
+# hashes every event).  tests/test_history.py holds it to `canonical`.  It is written in two
+# parts around the previous event's hash, the one value that links an event to the one
+# before: a bulk import writes every event's parts first and then runs the chain through them.
 _SORTED = tuple(sorted(HASHED))
-_TEMPLATE = "{" + ",".join(f'"{k}":%s' for k in _SORTED) + "}"
+_HEAD = "{" + ",".join(f'"{k}":%s' for k in _SORTED[:_SORTED.index("prev_hash")]) \
+    + ',"prev_hash":'
+_TAIL = "".join(f',"{k}":%s' for k in _SORTED[_SORTED.index("prev_hash") + 1:]) + "}"
 
 
 def digest(content: dict[str, Any]) -> str:
@@ -111,17 +117,18 @@ def digest_row(v: Sequence[Any]) -> str:
             raise TypeError(v[0])
         # The values in the order of their sorted keys (_SORTED), written out: an import or
         # `verify` hashes every event.
-        text = _TEMPLATE % (
+        text = (_HEAD % (
             "null" if (action := v[4]) is None else e(action),
             "null" if (actor := v[3]) is None else e(actor),
             "null" if (after := v[8]) is None else e(after),
             "null" if (at := v[1]) is None else e(at),
             "null" if (before := v[7]) is None else e(before),
             int.__repr__(v[0]),
-            "null" if (on := v[2]) is None else e(on),
-            "null" if (prev := v[9]) is None else e(prev),
+            "null" if (on := v[2]) is None else e(on))
+            + ("null" if (prev := v[9]) is None else e(prev))
+            + _TAIL % (
             "null" if (subject := v[6]) is None else e(subject),
-            "null" if (table := v[5]) is None else e(table))
+            "null" if (table := v[5]) is None else e(table)))
     except TypeError:  # anything else (never stored): the json module says how
         text = canonical(dict(zip(HASHED, v[:len(HASHED)], strict=True)))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -131,24 +138,102 @@ assert _SORTED == ("action", "actor", "after", "at", "before", "id", "on", "prev
                    "subject", "subject_table"), "digest_row writes the keys in this order"
 
 
-def head(session: Session) -> tuple[int, str | None]:
+def digest_chain(columns: Sequence[Sequence[Any]], prev: str | None) -> list[str]:
+    """`digest_row` of many events at once, each linked to the one before: `columns` are
+    the HASHED columns but prev_hash (each event's values, in HASHED's order), `prev` the
+    hash the first links to; the events' hashes, in order.  Each event's text around its
+    link is written a column at a time; then the chain runs through them."""
+    ids, at, on, actor, action, table, subject, before, after = columns
+    try:
+        if set(map(type, ids)) - {int}:
+            raise TypeError(ids)
+        heads = list(map(_HEAD.__mod__, zip(
+            _encoded(action), _encoded(actor), _encoded(after), _encoded(at),
+            _encoded(before), map(int.__repr__, ids), _encoded(on), strict=True)))
+        tails = list(map(_TAIL.__mod__, zip(_encoded(subject), _encoded(table), strict=True)))
+    except TypeError:  # a value of another type: one event at a time, as digest_row says
+        out = []
+        for row in zip(*columns, strict=True):
+            prev = digest_row((*row, prev))
+            out.append(prev)
+        return out
+    e, sha = _ENCODE, hashlib.sha256
+    out = []
+    link = "null" if prev is None else e(prev)
+    for h, t in zip(heads, tails, strict=True):
+        prev = sha((h + link + t).encode("utf-8")).hexdigest()
+        link = e(prev)
+        out.append(prev)
+    return out
+
+
+def _encoded(values: Sequence[Any]) -> list[str]:
+    """A column of text and NULLs as JSON; TypeError for any other value."""
+    kinds = set(map(type, values))
+    if kinds <= {str} and values and values.count(values[0]) == len(values):
+        return [_ENCODE(values[0])] * len(values)  # one text for every event (the action)
+    if kinds <= {str}:
+        return list(map(_ENCODE, values))
+    if kinds <= {str, type(None)}:
+        return ["null" if v is None else _ENCODE(v) for v in values]
+    raise TypeError(kinds)
+
+
+def dump_many(keys: Sequence[str], columns: Sequence[Sequence[Any]]) -> list[str]:
+    """`dump` of many snapshots with the same keys, given as columns (columns[j][i] is row
+    i's value of keys[j]): each value is written as the json module writes it inside the
+    dict, a column at a time, the keys and separators once for all rows."""
+    n = len(columns[0]) if columns else 0
+    if not all(type(k) is str for k in keys) or len(set(keys)) != len(keys):
+        return [dump(dict(zip(keys, row, strict=True))) or ""
+                for row in zip(*columns, strict=True)]
+    order = sorted(range(len(keys)), key=lambda j: keys[j])
+    pieces: list[Sequence[str]] = []
+    text = "{"
+    for at, j in enumerate(order):
+        text += ("" if at == 0 else ", ") + _ENCODE(keys[j]) + ": "
+        col = columns[j]
+        kinds = set(map(type, col))
+        if kinds == {type(None)}:
+            text += "null"
+            continue
+        pieces.append([text] * n)
+        text = ""
+        if kinds <= {str}:
+            pieces.append(list(map(_ENCODE, col)))
+        elif kinds <= {int}:
+            pieces.append(list(map(int.__repr__, col)))
+        elif kinds <= {str, type(None)}:
+            pieces.append(["null" if v is None else _ENCODE(v) for v in col])
+        else:  # numbers with NULLs, lists, dates...: the json module's text of the value
+            pieces.append([_json_value(v) for v in col])
+    pieces.append([text + "}"] * n)
+    return list(map("".join, zip(*pieces, strict=True)))
+
+
+def _json_value(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=plain)
+
+
+def head(sql: Sql) -> tuple[int, str | None]:
     """The last event's id and hash ((0, None) for an empty history).
 
     Inside a write transaction (BEGIN IMMEDIATE) no other writer can append meanwhile, so
     two processes never fork the chain.
     """
-    from sqlalchemy import select, text
-    from sqlmodel import col
-
-    from duchá.models import Event
-
-    if session.get_bind().dialect.name == "postgresql":
+    if sql.dialect == "postgresql":
         # No BEGIN IMMEDIATE there: hold appends to the chain until this transaction ends.
-        session.execute(text("LOCK TABLE event IN SHARE ROW EXCLUSIVE MODE"))
-    # An ORM select, so events added earlier in this transaction are flushed first.
-    row = session.execute(
-        select(col(Event.id), col(Event.hash)).order_by(col(Event.id).desc()).limit(1)).first()
+        sql.execute("LOCK TABLE event IN SHARE ROW EXCLUSIVE MODE")
+    row = sql.one("SELECT id, hash FROM event ORDER BY id DESC LIMIT 1")
     return (0, None) if row is None else (int(row[0]), row[1])
+
+
+def _sql(session: Session) -> Sql:
+    """SQL text in the session's transaction, after what the session still holds."""
+    from duchá.storage.sql import on_session
+
+    session.flush()
+    return on_session(session)
 
 
 def head_on(session: Session, day: date) -> tuple[int, str | None]:
@@ -177,14 +262,14 @@ def chain(session: Session, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """
     return [{**dict(zip(HASHED, stored, strict=False)), "at": at, "on": on,
              "hash": stored[-1]}
-            for at, on, stored in _linked(session, rows)]
+            for at, on, stored in _linked(_sql(session), rows)]
 
 
-def _linked(session: Session, rows: list[dict[str, Any]]
+def _linked(sql: Sql, rows: list[dict[str, Any]]
             ) -> Iterator[tuple[datetime, date | None, tuple[Any, ...]]]:
     """Each event's time and date, and its columns as stored (HASHED's, then the hash),
     linked to the one before; the content hashed once, as it is stored."""
-    last_id, prev = head(session)
+    last_id, prev = head(sql)
     now = datetime.now(UTC)
     now_text = stored_at(now)
     for i, r in enumerate(rows, start=last_id + 1):
@@ -198,8 +283,13 @@ def _linked(session: Session, rows: list[dict[str, Any]]
         yield at, on, (*stored, prev)
 
 
+_INSERT = ('INSERT INTO event (id, at, "on", actor, action, subject_table, subject, before, '
+           'after, prev_hash, hash) VALUES (:id, :at, :on, :actor, :action, :subject_table, '
+           ":subject, :before, :after, :prev_hash, :hash)")
+
+
 def record(
-    session: Session,
+    sql: Sql,
     *,
     actor: str,
     action: str,
@@ -209,29 +299,65 @@ def record(
     after: dict[str, Any] | None,
     on: date | None,
 ) -> None:
-    from duchá.models import Event
-
-    (row,) = chain(session, [{"actor": actor, "action": action, "subject_table": table,
-                              "subject": subject, "before": before, "after": after, "on": on}])
-    session.add(Event(**row))
+    """One event, appended to the chain in SQL text (no ORM: `item add` stays quick)."""
+    ((_, when, stored),) = _linked(sql, [{
+        "actor": actor, "action": action, "subject_table": table, "subject": subject,
+        "before": before, "after": after, "on": on}])
+    # The date as a date (a server's column is of type date; SQLite binds its ISO text).
+    sql.execute(_INSERT, {**dict(zip(HASHED, stored, strict=False)), "on": when,
+                          "hash": stored[-1]})
 
 
 def record_many(session: Session, events: list[dict[str, Any]]) -> None:
-    """Many events in one executemany (bulk import): the same rows `record` writes.
+    """Many events in one bulk insert (import): the same rows `record` writes.
 
     Each dict has actor, action, table, subject, before, after and on.  Written in bulk in
-    order, so history reads exactly as if each had been recorded by `record`.  On SQLite the
-    rows go in as the hash read them (their stored text), with no conversion per value.
+    order, so history reads exactly as if each had been recorded by `record`.
     """
+    if not events:
+        return
+    record_columns(session, actor=[e["actor"] for e in events],
+                   action=[e["action"] for e in events], table=[e["table"] for e in events],
+                   subject=[e["subject"] for e in events], before=[e["before"] for e in events],
+                   after=[e["after"] for e in events], on=[e["on"] for e in events])
+
+
+def record_columns(session: Session, *, actor: Sequence[str], action: Sequence[str],
+                   table: Sequence[str], subject: Sequence[str],
+                   before: Sequence[dict[str, Any] | str | None],
+                   after: Sequence[dict[str, Any] | str | None],
+                   on: Sequence[date | None]) -> None:
+    """`record_many` of events given as columns (a value per event in each), snapshots as
+    dicts or their JSON text (`dump_many`).  On SQLite the events are hashed and inserted as
+    stored text, a column at a time, with no conversion per value."""
     from duchá.models import Event
-    from duchá.storage.bulk import insert_rows, insert_stored
+    from duchá.storage.bulk import insert_columns, insert_rows
     from duchá.tables import table_of
 
-    rows = [{"on": e["on"], "actor": e["actor"], "action": e["action"],
-             "subject_table": e["table"], "subject": e["subject"],
-             "before": e["before"], "after": e["after"]} for e in events]
-    if session.get_bind().dialect.name == "sqlite":
-        insert_stored(session, "event", (*HASHED, "hash"),
-                      [stored for _, _, stored in _linked(session, rows)])
-    else:
-        insert_rows(session, table_of(Event), chain(session, rows))
+    n = len(subject)
+    if not n:
+        return
+    if session.get_bind().dialect.name != "sqlite":
+        insert_rows(session, table_of(Event), chain(session, [
+            {"on": o, "actor": ac, "action": act, "subject_table": t, "subject": s,
+             "before": b, "after": a}
+            for ac, act, t, s, b, a, o in zip(actor, action, table, subject, before, after, on,
+                                               strict=True)]))
+        return
+    last_id, prev = head(_sql(session))
+    at = [stored_at(datetime.now(UTC))] * n
+    ids = range(last_id + 1, last_id + 1 + n)
+    on_text = [o.isoformat() if isinstance(o, date) else o for o in on]
+    befores = _dumped(before)
+    afters = _dumped(after)
+    columns = (ids, at, on_text, actor, action, table, subject, befores, afters)
+    hashes = digest_chain(columns, prev)
+    insert_columns(session, "event", (*HASHED, "hash"),
+                   [*columns, [prev, *hashes[:-1]], hashes], n)
+
+
+def _dumped(values: Sequence[dict[str, Any] | str | None]) -> Sequence[str | None]:
+    """Snapshots as the JSON text events store (text and NULLs as they are)."""
+    if set(map(type, values)) <= {str, type(None)}:
+        return values  # type: ignore[return-value]  # only text and None, as checked
+    return [dump(v) for v in values]

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 from duchá.dates import plain
 from duchá.history.events import HASHED, digest_row, dump, snapshot
-from duchá.tables import LinkSpec, RefSpec
+from duchá.tables import LinkSpec, RefSpec, table_name
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -65,7 +65,7 @@ class Kind:
     """A record kind whose every change is an event of subject_table `table`."""
 
     table: str
-    model: Any
+    model: str  # the SQLModel class's name (looked up only where the ORM is used)
     key: str  # the snapshot field that is the event's subject (number, unit code, setting key)
     links: tuple[Link, ...] = ()
     refs: tuple[Ref, ...] = ()
@@ -79,6 +79,10 @@ class Kind:
         refs: list[Ref | Link] = [*self.refs, *self.links]
         return tuple(x.name for x in refs if x.target == "Unit" and x.label == "code")
 
+    @property
+    def table_name(self) -> str:
+        return table_name(self.model)
+
 
 @dataclass(frozen=True)
 class Child:
@@ -86,7 +90,7 @@ class Child:
 
     table: str  # subject_table of the events (the parent's kind)
     action: str
-    model: Any
+    model: str  # the SQLModel class's name
     # (subject, after) per row, ordered by subject as `bytewise` sorts (events' subjects so).
     rows: Callable[[Sql], Iterable[tuple[str, dict[str, Any]]]]
     pick: str | None = None  # the row is after[pick], not the whole `after`
@@ -99,6 +103,10 @@ class Child:
     # rows whose texts are their events' texts need not be read as values.
     texts: Callable[[Sql], Iterable[tuple[Any, ...]]] | None = None
     value: Callable[[tuple[Any, ...]], dict[str, Any]] | None = None
+
+    @property
+    def table_name(self) -> str:
+        return table_name(self.model)
 
 
 KINDS: dict[str, Kind] = {}
@@ -155,16 +163,38 @@ def snap(session: Session, table: str, obj: Any) -> dict[str, Any]:
     return {**data, **links(session, table, obj)}
 
 
-def _reader(sql: Sql, table: Any, extra: Sequence[tuple[str, str]] = ()
+# What a column's declared type in SQLite's catalog holds (the types SQLModel declares).
+_DECLARED: dict[str, type] = {"BOOLEAN": bool, "DATE": date, "DATETIME": datetime,
+                              "TIMESTAMP": datetime, "INTEGER": int, "VARCHAR": str,
+                              "TEXT": str, "FLOAT": float, "NUMERIC": float}
+
+
+def columns(sql: Sql, table: str) -> dict[str, type | None]:
+    """A table's columns and what each holds in Python (str, int, date, bool...).
+
+    On SQLite from the ledger's own catalog, so that a command that writes with SQL text
+    (`item add`) never loads the models; elsewhere from the model.  tests/test_history.py
+    holds the two to the same answer for every table, on fresh and migrated ledgers."""
+    if sql.dialect == "sqlite":
+        return {name: _DECLARED.get(str(declared).split("(")[0].strip().upper())
+                for _, name, declared, *_ in sql.rows(f'PRAGMA table_info("{table}")')}
+    from sqlmodel import SQLModel
+
+    import duchá.models  # noqa: F401  (the tables' metadata)
+
+    return {c.name: _python_type(c.type) for c in SQLModel.metadata.tables[table].columns}
+
+
+def _reader(sql: Sql, table: str, extra: Sequence[tuple[str, str]] = ()
             ) -> tuple[list[str], Callable[[Iterable[tuple[Any, ...]]],
                                             Iterator[dict[str, Any]]]]:
     """The select list of every column of `table` (alias r) but id, then the `extra`
     (SQL, name) pairs, and what turns its rows into JSON-ready values: a boolean as true or
     false (SQLite stores 1 or 0), a date as its ISO text (as events.snapshot)."""
-    names = [c.name for c in table.columns if c.name != "id"]
+    kinds = columns(sql, table)
+    names = [n for n in kinds if n != "id"]
     select = [f'r."{n}" AS "{n}"' for n in names] + [f'{q} AS "{n}"' for q, n in extra]
     names += [n for _, n in extra]
-    kinds = {c.name: _python_type(c.type) for c in table.columns}
     flags = [i for i, n in enumerate(names) if kinds.get(n) is bool]
     dates = [i for i, n in enumerate(names) if kinds.get(n) in (date, datetime)]
 
@@ -200,21 +230,20 @@ def _records(sql: Sql, table: str, ids: Sequence[int] | None = None
     from duchá.storage.sql import placeholders
 
     kind = KINDS[table]
-    t = kind.model.__table__
     extra: list[tuple[str, str]] = []
     joins = []
     for i, ref in enumerate(kind.refs):
-        target = model(ref.target).__tablename__
+        target = table_name(ref.target)
         joins.append(f'LEFT JOIN {target} ref{i} ON ref{i}.id = r."{ref.column}"')
         extra.append((f'ref{i}."{ref.label}"', ref.name))
     for link in kind.links:
-        lt, tt = model(link.table).__tablename__, model(link.target).__tablename__
+        lt, tt = table_name(link.table), table_name(link.target)
         extra.append((f"(SELECT {sql.json_list(f'lt.{link.label}')} FROM {lt} lk "
                       f'JOIN {tt} lt ON lt.id = lk."{link.child}" '
                       f'WHERE lk."{link.parent}" = r.id)', link.name))
-    select, values = _reader(sql, t, extra)
+    select, values = _reader(sql, kind.table_name, extra)
     key = f'r."{kind.key}"'
-    if _python_type(t.c[kind.key].type) is not str:
+    if columns(sql, kind.table_name)[kind.key] is not str:
         key = sql.bytewise(key)  # a year, a day: sorted as the text of the events' subjects
     params: dict[str, Any] = {}
     where = ""
@@ -222,7 +251,7 @@ def _records(sql: Sql, table: str, ids: Sequence[int] | None = None
         listed, params = placeholders("id", ids)
         where = f"WHERE r.id IN ({listed})" if ids else "WHERE 1 = 0"
     lists = [link.name for link in kind.links]
-    rows = sql.stream(f"SELECT {', '.join(select)} FROM {t.name} r {' '.join(joins)} "
+    rows = sql.stream(f"SELECT {', '.join(select)} FROM {kind.table_name} r {' '.join(joins)} "
                       f"{where} ORDER BY {key}", params)
     if not lists and kind.snap is None:
         return values(rows)  # (most records)
@@ -257,8 +286,6 @@ def current(session: Session, table: str, ids: list[int] | None = None
 
 
 def _register_known() -> None:
-    import duchá.models as m
-
     # Keys an event may add to `after` that tell about the step, not the record's state.
     notes = ("note", "extension", "accountability", "reminder", "feedback")
     from duchá.tables import RECORDS
@@ -266,14 +293,14 @@ def _register_known() -> None:
     # The numbered records and units, as tables.py describes them.
     for rec in RECORDS.values():
         register(Kind(
-            rec.kind, getattr(m, rec.model), rec.key,
+            rec.kind, rec.model, rec.key,
             refs=rec.refs, links=rec.links,
             annotations=notes if rec.kind in ("item", "finding") else ()))
-    register(Kind("setting", m.Setting, "key",
+    register(Kind("setting", "Setting", "key",
                   snap=lambda s: {"key": s["key"], "value": json.loads(s["value"])}))
-    register(Kind("calendar", m.CalendarOverride, "day", snap=lambda c: {
+    register(Kind("calendar", "CalendarOverride", "day", snap=lambda c: {
         "day": plain(c["day"]), "workday": bool(c["workday"]), "note": c["note"]}))
-    register(Kind("quota", m.Quota, "year", snap=lambda q: {
+    register(Kind("quota", "Quota", "year", snap=lambda q: {
         "year": q["year"], "max_count": q["max_count"], "reduction": q["reduction"],
         "baseline": q["baseline"]}))
 
@@ -300,15 +327,15 @@ def _register_known() -> None:
                     said = f'{{"on": {e(on)}, "percent": {percent:d}, "text": {e(text)}}}'
             yield number, said, on, text, percent
 
-    register_child(Child("item", "progress", m.Progress, progress_rows,
+    register_child(Child("item", "progress", "Progress", progress_rows,
                          texts=progress_texts, value=progress_value))
 
-    def attached(model: Any, table: str) -> Callable[[Sql], Iterable[tuple[str, dict[str, Any]]]]:
+    def attached(name: str, table: str) -> Callable[[Sql], Iterable[tuple[str, dict[str, Any]]]]:
         def rows(sql: Sql) -> Iterable[tuple[str, dict[str, Any]]]:
             subject = "coalesce(s.number, '?')"  # (a row whose subject is gone)
-            select, values = _reader(sql, model.__table__, [(subject, "_subject")])
+            select, values = _reader(sql, table_name(name), [(subject, "_subject")])
             for got in values(sql.stream(
-                    f"SELECT {', '.join(select)} FROM {model.__tablename__} r "
+                    f"SELECT {', '.join(select)} FROM {table_name(name)} r "
                     f"LEFT JOIN {table} s ON s.id = r.subject_id WHERE r.subject_table = "
                     f"'{table}' ORDER BY {sql.bytewise(subject)}")):
                 yield got.pop("_subject"), got
@@ -317,13 +344,13 @@ def _register_known() -> None:
 
     # Accountability records are written once, by an "account" event that carries them.
     for table in ("item", "finding"):
-        register_child(Child(table, "account", m.Accountability,
-                             attached(m.Accountability, table),
+        register_child(Child(table, "account", "Accountability",
+                             attached("Accountability", table),
                              pick="accountability"))
         # Extensions change after the request (approved or rejected): the last event about
         # each request says what the row must hold.
-        register_child(Child(table, "extend", m.Extension,
-                             attached(m.Extension, table),
+        register_child(Child(table, "extend", "Extension",
+                             attached("Extension", table),
                              pick="extension",
                              actions=("extend", "extend-approve", "extend-reject"),
                              identity=("subject_id", "requested_on", "old_due", "to_date",
@@ -352,13 +379,11 @@ def _register_cycle() -> None:
     """The weekly cycle (schema 8): rounds, forms and notices are records of their own; a
     unit's answer and a record's step in a notice are written once, by a "feedback" or a
     "remind" event on the item or finding that carries them."""
-    import duchá.models as m
-
-    register(Kind("round", m.FormRound, "number"))
-    register(Kind("form", m.FormSheet, "number",
+    register(Kind("round", "FormRound", "number"))
+    register(Kind("form", "FormSheet", "number",
                   refs=(Ref("round", "round_id", "FormRound", "number"),
                         Ref("unit", "unit_id", "Unit"))))
-    register(Kind("reminder", m.Reminder, "number", refs=(Ref("unit", "unit_id", "Unit"),)))
+    register(Kind("reminder", "Reminder", "number", refs=(Ref("unit", "unit_id", "Unit"),)))
 
     def answers(table: str) -> Callable[[Sql], Iterable[tuple[str, dict[str, Any]]]]:
         def rows(sql: Sql) -> Iterable[tuple[str, dict[str, Any]]]:
@@ -398,8 +423,8 @@ def _register_cycle() -> None:
         return rows
 
     for table in ("item", "finding"):
-        register_child(Child(table, "feedback", m.Feedback, answers(table), pick="feedback"))
-        register_child(Child(table, "remind", m.ReminderLine, steps(table), pick="reminder"))
+        register_child(Child(table, "feedback", "Feedback", answers(table), pick="feedback"))
+        register_child(Child(table, "remind", "ReminderLine", steps(table), pick="reminder"))
 
 
 _register_known()
@@ -562,11 +587,11 @@ def verify(sql: Sql, *, head: str | None = None, integrity: bool = True) -> Verd
     v.problems[linked:linked] = altered.problems
     for i, child in enumerate(CHILDREN):
         v.problems.extend(child_problems[i].problems)
-        table_name = child.model.__tablename__
+        name = child.table_name
         # Accountability and extensions hang off items and findings: one summary row each.
-        entry = next((x for x in v.summary if x["table"] == table_name), None)
+        entry = next((x for x in v.summary if x["table"] == name), None)
         if entry is None:
-            entry = {"table": table_name, "records": 0, "events": 0}
+            entry = {"table": name, "records": 0, "events": 0}
             v.summary.append(entry)
         entry["records"] += child_counts[i][0]
         entry["events"] += child_counts[i][1]
@@ -676,7 +701,7 @@ def _compare(sql: Sql, v: Verdict, altered: Verdict, kind: Kind, chain: _Chain,
         {"table": table}), key=itemgetter(6))
     records = _records(sql, table)
     key = kind.key
-    as_text = _python_type(kind.model.__table__.c[key].type) is not str
+    as_text = columns(sql, kind.table_name)[key] is not str
     # Children whose rows come with their JSON text (Child.texts): matched to their events'
     # texts first, read as values only for a subject where those differ.
     quick: set[int] = set()
@@ -981,9 +1006,9 @@ def _unchecked(sql: Sql) -> dict[str, int]:
 
     covered = {"event", "ducha_meta"}
     for kind in KINDS.values():
-        covered.add(kind.model.__tablename__)
-        covered.update(model(link.table).__tablename__ for link in kind.links)
-    covered.update(c.model.__tablename__ for c in CHILDREN)
+        covered.add(kind.table_name)
+        covered.update(table_name(link.table) for link in kind.links)
+    covered.update(c.table_name for c in CHILDREN)
     out = {}
     for name in SQLModel.metadata.tables:
         if name in covered:

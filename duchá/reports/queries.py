@@ -55,33 +55,24 @@ def overdue(lg: Ledger, *, unit: str | None = None, kind: str | None = None,
     lights = ", ".join(quote(name) for name in OVERDUE_LIGHTS)
     days = sql.days("{}", sql.day_literal(today))  # days overdue, worked out by the database
     out: list[dict[str, Any]] = []
-    if kind in (None, "item"):
-        lit = lights_sql.light_text(lg, "item", limits)
-        of_unit = ("AND (item.lead_unit_id = :unit OR item.id IN (SELECT iu.item_id "
-                   "FROM item_unit iu WHERE iu.unit_id = :unit))" if unit else "")
-        out.extend({"kind": "item", "number": number, "title": title, "unit": code,
+    for name, title, unit_code, last_on, joined, of_unit in (
+            ("item", "item.title", "lead.code",
+             '(SELECT max(pr."on") FROM progress pr WHERE pr.item_id = item.id)',
+             "item JOIN unit lead ON lead.id = item.lead_unit_id", units.ITEMS_OF_UNIT),
+            ("finding", "finding.description", "u.code",
+             sql.greatest("finding.plan_on", "finding.rectified_on"),
+             "finding JOIN unit u ON u.id = finding.unit_id", "finding.unit_id = :unit")):
+        if kind not in (None, name):
+            continue
+        lit = lights_sql.light_text(lg, name, limits)
+        out.extend({"kind": name, "number": number, "title": text, "unit": code,
                     "due": day(due), "days_overdue": late, "light": light, "status": status,
-                    "last_progress": day(last_on)}
-                   for number, title, code, due, late, status, last_on, light in sql.stream(f"""
-                SELECT item.number, item.title, lead.code, item.due,
-                       {days.format("item.due")}, item.status,
-                       (SELECT max(pr."on") FROM progress pr WHERE pr.item_id = item.id),
-                       {lit}
-                FROM item JOIN unit lead ON lead.id = item.lead_unit_id
-                WHERE {lit} IN ({lights}) {of_unit}""", params))
-    if kind in (None, "finding"):
-        lit = lights_sql.light_text(lg, "finding", limits)
-        of_unit = "AND finding.unit_id = :unit" if unit else ""
-        out.extend({"kind": "finding", "number": number, "title": text, "unit": code,
-                    "due": day(due), "days_overdue": late, "light": light, "status": status,
-                    "last_progress": day(last_on)}
-                   for number, text, code, due, late, status, last_on, light in sql.stream(f"""
-                SELECT finding.number, finding.description, u.code, finding.due,
-                       {days.format("finding.due")}, finding.status,
-                       {sql.greatest("finding.plan_on", "finding.rectified_on")},
-                       {lit}
-                FROM finding JOIN unit u ON u.id = finding.unit_id
-                WHERE {lit} IN ({lights}) {of_unit}""", params))
+                    "last_progress": day(last)}
+                   for number, text, code, due, late, status, last, light in sql.stream(f"""
+                SELECT {name}.number, {title}, {unit_code}, {name}.due,
+                       {days.format(f"{name}.due")}, {name}.status, {last_on}, {lit}
+                FROM {joined}
+                WHERE {lit} IN ({lights}) {"AND " + of_unit if unit else ""}""", params))
     if min_days is not None:
         out = [r for r in out if r["days_overdue"] is not None and r["days_overdue"] >= min_days]
     out.sort(key=lambda r: (r["days_overdue"] is None, -(r["days_overdue"] or 0), r["kind"],

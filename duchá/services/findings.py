@@ -279,40 +279,26 @@ def query(
     from duchá import lights_sql
     from duchá.rules import FINDING_UNFINISHED
     from duchá.services.numbers import locate
-    from duchá.storage.sql import placeholders, quote
+    from duchá.storage.sql import Where, quote
 
     sql = lg.sql
     today = lg.today
     lit = lights_sql.light_text(lg, "finding")
     unfinished_codes = ", ".join(quote(s) for s in FINDING_UNFINISHED)
-    where: list[str] = []
-    params: dict[str, Any] = {}
-    if status:
-        where.append("finding.status = :status")
-        params["status"] = status
+    where = Where()
+    where.equal({
+        "finding.status": status,
+        "finding.mode": mode,
+        "finding.unit_id": units.resolve(lg, unit).id if unit else None,
+        "finding.inspection_id": (locate(sql, "inspection", "DC", inspection, "inspection")[0]
+                                  if inspection else None),
+        "finding.item_id": (locate(sql, "item", RECORDS["items"].prefix or "", item, "item")[0]
+                            if item else None),
+    })
     if unfinished:
-        where.append(f"finding.status IN ({unfinished_codes})")
-    if mode:
-        where.append("finding.mode = :mode")
-        params["mode"] = mode
-    if unit:
-        where.append("finding.unit_id = :unit")
-        params["unit"] = units.resolve(lg, unit).id
-    if inspection:
-        where.append("finding.inspection_id = :inspection")
-        params["inspection"] = locate(sql, "inspection", "DC", inspection, "inspection")[0]
-    if item:
-        where.append("finding.item_id = :item")
-        params["item"] = locate(sql, "item", RECORDS["items"].prefix or "", item, "item")[0]
-    if overdue:
-        where.append(f"{lit} = 'red'")
-    if light:
-        where.append(f"{lit} = :light")
-        params["light"] = light
-    if numbers is not None:
-        listed, named = placeholders("number", numbers)
-        where.append(f"finding.number IN ({listed})" if numbers else "1 = 0")
-        params.update(named)
+        where.add(f"finding.status IN ({unfinished_codes})")
+    where.light(lit, overdue=overdue, light=light)
+    where.among("finding.number", numbers)
     query = f"""
         SELECT finding.number AS number, u.code AS unit, finding.description AS description,
                finding.severity AS severity, finding.mode AS mode,
@@ -326,12 +312,12 @@ def query(
         FROM finding JOIN unit u ON u.id = finding.unit_id
         LEFT JOIN inspection ins ON ins.id = finding.inspection_id
         LEFT JOIN item it ON it.id = finding.item_id
-        {"WHERE " + " AND ".join(where) if where else ""}
+        {where.clause()}
         ORDER BY CASE WHEN finding.status IN ({unfinished_codes}) THEN 0 ELSE 1 END,
                  finding.due, finding.number
     """
     out = []
-    for d in sql.dicts(query, params, dates=FINDING_DATES):
+    for d in sql.dicts(query, where.params, dates=FINDING_DATES):
         d["days_overdue"] = (today - d["due"]).days if d["light"] == "red" else 0
         out.append(d)
     return out

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from duchá import validation
 from duchá.errors import BadInput
 from duchá.services import units
-from duchá.services.numbers import find, next_number
+from duchá.services.numbers import find
 from duchá.tables import RECORDS
 from duchá.validation import Invalid
 
@@ -62,22 +62,33 @@ def add(
     source: str | None,
     leader: str | None,
 ) -> dict[str, Any]:
-    """A new item; `due` None is long-term work (长期)."""
-    from duchá.models import Item
+    """A new item; `due` None is long-term work (长期).
+
+    Written in SQL text, the row, its units and its event, with no ORM object: registering
+    an item is the write a clerk makes most, and it stays as quick as a read
+    (bench/bench_budgets.py).  The database's constraints hold it as they hold every row."""
+    from duchá.history.replay import snapshots
+    from duchá.services.numbers import next_in
+    from duchá.vocab import ITEM_NEW
 
     title = _title(title)
     validation.item_dates(assigned=assigned, due=due)
     lead_unit = units.resolve(lg, lead)
-    assert lead_unit.id is not None  # a stored unit
-    seq, number = next_number(lg.session, Item, PREFIX, assigned.year)
-    item = Item(number=number, year=assigned.year, seq=seq, title=title, category=category,
-                source=source, leader=leader, lead_unit_id=lead_unit.id, assigned=assigned,
-                due=due)
-    lg.session.add(item)
-    lg.session.flush()
-    _set_units(lg, item, responsible, lead_unit.id or 0)
-    lg.session.flush()
-    lg.event("add", "item", number, after=_snap(lg, item), on=assigned)
+    sql = lg.sql
+    seq, number = next_in(sql, "item", PREFIX, assigned.year)
+    item_id = sql.scalar(
+        "INSERT INTO item (number, year, seq, title, category, source, leader, lead_unit_id, "
+        "assigned, due, status) VALUES (:number, :year, :seq, :title, :category, :source, "
+        ":leader, :lead, :assigned, :due, :status) RETURNING id",
+        {"number": number, "year": assigned.year, "seq": seq, "title": title,
+         "category": category, "source": source, "leader": leader, "lead": lead_unit.id,
+         "assigned": assigned, "due": due, "status": ITEM_NEW})
+    others = {u.id for u in units.resolve_many(lg, responsible)} - {lead_unit.id}
+    for unit_id in sorted(others):
+        sql.execute("INSERT INTO item_unit (item_id, unit_id) VALUES (:item, :unit)",
+                    {"item": item_id, "unit": unit_id})
+    ((_, after),) = snapshots(sql, "item", [item_id])
+    lg.event("add", "item", number, after=after, on=assigned)
     return show(lg, number)[0]
 
 
@@ -108,44 +119,28 @@ def query(
     """
     from duchá import lights_sql
     from duchá.rules import ITEM_UNFINISHED
-    from duchá.storage.sql import placeholders, quote
+    from duchá.storage.sql import Where, quote
 
     sql = lg.sql
     lit = lights_sql.light_text(lg, "item")
     running = ", ".join(quote(s) for s in ITEM_UNFINISHED)
-    where: list[str] = []
-    params: dict[str, Any] = {}
-    if status:
-        where.append("item.status = :status")
-        params["status"] = status
+    where = Where()
+    where.equal({"item.status": status, "item.category": category})
     if unfinished:
-        where.append(f"item.status IN ({running})")
-    if category:
-        where.append("item.category = :category")
-        params["category"] = category
+        where.add(f"item.status IN ({running})")
     if unit:
-        where.append("(item.lead_unit_id = :unit OR item.id IN "
-                     "(SELECT iu.item_id FROM item_unit iu WHERE iu.unit_id = :unit))")
-        params["unit"] = units.resolve(lg, unit).id
+        where.add(units.ITEMS_OF_UNIT, unit=units.resolve(lg, unit).id)
     if due_before:
-        where.append("item.due < :due_before")
-        params["due_before"] = due_before
-    if overdue:
-        where.append(f"{lit} = 'red'")
+        where.add("item.due < :due_before", due_before=due_before)
     if search:
         # The text as typed ("100%" is not a pattern), ASCII case ignored: SQLite's LIKE
         # ignores case and PostgreSQL's does not, so both are asked the same explicit question.
         escaped = search.replace("/", "//").replace("%", "/%").replace("_", "/_")
-        where.append("(lower(item.title) LIKE lower(:search) ESCAPE '/' "
-                     "OR lower(item.source) LIKE lower(:search) ESCAPE '/')")
-        params["search"] = f"%{escaped}%"
-    if numbers is not None:
-        listed, named = placeholders("number", numbers)
-        where.append(f"item.number IN ({listed})" if numbers else "1 = 0")
-        params.update(named)
-    if light:
-        where.append(f"{lit} = :light")
-        params["light"] = light
+        where.add("(lower(item.title) LIKE lower(:search) ESCAPE '/' "
+                  "OR lower(item.source) LIKE lower(:search) ESCAPE '/')",
+                  search=f"%{escaped}%")
+    where.among("item.number", numbers)
+    where.light(lit, overdue=overdue, light=light)
     shared = sql.joined("shared.code", ";")
     # Long-term items (no due date, 长期) after the dated ones, alike on SQLite and PostgreSQL.
     query = f"""
@@ -161,12 +156,12 @@ def query(
                item.source AS source, item.leader AS leader, item.id AS id,
                item.cancel_reason AS cancel_reason, item.remarks AS remarks
         FROM item JOIN unit lead ON lead.id = item.lead_unit_id
-        {"WHERE " + " AND ".join(where) if where else ""}
+        {where.clause()}
         ORDER BY CASE WHEN item.status IN ({running}) THEN 0 ELSE 1 END,
                  CASE WHEN item.due IS NULL THEN 1 ELSE 0 END, item.due, item.number
     """
     out = []
-    for d in sql.dicts(query, params,
+    for d in sql.dicts(query, where.params,
                        dates=("assigned", "due", "closed_on", "last_progress")):
         # the string aggregate has no ORDER BY before SQLite 3.44: sort here for stable output.
         d["units"] = ";".join(sorted(d["units"].split(";"))) if d["units"] else ""
@@ -277,15 +272,12 @@ def reopen(lg: Ledger, ref: str) -> dict[str, Any]:
 
 
 def cancel(lg: Ledger, ref: str, *, reason: str) -> dict[str, Any]:
+    from duchá.services.ledger import cancel as cancelled
+
     item = get(lg, ref)
-    if item.status == "cancelled":
-        raise BadInput(f"item {item.number} is already cancelled")
     if item.status == "done":
         raise BadInput(f"item {item.number} is done; reopen it before cancelling")
-    if not (reason or "").strip():
-        raise Invalid("reason", "empty «reason»; say why the item is cancelled")
-    with lg.changing("item", item, "cancel"):
-        item.status, item.cancel_reason = "cancelled", reason.strip()
+    cancelled(lg, "item", item, reason, name=f"item {item.number}", noun="item")
     return show(lg, item.number)[0]
 
 

@@ -103,7 +103,7 @@ class Ledger:
     ) -> None:
         from duchá.history.events import record
 
-        record(self.session, actor=self.actor, action=action, table=table, subject=subject,
+        record(self.sql, actor=self.actor, action=action, table=table, subject=subject,
                before=before, after=after, on=on or self.today)
 
     @contextmanager
@@ -132,3 +132,18 @@ class Ledger:
             raise unchanged
         subject = str(after[KINDS[table].key])
         self.event(action, table, subject, before=before, after={**after, **notes}, on=on)
+
+
+def cancel(lg: Ledger, table: str, record: Any, reason: str, *, name: str, noun: str) -> None:
+    """The cancel step (撤销) of items and plan entries: a record is cancelled once, and only
+    with a reason, which it keeps and its history records.  `name` says which record in an
+    error, `noun` what kind it is."""
+    from duchá.errors import BadInput
+    from duchá.validation import Invalid
+
+    if record.status == "cancelled":
+        raise BadInput(f"{name} is already cancelled")
+    if not (reason or "").strip():
+        raise Invalid("reason", f"empty «reason»; say why the {noun} is cancelled")
+    with lg.changing(table, record, "cancel"):
+        record.status, record.cancel_reason = "cancelled", reason.strip()

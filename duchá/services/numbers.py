@@ -28,12 +28,18 @@ _YEAR_SEQ = re.compile(r"^(\d{4})-(\d{1,6})$")
 
 def next_number(session: Session, model: Any, prefix: str, year: int,
                 width: int | None = None) -> tuple[int, str]:
+    """`next_in` for a service that works through the session."""
+    from duchá.storage.sql import on_session
+
+    session.flush()
+    return next_in(on_session(session), model.__tablename__, prefix, year, width)
+
+
+def next_in(sql: Sql, table: str, prefix: str, year: int,
+            width: int | None = None) -> tuple[int, str]:
     """The next sequence number of `year` and its readable form (WIDTH digits, or `width`
     for a kind tables.RECORDS does not describe)."""
-    from sqlalchemy import func
-    from sqlmodel import select
-
-    top = session.exec(select(func.max(model.seq)).where(model.year == year)).one()
+    top = sql.scalar(f"SELECT max(seq) FROM {table} WHERE year = :year", {"year": year})
     seq = (top or 0) + 1
     return seq, f"{prefix}-{year}-{seq:0{width or WIDTH[prefix]}d}"
 

@@ -165,13 +165,10 @@ def approve(lg: Ledger, ref: str, *, by: str, on: date, doc: str) -> dict[str, A
 
 
 def cancel(lg: Ledger, ref: str, *, reason: str) -> dict[str, Any]:
+    from duchá.services.ledger import cancel as cancelled
+
     entry = get(lg, ref)
-    if entry.status == "cancelled":
-        raise BadInput(f"{entry.number} is already cancelled")
-    if not (reason or "").strip():
-        raise Invalid("reason", "empty «reason»; say why the entry is cancelled")
-    with lg.changing("plan", entry, "cancel"):
-        entry.status, entry.cancel_reason = "cancelled", reason.strip()
+    cancelled(lg, "plan", entry, reason, name=entry.number, noun="entry")
     return row(lg, entry)
 
 

@@ -18,6 +18,11 @@ if TYPE_CHECKING:
     from duchá.models import Unit
     from duchá.services.ledger import Ledger
 
+# The items of the unit :unit, as a condition on `item`: those it leads and those it shares
+# (责任单位), as lists and reports filter them by unit.
+ITEMS_OF_UNIT = ("(item.lead_unit_id = :unit OR item.id IN "
+                 "(SELECT iu.item_id FROM item_unit iu WHERE iu.unit_id = :unit))")
+
 
 @dataclass(frozen=True)
 class UnitRow:

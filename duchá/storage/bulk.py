@@ -1,17 +1,23 @@
-"""Bulk INSERTs for imports: many rows in one executemany, without per-row ORM work.
+"""Bulk INSERTs for imports: many rows at once, without per-row ORM work.
 
-On SQLite the rows go straight to the driver's executemany, each value stored as the column
-type would store it (ISO dates, UTC timestamps): dates by their own isoformat, other typed
-columns by the type's bind processor, plain text and numbers as they are.  That is several
-times faster than a Core executemany for 100,000 rows; a larger page cache for the
-transaction keeps the indexes being filled in memory.  Other databases get the Core
-`insert(table)` executemany.
+On SQLite the rows go straight to the driver, each value stored as the column type would
+store it (ISO dates, UTC timestamps): dates by their own isoformat, other typed columns by the
+type's bind processor, plain text and numbers as they are.  They go in as INSERTs of a few
+hundred rows each (multi-row VALUES): SQLite evaluates a table's CHECKs' constant lists once
+per statement, not once per row as an executemany does.  A column that is NULL in every row
+and has no default is left out (it is NULL all the same).  A larger page cache for the
+transaction keeps the indexes being filled in memory, and when an insert at least doubles a
+table, its plain (non-unique) indexes are dropped first and built again after the rows are in,
+in the same transaction: sorting once is cheaper than filling them row by row.  Other
+databases get the Core `insert(table)` executemany.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Sequence
 from datetime import date
+from itertools import chain
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
@@ -20,9 +26,15 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
 CHUNK = 5000
+# Rows per INSERT statement on SQLite (fewer when the columns would pass the driver's limit
+# of parameters per statement).
+ROWS_PER_STATEMENT = 500
 # Pages SQLite may keep in memory while a bulk insert fills a table and its indexes (in KiB,
 # as PRAGMA cache_size takes a negative number): 64 MB, for this connection only.
 BULK_CACHE_KIB = 65536
+# An insert of at least this many rows, and of at least as many as the table holds, builds
+# the table's plain indexes again afterwards instead of filling them row by row.
+REINDEX_ROWS = 20000
 
 
 def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]],
@@ -30,36 +42,52 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]],
     """Insert `rows` (dicts with the same keys) into `table` in the session's transaction."""
     if not rows:
         return
-    conn = session.connection()
-    dialect = conn.dialect
-    if dialect.name != "sqlite":
-        from sqlalchemy import insert
-
-        for i in range(0, len(rows), CHUNK):
-            conn.execute(insert(table), list(rows[i:i + CHUNK]))
-            if progress:
-                progress(min(i + CHUNK, len(rows)))
-        if "id" in rows[0] and dialect.name == "postgresql":
-            _catch_up_sequence(session, table)
+    if session.connection().dialect.name != "sqlite":
+        _insert_core(session, table, rows, progress)
         return
     names = list(rows[0])
-    fixes = []
+    picked = list(map(itemgetter(*names), rows))
+    columns = list(zip(*picked, strict=True)) if len(names) > 1 else [picked]
+    insert_columns_of(session, table, names, columns, len(rows), progress)
+
+
+def insert_columns_of(session: Session, table: Table, names: Sequence[str],
+                      columns: Sequence[Sequence[Any]], count: int,
+                      progress: Callable[[int], None] | None = None) -> None:
+    """`insert_rows` of rows given as their columns (Python values, each column `count`
+    long, in the order of `names`)."""
+    if not count:
+        return
+    dialect = session.connection().dialect
+    if dialect.name != "sqlite":
+        _insert_core(session, table, [dict(zip(names, row, strict=True))
+                                      for row in zip(*columns, strict=True)], progress)
+        return
+    stored = list(columns)
     for i, n in enumerate(names):
         kind = table.c[n].type
         proc = kind._cached_bind_processor(dialect)
-        if proc is not None:
-            fixes.append((i, _as_date(proc) if _python_type(kind) is date else proc))
-    pick = itemgetter(*names)
+        if proc is not None and _python_type(kind) is date and set(map(type, stored[i])) <= {
+                date, type(None)}:
+            stored[i] = iso_dates(stored[i])
+        elif proc is not None:
+            store = _as_date(proc) if _python_type(kind) is date else proc
+            stored[i] = [None if v is None else store(v) for v in stored[i]]
+    insert_columns(session, table.name, names, stored, count, progress)
 
-    def stored(row: dict[str, Any]) -> tuple[Any, ...]:
-        got = pick(row)
-        values = list(got) if len(names) > 1 else [got]
-        for i, proc in fixes:
-            if values[i] is not None:
-                values[i] = proc(values[i])
-        return tuple(values)
 
-    insert_stored(session, table.name, names, [stored(r) for r in rows], progress)
+def _insert_core(session: Session, table: Table, rows: Sequence[dict[str, Any]],
+                 progress: Callable[[int], None] | None) -> None:
+    """The Core `insert(table)` executemany of other databases."""
+    from sqlalchemy import insert
+
+    conn = session.connection()
+    for i in range(0, len(rows), CHUNK):
+        conn.execute(insert(table), list(rows[i:i + CHUNK]))
+        if progress:
+            progress(min(i + CHUNK, len(rows)))
+    if "id" in rows[0] and conn.dialect.name == "postgresql":
+        _catch_up_sequence(session, table)
 
 
 def _python_type(kind: Any) -> type | None:
@@ -67,6 +95,14 @@ def _python_type(kind: Any) -> type | None:
         return kind.python_type
     except NotImplementedError:
         return None
+
+
+def iso_dates(values: Sequence[date | None]) -> list[str | None]:
+    """A column of dates (and NULLs) as their ISO text, each distinct date written once (a
+    large import repeats a few hundred dates)."""
+    text: dict[date | None, str | None] = {d: d.isoformat() for d in set(values) if d is not None}
+    text[None] = None
+    return list(map(text.__getitem__, values))
 
 
 def _as_date(proc: Callable[[Any], Any]) -> Callable[[Any], Any]:
@@ -85,24 +121,86 @@ def insert_stored(session: Session, table: str, names: Sequence[str],
                   progress: Callable[[int], None] | None = None) -> None:
     """Insert rows already in their stored form (tuples in the order of `names`) into a
     SQLite table, on the session's driver connection, in its transaction."""
-    if not rows:
+    if rows:
+        insert_columns(session, table, names, list(zip(*rows, strict=True)), len(rows), progress)
+
+
+def insert_columns(session: Session, table: str, names: Sequence[str],
+                   columns: Sequence[Sequence[Any]], count: int,
+                   progress: Callable[[int], None] | None = None) -> None:
+    """`insert_stored` of rows given as their columns (each `count` values long, in the
+    order of `names`)."""
+    if not count:
         return
     conn = session.connection()
     quote = conn.dialect.identifier_preparer.quote
-    sql = (f"INSERT INTO {quote(table)} ({', '.join(quote(n) for n in names)}) "
-           f"VALUES ({', '.join('?' for _ in names)})")
     driver = conn.connection.driver_connection
     assert driver is not None  # a checked-out connection has its driver's connection
     cursor = driver.cursor()
     try:
-        if len(rows) > CHUNK:
+        defaults = {row[1]: row[4] for row in
+                    cursor.execute(f"PRAGMA table_info({quote(table)})")}
+        keep = [i for i, n in enumerate(names)
+                if defaults.get(n) is not None or columns[i].count(None) != count]
+        if not keep:  # every value NULL: one column says so
+            keep = [0]
+        kept = [columns[i] for i in keep]
+        limit = driver.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+        per = max(1, min(ROWS_PER_STATEMENT, limit // len(keep)))
+        head = (f"INSERT INTO {quote(table)} ({', '.join(quote(names[i]) for i in keep)}) "
+                "VALUES ")
+        one = "(" + ", ".join("?" for _ in keep) + ")"
+        full = head + ", ".join(one for _ in range(per))
+        if count > CHUNK:
             cursor.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
-        for i in range(0, len(rows), CHUNK):
-            cursor.executemany(sql, rows[i:i + CHUNK])
-            if progress:
-                progress(min(i + CHUNK, len(rows)))
+        aside = _set_aside(cursor, quote, table, count)
+        try:
+            done = 0
+            for i in range(0, count, per):
+                part = [c[i:i + per] for c in kept]
+                n = len(part[0])
+                cursor.execute(full if n == per else head + ", ".join(one for _ in range(n)),
+                               list(chain.from_iterable(zip(*part, strict=True))))
+                if progress and (i + n >= done + CHUNK or i + n == count):
+                    done = i + n
+                    progress(done)
+        finally:
+            for sql in aside:
+                cursor.execute(sql)
     finally:
         cursor.close()
+
+
+def _set_aside(cursor: sqlite3.Cursor, quote: Callable[[str], str], table: str,
+               count: int) -> list[str]:
+    """Drop the table's plain indexes when `count` new rows at least double it; the
+    statements that create them again.  None dropped for a small insert, nor when SQLite
+    cannot drop them now (a statement still reading the table)."""
+    if count < REINDEX_ROWS:
+        return []
+    try:
+        (top,) = cursor.execute(f"SELECT max(rowid) FROM {quote(table)}").fetchone()
+    except sqlite3.OperationalError:  # no rowid
+        return []
+    if (top or 0) > count:
+        return []
+    plain = [name for _, name, unique, origin, _ in
+             cursor.execute(f"PRAGMA index_list({quote(table)})")
+             if not unique and origin == "c"]
+    if not plain:
+        return []
+    sqls = {name: sql for name, sql in cursor.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
+        "AND sql IS NOT NULL", (table,))}
+    dropped: list[str] = []
+    try:
+        for name in plain:
+            if name in sqls:
+                cursor.execute(f"DROP INDEX {quote(name)}")
+                dropped.append(sqls[name])
+    except sqlite3.OperationalError:  # locked by a pending read: keep what is left
+        pass
+    return dropped
 
 
 def _catch_up_sequence(session: Session, table: Table) -> None:

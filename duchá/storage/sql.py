@@ -46,6 +46,42 @@ def placeholders(prefix: str, values: Sequence[Any]) -> tuple[str, dict[str, Any
     return ", ".join(f":{n}" for n in names), names
 
 
+class Where:
+    """The filters a list was given, as the terms of its WHERE clause and the parameters they
+    name; a filter not given adds nothing."""
+
+    def __init__(self) -> None:
+        self.terms: list[str] = []
+        self.params: dict[str, Any] = {}
+
+    def add(self, term: str, **params: Any) -> None:
+        self.terms.append(term)
+        self.params.update(params)
+
+    def equal(self, columns: Mapping[str, Any]) -> None:
+        """`column = value` for each value given (not None or empty)."""
+        for column, value in columns.items():
+            if value:
+                name = column.replace(".", "_")
+                self.add(f"{column} = :{name}", **{name: value})
+
+    def among(self, column: str, values: Sequence[Any] | None) -> None:
+        """`column` one of `values` (none of an empty list; no filter for None)."""
+        if values is not None:
+            listed, named = placeholders(column.replace(".", "_"), values)
+            self.add(f"{column} IN ({listed})" if values else "1 = 0", **named)
+
+    def light(self, lit: str, *, overdue: bool, light: str | None) -> None:
+        """--overdue (= red) and --light on the light's SQL expression `lit`."""
+        if overdue:
+            self.add(f"{lit} = 'red'")
+        if light:
+            self.add(f"{lit} = :light", light=light)
+
+    def clause(self) -> str:
+        return "WHERE " + " AND ".join(self.terms) if self.terms else ""
+
+
 class Sql:
     """One connection to the ledger, inside the command's transaction."""
 

@@ -54,7 +54,7 @@ def _record_query(table: str) -> tuple[Any, tuple[str, ...]]:
     from duchá.tables import RECORDS, table_of
 
     kind = KINDS[RECORDS[table].kind]
-    t = table_of(kind.model)
+    t = table_of(model(kind.model))
     refs = {r.name: r for r in kind.refs}
     links = {lk.name: lk for lk in kind.links}
     source: Any = t

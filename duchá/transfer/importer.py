@@ -13,9 +13,11 @@ from __future__ import annotations
 import datetime
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import repeat
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from duchá import validation, vocab
@@ -53,14 +55,11 @@ def fields(table: str, got: dict[str, Any]) -> tuple[dict[str, Any], dict[str, l
     """A row read by Row.read_all as the record's columns (lead_unit as lead_unit_id, as its
     RefSpec says) and its lists (responsible units, as its LinkSpecs say)."""
     column_of, lists = _SHAPES[table]
-    values: dict[str, Any] = {}
-    links: dict[str, list[Any]] = {}
-    for name, value in got.items():
-        if name in lists:
-            links[name] = value
-        else:
-            values[column_of.get(name, name)] = value
-    return values, links
+    values = dict(got)  # copied whole, then the few references renamed and lists taken out
+    for name, column in column_of.items():
+        if name in values:
+            values[column] = values.pop(name)
+    return values, {name: values.pop(name) for name in lists if name in values}
 
 
 # Per table: the column each reference is stored in, and the names of its lists.
@@ -71,6 +70,10 @@ _SHAPES = {t: ({spec.name: spec.column for spec in r.refs}, {spec.name for spec 
 # What Job.reading says of an empty cell: read it (Row.read), or a new empty list.
 _READ = object()
 _LIST = object()
+# A cell that Job.rows did not read ahead: Row.read_all reads it.
+_AHEAD = object()
+# Rows read ahead at a time (Job.rows): what the rows before a batch read is known in it.
+_BATCH = 512
 
 
 # ---------------------------------------------------------------- reading the file
@@ -132,6 +135,9 @@ class Row:
     long_term: set[str] = field(default_factory=set)
     # Units named after the first in a one-unit column (two lead units: 崇信县、华亭市).
     extra: dict[str, list[int]] = field(default_factory=dict)
+    # What read_all returns, read ahead by Job.rows from values seen before; _AHEAD where
+    # the cell is read here, in read_all.
+    ahead: dict[str, Any] | None = None
 
     def fail(self, column: str, message: str) -> None:
         self.ok = False
@@ -173,9 +179,7 @@ class Row:
         # Big files repeat the same few hundred dates: parse each text once (relative forms
         # and deadlines without a year depend on their base, so the base is part of the key).
         cache = self.job.dates
-        plain = _ISO.match(raw) is not None
-        cache_key = (raw, None if plain or (raw[0] not in "+-" and not deadline) else base,
-                     deadline)
+        cache_key = (raw, None if _base_free(raw, deadline) else base, deadline)
         if cache_key not in cache:
             try:
                 cache[cache_key] = (self.job.lg.deadline(raw, base=base) if deadline
@@ -343,18 +347,48 @@ class Row:
 
     def read_all(self) -> dict[str, Any]:
         """Every column of the table read in the order tables.py lists them (a relative date
-        after the column it counts from), but the row's own number and subject."""
-        got: dict[str, Any] = {}
+        after the column it counts from), but the row's own number and subject.  The cells
+        Job.rows read ahead (a value read before without a word about it) are taken as
+        they are; the others are read here, in that order."""
+        got = self.ahead
+        if got is not None and _AHEAD not in got.values():
+            return got
+        if got is None:
+            got = {col.name: _AHEAD for col, _ in self.job.reading()}
         values = self.values
         for col, empty in self.job.reading():
-            if empty is _READ or values.get(col.name) is not None:
-                got[col.name] = self.read(col, got)
+            name = col.name
+            if got[name] is not _AHEAD:
+                continue
+            raw = values.get(name)
+            if empty is _READ or raw is not None:
+                got[name] = self._read_once(col, got, raw)
             else:  # an empty cell of a column that needs none: what `read` would give
-                got[col.name] = [] if empty is _LIST else empty
+                got[name] = [] if empty is _LIST else empty
         return got
+
+    def _read_once(self, col: Column, got: dict[str, Any], raw: str | None) -> Any:
+        """`read`, and what it gave kept for the cells of the rows after that say the same
+        (Job.rows), when that value stands for the text alone: no word about the row, no
+        relative date, no list (each row its own)."""
+        job = self.job
+        said = (len(job.errors.get(self.line, ())), len(self.long_term), len(self.extra))
+        value = self.read(col, got)
+        if raw is not None and col.name in job.known and said == (
+                len(job.errors.get(self.line, ())), len(self.long_term), len(self.extra)) \
+                and (col.kind not in ("date", "deadline")
+                     or _base_free(raw, col.kind == "deadline")):
+            job.known[col.name][raw] = value
+        return value
 
 
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _base_free(raw: str, deadline: bool) -> bool:
+    """Whether a date cell reads the same whatever its base date (a relative +30d, or a
+    deadline phrase without a year like 6月底前, counts from it)."""
+    return _ISO.match(raw) is not None or (raw[0] not in "+-" and not deadline)
 
 
 @dataclass
@@ -384,6 +418,9 @@ class Job:
     terms: dict[tuple[str, str], str | BadInput] = field(default_factory=dict)
     _numbers: dict[str, dict[str, int]] = field(default_factory=dict)
     _reading: list[tuple[Column, Any]] | None = None
+    # column -> cell text -> what Row.read gave for it (Row._read_once), for the columns
+    # whose value depends on the text alone: read ahead for the rows that repeat it.
+    known: dict[str, dict[str | None, Any]] = field(default_factory=dict)
 
     def error(self, line: int, message: str) -> None:
         self.errors[line].append(message)
@@ -395,6 +432,9 @@ class Job:
         if self._reading is None:
             self._reading = [(col, self._empty(col)) for col in TABLES[self.table]
                              if col.kind not in ("number", "subject")]
+            for col, empty in self._reading:
+                if col.kind not in ("text", "units", "refs"):
+                    self.known[col.name] = {} if empty is _READ else {None: empty}
         return self._reading
 
     def _empty(self, col: Column) -> Any:
@@ -500,22 +540,62 @@ class Job:
         return self._numbers[table]
 
     def rows(self) -> Iterator[Row]:
+        """The data rows with their values, a batch at a time, each cell read ahead when
+        its text was read before (Row.read_all reads the others)."""
+        rows = self.sheet.rows
+        for start in range(0, len(rows), _BATCH):
+            yield from self._batch(rows[start:start + _BATCH])
+
+    def _batch(self, rows: list[tuple[int, list[str]]]) -> Iterator[Row]:
         width = len(self.sheet.header)
-        for line, cells in self.sheet.rows:
+        kept: list[tuple[int, list[str]]] = []
+        for line, cells in rows:
             if len(cells) > width and any(c.strip() for c in cells[width:]):
                 self.error(line, f"{len(cells)} cells but the header has {width} columns; "
                            "check the commas and quotes")
                 continue
-            values: dict[str, str | None] = {}
-            for name, i in self.where.items():
-                v = cells[i].strip() if i < len(cells) else ""
-                for j in self.more.get(name, ()):
-                    w = cells[j].strip() if j < len(cells) else ""
-                    v = f"{v}、{w}" if v and w else v or w
-                values[name] = v or None
-            if not any(values.values()):
-                continue  # a row with nothing in any column the table reads
-            yield Row(self, line, values)
+            kept.append((line, cells))
+        names = list(self.where)
+        grid = [c for _, c in kept]
+        raw = [self._cells(grid, name) for name in names]
+        column = dict(zip(names, raw, strict=True))
+        n = len(kept)
+        reading = self.reading()
+        ahead: list[list[Any]] = []
+        for col, empty in reading:
+            name = col.name
+            texts = column.get(name) or [None] * n
+            if name in self.known:  # what the same text read as before, else read it
+                ahead.append(list(map(self.known[name].get, texts, repeat(_AHEAD, n))))
+            elif col.kind != "text":  # a list: each row its own
+                ahead.append([[] if v is None and empty is _LIST else _AHEAD for v in texts])
+            elif empty is _READ:  # required text: an empty cell is an error of its row
+                ahead.append([_AHEAD if v is None else v for v in texts])
+            else:  # text as it is (an empty cell reads as None)
+                ahead.append(texts)
+        read_names = [col.name for col, _ in reading]
+        # (Each row's values as long as the names: zip's check per row would cost more.)
+        for (line, _), values, got in zip(kept, zip(*raw, strict=False),
+                                          zip(*ahead, strict=False), strict=False):
+            if any(values):  # not a row with nothing in any column the table reads
+                yield Row(self, line, dict(zip(names, values, strict=False)),
+                          ahead=dict(zip(read_names, got, strict=False)))
+
+    def _cells(self, rows: list[list[str]], name: str) -> list[str | None]:
+        """A column's cells, stripped, None for empty; a list field's further columns
+        (配合单位 beside 责任单位) joined to it."""
+        texts = _column(rows, self.where[name])
+        for j in self.more.get(name, ()):
+            more = _column(rows, j)
+            texts = [f"{v}、{w}" if v and w else v or w for v, w in zip(texts, more, strict=True)]
+        return [v or None for v in texts]
+
+
+def _column(rows: list[list[str]], i: int) -> list[str]:
+    """The stripped cells of column i (empty in a row too short to have it)."""
+    if min(map(len, rows), default=0) > i:
+        return list(map(str.strip, map(itemgetter(i), rows)))
+    return [(c[i] if i < len(c) else "").strip() for c in rows]
 
 
 def models_by_table() -> dict[str, Any]:
@@ -908,14 +988,12 @@ def allocate_numbers(job: Job, records: list[Record]) -> None:
         top = {y: s or 0 for y, s in job.lg.session.execute(stmt)}
     for (y, s) in seen:
         top[y] = max(top.get(y, 0), s)
+    number_of = f"{prefix}-{{}}-{{:0{width}d}}".format  # PREFIX-year-seq, as above
     for rec in records:
-        if rec.seq is None:
-            top[rec.year] = top.get(rec.year, 0) + 1
-            rec.seq = top[rec.year]
-    for rec in records:
-        rec.values["number"] = f"{prefix}-{rec.year}-{rec.seq:0{width}d}"
-        rec.values["year"] = rec.year
-        rec.values["seq"] = rec.seq
+        year, seq = rec.year, rec.seq
+        if seq is None:
+            rec.seq = seq = top[year] = top.get(year, 0) + 1
+        rec.values.update(number=number_of(year, seq), year=year, seq=seq)
 
 
 def new_id(job: Job, rec: Record) -> int:
@@ -971,16 +1049,9 @@ def _next_id(lg: Ledger, model: Any) -> int:
 
 
 def write(lg: Ledger, job: Job, records: list[Record],
-          progress: Progress | None = None) -> list[dict[str, Any]]:
-    """Insert the records, their links and their events in bulk; the events' snapshots."""
-    from sqlalchemy import bindparam, update
-
-    from duchá import models as m
-    from duchá.history import replay as history
-    from duchá.history.events import record_many
+          progress: Progress | None = None) -> None:
+    """Insert the records, their links and their events in bulk, a column at a time."""
     from duchá.services import units
-    from duchá.storage.bulk import insert_rows
-    from duchá.tables import table_of
 
     table = job.table
     model = models_by_table()[table]
@@ -994,10 +1065,36 @@ def write(lg: Ledger, job: Job, records: list[Record],
             parent = rec.links.pop("parent_code", None)
             if parent:
                 rec.values["parent_id"] = by_code[parent[0]]
-    rows: list[dict[str, Any]] = []
-    links: dict[str, list[dict[str, Any]]] = {}
+    total = len(records)
+    if records:
+        _write(lg, job, records, first, code_of, progress)
+    if table == "units":
+        units._forget(lg)
+    if progress:
+        progress("events", total, total)
+
+
+def _write(lg: Ledger, job: Job, records: list[Record], first: int, code_of: dict[int, str],
+           progress: Progress | None) -> None:
+    from sqlalchemy import bindparam, update
+
+    from duchá import models as m
+    from duchá.history import replay as history
+    from duchá.history.events import dump, dump_many, record_columns
+    from duchá.storage.bulk import insert_columns_of, insert_rows, iso_dates
+    from duchá.tables import table_of
+
+    table = job.table
+    model = models_by_table()[table]
+    n = len(records)
+    ids = range(first, first + n)
+    for rid, rec in zip(ids, records, strict=True):
+        rec.id = rid
+    names = list(records[0].values)
+    columns: list[Sequence[Any]] = [list(c) for c in zip(
+        *map(itemgetter(*names), [rec.values for rec in records]), strict=True)]
+    column = dict(zip(names, columns, strict=True))
     specs = {spec.name: spec for spec in RECORDS[table].links}
-    snapshots: list[dict[str, Any]] = []
     item_numbers: dict[int, str] = {}
     if table in ("inspections", "findings"):
         item_numbers = {i: n for n, i in job.ledger_numbers("items").items()}
@@ -1011,44 +1108,49 @@ def write(lg: Ledger, job: Job, records: list[Record],
     # history.snap builds them, from the lookups already at hand.
     labels: dict[str, dict[Any, str]] = {"Unit": code_of, "Item": item_numbers,
                                          "Inspection": insp_numbers, "PlanEntry": plan_numbers}
-    refs = history.KINDS[SUBJECT[table]].refs
-    for i, rec in enumerate(records):
-        rid = first + i
-        rec.id = rid
-        rows.append({"id": rid, **rec.values})
-        # events.snapshot's JSON-ready values (dates as ISO text), without a call per value.
-        snap = {k: v.isoformat() if isinstance(v, date) else v for k, v in rec.values.items()}
-        for name, ids in rec.links.items():
-            spec = specs[name]
-            links.setdefault(name, []).extend({spec.parent: rid, spec.child: x} for x in ids)
-            snap[name] = sorted(labels[spec.target][x] for x in ids)
-        for ref in refs:
-            key = rec.values.get(ref.column)
-            snap[ref.name] = None if key is None else labels[ref.target].get(key)
-        snapshots.append(snap)
-    total = len(rows)
+    # events.snapshot's JSON-ready values (dates as ISO text), a column at a time.
+    snap: dict[str, Sequence[Any]] = {}
+    for name, col in column.items():
+        kinds = set(map(type, col))
+        if kinds <= {date, type(None)} and date in kinds:
+            col = iso_dates(col)
+        elif any(issubclass(t, date) for t in kinds):
+            col = [v.isoformat() if isinstance(v, date) else v for v in col]
+        snap[name] = col
+    links: dict[str, list[dict[str, Any]]] = {}
+    link_names = list(records[0].links)
+    for name in link_names:
+        spec, label = specs[name], labels[specs[name].target]
+        links[name] = [{spec.parent: rid, spec.child: x}
+                       for rid, rec in zip(ids, records, strict=True) for x in rec.links[name]]
+        snap[name] = [sorted(label[x] for x in rec.links[name]) for rec in records]
+    for ref in history.KINDS[SUBJECT[table]].refs:
+        label = labels[ref.target]
+        keys = column.get(ref.column, [None] * n)
+        snap[ref.name] = [None if k is None else label.get(k) for k in keys]
+    if all(list(rec.links) == link_names for rec in records):
+        after = dump_many(list(snap), list(snap.values()))
+    else:  # records with different lists: each snapshot with its own
+        after = []
+        for i, rec in enumerate(records):
+            one = {k: v[i] for k, v in snap.items() if k not in specs or k in rec.links}
+            after.append(dump(one) or "")
     # A unit's parent may come later in the file: parents are set once all rows exist
     # (SQLite checks the foreign key per statement).
-    parents = [{"_id": row["id"], "_parent": row["parent_id"]} for row in rows
-               if table == "units" and row["parent_id"] is not None]
-    insert_rows(lg.session, model.__table__,
-                [{**r, "parent_id": None} for r in rows] if parents else rows,
-                (lambda n: progress("insert", n, total)) if progress else None)
+    parents = [{"_id": rid, "_parent": p} for rid, p in zip(ids, column["parent_id"], strict=True)
+               if p is not None] if table == "units" else []
+    stored = [ids, *([[None] * n if name == "parent_id" else col
+                      for name, col in zip(names, columns, strict=True)]
+                     if parents else columns)]
+    insert_columns_of(lg.session, table_of(model), ["id", *names], stored, n,
+                      (lambda done: progress("insert", done, n)) if progress else None)
     if parents:
-        t = model.__table__
+        t = table_of(model)
         lg.session.execute(update(t).where(t.c.id == bindparam("_id"))
                            .values(parent_id=bindparam("_parent")), parents)
     for name, link_rows in links.items():
         insert_rows(lg.session, table_of(getattr(m, specs[name].table)), link_rows)
-    subject = SUBJECT[table]
     key_field = "code" if table == "units" else "number"
-    record_many(lg.session, [
-        {"actor": lg.actor, "action": "import", "table": subject,
-         "subject": rec.values[key_field], "before": None, "after": snap, "on": rec.on or lg.today}
-        for rec, snap in zip(records, snapshots, strict=True)
-    ])
-    if table == "units":
-        units._forget(lg)
-    if progress:
-        progress("events", total, total)
-    return snapshots
+    record_columns(lg.session, actor=[lg.actor] * n, action=["import"] * n,
+                   table=[SUBJECT[table]] * n, subject=column[key_field], before=[None] * n,
+                   after=after, on=[rec.on or lg.today for rec in records])

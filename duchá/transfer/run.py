@@ -5,6 +5,9 @@ ledger already has are updated or skipped (reimport)."""
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -59,6 +62,26 @@ def validate(lg: Ledger, table: str, sheet: importer.Sheet, options: Options | N
 def run(lg: Ledger, table: str, path: Path, options: Options | None = None,
         progress: importer.Progress | None = None) -> dict[str, Any]:
     """Import one file into one table; a summary row."""
+    with _no_cycle_collection():
+        return _run(lg, table, path, options, progress)
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """The cyclic garbage collector paused: a large import holds a few objects per cell until
+    it ends, and each of the collector's passes would walk all of them again (a second or
+    more of a 100,000-row import) to find the cycles that this work does not make."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _run(lg: Ledger, table: str, path: Path, options: Options | None,
+         progress: importer.Progress | None) -> dict[str, Any]:
     opts = options or Options()
     sheet = importer.read(path, table, opts.encoding, opts.sheet)
     job, records = validate(lg, table, sheet, opts)

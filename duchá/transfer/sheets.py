@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -155,10 +156,17 @@ def _text_rows(path: Path, encoding: str | None) -> tuple[str, str, list[tuple[i
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=delimiter)
     rows: list[tuple[int, list[str]]] = []
     start = 1
+    if '"' not in text:  # no quoted cells: each line is one row, on the line of its number
+        try:
+            return used, delimiter, [(line, record) for line, record in enumerate(reader, 1)
+                                     if any(map(str.strip, record))]
+        except csv.Error:  # read again below, to say where
+            reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""),
+                                delimiter=delimiter)
     try:
         for record in reader:
             line, start = start, reader.line_num + 1
-            if any(cell.strip() for cell in record):
+            if any(map(str.strip, record)):
                 rows.append((line, record))
     except csv.Error as exc:
         raise BadInput(f"{path}: line {start}: not readable as CSV ({exc}); check the "
@@ -298,13 +306,13 @@ def _locate(path: Path, encoding: str, table: str, rows: list[tuple[int, list[st
     sections: dict[int, str] = {}
     heading: str | None = None
     for line, cells in rows[best + 1:]:
-        some = [c for c in cells if c]
-        filled = [c.strip() for c in some if c.strip()] if len(some) < 3 else some
-        if len(filled) == 1 and _FOOTER.match(filled[0]):
-            continue  # 填表人：…, 注：…
-        if len(filled) == 1 and _SECTION.match(filled[0]) and len(cells) > 2:
-            heading = filled[0]  # 三、领导批示事项: the rows below belong to it
-            continue
+        if len(cells) - cells.count("") < 3:  # a row of one or two cells: a footer, a heading?
+            filled = [c.strip() for c in cells if c.strip()]
+            if len(filled) == 1 and _FOOTER.match(filled[0]):
+                continue  # 填表人：…, 注：…
+            if len(filled) == 1 and _SECTION.match(filled[0]) and len(cells) > 2:
+                heading = filled[0]  # 三、领导批示事项: the rows below belong to it
+                continue
         if heading:
             sections[line] = heading
         body.append((line, cells))
@@ -322,6 +330,9 @@ def fill_down(table: str, sheet: Sheet, where: dict[str, int]) -> dict[str, list
         if not col.fill or col.name not in where:
             continue
         i = where[col.name]
+        grid = list(map(itemgetter(1), sheet.rows))
+        if min(map(len, grid), default=0) > i and all(map(str.strip, map(itemgetter(i), grid))):
+            continue  # no blank cell in the column
         above = ""
         for line, cells in sheet.rows:
             if i >= len(cells):
