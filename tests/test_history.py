@@ -167,7 +167,7 @@ def test_verify_checks_every_table_of_the_schema() -> None:
     from sqlmodel import SQLModel
 
     import duchá.models  # noqa: F401  (registers the tables)
-    from duchá.history.replay import _unchecked
+    from duchá.history.replay import MODEL_TABLES, _unchecked
 
     class NoRows:
         def execute(self, _stmt: object) -> object:
@@ -175,6 +175,7 @@ def test_verify_checks_every_table_of_the_schema() -> None:
 
     assert _unchecked(NoRows()) == {}  # type: ignore[arg-type]
     assert "calendar_override" in SQLModel.metadata.tables
+    assert MODEL_TABLES == tuple(SQLModel.metadata.tables)
 
 
 def test_service_snapshots_equal_the_registry(work: Runner, db_path: Path) -> None:

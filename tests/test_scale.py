@@ -31,6 +31,7 @@ HEAVY = ("sqlalchemy", "sqlmodel", "duchá.models", "rich.table",
     ["report", "overdue"],
     ["item", "list", "--unit", "jyj"],
     ["finding", "list", "--light", "red"],
+    ["verify"],
     ["item", "add", "完善城区停车设施", "-c", "会议议定", "--lead", "发改委", "-u", "崆峒",
      "--due", "+30d"],
 ])
