@@ -552,10 +552,11 @@ def verify(sql: Sql, *, head: str | None = None, integrity: bool = True) -> Verd
     holds that event: a history cut short or rewritten since the head was noted fails.
     `integrity=False` skips SQLite's file check (a caller that has just run it).
 
-    In bounded memory, whatever the size of the ledger: one pass over the events in their
-    order checks the chain (and notes the renames, which are few); then, kind by kind, the
-    events in the order of their subjects are merged with the records and the child rows
-    read in the same order, one subject at a time.
+    In bounded memory, whatever the size of the ledger: the database finds the events that
+    do not follow the one before (and the edits, where the renames are noted, which are few);
+    then, kind by kind, the events in the order of their subjects are merged with the records
+    and the child rows read in the same order, one subject at a time, each event hashed as it
+    is read (those of a table with no kind after them).
     """
     v = Verdict()
     if integrity:
