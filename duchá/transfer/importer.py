@@ -763,14 +763,20 @@ def _item_update(job: Job, r: Row, got: dict[str, Any], existing: reimport.Exist
     return rec
 
 
+def _period(r: Row) -> tuple[dict[str, Any], date | None, date | None, tuple[int, int] | None]:
+    """A plan's or an inspection's row: its values, start and end (not the other way round)
+    and its own number, if it gives one."""
+    got = r.read_all()
+    start, end = got["start"], got["end"]
+    if start and end and end < start:
+        r.fail("end", f"{end} is before the start {start}")
+    return got, start, end, r.number(r.job.table)
+
+
 def _plans(job: Job) -> list[Record]:
     out = []
     for r in job.rows():
-        got = r.read_all()
-        start, end = got["start"], got["end"]
-        if start and end and end < start:
-            r.fail("end", f"{end} is before the start {start}")
-        num = r.number("plans")
+        got, start, _, num = _period(r)
         if not r.ok:
             continue
         year = num[0] if num else got.pop("year") or (start.year if start else job.lg.today.year)
@@ -783,12 +789,8 @@ def _plans(job: Job) -> list[Record]:
 def _inspections(job: Job) -> list[Record]:
     out = []
     for r in job.rows():
-        got = r.read_all()
-        start, end = got["start"], got["end"]
-        if start and end and end < start:
-            r.fail("end", f"{end} is before the start {start}")
-        num = r.number("inspections")
-        if not r.ok:
+        got, start, _, num = _period(r)
+        if not r.ok or start is None:  # (start is a required column: an ok row has it)
             continue
         values, links = fields("inspections", got)
         links["members"] = [m for m in links["members"] if m != values["lead_id"]]
