@@ -91,24 +91,7 @@ def make_files(folder: Path, n_items: int, n_findings: int) -> dict[str, Path]:
     return files
 
 
-BASELINE_SQL = """
-SELECT 'item', i.number, i.title, u.code, i.due, i.status,
-       (SELECT max(p."on") FROM progress p WHERE p.item_id = i.id)
-FROM item i JOIN unit u ON u.id = i.lead_unit_id
-WHERE i.status = 'open' AND (i.due <= :item_horizon OR (
-    -- yellow too when behind its 序时进度 by more than 20 points (rules.ITEM_LAGGING)
-    i.due >= :today AND julianday(i.due) > julianday(i.assigned)
-    AND 100 * (julianday(:today) - julianday(i.assigned))
-        > (20 + coalesce((SELECT p.percent FROM progress p
-                          WHERE p.item_id = i.id AND p.percent IS NOT NULL
-                          ORDER BY p."on" DESC, p.id DESC LIMIT 1), 0))
-          * (julianday(i.due) - julianday(i.assigned))))
-UNION ALL
-SELECT 'finding', f.number, f.description, u.code, f.due, f.status,
-       max(coalesce(f.plan_on, ''), coalesce(f.rectified_on, ''))
-FROM finding f JOIN unit u ON u.id = f.unit_id
-WHERE f.status IN ('open', 'rectifying', 'reopened') AND f.due <= :finding_horizon
-"""
+from floors import OVERDUE_SQL as BASELINE_SQL  # noqa: E402  (the same query)
 
 
 def baseline_report(db: Path, out: Path) -> float:

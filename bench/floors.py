@@ -11,6 +11,27 @@ from __future__ import annotations
 
 import sys
 
+# The rows of `report overdue`: red or yellow items and findings, with the default thresholds
+# (bench_import_report.py's baseline reads the same query).
+OVERDUE_SQL = """
+SELECT 'item', i.number, i.title, u.code, i.due, i.status,
+       (SELECT max(p."on") FROM progress p WHERE p.item_id = i.id)
+FROM item i JOIN unit u ON u.id = i.lead_unit_id
+WHERE i.status = 'open' AND i.due IS NOT NULL AND (i.due <= :item_horizon OR (
+    -- yellow too when behind its 序时进度 by more than 20 points (rules.ITEM_LAGGING)
+    i.due >= :today AND julianday(i.due) > julianday(i.assigned)
+    AND 100 * (julianday(:today) - julianday(i.assigned))
+        > (20 + coalesce((SELECT p.percent FROM progress p
+                          WHERE p.item_id = i.id AND p.percent IS NOT NULL
+                          ORDER BY p."on" DESC, p.id DESC LIMIT 1), 0))
+          * (julianday(i.due) - julianday(i.assigned))))
+UNION ALL
+SELECT 'finding', f.number, f.description, u.code, f.due, f.status,
+       max(coalesce(f.plan_on, ''), coalesce(f.rectified_on, ''))
+FROM finding f JOIN unit u ON u.id = f.unit_id
+WHERE f.status IN ('open', 'rectifying', 'reopened') AND f.due <= :finding_horizon
+"""
+
 
 def overdue(db: str, out: str, as_of: str) -> None:
     """The rows of `duchá report overdue -f csv` with the default thresholds (yellow 7 days
@@ -21,25 +42,9 @@ def overdue(db: str, out: str, as_of: str) -> None:
 
     today = date.fromisoformat(as_of)
     con = sqlite3.connect(db)
-    rows = con.execute("""
-        SELECT 'item', i.number, i.title, u.code, i.due, i.status,
-               (SELECT max(p."on") FROM progress p WHERE p.item_id = i.id)
-        FROM item i JOIN unit u ON u.id = i.lead_unit_id
-        WHERE i.status = 'open' AND i.due IS NOT NULL AND (i.due <= :item_horizon OR (
-            i.due >= :today AND julianday(i.due) > julianday(i.assigned)
-            AND 100 * (julianday(:today) - julianday(i.assigned))
-                > (20 + coalesce((SELECT p.percent FROM progress p
-                                  WHERE p.item_id = i.id AND p.percent IS NOT NULL
-                                  ORDER BY p."on" DESC, p.id DESC LIMIT 1), 0))
-                  * (julianday(i.due) - julianday(i.assigned))))
-        UNION ALL
-        SELECT 'finding', f.number, f.description, u.code, f.due, f.status,
-               max(coalesce(f.plan_on, ''), coalesce(f.rectified_on, ''))
-        FROM finding f JOIN unit u ON u.id = f.unit_id
-        WHERE f.status IN ('open', 'rectifying', 'reopened') AND f.due <= :finding_horizon
-        """, {"today": as_of,
-              "item_horizon": (today + timedelta(days=7)).isoformat(),
-              "finding_horizon": (today + timedelta(days=3)).isoformat()}).fetchall()
+    rows = con.execute(OVERDUE_SQL, {
+        "today": as_of, "item_horizon": (today + timedelta(days=7)).isoformat(),
+        "finding_horizon": (today + timedelta(days=3)).isoformat()}).fetchall()
     con.close()
     shown = []
     for kind, number, title, code, due, status, last in rows:
