@@ -108,6 +108,22 @@ def cli(db_path: Path) -> Runner:
     return run
 
 
+@pytest.fixture(scope="module")
+def module_demo(demo_template: Path, tmp_path_factory: pytest.TempPathFactory,
+                request: pytest.FixtureRequest) -> Path:
+    """A copy of the demo city shared by one module's tests (which only read it)."""
+    return demo_copy(demo_template, tmp_path_factory.mktemp(request.module.__name__))
+
+
+@pytest.fixture
+def on_demo(cli: Runner, module_demo: Path) -> Runner:
+    """Run duchá on the module's demo copy as of DEMO_AS_OF."""
+    def run(*args: str) -> Result:
+        return cli("--as-of", DEMO_AS_OF, *args, db=module_demo)
+
+    return run
+
+
 # The units of the test ledgers: two counties and three departments of one city.
 UNITS = (
     ("kongtong", "平凉市崆峒区人民政府", "county"),

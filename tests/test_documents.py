@@ -9,24 +9,11 @@ from typing import Any
 
 import pytest
 
-from conftest import DEMO_AS_OF, Runner, demo_copy, snapshot_db
+from conftest import Runner, snapshot_db
 
 docx = pytest.importorskip("docx")
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 OFFICE = "平凉市人民政府督查室"
-
-
-@pytest.fixture(scope="module")
-def demo_db(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return demo_copy(demo_template, tmp_path_factory.mktemp("documents-demo"))
-
-
-@pytest.fixture
-def demo(cli: Runner, demo_db: Path) -> Runner:
-    def run(*args: str) -> Any:
-        return cli(*args, "--as-of", DEMO_AS_OF, db=demo_db)
-
-    return run
 
 
 def made(run: Runner, path: Path, *args: str) -> Any:
@@ -92,12 +79,12 @@ def assert_official_layout(d: Any, title: str) -> None:
     assert "2026年11月30日" in texts(d)  # the signature's date (as of the demo's date)
 
 
-def test_weekly_docx_lists_everything_still_overdue(demo: Runner, tmp_path: Path) -> None:
-    d = made(demo, tmp_path / "周报.docx", "report", "weekly")
+def test_weekly_docx_lists_everything_still_overdue(on_demo: Runner, tmp_path: Path) -> None:
+    d = made(on_demo, tmp_path / "周报.docx", "report", "weekly")
     assert_official_layout(d, "督查工作周报")
-    rows = demo("report", "weekly", "-f", "json").json()
+    rows = on_demo("report", "weekly", "-f", "json").json()
     overdue = [r for r in rows if r["section"] == "overdue"]
-    red = demo("report", "overdue", "--min-days", "1", "-f", "json").json()
+    red = on_demo("report", "overdue", "--min-days", "1", "-f", "json").json()
     assert {r["number"] for r in overdue} == {r["number"] for r in red}
     cells = table_cells(d)
     listed = {row[0]: row for row in cells}
@@ -110,11 +97,11 @@ def test_weekly_docx_lists_everything_still_overdue(demo: Runner, tmp_path: Path
     assert "（一）各单位逾期情况" in body and "核验码" in body
 
 
-def test_units_docx_praises_and_names_the_lagging_units(demo: Runner, tmp_path: Path) -> None:
-    d = made(demo, tmp_path / "通报.docx", "report", "units", "--doc-no", "平督〔2026〕12号")
+def test_units_docx_praises_and_names_the_lagging_units(on_demo: Runner, tmp_path: Path) -> None:
+    d = made(on_demo, tmp_path / "通报.docx", "report", "units", "--doc-no", "平督〔2026〕12号")
     assert_official_layout(d, "关于2026年度督查督办事项办理情况的通报")
     assert texts(d)[1] == "平督〔2026〕12号"
-    rows = demo("report", "units", "-f", "json").json()
+    rows = on_demo("report", "units", "-f", "json").json()
     lagging = [r for r in rows if r["items_overdue"] + r["findings_overdue"]]
     lagging.sort(key=lambda r: (-(r["items_overdue"] + r["findings_overdue"]),
                                 -r["findings_reopened"], r["unit"]))
@@ -135,12 +122,12 @@ def test_units_docx_praises_and_names_the_lagging_units(demo: Runner, tmp_path: 
     assert {row[0] for row in table_cells(d)} >= {r["name"] for r in rows}
 
 
-def test_inspection_docx(demo: Runner, tmp_path: Path) -> None:
-    reports = [demo("report", "inspection", str(n), "-f", "json").json() for n in range(1, 9)]
+def test_inspection_docx(on_demo: Runner, tmp_path: Path) -> None:
+    reports = [on_demo("report", "inspection", str(n), "-f", "json").json() for n in range(1, 9)]
     data = max(reports, key=lambda x: len(x["findings"]))
     number = data["number"]
     assert data["findings"]
-    d = made(demo, tmp_path / "报告.docx", "report", "inspection", number)
+    d = made(on_demo, tmp_path / "报告.docx", "report", "inspection", number)
     title = f"关于{data['topic']}的督查情况报告"
     assert_official_layout(d, title)
     lines = texts(d)
@@ -152,7 +139,7 @@ def test_inspection_docx(demo: Runner, tmp_path: Path) -> None:
     assert any(line.startswith("1.") for line in lines)
     # -f docx says the same thing.
     again = tmp_path / "again.docx"
-    assert demo("report", "inspection", number, "-f", "docx", "-o", str(again)).exit_code == 0
+    assert on_demo("report", "inspection", number, "-f", "docx", "-o", str(again)).exit_code == 0
     assert texts(docx.Document(str(again))) == lines
 
 

@@ -16,24 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DEMO_AS_OF, Result, Runner, demo_copy, snapshot_db
+from conftest import DEMO_AS_OF, Runner, snapshot_db
 from duchá.db import dispose_all
 
 FILLS = {"red": "FFC7CE", "yellow": "FFEB9C", "green": "C6EFCE"}
-
-
-@pytest.fixture(scope="module")
-def demo(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo city, read by this module's tests (none of them writes to it)."""
-    return demo_copy(demo_template, tmp_path_factory.mktemp("files"))
-
-
-@pytest.fixture
-def on_demo(cli: Runner, demo: Path) -> Runner:
-    def run(*args: str) -> Result:
-        return cli("--as-of", DEMO_AS_OF, *args, db=demo)
-
-    return run
 
 
 @pytest.fixture
