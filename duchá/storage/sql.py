@@ -122,6 +122,12 @@ class Sql:
         for _ in self.stream(query, params):
             pass
 
+    def tables(self) -> list[str]:
+        """The ledger's own tables, as its catalog lists them."""
+        return [name for (name,) in self.stream(
+            "SELECT table_name FROM information_schema.tables "
+            "WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'")]
+
     # ---- the spellings that differ
 
     def days(self, start: str, end: str) -> str:
@@ -166,6 +172,10 @@ class SqliteSql(Sql):
         bound = {k: v.isoformat() if isinstance(v, date) else v for k, v in params.items()}
         cur = self.conn.execute(query, bound)
         return [d[0] for d in cur.description or ()], cur
+
+    def tables(self) -> list[str]:
+        return [name for (name,) in self.stream(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%'")]
 
     def days(self, start: str, end: str) -> str:
         # 'YYYY-MM-DD' text: julianday gives noon of each day, so the difference is whole.
