@@ -316,35 +316,26 @@ def record_many(session: Session, events: list[dict[str, Any]]) -> None:
     """
     if not events:
         return
-    record_columns(session, actor=[e["actor"] for e in events],
+    record_columns(_sql(session), actor=[e["actor"] for e in events],
                    action=[e["action"] for e in events], table=[e["table"] for e in events],
                    subject=[e["subject"] for e in events], before=[e["before"] for e in events],
                    after=[e["after"] for e in events], on=[e["on"] for e in events])
 
 
-def record_columns(session: Session, *, actor: Sequence[str], action: Sequence[str],
+def record_columns(sql: Sql, *, actor: Sequence[str], action: Sequence[str],
                    table: Sequence[str], subject: Sequence[str],
                    before: Sequence[dict[str, Any] | str | None],
                    after: Sequence[dict[str, Any] | str | None],
                    on: Sequence[date | None]) -> None:
     """`record_many` of events given as columns (a value per event in each), snapshots as
-    dicts or their JSON text (`dump_many`).  On SQLite the events are hashed and inserted as
-    stored text, a column at a time, with no conversion per value."""
-    from duchá.models import Event
-    from duchá.storage.bulk import insert_columns, insert_rows
-    from duchá.tables import table_of
+    dicts or their JSON text (`dump_many`), in SQL text: hashed and inserted as stored text,
+    a column at a time, with no conversion per value and no ORM."""
+    from duchá.storage.bulk import insert
 
     n = len(subject)
     if not n:
         return
-    if session.get_bind().dialect.name != "sqlite":
-        insert_rows(session, table_of(Event), chain(session, [
-            {"on": o, "actor": ac, "action": act, "subject_table": t, "subject": s,
-             "before": b, "after": a}
-            for ac, act, t, s, b, a, o in zip(actor, action, table, subject, before, after, on,
-                                               strict=True)]))
-        return
-    last_id, prev = head(_sql(session))
+    last_id, prev = head(sql)
     at = [stored_at(datetime.now(UTC))] * n
     ids = range(last_id + 1, last_id + 1 + n)
     on_text = [o.isoformat() if isinstance(o, date) else o for o in on]
@@ -352,8 +343,11 @@ def record_columns(session: Session, *, actor: Sequence[str], action: Sequence[s
     afters = _dumped(after)
     columns = (ids, at, on_text, actor, action, table, subject, befores, afters)
     hashes = digest_chain(columns, prev)
-    insert_columns(session, "event", (*HASHED, "hash"),
-                   [*columns, [prev, *hashes[:-1]], hashes], n)
+    # The date itself where a server's column is of type date (SQLite stores its ISO text).
+    stored_on = on_text if sql.dialect == "sqlite" else on
+    insert(sql, "event", (*HASHED, "hash"),
+           [ids, at, stored_on, actor, action, table, subject, befores, afters,
+            [prev, *hashes[:-1]], hashes], n)
 
 
 def _dumped(values: Sequence[dict[str, Any] | str | None]) -> Sequence[str | None]:

@@ -10,6 +10,11 @@ transaction keeps the indexes being filled in memory, and when an insert at leas
 table, its plain (non-unique) indexes are dropped first and built again after the rows are in,
 in the same transaction: sorting once is cheaper than filling them row by row.  Other
 databases get the Core `insert(table)` executemany.
+
+`insert` takes SQL text's connection (storage/sql.py) and values both drivers bind as they are
+(text, numbers, booleans, dates): an import of records goes through it without loading the
+ORM.  `insert_rows` takes a session and the table's model, whose column types convert the
+values (timestamps).
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from sqlalchemy import Table
     from sqlmodel import Session
+
+    from duchá.storage.sql import Sql
 
 CHUNK = 5000
 # Rows per INSERT statement on SQLite (fewer when the columns would pass the driver's limit
@@ -73,7 +80,49 @@ def insert_columns_of(session: Session, table: Table, names: Sequence[str],
         elif proc is not None:
             store = _as_date(proc) if _python_type(kind) is date else proc
             stored[i] = [None if v is None else store(v) for v in stored[i]]
-    insert_columns(session, table.name, names, stored, count, progress)
+    insert_columns(_driver(session), table.name, names, stored, count, progress)
+
+
+def _driver(session: Session) -> sqlite3.Connection:
+    driver = session.connection().connection.driver_connection
+    assert driver is not None  # a checked-out connection has its driver's connection
+    return driver
+
+
+def insert(sql: Sql, table: str, names: Sequence[str], columns: Sequence[Sequence[Any]],
+           count: int, progress: Callable[[int], None] | None = None) -> None:
+    """Insert rows given as columns of plain values (text, numbers, booleans, dates; each
+    column `count` long, in the order of `names`) into `table`, in the transaction of `sql`."""
+    if not count:
+        return
+    from duchá.storage.sql import SqliteSql
+
+    if isinstance(sql, SqliteSql):
+        stored = [iso_dates(c) if _has_dates(c) else c for c in columns]
+        insert_columns(sql.conn, table, names, stored, count, progress)
+        return
+    query = (f"INSERT INTO {_ident(table)} ({', '.join(map(_ident, names))}) VALUES "
+             f"({', '.join(f':p{i}' for i in range(len(names)))})")
+    keys = [f"p{i}" for i in range(len(names))]
+    for i in range(0, count, CHUNK):
+        sql.execute_many(query, [dict(zip(keys, row, strict=True)) for row in zip(
+            *(c[i:i + CHUNK] for c in columns), strict=True)])
+        if progress:
+            progress(min(i + CHUNK, count))
+    if "id" in names and sql.dialect == "postgresql":
+        sql.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                    f"(SELECT coalesce(max(id), 0) + 1 FROM {_ident(table)}), false)")
+
+
+def _has_dates(values: Sequence[Any]) -> bool:
+    kinds = set(map(type, values))
+    if kinds - {date, type(None)} and any(issubclass(k, date) for k in kinds):
+        raise TypeError(f"not a plain value for a bulk insert: {kinds}")  # datetimes
+    return date in kinds
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 def _insert_core(session: Session, table: Table, rows: Sequence[dict[str, Any]],
@@ -116,26 +165,15 @@ def _as_date(proc: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return store
 
 
-def insert_stored(session: Session, table: str, names: Sequence[str],
-                  rows: Sequence[tuple[Any, ...]],
-                  progress: Callable[[int], None] | None = None) -> None:
-    """Insert rows already in their stored form (tuples in the order of `names`) into a
-    SQLite table, on the session's driver connection, in its transaction."""
-    if rows:
-        insert_columns(session, table, names, list(zip(*rows, strict=True)), len(rows), progress)
-
-
-def insert_columns(session: Session, table: str, names: Sequence[str],
+def insert_columns(driver: sqlite3.Connection, table: str, names: Sequence[str],
                    columns: Sequence[Sequence[Any]], count: int,
                    progress: Callable[[int], None] | None = None) -> None:
-    """`insert_stored` of rows given as their columns (each `count` values long, in the
-    order of `names`)."""
+    """Insert rows already in their stored form, given as their columns (each `count` values
+    long, in the order of `names`), into a SQLite table on the driver's connection, in its
+    transaction."""
     if not count:
         return
-    conn = session.connection()
-    quote = conn.dialect.identifier_preparer.quote
-    driver = conn.connection.driver_connection
-    assert driver is not None  # a checked-out connection has its driver's connection
+    quote = _ident
     cursor = driver.cursor()
     try:
         defaults = {row[1]: row[4] for row in

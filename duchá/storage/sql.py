@@ -122,6 +122,11 @@ class Sql:
         for _ in self.stream(query, params):
             pass
 
+    def execute_many(self, query: str, rows: Sequence[Params]) -> None:
+        """One statement run for each set of parameters (an UPDATE per row of an import)."""
+        for params in rows:
+            self.execute(query, params)
+
     def tables(self) -> list[str]:
         """The ledger's own tables, as its catalog lists them."""
         return [name for (name,) in self.stream(
@@ -173,6 +178,10 @@ class SqliteSql(Sql):
         cur = self.conn.execute(query, bound)
         return [d[0] for d in cur.description or ()], cur
 
+    def execute_many(self, query: str, rows: Sequence[Params]) -> None:
+        self.conn.executemany(query, [
+            {k: v.isoformat() if isinstance(v, date) else v for k, v in p.items()} for p in rows])
+
     def tables(self) -> list[str]:
         return [name for (name,) in self.stream(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%'")]
@@ -212,6 +221,12 @@ class ServerSql(Sql):
         if not result.returns_rows:
             return [], iter(())
         return list(result.keys()), (tuple(r) for r in result)
+
+    def execute_many(self, query: str, rows: Sequence[Params]) -> None:
+        from sqlalchemy import text
+
+        if rows:  # the driver's executemany
+            self.conn.execute(text(query), [dict(p) for p in rows])
 
 
 def on_session(session: Any) -> Sql:

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from duchá import validation, vocab
 from duchá.errors import BadInput, NotFound
 from duchá.services.units import split_names
-from duchá.tables import RECORDS
+from duchá.tables import RECORDS, table_name
 from duchá.transfer import reimport, sheets
 from duchá.transfer.columns import TABLES, Column, key, lookup
 from duchá.words import a
@@ -532,11 +532,8 @@ class Job:
     def ledger_numbers(self, table: str) -> dict[str, int]:
         """number -> id of a table's records in the ledger (one query, on first need)."""
         if table not in self._numbers:
-            from sqlalchemy import select
-
-            model = models_by_table()[table]
-            rows = self.lg.session.execute(select(model.number, model.id))
-            self._numbers[table] = {n: i for n, i in rows}
+            self._numbers[table] = dict(self.lg.sql.rows(
+                f"SELECT number, id FROM {_db_table(table)}"))
         return self._numbers[table]
 
     def rows(self) -> Iterator[Row]:
@@ -598,11 +595,9 @@ def _column(rows: list[list[str]], i: int) -> list[str]:
     return [(c[i] if i < len(c) else "").strip() for c in rows]
 
 
-def models_by_table() -> dict[str, Any]:
-    from duchá import models as m
-
-    return {"units": m.Unit, "items": m.Item, "plans": m.PlanEntry,
-            "inspections": m.Inspection, "findings": m.Finding}
+def _db_table(table: str) -> str:
+    """The ledger's table that an import table fills ("plans" -> plan_entry)."""
+    return table_name(RECORDS[table].model)
 
 
 # ---------------------------------------------------------------- per-table preparation
@@ -964,13 +959,12 @@ PREPARE = {"units": _units, "items": _items, "plans": _plans, "inspections": _in
 
 def allocate_numbers(job: Job, records: list[Record]) -> None:
     """Check given numbers against the file and the ledger; allocate the missing ones."""
-    from sqlalchemy import func, select
+    from duchá.storage.sql import placeholders
 
     if job.table == "units":
         return
     records = [rec for rec in records if rec.new]  # the others keep theirs
     prefix, width = PREFIX[job.table]
-    model = models_by_table()[job.table]
     taken = job.ledger_numbers(job.table)
     seen: dict[tuple[int, int], int] = {}
     for rec in records:
@@ -985,9 +979,10 @@ def allocate_numbers(job: Job, records: list[Record]) -> None:
     years = {rec.year for rec in records if rec.seq is None}
     top: dict[int, int] = {}
     if years:
-        stmt = select(model.year, func.max(model.seq)).where(model.year.in_(years)) \
-            .group_by(model.year)
-        top = {y: s or 0 for y, s in job.lg.session.execute(stmt)}
+        among, params = placeholders("y", sorted(years))
+        top = {int(y): s or 0 for y, s in job.lg.sql.rows(
+            f"SELECT year, max(seq) FROM {_db_table(job.table)} WHERE year IN ({among}) "
+            "GROUP BY year", params)}
     for (y, s) in seen:
         top[y] = max(top.get(y, 0), s)
     number_of = f"{prefix}-{{}}-{{:0{width}d}}".format  # PREFIX-year-seq, as above
@@ -1044,10 +1039,8 @@ def create_units(lg: Ledger, job: Job, records: list[Record]) -> None:
                                  for k, v in rec.update.fields.items()}
 
 
-def _next_id(lg: Ledger, model: Any) -> int:
-    from sqlalchemy import func, select
-
-    return (lg.session.execute(select(func.max(model.id))).scalar() or 0) + 1
+def _next_id(lg: Ledger, table: str) -> int:
+    return int(lg.sql.scalar(f"SELECT max(id) FROM {_db_table(table)}") or 0) + 1
 
 
 def write(lg: Ledger, job: Job, records: list[Record],
@@ -1056,8 +1049,7 @@ def write(lg: Ledger, job: Job, records: list[Record],
     from duchá.services import units
 
     table = job.table
-    model = models_by_table()[table]
-    first = _next_id(lg, model)
+    first = _next_id(lg, table)
     code_of = {u.id: u.code for u in units._all(lg)}
     if table == "units":
         for i, rec in enumerate(records):
@@ -1078,16 +1070,11 @@ def write(lg: Ledger, job: Job, records: list[Record],
 
 def _write(lg: Ledger, job: Job, records: list[Record], first: int, code_of: dict[int, str],
            progress: Progress | None) -> None:
-    from sqlalchemy import bindparam, update
-
-    from duchá import models as m
     from duchá.history import replay as history
     from duchá.history.events import dump, dump_many, record_columns
-    from duchá.storage.bulk import insert_columns_of, insert_rows, iso_dates
-    from duchá.tables import table_of
+    from duchá.storage.bulk import insert, iso_dates
 
     table = job.table
-    model = models_by_table()[table]
     n = len(records)
     ids = range(first, first + n)
     for rid, rec in zip(ids, records, strict=True):
@@ -1119,12 +1106,12 @@ def _write(lg: Ledger, job: Job, records: list[Record], first: int, code_of: dic
         elif any(issubclass(t, date) for t in kinds):
             col = [v.isoformat() if isinstance(v, date) else v for v in col]
         snap[name] = col
-    links: dict[str, list[dict[str, Any]]] = {}
+    links: dict[str, list[tuple[int, Any]]] = {}  # (record id, linked id) pairs
     link_names = list(records[0].links)
     for name in link_names:
         spec, label = specs[name], labels[specs[name].target]
-        links[name] = [{spec.parent: rid, spec.child: x}
-                       for rid, rec in zip(ids, records, strict=True) for x in rec.links[name]]
+        links[name] = [(rid, x) for rid, rec in zip(ids, records, strict=True)
+                       for x in rec.links[name]]
         snap[name] = [sorted(label[x] for x in rec.links[name]) for rec in records]
     for ref in history.KINDS[SUBJECT[table]].refs:
         label = labels[ref.target]
@@ -1144,15 +1131,17 @@ def _write(lg: Ledger, job: Job, records: list[Record], first: int, code_of: dic
     stored = [ids, *([[None] * n if name == "parent_id" else col
                       for name, col in zip(names, columns, strict=True)]
                      if parents else columns)]
-    insert_columns_of(lg.session, table_of(model), ["id", *names], stored, n,
-                      (lambda done: progress("insert", done, n)) if progress else None)
+    sql = lg.sql
+    insert(sql, _db_table(table), ["id", *names], stored, n,
+           (lambda done: progress("insert", done, n)) if progress else None)
     if parents:
-        t = table_of(model)
-        lg.session.execute(update(t).where(t.c.id == bindparam("_id"))
-                           .values(parent_id=bindparam("_parent")), parents)
-    for name, link_rows in links.items():
-        insert_rows(lg.session, table_of(getattr(m, specs[name].table)), link_rows)
+        sql.execute_many(f"UPDATE {_db_table(table)} SET parent_id = :_parent WHERE id = :_id",
+                         parents)
+    for name, pairs in links.items():
+        spec = specs[name]
+        insert(sql, table_name(spec.table), [spec.parent, spec.child],
+               [[p for p, _ in pairs], [c for _, c in pairs]], len(pairs))
     key_field = "code" if table == "units" else "number"
-    record_columns(lg.session, actor=[lg.actor] * n, action=["import"] * n,
+    record_columns(sql, actor=[lg.actor] * n, action=["import"] * n,
                    table=[SUBJECT[table]] * n, subject=column[key_field], before=[None] * n,
                    after=after, on=[rec.on or lg.today for rec in records])

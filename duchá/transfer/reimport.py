@@ -80,7 +80,7 @@ class Matcher:
         self.text_field = "title" if kind == "item" else "description"
         self.unit_field = "lead_unit_id" if kind == "item" else "unit_id"
         self.ids = job.ledger_numbers(table)
-        self.snaps = history.current(job.lg.session, kind) if self.ids else {}
+        self.snaps = dict(history.snapshots(job.lg.sql, kind, None)) if self.ids else {}
         self.by_key: dict[tuple[str, int], list[str]] = {}
         for number, snap in self.snaps.items():
             k = (same_text(snap[self.text_field]), snap[self.unit_field])
@@ -163,6 +163,8 @@ def apply(lg: Ledger, kind: str, updates: list[Update], on: dict[int, date]) -> 
     from duchá.history.replay import model
     from duchá.tables import BY_KIND
 
+    if not updates:  # (nothing to load the models for)
+        return
     rec = BY_KIND[kind]
     cls = model(rec.model)
     for u in updates:
@@ -219,21 +221,21 @@ def notes_of(lg: Ledger, item_ids: list[int]) -> dict[int, set[str]]:
 def write_notes(lg: Ledger, notes: list[tuple[int, str, dict[str, Any]]]) -> None:
     """Progress notes (item id, its number, the note) in bulk, each with the "progress" event
     `item progress` writes."""
-    from duchá import models as m
-    from duchá.history.events import record_many
-    from duchá.storage.bulk import insert_rows
-    from duchá.tables import table_of
+    from duchá.history.events import record_columns
+    from duchá.storage.bulk import insert
 
     if not notes:
         return
-    insert_rows(lg.session, table_of(m.Progress),
-                [{"item_id": i, "on": n["on"], "text": n["text"], "percent": n["percent"]}
-                 for i, _, n in notes])
-    record_many(lg.session, [
-        {"actor": lg.actor, "action": "progress", "table": "item", "subject": number,
-         "before": None, "on": n["on"],
-         "after": {"on": n["on"].isoformat(), "text": n["text"], "percent": n["percent"]}}
-        for _, number, n in notes])
+    n = len(notes)
+    sql = lg.sql
+    insert(sql, "progress", ["item_id", "on", "text", "percent"],
+           [[i for i, _, _ in notes], [x["on"] for _, _, x in notes],
+            [x["text"] for _, _, x in notes], [x["percent"] for _, _, x in notes]], n)
+    record_columns(
+        sql, actor=[lg.actor] * n, action=["progress"] * n, table=["item"] * n,
+        subject=[number for _, number, _ in notes], before=[None] * n,
+        after=[{"on": x["on"].isoformat(), "text": x["text"], "percent": x["percent"]}
+               for _, _, x in notes], on=[x["on"] for _, _, x in notes])
 
 
 def note_day(v: dict[str, Any], stamp: date | None, today: date) -> date:
