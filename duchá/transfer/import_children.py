@@ -128,8 +128,9 @@ def _progress(job: Job) -> list[Record]:
         title_given = got.pop("title")
         got.pop("lead_unit")
         if item is None and not r.given("item"):
-            item = _named_item(r, {"title": title_given, "lead_unit": r.values.get(
-                "lead_unit") and got_lead(r)}, known, titles)
+            item = _named_item(r, {"title": title_given,
+                                   "lead_unit": r.cell("lead_unit") and got_lead(r)},
+                               known, titles)
         if not r.given("on") and stamp is not None:
             got["on"] = stamp  # the sheet's 填报时间
         on, percent = got["on"], got["percent"]
@@ -148,7 +149,7 @@ def _progress(job: Job) -> list[Record]:
 
 def got_lead(r: Row) -> int | None:
     """The lead unit a progress sheet's row names, if it names one."""
-    ids, _ = r.job.unit_ids(r.values["lead_unit"] or "", r.line, "lead_unit")
+    ids, _ = r.job.unit_ids(r.cell("lead_unit") or "", r.line, "lead_unit")
     return ids[0] if ids else None
 
 

@@ -52,14 +52,14 @@ _TARGET.update({(r.table, spec.name): _TABLE_OF_MODEL[spec.target]
 
 
 def fields(table: str, got: dict[str, Any]) -> tuple[dict[str, Any], dict[str, list[Any]]]:
-    """A row read by Row.read_all as the record's columns (lead_unit as lead_unit_id, as its
-    RefSpec says) and its lists (responsible units, as its LinkSpecs say)."""
+    """A row read by Row.read_all made the record's columns (lead_unit as lead_unit_id, as its
+    RefSpec says), and its lists (responsible units, as its LinkSpecs say) taken out.  In
+    place: `got` is the row's own dict, and a copy per row would cost more than the renaming."""
     column_of, lists = _SHAPES[table]
-    values = dict(got)  # copied whole, then the few references renamed and lists taken out
     for name, column in column_of.items():
-        if name in values:
-            values[column] = values.pop(name)
-    return values, {name: values.pop(name) for name in lists if name in values}
+        if name in got:
+            got[column] = got.pop(name)
+    return got, {name: got.pop(name) for name in lists if name in got} if lists else {}
 
 
 # Per table: the column each reference is stored in, and the names of its lists.
@@ -123,21 +123,29 @@ def map_header(table: str, sheet: Sheet) -> tuple[dict[str, int], dict[str, list
 # ---------------------------------------------------------------- checking rows
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     """One data row's raw values and the checks that turn them into typed values."""
 
     job: Job
     line: int
-    values: dict[str, str | None]
+    # The cells of the file's columns (stripped, None for empty), in the order of Job.where:
+    # a tuple rather than a dict per row (`cell` finds one by its field name).
+    cells: tuple[str | None, ...]
+    # What read_all returns, read ahead by Job.rows from values seen before; _AHEAD where
+    # the cell is read here, in read_all (`complete`: nowhere).
+    ahead: dict[str, Any] | None = None
+    complete: bool = False
     ok: bool = True
     # Columns whose cell said 长期 (long-term: no due date), not blank.
     long_term: set[str] = field(default_factory=set)
     # Units named after the first in a one-unit column (two lead units: 崇信县、华亭市).
     extra: dict[str, list[int]] = field(default_factory=dict)
-    # What read_all returns, read ahead by Job.rows from values seen before; _AHEAD where
-    # the cell is read here, in read_all.
-    ahead: dict[str, Any] | None = None
+
+    def cell(self, name: str) -> str | None:
+        """The row's cell of a field; None when empty or not in the file."""
+        at = self.job.position.get(name)
+        return None if at is None else self.cells[at]
 
     def fail(self, column: str, message: str) -> None:
         self.ok = False
@@ -159,17 +167,17 @@ class Row:
 
     def given(self, name: str) -> bool:
         """Whether the file has the column and this row's cell says something."""
-        return self.values.get(name) is not None
+        return self.cell(name) is not None
 
     def text(self, name: str, required: bool = False) -> str | None:
-        value = self.values.get(name)
+        value = self.cell(name)
         if value is None and required:
             self.fail(name, "empty; this column is required")
         return value
 
     def date(self, name: str, *, base: date | None = None, required: bool = False,
              default: date | None = None, deadline: bool = False) -> date | None:
-        raw = self.values.get(name)
+        raw = self.cell(name)
         if raw is None:
             if required:
                 self.fail(name, "empty; this column is required" + (
@@ -227,7 +235,7 @@ class Row:
         """The units a cell names: a list split outside brackets, a group (各县（市、区）)
         as its units; each unknown name is noted once for the whole file."""
         out: list[int] = []
-        for part in split_names(self.values.get(name)):
+        for part in split_names(self.cell(name)):
             ids, message = self.job.unit_ids(part, self.line, name)
             if message:
                 self.fail(name, message)
@@ -351,16 +359,15 @@ class Row:
         Job.rows read ahead (a value read before without a word about it) are taken as
         they are; the others are read here, in that order."""
         got = self.ahead
-        if got is not None and _AHEAD not in got.values():
+        if got is not None and self.complete:
             return got
         if got is None:
             got = {col.name: _AHEAD for col, _ in self.job.reading()}
-        values = self.values
         for col, empty in self.job.reading():
             name = col.name
             if got[name] is not _AHEAD:
                 continue
-            raw = values.get(name)
+            raw = self.cell(name)
             if empty is _READ or raw is not None:
                 got[name] = self._read_once(col, got, raw)
             else:  # an empty cell of a column that needs none: what `read` would give
@@ -421,6 +428,10 @@ class Job:
     # column -> cell text -> what Row.read gave for it (Row._read_once), for the columns
     # whose value depends on the text alone: read ahead for the rows that repeat it.
     known: dict[str, dict[str | None, Any]] = field(default_factory=dict)
+    position: dict[str, int] = field(init=False)  # field -> its place in Row.cells
+
+    def __post_init__(self) -> None:
+        self.position = {name: at for at, name in enumerate(self.where)}
 
     def error(self, line: int, message: str) -> None:
         self.errors[line].append(message)
@@ -545,52 +556,69 @@ class Job:
 
     def _batch(self, rows: list[tuple[int, list[str]]]) -> Iterator[Row]:
         width = len(self.sheet.header)
-        kept: list[tuple[int, list[str]]] = []
-        for line, cells in rows:
-            if len(cells) > width and any(c.strip() for c in cells[width:]):
-                self.error(line, f"{len(cells)} cells but the header has {width} columns; "
-                           "check the commas and quotes")
-                continue
-            kept.append((line, cells))
-        names = list(self.where)
-        grid = [c for _, c in kept]
-        raw = [self._cells(grid, name) for name in names]
-        column = dict(zip(names, raw, strict=True))
+        kept = rows
+        if max(map(len, map(itemgetter(1), rows)), default=0) > width:
+            kept = []
+            for line, row in rows:
+                if len(row) > width and any(c.strip() for c in row[width:]):
+                    self.error(line, f"{len(row)} cells but the header has {width} columns; "
+                               "check the commas and quotes")
+                    continue
+                kept.append((line, row))
+        grid = list(map(itemgetter(1), kept))
+        shortest = min(map(len, grid), default=0)
+        raw = [self._cells(grid, name, shortest) for name in self.where]
+        column = dict(zip(self.where, raw, strict=True))
         n = len(kept)
-        reading = self.reading()
-        ahead: list[list[Any]] = []
-        for col, empty in reading:
+        # What read_all gives, a column at a time: in a column the file lacks, the same for
+        # every row (in `same`, copied for each row); in the others, read ahead (`ahead`).
+        same: dict[str, Any] = {}
+        ahead: dict[str, list[Any]] = {}
+        for col, empty in self.reading():
             name = col.name
-            texts = column.get(name) or [None] * n
+            texts = column.get(name)
+            if texts is None and empty is not _READ and empty is not _LIST:
+                same[name] = empty
+                continue
+            same[name] = None  # (its place in the order of the columns)
+            texts = texts or [None] * n
             if name in self.known:  # what the same text read as before, else read it
-                ahead.append(list(map(self.known[name].get, texts, repeat(_AHEAD, n))))
+                ahead[name] = list(map(self.known[name].get, texts, repeat(_AHEAD, n)))
             elif col.kind != "text":  # a list: each row its own
-                ahead.append([[] if v is None and empty is _LIST else _AHEAD for v in texts])
+                ahead[name] = [[] if v is None and empty is _LIST else _AHEAD for v in texts]
             elif empty is _READ:  # required text: an empty cell is an error of its row
-                ahead.append([_AHEAD if v is None else v for v in texts])
+                ahead[name] = [_AHEAD if v is None else v for v in texts]
             else:  # text as it is (an empty cell reads as None)
-                ahead.append(texts)
-        read_names = [col.name for col, _ in reading]
+                ahead[name] = texts
+        # The rows with a cell to read in read_all: after the first batches, seldom any.
+        todo: set[int] = set()
+        for values in ahead.values():
+            if _AHEAD in values:
+                todo.update(i for i, v in enumerate(values) if v is _AHEAD)
+        names = list(ahead)
+        by_row = zip(*ahead.values(), strict=False) if ahead else repeat((), n)
         # (Each row's values as long as the names: zip's check per row would cost more.)
-        for (line, _), values, got in zip(kept, zip(*raw, strict=False),
-                                          zip(*ahead, strict=False), strict=False):
-            if any(values):  # not a row with nothing in any column the table reads
-                yield Row(self, line, dict(zip(names, values, strict=False)),
-                          ahead=dict(zip(read_names, got, strict=False)))
+        for i, ((line, _), cells, read) in enumerate(zip(kept, zip(*raw, strict=False), by_row,
+                                                         strict=False)):
+            if any(cells):  # not a row with nothing in any column the table reads
+                got = same.copy()
+                got.update(zip(names, read, strict=False))
+                yield Row(self, line, cells, got, i not in todo)
 
-    def _cells(self, rows: list[list[str]], name: str) -> list[str | None]:
+    def _cells(self, rows: list[list[str]], name: str, shortest: int) -> list[str | None]:
         """A column's cells, stripped, None for empty; a list field's further columns
-        (配合单位 beside 责任单位) joined to it."""
-        texts = _column(rows, self.where[name])
+        (配合单位 beside 责任单位) joined to it (`shortest`: the fewest cells of a row)."""
+        texts = _column(rows, self.where[name], shortest)
         for j in self.more.get(name, ()):
-            more = _column(rows, j)
+            more = _column(rows, j, shortest)
             texts = [f"{v}、{w}" if v and w else v or w for v, w in zip(texts, more, strict=True)]
-        return [v or None for v in texts]
+        # (A column without an empty cell, as most are, is taken without a pass over it.)
+        return [v or None for v in texts] if "" in texts else list(texts)
 
 
-def _column(rows: list[list[str]], i: int) -> list[str]:
+def _column(rows: list[list[str]], i: int, shortest: int) -> list[str]:
     """The stripped cells of column i (empty in a row too short to have it)."""
-    if min(map(len, rows), default=0) > i:
+    if shortest > i:
         return list(map(str.strip, map(itemgetter(i), rows)))
     return [(c[i] if i < len(c) else "").strip() for c in rows]
 
@@ -805,6 +833,7 @@ def _findings(job: Job) -> list[Record]:
 
     match = reimport.Matcher(job, "finding")
     code_of = _codes(job)
+    numbered = "number" in job.where  # (else no row has a number to read)
     out = []
     for r in job.rows():
         got = r.read_all()
@@ -815,7 +844,7 @@ def _findings(job: Job) -> list[Record]:
                 r.fail("due", f"says 长期 but the rectification mode is {got['mode']}; write "
                        "a date, or the mode 长期整改")
             got["mode"] = "long-term"
-        num = r.number("findings")
+        num = r.number("findings") if numbered else None
         existing = match.find(r, _number_text("findings", num), got["description"],
                               got["unit"])
         if existing is not None:
@@ -837,9 +866,15 @@ def _rectified_today(job: Job, r: Row, got: dict[str, Any]) -> None:
 
 def _finding_new(job: Job, r: Row, got: dict[str, Any], num: tuple[int, int] | None,
                  done: bool | None) -> Record | None:
-    if r.ok:  # the same defaults and checks as `finding add`
-        got["due"] = r.check(validation.finding_due, job.lg, mode=got["mode"],
-                             found=got["found_on"], due=got["due"], long_term_open=True)
+    # The same defaults and checks as `finding add`, called here rather than through Row.check,
+    # whose repacked keywords cost more than these rules, twice per row.
+    if r.ok:
+        try:
+            got["due"] = validation.finding_due(job.lg, mode=got["mode"], found=got["found_on"],
+                                                due=got["due"], long_term_open=True)
+        except validation.Invalid as exc:
+            r.refuse(exc)
+            got["due"] = None
     implied = ("verified" if got["verified_on"] else "rectified"
                if got["rectified_on"] or done else "rectifying"
                if got["plan_text"] or got["plan_on"] else "open")
@@ -848,8 +883,12 @@ def _finding_new(job: Job, r: Row, got: dict[str, Any], num: tuple[int, int] | N
         r.fail("rectified", f"says 是 but the status is {got['status']}")
     _rectified_today(job, r, got)
     if r.ok:
-        r.check(validation.finding_status_dates, status=got["status"],
-                rectified_on=got["rectified_on"], verified_on=got["verified_on"])
+        try:
+            validation.finding_status_dates(status=got["status"],
+                                            rectified_on=got["rectified_on"],
+                                            verified_on=got["verified_on"])
+        except validation.Invalid as exc:
+            r.refuse(exc)
     if not r.ok:
         return None
     values, links = fields("findings", got)
@@ -985,12 +1024,15 @@ def allocate_numbers(job: Job, records: list[Record]) -> None:
             "GROUP BY year", params)}
     for (y, s) in seen:
         top[y] = max(top.get(y, 0), s)
-    number_of = f"{prefix}-{{}}-{{:0{width}d}}".format  # PREFIX-year-seq, as above
+    number_of = f"{prefix}-%d-%0{width}d"  # PREFIX-year-seq, as above (% formats fastest)
     for rec in records:
         year, seq = rec.year, rec.seq
         if seq is None:
             rec.seq = seq = top[year] = top.get(year, 0) + 1
-        rec.values.update(number=number_of(year, seq), year=year, seq=seq)
+        values = rec.values  # (stored one by one: update's keywords make a dict per record)
+        values["number"] = number_of % (year, seq)
+        values["year"] = year
+        values["seq"] = seq
 
 
 def new_id(job: Job, rec: Record) -> int:

@@ -12,7 +12,6 @@ has one with the same text.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -36,12 +35,12 @@ STEP_ACTION = {
 # The date a status step happened on, by the status it reaches.
 STEP_DATE = {"done": "closed_on", "rectifying": "plan_on", "rectified": "rectified_on",
              "verified": "verified_on"}
-_SPACE = re.compile(r"\s+")
 
 
 def same_text(text: str | None) -> str:
     """A title compared as a clerk reads it: spaces and line breaks do not count."""
-    return _SPACE.sub("", text or "")
+    # str.split's whitespace is the regex \s (str.isspace), at a quarter of the regex's cost.
+    return "".join(text.split()) if text else ""
 
 
 @dataclass
@@ -73,14 +72,16 @@ class Matcher:
     title and lead unit, a finding's description and unit), and the rows seen so far."""
 
     def __init__(self, job: Job, kind: str) -> None:
-        from duchá.history import replay as history
-
         self.job, self.kind = job, kind
         table = "items" if kind == "item" else "findings"
         self.text_field = "title" if kind == "item" else "description"
         self.unit_field = "lead_unit_id" if kind == "item" else "unit_id"
         self.ids = job.ledger_numbers(table)
-        self.snaps = dict(history.snapshots(job.lg.sql, kind, None)) if self.ids else {}
+        self.snaps: dict[str, dict[str, Any]] = {}
+        if self.ids:  # (the history's module loaded only for a ledger that has some)
+            from duchá.history import replay as history
+
+            self.snaps = dict(history.snapshots(job.lg.sql, kind, None))
         self.by_key: dict[tuple[str, int], list[str]] = {}
         for number, snap in self.snaps.items():
             k = (same_text(snap[self.text_field]), snap[self.unit_field])
@@ -111,14 +112,14 @@ class Matcher:
                    f"per {self.kind} (give each its number to keep both)")
             return None
         self.seen[k] = r.line
-        hits = self.by_key.get(k, [])
+        hits = self.by_key.get(k)
+        if hits is None:
+            return None
         if len(hits) > 1:
             r.fail(self.text_field, f"matches {', '.join(sorted(hits))} in the ledger; give "
                    "the number of the one this row updates")
             return None
-        if hits:
-            return Existing(self.ids[hits[0]], hits[0], self.snaps[hits[0]])
-        return None
+        return Existing(self.ids[hits[0]], hits[0], self.snaps[hits[0]])
 
 
 def plan(kind: str, existing: Existing, r: Row, values: dict[str, Any],

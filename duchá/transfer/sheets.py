@@ -326,12 +326,13 @@ def fill_down(table: str, sheet: Sheet, where: dict[str, int]) -> dict[str, list
     if sheet.merged or sheet.workbook or "number" in where or "item" in where:
         return {}
     filled: dict[str, list[int]] = {}
+    grid = list(map(itemgetter(1), sheet.rows))
+    shortest = min(map(len, grid), default=0)
     for col in TABLES[table]:
         if not col.fill or col.name not in where:
             continue
         i = where[col.name]
-        grid = list(map(itemgetter(1), sheet.rows))
-        if min(map(len, grid), default=0) > i and all(map(str.strip, map(itemgetter(i), grid))):
+        if shortest > i and all(map(str.strip, map(itemgetter(i), grid))):
             continue  # no blank cell in the column
         above = ""
         for line, cells in sheet.rows:
