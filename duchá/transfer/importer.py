@@ -16,8 +16,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import repeat
-from operator import itemgetter
+from itertools import compress, count, repeat
+from operator import itemgetter, setitem
 from typing import TYPE_CHECKING, Any
 
 from duchá import validation, vocab
@@ -129,23 +129,26 @@ class Row:
 
     job: Job
     line: int
-    # The cells of the file's columns (stripped, None for empty), in the order of Job.where:
-    # a tuple rather than a dict per row (`cell` finds one by its field name).
-    cells: tuple[str | None, ...]
+    # The cells of the file's columns (stripped, None for empty) as its batch's columns hold
+    # them (Job._batch), the row's at `at`: nothing per row (`cell` reads one).
+    columns: dict[str, list[str | None]]
+    at: int
     # What read_all returns, read ahead by Job.rows from values seen before; _AHEAD where
     # the cell is read here, in read_all (`complete`: nowhere).
     ahead: dict[str, Any] | None = None
     complete: bool = False
     ok: bool = True
     # Columns whose cell said 长期 (long-term: no due date), not blank.
-    long_term: set[str] = field(default_factory=set)
+    long_term: frozenset[str] = frozenset()
     # Units named after the first in a one-unit column (two lead units: 崇信县、华亭市).
-    extra: dict[str, list[int]] = field(default_factory=dict)
+    extra: dict[str, list[int]] | None = None
+    # (Both made for the few rows that have some: an empty set and dict for every row would
+    # cost more than the row's other fields.)
 
     def cell(self, name: str) -> str | None:
         """The row's cell of a field; None when empty or not in the file."""
-        at = self.job.position.get(name)
-        return None if at is None else self.cells[at]
+        texts = self.columns.get(name)
+        return None if texts is None else texts[self.at]
 
     def fail(self, column: str, message: str) -> None:
         self.ok = False
@@ -199,7 +202,7 @@ class Row:
             self.fail(name, found.message)
             return None
         if found is None:
-            self.long_term.add(name)
+            self.long_term |= {name}
         return found
 
     def month_bound(self, name: str, *, end: bool) -> datetime.date | None:  # not Row.date
@@ -263,7 +266,7 @@ class Row:
                       "per unit)")
             return None
         if len(ids) > 1:
-            self.extra[name] = ids[1:]
+            self.extra = {**(self.extra or {}), name: ids[1:]}
         return ids[0]
 
     def units(self, name: str) -> list[int]:
@@ -379,14 +382,18 @@ class Row:
         (Job.rows), when that value stands for the text alone: no word about the row, no
         relative date, no list (each row its own)."""
         job = self.job
-        said = (len(job.errors.get(self.line, ())), len(self.long_term), len(self.extra))
+        said = self._said()
         value = self.read(col, got)
-        if raw is not None and col.name in job.known and said == (
-                len(job.errors.get(self.line, ())), len(self.long_term), len(self.extra)) \
+        if raw is not None and col.name in job.known and said == self._said() \
                 and (col.kind not in ("date", "deadline")
                      or _base_free(raw, col.kind == "deadline")):
             job.known[col.name][raw] = value
         return value
+
+    def _said(self) -> tuple[int, int, int]:
+        """What has been said about the row: its errors, its 长期 cells, its further units."""
+        return (len(self.job.errors.get(self.line, ())), len(self.long_term),
+                len(self.extra or ()))
 
 
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -428,10 +435,6 @@ class Job:
     # column -> cell text -> what Row.read gave for it (Row._read_once), for the columns
     # whose value depends on the text alone: read ahead for the rows that repeat it.
     known: dict[str, dict[str | None, Any]] = field(default_factory=dict)
-    position: dict[str, int] = field(init=False)  # field -> its place in Row.cells
-
-    def __post_init__(self) -> None:
-        self.position = {name: at for at, name in enumerate(self.where)}
 
     def error(self, line: int, message: str) -> None:
         self.errors[line].append(message)
@@ -557,7 +560,8 @@ class Job:
     def _batch(self, rows: list[tuple[int, list[str]]]) -> Iterator[Row]:
         width = len(self.sheet.header)
         kept = rows
-        if max(map(len, map(itemgetter(1), rows)), default=0) > width:
+        grid = list(map(itemgetter(1), rows))
+        if max(map(len, grid), default=0) > width:
             kept = []
             for line, row in rows:
                 if len(row) > width and any(c.strip() for c in row[width:]):
@@ -565,7 +569,7 @@ class Job:
                                "check the commas and quotes")
                     continue
                 kept.append((line, row))
-        grid = list(map(itemgetter(1), kept))
+            grid = list(map(itemgetter(1), kept))
         shortest = min(map(len, grid), default=0)
         raw = [self._cells(grid, name, shortest) for name in self.where]
         column = dict(zip(self.where, raw, strict=True))
@@ -595,15 +599,15 @@ class Job:
         for values in ahead.values():
             if _AHEAD in values:
                 todo.update(i for i, v in enumerate(values) if v is _AHEAD)
-        names = list(ahead)
-        by_row = zip(*ahead.values(), strict=False) if ahead else repeat((), n)
-        # (Each row's values as long as the names: zip's check per row would cost more.)
-        for i, ((line, _), cells, read) in enumerate(zip(kept, zip(*raw, strict=False), by_row,
-                                                         strict=False)):
-            if any(cells):  # not a row with nothing in any column the table reads
-                got = same.copy()
-                got.update(zip(names, read, strict=False))
-                yield Row(self, line, cells, got, i not in todo)
+        # Each row's values: `same` copied, then the others set a column at a time.
+        gots = [same.copy() for _ in range(n)]
+        for name, values in ahead.items():
+            for _ in map(setitem, gots, repeat(name), values):
+                pass
+        # (Not a row with nothing in any column the table reads.)
+        filled = map(any, zip(*raw, strict=False))
+        for at, (line, _), got in compress(zip(count(), kept, gots, strict=False), filled):
+            yield Row(self, line, column, at, got, at not in todo)
 
     def _cells(self, rows: list[list[str]], name: str, shortest: int) -> list[str | None]:
         """A column's cells, stripped, None for empty; a list field's further columns
@@ -697,7 +701,7 @@ def _items(job: Job) -> list[Record]:
     for r in job.rows():
         got = r.read_all()
         lead = got["lead_unit"]
-        extra = r.extra.pop("lead_unit", [])
+        extra = r.extra.pop("lead_unit", []) if r.extra else []
         if extra:
             job.note("two or more lead units: the first leads, the others became "
                      "responsible units", r.line)
@@ -1002,12 +1006,14 @@ def allocate_numbers(job: Job, records: list[Record]) -> None:
 
     if job.table == "units":
         return
-    records = [rec for rec in records if rec.new]  # the others keep theirs
+    records = [rec for rec in records if rec.update is None]  # new: the others keep theirs
     prefix, width = PREFIX[job.table]
     taken = job.ledger_numbers(job.table)
     seen: dict[tuple[int, int], int] = {}
+    years: set[int] = set()  # the years of the numbers to allocate
     for rec in records:
         if rec.seq is None:
+            years.add(rec.year)
             continue
         number = f"{prefix}-{rec.year}-{rec.seq:0{width}d}"
         if (rec.year, rec.seq) in seen:
@@ -1015,7 +1021,6 @@ def allocate_numbers(job: Job, records: list[Record]) -> None:
         elif number in taken:
             job.error(rec.line, f"number {number} is already in the ledger")
         seen.setdefault((rec.year, rec.seq), rec.line)
-    years = {rec.year for rec in records if rec.seq is None}
     top: dict[int, int] = {}
     if years:
         among, params = placeholders("y", sorted(years))
