@@ -591,7 +591,8 @@ class Job:
             elif col.kind != "text":  # a list: each row its own
                 ahead[name] = [[] if v is None and empty is _LIST else _AHEAD for v in texts]
             elif empty is _READ:  # required text: an empty cell is an error of its row
-                ahead[name] = [_AHEAD if v is None else v for v in texts]
+                ahead[name] = [_AHEAD if v is None else v for v in texts] if None in texts \
+                    else texts
             else:  # text as it is (an empty cell reads as None)
                 ahead[name] = texts
         # The rows with a cell to read in read_all: after the first batches, seldom any.

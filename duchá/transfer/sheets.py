@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import compress, repeat
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -158,11 +159,13 @@ def _text_rows(path: Path, encoding: str | None) -> tuple[str, str, list[tuple[i
     start = 1
     if '"' not in text:  # no quoted cells: each line is one row, on the line of its number
         try:
-            return used, delimiter, [(line, record) for line, record in enumerate(reader, 1)
-                                     if any(map(str.strip, record))]
+            records = list(reader)
         except csv.Error:  # read again below, to say where
             reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""),
                                 delimiter=delimiter)
+        else:  # (the rows where a cell says something, without a Python call per row)
+            said = map(any, map(map, repeat(str.strip), records))
+            return used, delimiter, list(compress(enumerate(records, 1), said))
     try:
         for record in reader:
             line, start = start, reader.line_num + 1
