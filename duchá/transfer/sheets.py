@@ -308,7 +308,8 @@ def _locate(path: Path, encoding: str, table: str, rows: list[tuple[int, list[st
     body: list[tuple[int, list[str]]] = []
     sections: dict[int, str] = {}
     heading: str | None = None
-    for line, cells in rows[best + 1:]:
+    for row in rows[best + 1:]:
+        line, cells = row
         if len(cells) - cells.count("") < 3:  # a row of one or two cells: a footer, a heading?
             filled = [c.strip() for c in cells if c.strip()]
             if len(filled) == 1 and _FOOTER.match(filled[0]):
@@ -318,7 +319,7 @@ def _locate(path: Path, encoding: str, table: str, rows: list[tuple[int, list[st
                 continue
         if heading:
             sections[line] = heading
-        body.append((line, cells))
+        body.append(row)
     return Sheet(path, encoding, header, body, name, header_line, titles, sections, merged)
 
 
