@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -134,9 +134,9 @@ class Row:
     columns: dict[str, list[str | None]]
     at: int
     # What read_all returns, read ahead by Job.rows from values seen before; _AHEAD where
-    # the cell is read here, in read_all (`complete`: nowhere).
+    # the cell is read here, in read_all (`pending`: somewhere).
     ahead: dict[str, Any] | None = None
-    complete: bool = False
+    pending: bool = True
     ok: bool = True
     # Columns whose cell said 长期 (long-term: no due date), not blank.
     long_term: frozenset[str] = frozenset()
@@ -362,7 +362,7 @@ class Row:
         Job.rows read ahead (a value read before without a word about it) are taken as
         they are; the others are read here, in that order."""
         got = self.ahead
-        if got is not None and self.complete:
+        if got is not None and not self.pending:
             return got
         if got is None:
             got = {col.name: _AHEAD for col, _ in self.job.reading()}
@@ -600,15 +600,14 @@ class Job:
         for values in ahead.values():
             if _AHEAD in values:
                 todo.update(i for i, v in enumerate(values) if v is _AHEAD)
-        # Each row's values: `same` copied, then the others set a column at a time.
-        gots = [same.copy() for _ in range(n)]
+        # Each row's values: `same` copied, then the others set a column at a time, and the
+        # rows made, all without a Python loop over the rows.
+        gots = list(map(dict.copy, repeat(same, n)))
         for name, values in ahead.items():
-            for _ in map(setitem, gots, repeat(name), values):
-                pass
-        # (Not a row with nothing in any column the table reads.)
-        filled = map(any, zip(*raw, strict=False))
-        for at, (line, _), got in compress(zip(count(), kept, gots, strict=False), filled):
-            yield Row(self, line, column, at, got, at not in todo)
+            deque(map(setitem, gots, repeat(name), values), maxlen=0)
+        made = map(Row, repeat(self), map(itemgetter(0), kept), repeat(column), count(), gots,
+                   map(todo.__contains__, count()))
+        yield from compress(made, map(any, zip(*raw, strict=False)))  # (not the blank ones)
 
     def _cells(self, rows: list[list[str]], name: str, shortest: int) -> list[str | None]:
         """A column's cells, stripped, None for empty; a list field's further columns

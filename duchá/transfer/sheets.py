@@ -148,21 +148,24 @@ def _text_rows(path: Path, encoding: str | None) -> tuple[str, str, list[tuple[i
                        f"{_line_of(data, data.index(NUL))}); save the sheet as .xlsx or CSV "
                        "and import that")
     text, used = decode(path, data, encoding)
-    if not text.strip().strip("\ufeff").strip():
+    # A text that starts with something says something (no stripped copy of it to look at).
+    head = text[:1]
+    if (head in ("", "\ufeff") or head.isspace()) and not text.strip().strip("\ufeff").strip():
         raise BadInput(f"{path} is empty; give a CSV file with a header line and rows")
     # Excel's "Unicode text" and .tsv/.txt files separate cells with tabs.
-    first = text.lstrip("\ufeff").split("\n", 1)[0]
+    body = text.lstrip("\ufeff")
+    end = body.find("\n")  # (the first line without a copy of the rest, as split would make)
+    first = body if end < 0 else body[:end]
     tabbed = path.suffix.lower() in (".tsv", ".txt") or first.count("\t") > first.count(",")
     delimiter = "\t" if tabbed else ","
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(body, newline=""), delimiter=delimiter)
     rows: list[tuple[int, list[str]]] = []
     start = 1
     if '"' not in text:  # no quoted cells: each line is one row, on the line of its number
         try:
             records = list(reader)
         except csv.Error:  # read again below, to say where
-            reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""),
-                                delimiter=delimiter)
+            reader = csv.reader(io.StringIO(body, newline=""), delimiter=delimiter)
         else:  # (the rows where a cell says something, without a Python call per row)
             said = map(any, map(map, repeat(str.strip), records))
             return used, delimiter, list(compress(enumerate(records, 1), said))
