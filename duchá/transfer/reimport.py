@@ -106,12 +106,12 @@ class Matcher:
         if text is None or unit is None:
             return None
         k = (same_text(text), unit)
-        if k in self.seen:
+        first = self.seen.setdefault(k, r.line)
+        if first != r.line:
             what = "title and lead unit" if self.kind == "item" else "description and unit"
-            r.fail(self.text_field, f"the same {what} as {self.job.at(self.seen[k])}; one row "
+            r.fail(self.text_field, f"the same {what} as {self.job.at(first)}; one row "
                    f"per {self.kind} (give each its number to keep both)")
             return None
-        self.seen[k] = r.line
         hits = self.by_key.get(k)
         if hits is None:
             return None
