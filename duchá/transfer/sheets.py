@@ -334,13 +334,15 @@ def fill_down(table: str, sheet: Sheet, where: dict[str, int]) -> dict[str, list
         return {}
     filled: dict[str, list[int]] = {}
     grid = list(map(itemgetter(1), sheet.rows))
-    shortest = min(map(len, grid), default=0)
     for col in TABLES[table]:
         if not col.fill or col.name not in where:
             continue
         i = where[col.name]
-        if shortest > i and all(map(str.strip, map(itemgetter(i), grid))):
-            continue  # no blank cell in the column
+        try:
+            if all(map(str.strip, map(itemgetter(i), grid))):
+                continue  # no blank cell in the column
+        except IndexError:  # a row too short to have it: filled below
+            pass
         above = ""
         for line, cells in sheet.rows:
             if i >= len(cells):
