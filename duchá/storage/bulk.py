@@ -20,8 +20,9 @@ values (timestamps).
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Sequence
-from datetime import date
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import date, datetime
 from itertools import chain
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
@@ -37,8 +38,10 @@ CHUNK = 5000
 # of parameters per statement).
 ROWS_PER_STATEMENT = 500
 # Pages SQLite may keep in memory while a bulk insert fills a table and its indexes (in KiB,
-# as PRAGMA cache_size takes a negative number): 64 MB, for this connection only.
-BULK_CACHE_KIB = 65536
+# as PRAGMA cache_size takes a negative number), for this connection only: 256 MB, taken as
+# pages are used.  What 100,000 findings and their events write fits, so no page is written
+# to the WAL and read back before the commit (64 MB cost about 0.15 s more of such I/O).
+BULK_CACHE_KIB = 262144
 # An insert of at least this many rows, and of at least as many as the table holds, builds
 # the table's plain indexes again afterwards instead of filling them row by row.
 REINDEX_ROWS = 20000
@@ -115,10 +118,37 @@ def insert(sql: Sql, table: str, names: Sequence[str], columns: Sequence[Sequenc
 
 
 def _has_dates(values: Sequence[Any]) -> bool:
-    kinds = set(map(type, values))
-    if kinds - {date, type(None)} and any(issubclass(k, date) for k in kinds):
-        raise TypeError(f"not a plain value for a bulk insert: {kinds}")  # datetimes
-    return date in kinds
+    """Whether a column holds dates, by its first value (a column holds one type, and NULLs)."""
+    first = next((v for v in values if v is not None), None)
+    if isinstance(first, datetime):
+        raise TypeError("a timestamp is not a plain value for a bulk insert")
+    return isinstance(first, date)
+
+
+@contextmanager
+def loading(sql: Sql, counts: Mapping[str, int]) -> Iterator[None]:
+    """A load of `counts[table]` new rows into each table, inserted in parts (`insert`): on
+    SQLite, the page cache of a bulk insert for the whole load, and the plain indexes of each
+    table it at least doubles dropped now and built again at the end, as `insert_columns`
+    does for one large insert."""
+    from duchá.storage.sql import SqliteSql
+
+    if not isinstance(sql, SqliteSql):
+        yield
+        return
+    cursor = sql.conn.cursor()
+    try:
+        if sum(counts.values()) > CHUNK:
+            cursor.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
+        aside = [again for table, count in counts.items()
+                 for again in _set_aside(cursor, _ident, table, count)]
+        try:
+            yield
+        finally:
+            for again in aside:
+                cursor.execute(again)
+    finally:
+        cursor.close()
 
 
 def _ident(name: str) -> str:

@@ -1115,35 +1115,59 @@ def write(lg: Ledger, job: Job, records: list[Record],
         progress("events", total, total)
 
 
+# Records written per part of a large import: each part's rows, snapshots and events are built,
+# inserted and let go before the next, so memory holds one part of them, not the whole file.
+WRITE_PART = 10000
+
+
 def _write(lg: Ledger, job: Job, records: list[Record], first: int, code_of: dict[int, str],
            progress: Progress | None) -> None:
+    from duchá.storage.bulk import loading
+
+    table = job.table
+    n = len(records)
+    for rid, rec in enumerate(records, start=first):
+        rec.id = rid
+    # The snapshot's references (history.Ref: lead unit by code, plan by number...), as
+    # history.snap builds them, from the lookups already at hand.
+    labels: dict[str, dict[Any, str]] = {"Unit": code_of}
+    for target, source in (("Item", "items"), ("Inspection", "inspections"),
+                           ("PlanEntry", "plans")):
+        if any(ref.target == target for ref in RECORDS[table].refs) or any(
+                link.target == target for link in RECORDS[table].links):
+            labels[target] = {i: number for number, i in job.ledger_numbers(source).items()}
+    sql = lg.sql
+    counts = {_db_table(table): n, "event": n}
+    for spec in RECORDS[table].links:
+        counts[table_name(spec.table)] = sum(len(rec.links.get(spec.name, ())) for rec in records)
+    with loading(sql, counts):
+        for start in range(0, n, WRITE_PART):
+            _write_part(lg, job, records[start:start + WRITE_PART], labels)
+            if progress:
+                progress("insert", min(start + WRITE_PART, n), n)
+    # A unit's parent may come later in the file: parents are set once all rows exist
+    # (SQLite checks the foreign key per statement).
+    if table == "units":
+        sql.execute_many(f"UPDATE {_db_table(table)} SET parent_id = :_parent WHERE id = :_id",
+                         [{"_id": rec.id, "_parent": rec.values["parent_id"]}
+                          for rec in records if rec.values["parent_id"] is not None])
+
+
+def _write_part(lg: Ledger, job: Job, records: list[Record],
+                labels: dict[str, dict[Any, str]]) -> None:
+    """Insert some of the records, their links and their events, a column at a time."""
     from duchá.history import replay as history
     from duchá.history.events import dump, dump_many, record_columns
     from duchá.storage.bulk import insert, iso_dates
 
     table = job.table
     n = len(records)
-    ids = range(first, first + n)
-    for rid, rec in zip(ids, records, strict=True):
-        rec.id = rid
+    ids = [rec.id for rec in records]
     names = list(records[0].values)
     columns: list[Sequence[Any]] = [list(c) for c in zip(
         *map(itemgetter(*names), [rec.values for rec in records]), strict=True)]
     column = dict(zip(names, columns, strict=True))
     specs = {spec.name: spec for spec in RECORDS[table].links}
-    item_numbers: dict[int, str] = {}
-    if table in ("inspections", "findings"):
-        item_numbers = {i: n for n, i in job.ledger_numbers("items").items()}
-    insp_numbers: dict[int, str] = {}
-    if table == "findings":
-        insp_numbers = {i: n for n, i in job.ledger_numbers("inspections").items()}
-    plan_numbers: dict[int, str] = {}
-    if table == "inspections":
-        plan_numbers = {i: n for n, i in job.ledger_numbers("plans").items()}
-    # The snapshot's references (history.Ref: lead unit by code, plan by number...), as
-    # history.snap builds them, from the lookups already at hand.
-    labels: dict[str, dict[Any, str]] = {"Unit": code_of, "Item": item_numbers,
-                                         "Inspection": insp_numbers, "PlanEntry": plan_numbers}
     # events.snapshot's JSON-ready values (dates as ISO text), a column at a time.
     snap: dict[str, Sequence[Any]] = {}
     for name, col in column.items():
@@ -1153,12 +1177,11 @@ def _write(lg: Ledger, job: Job, records: list[Record], first: int, code_of: dic
         elif any(issubclass(t, date) for t in kinds):
             col = [v.isoformat() if isinstance(v, date) else v for v in col]
         snap[name] = col
-    links: dict[str, list[tuple[int, Any]]] = {}  # (record id, linked id) pairs
+    links: dict[str, list[tuple[int | None, Any]]] = {}  # (record id, linked id) pairs
     link_names = list(records[0].links)
     for name in link_names:
         spec, label = specs[name], labels[specs[name].target]
-        links[name] = [(rid, x) for rid, rec in zip(ids, records, strict=True)
-                       for x in rec.links[name]]
+        links[name] = [(rec.id, x) for rec in records for x in rec.links[name]]
         snap[name] = [sorted(label[x] for x in rec.links[name]) for rec in records]
     for ref in history.KINDS[SUBJECT[table]].refs:
         label = labels[ref.target]
@@ -1171,19 +1194,12 @@ def _write(lg: Ledger, job: Job, records: list[Record], first: int, code_of: dic
         for i, rec in enumerate(records):
             one = {k: v[i] for k, v in snap.items() if k not in specs or k in rec.links}
             after.append(dump(one) or "")
-    # A unit's parent may come later in the file: parents are set once all rows exist
-    # (SQLite checks the foreign key per statement).
-    parents = [{"_id": rid, "_parent": p} for rid, p in zip(ids, column["parent_id"], strict=True)
-               if p is not None] if table == "units" else []
-    stored = [ids, *([[None] * n if name == "parent_id" else col
-                      for name, col in zip(names, columns, strict=True)]
-                     if parents else columns)]
     sql = lg.sql
-    insert(sql, _db_table(table), ["id", *names], stored, n,
-           (lambda done: progress("insert", done, n)) if progress else None)
-    if parents:
-        sql.execute_many(f"UPDATE {_db_table(table)} SET parent_id = :_parent WHERE id = :_id",
-                         parents)
+    # SQLite stores a date as its ISO text, the snapshot's; a server takes the date itself.
+    stored = [snap[name] if sql.dialect == "sqlite" else column[name] for name in names]
+    if table == "units":  # parents are set once every unit of the file is in (`_write`)
+        stored[names.index("parent_id")] = [None] * n
+    insert(sql, _db_table(table), ["id", *names], [ids, *stored], n)
     for name, pairs in links.items():
         spec = specs[name]
         insert(sql, table_name(spec.table), [spec.parent, spec.child],
