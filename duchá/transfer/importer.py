@@ -635,7 +635,7 @@ def _db_table(table: str) -> str:
 # ---------------------------------------------------------------- per-table preparation
 
 
-@dataclass
+@dataclass(slots=True)
 class Record:
     """A checked row: its column values, its links (unit or item ids) and its number, given
     (seq) or still to allocate (seq None) in `year`; `on` is its history event's date."""
