@@ -208,8 +208,9 @@ def insert_columns(driver: sqlite3.Connection, table: str, names: Sequence[str],
     try:
         defaults = {row[1]: row[4] for row in
                     cursor.execute(f"PRAGMA table_info({quote(table)})")}
-        keep = [i for i, n in enumerate(names)
-                if defaults.get(n) is not None or columns[i].count(None) != count]
+        keep = [i for i, n in enumerate(names)  # (a first value answers for most columns)
+                if defaults.get(n) is not None or columns[i][0] is not None
+                or columns[i].count(None) != count]
         if not keep:  # every value NULL: one column says so
             keep = [0]
         kept = [columns[i] for i in keep]
