@@ -286,13 +286,16 @@ def test_a_first_large_import_builds_its_tables_indexes_again(
         ledger: Runner, tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """An insert that at least doubles a table drops its plain indexes and builds them again
     in the same transaction (storage/bulk.py): the ledger ends with the same indexes, whole,
-    and rows past the first batch of Job.rows take the values read before (importer.py)."""
+    and rows past the first batch of Job.rows take the values read before (importer.py).
+    Written in parts, the records keep their file's order and each has its one event, in
+    the same order, on one chain."""
     from duchá.storage import bulk
     from duchá.transfer import importer
 
     monkeypatch.setattr(bulk, "REINDEX_ROWS", 2)
     monkeypatch.setattr(bulk, "ROWS_PER_STATEMENT", 7)
     monkeypatch.setattr(importer, "_BATCH", 5)
+    monkeypatch.setattr(importer, "WRITE_PART", 6)  # written in parts, in one bulk load
     rebuilt: list[str] = []
     set_aside = bulk._set_aside
 
@@ -328,8 +331,13 @@ def test_a_first_large_import_builds_its_tables_indexes_again(
         assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         rows = con.execute("SELECT number, unit_id, mode, status, rectified_on FROM finding "
                            "ORDER BY id").fetchall()
+        imported = con.execute("SELECT subject FROM event WHERE action = 'import' "
+                               "ORDER BY id").fetchall()
+        descriptions = con.execute("SELECT description FROM finding ORDER BY id").fetchall()
     finally:
         con.close()
+    assert [s for (s,) in imported] == [r[0] for r in rows]
+    assert [d for (d,) in descriptions] == [f"问题{i}" for i in range(40)]
     assert len(rows) == 40
     assert rows[0][0] == "WT-2026-0001" and rows[39][0] == "WT-2026-0040"
     assert [r[3] for r in rows[:4]] == ["rectified", "open", "open", "rectified"]

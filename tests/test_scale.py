@@ -63,6 +63,42 @@ def test_reads_in_sql_text_do_not_load_the_orm(demo_template: Path, tmp_path: Pa
         assert "完善城区停车设施,meeting,fgw,kongtong" in shown.stdout, shown.stdout
 
 
+def test_an_import_does_not_load_the_orm(demo_template: Path, tmp_path: Path) -> None:
+    """An import into a ledger file reads, numbers and writes its records, their links, their
+    progress notes and their events in SQL text: SQLAlchemy and the models are not imported,
+    and the history still verifies."""
+    db = demo_copy(demo_template, tmp_path)
+    items = tmp_path / "items.csv"
+    items.write_text("事项名称,事项类别,牵头单位,责任单位,交办时间,落实时限,进展情况\n"
+                     "推进老旧小区改造,会议议定,住建局,崆峒、华亭,2026-10-09,12月底前,已完成设计\n",
+                     encoding="utf-8")
+    findings = tmp_path / "findings.csv"
+    findings.write_text("责任单位,发现问题,整改方式,发现日期,整改时限\n"
+                        "fgw,台账不规范,限期整改,2026-10-12,2026-11-30\n", encoding="utf-8")
+    code = (
+        "import sys\n"
+        "from duchá.cli import app\n"
+        "for table, path in (('items', sys.argv[1]), ('findings', sys.argv[2])):\n"
+        "    try: app(['--db', sys.argv[3], '--as-of', sys.argv[4], 'import', table, path])\n"
+        "    except SystemExit as exc: assert exc.code in (0, None), exc.code\n"
+        f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code, str(items), str(findings), str(db),
+                           DEMO_AS_OF], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]", done.stdout
+    run = CliRunner()
+    r = run.invoke(app, ["--db", str(db), "--as-of", DEMO_AS_OF, "verify"])
+    assert r.exit_code == 0, r.output
+    shown = run.invoke(app, ["--db", str(db), "--as-of", DEMO_AS_OF, "item", "list",
+                             "--search", "推进老旧小区改造", "-f", "csv"])
+    row = ",推进老旧小区改造,meeting,zjj,huating;kongtong,2026-10-09,2026-12-31,open,,2026-11-30,"
+    assert row in shown.stdout, shown.output
+    number = shown.stdout.splitlines()[1].split(",")[0]
+    shown = run.invoke(app, ["--db", str(db), "--as-of", DEMO_AS_OF, "item", "show", number])
+    assert "已完成设计" in shown.stdout, shown.output
+
+
 def test_the_catalog_and_the_models_say_the_same_columns(tmp_path: Path) -> None:
     """SQL-text writes and snapshots read a SQLite table's columns from the ledger's catalog
     and table names by the models' naming rule: both agree with the models, on a fresh
