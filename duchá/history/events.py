@@ -147,13 +147,15 @@ def digest_chain(columns: Sequence[Sequence[Any]], prev: str | None) -> list[str
     try:
         if set(map(type, ids)) - {int}:
             raise TypeError(ids)
-        # _HEAD and _TAIL written out (an f-string is quicker than % on a tuple per event),
-        # with the keys in _SORTED's order.
-        heads = [f'{{"action":{ac},"actor":{who},"after":{af},"at":{t},"before":{bf},'
-                 f'"id":{i},"on":{o},"prev_hash":'
-                 for ac, who, af, t, bf, i, o in zip(
-                     _encoded(action), _encoded(actor), _encoded(after), _encoded(at),
-                     _encoded(before), ids, _encoded(on), strict=True)]
+        # _HEAD and _TAIL written out, with the keys in _SORTED's order, in pieces around
+        # the two values that are long (the snapshot) or known only in turn (the link): each
+        # piece is fed to the hash as it is, never copied into one text per event.
+        befores = [f'{{"action":{ac},"actor":{who},"after":'.encode()
+                   for ac, who in zip(_encoded(action), _encoded(actor), strict=True)]
+        afters = [a.encode() for a in _encoded(after)]
+        middles = [f',"at":{t},"before":{bf},"id":{i},"on":{o},"prev_hash":'.encode()
+                   for t, bf, i, o in zip(_encoded(at), _encoded(before), ids, _encoded(on),
+                                          strict=True)]
         tails = [f',"subject":{s},"subject_table":{t}}}'.encode()
                  for s, t in zip(_encoded(subject), _encoded(table), strict=True)]
     except TypeError:  # a value of another type: one event at a time, as digest_row says
@@ -165,8 +167,10 @@ def digest_chain(columns: Sequence[Sequence[Any]], prev: str | None) -> list[str
     sha = hashlib.sha256
     out = []
     link = b"null" if prev is None else _ENCODE(prev).encode()
-    for h, t in zip(heads, tails, strict=True):
-        digest = sha(h.encode())
+    for b, a, m, t in zip(befores, afters, middles, tails, strict=True):
+        digest = sha(b)
+        digest.update(a)
+        digest.update(m)
         digest.update(link)
         digest.update(t)
         prev = digest.hexdigest()
