@@ -127,6 +127,11 @@ ITEMS_CSV = (
     "减税降费政策落实,policy,JYJ,fgw;zjj,2026-05-10,2026-05-20\n"
 )
 UNITS_CSV = "code,name,kind\nhuating,华亭市人民政府,county\nczj,平凉市财政局,department\n"
+PLANS_CSV = ("title,kind,organizer,targets,start,end,planned\n"
+             "安全生产专项督查,special,zjj,huating;czj,2026-06-01,2026-06-20,否\n")
+FINDINGS_CSV = ("unit,description,severity,mode,found_on,due,status,rectified_on\n"
+                "huating,台账未及时更新,serious,deadline,2026-05-12,6月底前,rectified,2026-05-30\n"
+                "czj,资金拨付滞后,general,long-term,2026-05-14,长期,,\n")
 
 # (label, arguments).  Every step runs as of AS_OF unless it says otherwise.  Unit codes mix
 # cases ("JYJ") and the names are Chinese, so byte order and pinyin order disagree.
@@ -210,6 +215,11 @@ STORY: list[tuple[str, tuple[str, ...]]] = [
     ("import-items", ("import", "items", "{tmp}/items.csv")),
     ("item-after-import", ("item", "add", "导入后新增事项", "-c", "assigned", "--lead", "czj",
                            "--due", "+10d")),
+    ("import-plans", ("import", "plans", "{tmp}/plans.csv")),
+    ("import-findings", ("import", "findings", "{tmp}/findings.csv")),
+    ("finding-after-import", ("finding", "add", "导入后新增问题", "--unit", "czj", "--mode",
+                              "立行立改", "--on", "2026-05-20")),
+    ("imported-findings", ("finding", "list", "--all", "-f", "json")),
     ("check", ("check", "-f", "json")),
     ("check-rule", ("check", "--rule", "plan-quota", "-f", "json")),
     ("report-status", ("report", "status", "-f", "json")),
@@ -237,6 +247,8 @@ def _tell(db: str, folder: Path, where: str) -> dict[str, tuple[int, str, str]]:
     folder.mkdir()
     (folder / "items.csv").write_text(ITEMS_CSV, encoding="utf-8")
     (folder / "units.csv").write_text(UNITS_CSV, encoding="utf-8")
+    (folder / "plans.csv").write_text(PLANS_CSV, encoding="utf-8")
+    (folder / "findings.csv").write_text(FINDINGS_CSV, encoding="utf-8")
     run = runner(db)
     assert run("init").exit_code == 0
     out = {}
@@ -308,6 +320,12 @@ def test_the_office_story_reads_the_same_as_on_sqlite(pg_url: str, tmp_path: Pat
         "add", "plan", "rectify", "verify", "lookback"]
     # Imports continue the numbering and ordinary adds continue after them (the sequences).
     assert pg["unit-after-import"][0] == 0 and pg["item-after-import"][0] == 0
+    assert pg["finding-after-import"][0] == 0, pg["finding-after-import"]
+    # (A long-term finding, with no due date, lists after the dated ones on both databases.)
+    assert [(f["number"], f["status"], f["due"]) for f in rows("imported-findings")
+            if f["number"] >= "WT-2026-0004"] == [
+        ("WT-2026-0006", "open", "2026-05-27"), ("WT-2026-0004", "rectified", "2026-06-30"),
+        ("WT-2026-0005", "open", None)]
     export = rows("export-json")
     assert [i["number"] for i in export["items"]] == [f"DB-2026-{n:04d}" for n in range(1, 7)]
     assert [u["code"] for u in export["units"]] == ["JYJ", "czj", "fgw", "huating", "jingchuan",

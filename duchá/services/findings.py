@@ -314,7 +314,7 @@ def query(
         LEFT JOIN item it ON it.id = finding.item_id
         {where.clause()}
         ORDER BY CASE WHEN finding.status IN ({unfinished_codes}) THEN 0 ELSE 1 END,
-                 finding.due, finding.number
+                 CASE WHEN finding.due IS NULL THEN 1 ELSE 0 END, finding.due, finding.number
     """
     out = []
     for d in sql.dicts(query, where.params, dates=FINDING_DATES):
