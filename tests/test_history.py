@@ -216,26 +216,34 @@ def test_service_snapshots_equal_the_registry(work: Runner, db_path: Path) -> No
 
 
 def test_bulk_chain_links_events_for_importers(work: Runner, db_path: Path) -> None:
+    """events.record_many (what imports write) appends many events to the chain in one
+    insert, each linked to the one before, as if each had been recorded alone."""
+    import sqlite3
     from datetime import date
-
-    from sqlalchemy import insert
+    from itertools import pairwise
 
     from duchá.db import locate, open_ledger, session_scope
     from duchá.history import events
-    from duchá.models import Event, Unit
+    from duchá.models import Unit
 
     with session_scope(open_ledger(locate(str(db_path))), write=True) as s:
         rows = []
         for i in range(3):
             s.add(Unit(code=f"u{i}", name=f"导入单位{i}", kind="other"))
-            rows.append({"actor": "import", "action": "import", "subject_table": "unit",
+            rows.append({"actor": "import", "action": "import", "table": "unit",
                          "subject": f"u{i}", "before": None, "on": date(2026, 6, 1),
                          "after": {"code": f"u{i}", "name": f"导入单位{i}", "kind": "other",
-                                   "parent_id": None}})
-        chained = events.chain(s, rows)
-        assert [r["id"] for r in chained] == [13, 14, 15]
-        assert chained[1]["prev_hash"] == chained[0]["hash"]
-        s.execute(insert(Event), chained)
+                                   "parent_id": None, "parent": None, "short_name": None}})
+        events.record_many(s, rows)
+    con = sqlite3.connect(db_path)
+    try:
+        chained = con.execute("SELECT id, subject, prev_hash, hash FROM event WHERE id >= 12 "
+                              "ORDER BY id").fetchall()
+    finally:
+        con.close()
+    assert [(i, subject) for i, subject, _, _ in chained[1:]] == [
+        (13, "u0"), (14, "u1"), (15, "u2")]
+    assert all(later[2] == earlier[3] for earlier, later in pairwise(chained))
     code, rows_out, err = verify(work)
     assert code == 0, rows_out
     assert err.startswith("verified: 15 events")

@@ -264,19 +264,6 @@ def head_on(session: Session, day: date) -> tuple[int, str | None]:
     return (0, None) if row is None else (int(row[0]), row[1])
 
 
-def chain(session: Session, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Events ready to insert, in order, linked to the ledger's last event.
-
-    Each input row has actor, action, subject_table, subject, before, after (dicts or JSON
-    text), on (a date) and optionally at (an aware datetime, default now).  The result adds
-    id, prev_hash and hash and holds the values the Event table takes, so a bulk importer can
-    `session.execute(insert(Event), chain(session, rows))` in its one transaction.
-    """
-    return [{**dict(zip(HASHED, stored, strict=False)), "at": at, "on": on,
-             "hash": stored[-1]}
-            for at, on, stored in _linked(_sql(session), rows)]
-
-
 def _linked(sql: Sql, rows: list[dict[str, Any]]
             ) -> Iterator[tuple[datetime, date | None, tuple[Any, ...]]]:
     """Each event's time and date, and its columns as stored (HASHED's, then the hash),

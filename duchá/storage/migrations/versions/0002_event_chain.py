@@ -3,7 +3,7 @@
 Revision ID: 0002
 Revises: 0001
 Version 1 wrote events without prev_hash/hash.  This step links every existing event, oldest
-first, exactly as duchá.history.events.chain does for new ones (the canonical form is repeated
+first, exactly as duchá.history.events links new ones (the canonical form is repeated
 here so
 that this step keeps meaning what it meant when it was written), and adds ix_event_on for
 `duchá log --since` and dated reports.
