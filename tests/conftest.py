@@ -111,7 +111,7 @@ def cli(db_path: Path) -> Runner:
 @pytest.fixture(scope="module")
 def module_demo(demo_template: Path, tmp_path_factory: pytest.TempPathFactory,
                 request: pytest.FixtureRequest) -> Path:
-    """A copy of the demo city shared by one module's tests (which only read it)."""
+    """A copy of the demo city shared by one module's tests, made once for the module."""
     return demo_copy(demo_template, tmp_path_factory.mktemp(request.module.__name__))
 
 

@@ -11,12 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Runner, demo_copy
-
-
-@pytest.fixture(scope="module")
-def demo_db(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return demo_copy(demo_template, tmp_path_factory.mktemp("completion"))
+from conftest import Runner
 
 
 def _complete(words: str, db: Path | str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
@@ -28,20 +23,20 @@ def _complete(words: str, db: Path | str, tmp_path: Path) -> subprocess.Complete
                           text=True, timeout=60)
 
 
-def test_record_numbers_complete_from_the_ledger_newest_first(demo_db: Path,
+def test_record_numbers_complete_from_the_ledger_newest_first(module_demo: Path,
                                                                tmp_path: Path) -> None:
-    out = _complete("duchá item show DB-2026-000", demo_db, tmp_path)
+    out = _complete("duchá item show DB-2026-000", module_demo, tmp_path)
     assert out.returncode == 0 and out.stderr == ""
     numbers = out.stdout.split()
     assert numbers[:3] == ["DB-2026-0009", "DB-2026-0008", "DB-2026-0007"]
     assert all(n.startswith("DB-2026-000") for n in numbers)
-    findings = _complete("duchá finding verify WT", demo_db, tmp_path).stdout.split()
+    findings = _complete("duchá finding verify WT", module_demo, tmp_path).stdout.split()
     assert findings and all(n.startswith("WT-") for n in findings)
 
 
-def test_units_complete_by_code_and_by_full_name(demo_db: Path, tmp_path: Path) -> None:
-    assert "zjj" in _complete("duchá item add x --lead z", demo_db, tmp_path).stdout.split()
-    by_name = _complete("duchá finding list --unit 平凉市住", demo_db, tmp_path).stdout.split()
+def test_units_complete_by_code_and_by_full_name(module_demo: Path, tmp_path: Path) -> None:
+    assert "zjj" in _complete("duchá item add x --lead z", module_demo, tmp_path).stdout.split()
+    by_name = _complete("duchá finding list --unit 平凉市住", module_demo, tmp_path).stdout.split()
     assert by_name == ["平凉市住房和城乡建设局"]
 
 

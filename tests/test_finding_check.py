@@ -10,9 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import pytest
-
-from conftest import Runner
+from conftest import DEMO_AS_OF, Runner
 
 AS_OF = date(2026, 11, 30)
 
@@ -77,24 +75,19 @@ def test_check_reports_each_rule_on_a_small_ledger(ledger: Runner, db_path: Path
     assert [r["subject"] for r in rows] == ["finding WT-2026-0002"]
 
 
-@pytest.fixture(scope="module")
-def demo_db(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo ledger (built once per session through the real `demo` command)."""
-    from conftest import DEMO_AS_OF, demo_copy
-
-    assert AS_OF.isoformat() == DEMO_AS_OF
-    return demo_copy(demo_template, tmp_path_factory.mktemp("demo"))
+# The module's dates are the demo city's (its ledger: conftest's module_demo).
+assert AS_OF.isoformat() == DEMO_AS_OF
 
 
-def test_demo_has_findings_in_every_state(demo_db: Path, cli: Runner) -> None:
+def test_demo_has_findings_in_every_state(module_demo: Path, cli: Runner) -> None:
     rows = cli("finding", "list", "--all", "--as-of", "2026-11-30", "-f", "json",
-               db=demo_db).json()
+               db=module_demo).json()
     assert {r["status"] for r in rows} == {"open", "rectifying", "rectified", "verified",
                                           "reopened"}
     assert {r["light"] for r in rows} == {"red", "yellow", "green", ""}
     stories = {}
     for r in rows:
-        rec = cli("finding", "show", r["number"], "-f", "json", db=demo_db).json()
+        rec = cli("finding", "show", r["number"], "-f", "json", db=module_demo).json()
         stories[r["number"]] = rec
     actions = [h["action"] for rec in stories.values() for h in rec["history"]]
     for action in ("plan", "rectify", "verify", "verify-fail", "lookback", "reopen", "extend",
@@ -104,20 +97,20 @@ def test_demo_has_findings_in_every_state(demo_db: Path, cli: Runner) -> None:
     assert rebounds and rebounds[0]["status"] == "reopened"
     decisions = {x["decision"] for rec in stories.values() for x in rec["extensions"]}
     assert decisions == {"approved", "rejected"}
-    assert len(cli("finding", "account", "-f", "json", db=demo_db).json()) >= 2
+    assert len(cli("finding", "account", "-f", "json", db=module_demo).json()) >= 2
 
 
-def test_check_on_the_demo_reports_the_three_rules(demo_db: Path) -> None:
-    found = {r["rule"] for r in run_check(demo_db)}
+def test_check_on_the_demo_reports_the_three_rules(module_demo: Path) -> None:
+    found = {r["rule"] for r in run_check(module_demo)}
     assert set(MINE) <= found
 
 
-def test_finding_lights_agree_with_check_for_every_row(demo_db: Path) -> None:
+def test_finding_lights_agree_with_check_for_every_row(module_demo: Path) -> None:
     from duchá.services import findings
 
-    with opened(demo_db, AS_OF) as lg:
+    with opened(module_demo, AS_OF) as lg:
         rows = findings.query(lg)
-    levels = {r["subject"]: r["level"] for r in run_check(demo_db, only=["finding-overdue"])}
+    levels = {r["subject"]: r["level"] for r in run_check(module_demo, only=["finding-overdue"])}
     assert len(rows) >= 10
     for r in rows:
         level = levels.get(f"finding {r['number']}")
@@ -126,7 +119,7 @@ def test_finding_lights_agree_with_check_for_every_row(demo_db: Path) -> None:
         assert r["light"] in ("red", "yellow", "green", "")
 
 
-def test_item_lights_agree_with_check_for_every_row(demo_db: Path) -> None:
+def test_item_lights_agree_with_check_for_every_row(module_demo: Path) -> None:
     """Red ⇔ past due (item-overdue's error); yellow ⇔ an item-overdue or item-lag warning.
 
     item-overdue comes with issue 3: when it is registered its levels are used, otherwise its
@@ -134,11 +127,11 @@ def test_item_lights_agree_with_check_for_every_row(demo_db: Path) -> None:
     from duchá.checks import run as check
     from duchá.services import items
 
-    with opened(demo_db, AS_OF) as lg:
+    with opened(module_demo, AS_OF) as lg:
         rows = items.query(lg)
     rules = ["item-lag"] + (["item-overdue"] if "item-overdue" in check.codes() else [])
     levels: dict[str, set[str]] = {}
-    for v in run_check(demo_db, only=rules):
+    for v in run_check(module_demo, only=rules):
         levels.setdefault(v["subject"], set()).add(v["level"])
     assert {r["light"] for r in rows} == {"red", "yellow", "green", ""}
     for r in rows:

@@ -46,7 +46,7 @@ import pytest
 import typer.main
 from typer.testing import CliRunner
 
-from conftest import DEMO_AS_OF, demo_copy, snapshot_db
+from conftest import DEMO_AS_OF, snapshot_db
 from duchá.cli import app
 from duchá.db import dispose_all
 
@@ -353,10 +353,8 @@ def shell(argv: list[str], folder: Folder) -> str:
 
 # -- the test ---------------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def demo_ledger(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    assert AS_OF == DEMO_AS_OF
-    return demo_copy(demo_template, tmp_path_factory.mktemp("demo"))
+# The module's dates are the demo city's (its ledger: conftest's module_demo).
+assert AS_OF == DEMO_AS_OF
 
 
 def _files(folder: Folder, demo: Path) -> None:
@@ -386,7 +384,7 @@ def _seed() -> int:
     return random.SystemRandom().randrange(10**9) if text == "random" else int(text)
 
 
-def test_random_invocations(demo_ledger: Path, tmp_path: Path,
+def test_random_invocations(module_demo: Path, tmp_path: Path,
                             monkeypatch: pytest.MonkeyPatch) -> None:
     seed = _seed()
     runs = int(os.environ.get("DUCHA_FUZZ_RUNS", str(DEFAULT_RUNS)))
@@ -395,7 +393,7 @@ def test_random_invocations(demo_ledger: Path, tmp_path: Path,
     # (conftest has CliRunner build the Click tree once.)
     runner = CliRunner()
     folder = Folder(tmp_path)
-    _files(folder, demo_ledger)
+    _files(folder, module_demo)
     rng = random.Random(seed)
     grammar = Grammar(rng, folder)
 
@@ -420,7 +418,7 @@ def test_random_invocations(demo_ledger: Path, tmp_path: Path,
             dispose_all()
             for p in [*tmp_path.glob("ledger.db*"), *folder.out.iterdir()]:
                 shutil.rmtree(p) if p.is_dir() else p.unlink()
-            shutil.copy(demo_ledger, folder.db)
+            shutil.copy(module_demo, folder.db)
             rows = ledger_state(folder.db)
             writes.clear()
         path, front, own, db = grammar.invocation()

@@ -219,6 +219,7 @@ def test_bulk_chain_links_events_for_importers(work: Runner, db_path: Path) -> N
     """events.record_many (what imports write) appends many events to the chain in one
     insert, each linked to the one before, as if each had been recorded alone."""
     import sqlite3
+    from contextlib import closing
     from datetime import date
     from itertools import pairwise
 
@@ -235,12 +236,9 @@ def test_bulk_chain_links_events_for_importers(work: Runner, db_path: Path) -> N
                          "after": {"code": f"u{i}", "name": f"导入单位{i}", "kind": "other",
                                    "parent_id": None, "parent": None, "short_name": None}})
         events.record_many(s, rows)
-    con = sqlite3.connect(db_path)
-    try:
+    with closing(sqlite3.connect(db_path)) as con:
         chained = con.execute("SELECT id, subject, prev_hash, hash FROM event WHERE id >= 12 "
                               "ORDER BY id").fetchall()
-    finally:
-        con.close()
     assert [(i, subject) for i, subject, _, _ in chained[1:]] == [
         (13, "u0"), (14, "u1"), (15, "u2")]
     assert all(later[2] == earlier[3] for earlier, later in pairwise(chained))

@@ -9,35 +9,31 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Runner, snapshot_db
+from conftest import DEMO_AS_OF, Runner, snapshot_db
 
 TABLES = ("units", "items", "plans", "inspections", "findings", "quotas", "settings",
           "calendar", "progress", "extensions", "accountability")
 AS_OF = ("--as-of", "2026-11-30")
 
 
-@pytest.fixture(scope="module")
-def demo_file(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from conftest import DEMO_AS_OF, demo_copy
-
-    assert AS_OF == ("--as-of", DEMO_AS_OF)
-    return demo_copy(demo_template, tmp_path_factory.mktemp("demo"))
+# The module's dates are the demo city's (its ledger: conftest's module_demo).
+assert AS_OF == ("--as-of", DEMO_AS_OF)
 
 
-def test_a_whole_ledger_round_trips_through_csv(cli: Runner, demo_file: Path,
+def test_a_whole_ledger_round_trips_through_csv(cli: Runner, module_demo: Path,
                                                 tmp_path: Path) -> None:
     import shutil
 
     source, copy = tmp_path / "demo.db", tmp_path / "copy.db"
-    shutil.copy(demo_file, source)
+    shutil.copy(module_demo, source)
     for args in (("config", "set", "item_stale.days", "45"),
                  ("config", "set", "repeat_inspection.similarity", "0.5"),
                  ("config", "calendar", "holiday", "2026-11-27", "--note", "local day off")):
         assert cli(*args, *AS_OF, db=source).exit_code == 0
-    demo_file = source
+    module_demo = source
     for table in TABLES:
         out = cli("export", table, "-f", "csv", "-o", str(tmp_path / f"{table}.csv"),
-                  db=demo_file)
+                  db=module_demo)
         assert out.exit_code == 0, out
     assert cli("init", db=copy).exit_code == 0
     imported = {}
@@ -46,7 +42,7 @@ def test_a_whole_ledger_round_trips_through_csv(cli: Runner, demo_file: Path,
         assert r.exit_code == 0, r
         imported[table] = r.json()[0]["imported"]
     assert all(imported.values()) and imported["progress"] > 10, imported
-    before = cli("export", "-f", "json", db=demo_file).json()
+    before = cli("export", "-f", "json", db=module_demo).json()
     after = cli("export", "-f", "json", db=copy).json()
     assert list(after) == list(TABLES)
     assert after == before
@@ -58,13 +54,13 @@ def test_a_whole_ledger_round_trips_through_csv(cli: Runner, demo_file: Path,
     # The reports read the imported notes like typed-in ones.
     for report in (("item", "list"), ("report", "weekly", "--week", "2026-W48"),
                    ("report", "overdue")):
-        a = cli(*report, *AS_OF, "-f", "json", db=demo_file)
+        a = cli(*report, *AS_OF, "-f", "json", db=module_demo)
         b = cli(*report, *AS_OF, "-f", "json", db=copy)
         assert a.exit_code == b.exit_code and a.json() == b.json(), report
     # The weekly cycle's forms and notices are not tables of the export (README): the rules
     # on them (feedback-missing, reminder-ignored) are the only ones that read apart.
     cycle = ("feedback-missing", "reminder-ignored")
-    a = cli("check", *AS_OF, "-f", "json", db=demo_file).json()
+    a = cli("check", *AS_OF, "-f", "json", db=module_demo).json()
     b = cli("check", *AS_OF, "-f", "json", db=copy).json()
     assert {r["rule"] for r in a} >= set(cycle) and not {r["rule"] for r in b} & set(cycle)
     assert [r for r in a if r["rule"] not in cycle] == b

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DEMO_AS_OF, Runner, demo_copy, snapshot_db
+from conftest import DEMO_AS_OF, Runner, snapshot_db
 
 AS_OF = ("--as-of", "2026-11-28")
 # Codes that Chinese output must never show in a coded column.
@@ -180,42 +180,39 @@ def test_items_exported_in_chinese_import_back_unchanged(ledger: Runner,
     assert ledger("verify", db=other).exit_code == 0
 
 
-@pytest.fixture(scope="module")
-def demo_db(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return demo_copy(demo_template, tmp_path_factory.mktemp("lang"))
 
 
 TABLES = ("units", "items", "plans", "inspections", "findings", "progress", "extensions",
           "accountability", "calendar", "quotas", "settings")
 
 
-def test_the_demo_exported_in_chinese_imports_back_unchanged(cli: Runner, demo_db: Path,
+def test_the_demo_exported_in_chinese_imports_back_unchanged(cli: Runner, module_demo: Path,
                                                              tmp_path: Path) -> None:
     """Every table of the demo city, written in Chinese and read into an empty ledger in
     order, gives the same ledger back."""
     other = tmp_path / "other.db"
     assert cli("init", db=other).exit_code == 0
-    assert cli("config", "calendar", "holiday", "2026-12-28", "--note", "测试", db=demo_db
+    assert cli("config", "calendar", "holiday", "2026-12-28", "--note", "测试", db=module_demo
                ).exit_code == 0
-    assert cli("config", "set", "multi_headed.days", "45", db=demo_db).exit_code == 0
+    assert cli("config", "set", "multi_headed.days", "45", db=module_demo).exit_code == 0
     for table in TABLES:
         f = tmp_path / f"{table}.csv"
-        r = cli("export", table, "--lang", "zh", "-o", str(f), db=demo_db)
+        r = cli("export", table, "--lang", "zh", "-o", str(f), db=module_demo)
         assert r.exit_code == 0, r
         header = f.read_text(encoding="utf-8").split("\n", 1)[0]
         assert not header.isascii(), table
         r = cli("import", table, str(f), "--as-of", DEMO_AS_OF, db=other)
         assert r.exit_code == 0, (table, r)
     for table in TABLES:
-        assert cli("export", table, db=other).stdout == cli("export", table, db=demo_db).stdout
+        assert cli("export", table, db=other).stdout == cli("export", table, db=module_demo).stdout
     assert cli("verify", db=other).exit_code == 0
-    items = cli("export", "items", "--lang", "zh", db=demo_db).stdout
+    items = cli("export", "items", "--lang", "zh", db=module_demo).stdout
     assert ",住建局," in items and ",zjj," not in items
 
 
-def test_the_demo_units_have_short_names(cli: Runner, demo_db: Path) -> None:
+def test_the_demo_units_have_short_names(cli: Runner, module_demo: Path) -> None:
     names = {r["code"]: r["short_name"] for r in cli("unit", "list", "-f", "json",
-                                                     db=demo_db).json()}
+                                                     db=module_demo).json()}
     assert names == {"kongtong": "崆峒区", "jingchuan": "泾川县", "lingtai": "灵台县",
                      "chongxin": "崇信县", "huating": "华亭市", "zhuanglang": "庄浪县",
                      "jingning": "静宁县", "fgw": "发改委", "jyj": "教育局", "zjj": "住建局",

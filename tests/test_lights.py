@@ -25,7 +25,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from conftest import DEMO_AS_OF, demo_copy
+from conftest import DEMO_AS_OF
 from duchá import rules
 from duchá.cli import app
 
@@ -309,10 +309,8 @@ def test_generated_ledgers_sql_equals_python(
 
 # --- every command on the demo, over many as-of dates ------------------------------------------
 
-@pytest.fixture(scope="module")
-def demo_db(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    assert AS_OF.isoformat() == DEMO_AS_OF
-    return demo_copy(demo_template, tmp_path_factory.mktemp("lights-demo"))
+# The module's dates are the demo city's (its ledger: conftest's module_demo).
+assert AS_OF.isoformat() == DEMO_AS_OF
 
 
 def as_of_dates() -> list[date]:
@@ -324,14 +322,14 @@ def as_of_dates() -> list[date]:
 CHECK_RULES = {"item-overdue": "item", "item-lag": "item", "finding-overdue": "finding"}
 
 
-def test_every_command_shows_the_same_lights_on_the_demo(demo_db: Path) -> None:
+def test_every_command_shows_the_same_lights_on_the_demo(module_demo: Path) -> None:
     # conftest builds the Click command tree once for the hundreds of runs below.
     runner = CliRunner()
 
     def run(*args: str, as_of: date) -> Any:
         import json
 
-        r = runner.invoke(app, ["--db", str(demo_db), *args, "--as-of", as_of.isoformat(),
+        r = runner.invoke(app, ["--db", str(module_demo), *args, "--as-of", as_of.isoformat(),
                                 "-f", "json"])
         assert r.exit_code in (0, 1), (args, r.output)
         return json.loads(r.stdout)

@@ -8,12 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DEMO_AS_OF, Runner, demo_copy
-
-
-@pytest.fixture(scope="module")
-def demo_db(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return demo_copy(demo_template, tmp_path_factory.mktemp("lists"))
+from conftest import DEMO_AS_OF, Runner
 
 
 def _statuses(cli: Runner, db: Path, *args: str) -> list[str]:
@@ -27,9 +22,9 @@ def _statuses(cli: Runner, db: Path, *args: str) -> list[str]:
     ("finding", {"open", "rectifying", "rectified", "reopened"}, {"verified"}),
 ])
 def test_a_list_shows_running_work_and_all_adds_the_finished_after_it(
-        cli: Runner, demo_db: Path, kind: str, running: set[str], finished: set[str]) -> None:
-    default = _statuses(cli, demo_db, kind, "list")
-    everything = _statuses(cli, demo_db, kind, "list", "--all")
+        cli: Runner, module_demo: Path, kind: str, running: set[str], finished: set[str]) -> None:
+    default = _statuses(cli, module_demo, kind, "list")
+    everything = _statuses(cli, module_demo, kind, "list", "--all")
     assert default and set(default) <= running
     assert set(everything) & finished, "the demo has finished work to hide"
     # --all: the same running rows first, in the same order, then the finished ones.
@@ -38,10 +33,10 @@ def test_a_list_shows_running_work_and_all_adds_the_finished_after_it(
     assert len(everything) > len(default)
 
 
-def test_a_status_asked_for_is_listed_even_when_finished(cli: Runner, demo_db: Path) -> None:
-    done = _statuses(cli, demo_db, "item", "list", "--status", "办结")
+def test_a_status_asked_for_is_listed_even_when_finished(cli: Runner, module_demo: Path) -> None:
+    done = _statuses(cli, module_demo, "item", "list", "--status", "办结")
     assert done and set(done) == {"done"}
-    verified = _statuses(cli, demo_db, "finding", "list", "--status", "verified")
+    verified = _statuses(cli, module_demo, "finding", "list", "--status", "verified")
     assert verified and set(verified) == {"verified"}
 
 

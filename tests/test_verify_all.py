@@ -11,18 +11,10 @@ import pytest
 from conftest import Runner
 
 
-@pytest.fixture(scope="module")
-def demo_file(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo city as of 2026-11-30 (conftest.DEMO_AS_OF), a copy for this module."""
-    from conftest import demo_copy
-
-    return demo_copy(demo_template, tmp_path_factory.mktemp("demo"))
-
-
 @pytest.fixture
-def demo(demo_file: Path, tmp_path: Path) -> Path:
+def demo(module_demo: Path, tmp_path: Path) -> Path:
     copy = tmp_path / "copy.db"
-    src = sqlite3.connect(demo_file)
+    src = sqlite3.connect(module_demo)
     dst = sqlite3.connect(copy)
     src.backup(dst)
     src.close()

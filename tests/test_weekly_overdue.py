@@ -6,9 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
-import pytest
-
-from conftest import DEMO_AS_OF, Runner, demo_copy
+from conftest import DEMO_AS_OF, Runner
 
 
 def overdue_rows(rows: list[dict]) -> dict[str, dict]:
@@ -84,14 +82,11 @@ def test_the_week_under_way_counts_overdue_on_the_as_of_date(ledger: Runner) -> 
     assert set(overdue_rows(r.json())) == {"DB-2026-0001", "DB-2026-0002"}
 
 
-@pytest.fixture(scope="module")
-def demo_db(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return demo_copy(demo_template, tmp_path_factory.mktemp("weekly-demo"))
 
 
-def test_on_the_demo_a_long_red_item_appears_every_week(cli: Runner, demo_db: Path) -> None:
+def test_on_the_demo_a_long_red_item_appears_every_week(cli: Runner, module_demo: Path) -> None:
     def run(*args: str) -> list[dict]:
-        r = cli(*args, "-f", "json", db=demo_db)
+        r = cli(*args, "-f", "json", db=module_demo)
         assert r.exit_code == 0, r
         return r.json()
 
@@ -117,7 +112,7 @@ def test_on_the_demo_a_long_red_item_appears_every_week(cli: Runner, demo_db: Pa
         sunday += timedelta(weeks=1)
     assert weeks > 12 and len(new) == 1
     # The counts by unit add up to the list.
-    md = cli("report", "weekly", "--as-of", DEMO_AS_OF, db=demo_db).stdout
+    md = cli("report", "weekly", "--as-of", DEMO_AS_OF, db=module_demo).stdout
     section = md.split("### 各单位逾期情况")[1].split("\n## ")[0]
     counts = [line.split("|")[1:-1] for line in section.strip().splitlines()[2:]]
     assert sum(int(c[3]) for c in counts) == len(red)
