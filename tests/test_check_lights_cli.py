@@ -6,15 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DEMO_AS_OF, Runner, demo_copy
+from conftest import DEMO_AS_OF, Runner
 
 AS_OF = ("--as-of", "2026-11-30")
 
 
 @pytest.fixture
-def demo(cli: Runner, demo_template: Path, tmp_path: Path) -> Runner:
+def demo(cli: Runner, module_demo: Path) -> Runner:
+    """The module's demo copy (its tests only read it), as of AS_OF."""
     assert AS_OF == ("--as-of", DEMO_AS_OF)
-    db = demo_copy(demo_template, tmp_path)
+    db = module_demo
 
     def run(*args: str) -> object:
         return cli(*args, *AS_OF, db=db)
