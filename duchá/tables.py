@@ -264,6 +264,11 @@ class Record:
     def columns(self) -> tuple[Column, ...]:
         return stored(self.table)
 
+    @property
+    def sql_table(self) -> str:
+        """The ledger's table the records are stored in ("plans" -> plan_entry)."""
+        return table_name(self.model)
+
 
 RECORDS: dict[str, Record] = {r.table: r for r in (
     Record("units", "unit", "Unit", "code", refs=(RefSpec("parent", "parent_id", "Unit"),)),

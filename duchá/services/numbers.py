@@ -97,11 +97,7 @@ def find(session: Session, model: type[T], prefix: str, ref: str, what: str,
 
 def all_numbers(lg: Ledger, table: str) -> list[str]:
     """Every number of a numbered table, newest first (for shell completion)."""
-    from sqlalchemy import select
+    from duchá.tables import RECORDS
 
-    from duchá import models
-    from duchá.tables import RECORDS, table_of
-
-    t = table_of(getattr(models, RECORDS[table].model))
-    return list(lg.session.execute(
-        select(t.c.number).order_by(t.c.year.desc(), t.c.seq.desc())).scalars())
+    return [number for (number,) in lg.sql.stream(
+        f"SELECT number FROM {RECORDS[table].sql_table} ORDER BY year DESC, seq DESC")]

@@ -547,7 +547,7 @@ class Job:
         """number -> id of a table's records in the ledger (one query, on first need)."""
         if table not in self._numbers:
             self._numbers[table] = dict(self.lg.sql.rows(
-                f"SELECT number, id FROM {_db_table(table)}"))
+                f"SELECT number, id FROM {RECORDS[table].sql_table}"))
         return self._numbers[table]
 
     def rows(self) -> Iterator[Row]:
@@ -625,11 +625,6 @@ def _column(rows: list[list[str]], i: int, shortest: int) -> list[str]:
     if shortest > i:
         return list(map(str.strip, map(itemgetter(i), rows)))
     return [(c[i] if i < len(c) else "").strip() for c in rows]
-
-
-def _db_table(table: str) -> str:
-    """The ledger's table that an import table fills ("plans" -> plan_entry)."""
-    return table_name(RECORDS[table].model)
 
 
 # ---------------------------------------------------------------- per-table preparation
@@ -1025,7 +1020,7 @@ def allocate_numbers(job: Job, records: list[Record]) -> None:
     if years:
         among, params = placeholders("y", sorted(years))
         top = {int(y): s or 0 for y, s in job.lg.sql.rows(
-            f"SELECT year, max(seq) FROM {_db_table(job.table)} WHERE year IN ({among}) "
+            f"SELECT year, max(seq) FROM {RECORDS[job.table].sql_table} WHERE year IN ({among}) "
             "GROUP BY year", params)}
     for (y, s) in seen:
         top[y] = max(top.get(y, 0), s)
@@ -1087,7 +1082,7 @@ def create_units(lg: Ledger, job: Job, records: list[Record]) -> None:
 
 
 def _next_id(lg: Ledger, table: str) -> int:
-    return int(lg.sql.scalar(f"SELECT max(id) FROM {_db_table(table)}") or 0) + 1
+    return int(lg.sql.scalar(f"SELECT max(id) FROM {RECORDS[table].sql_table}") or 0) + 1
 
 
 def write(lg: Ledger, job: Job, records: list[Record],
@@ -1137,7 +1132,7 @@ def _write(lg: Ledger, job: Job, records: list[Record], first: int, code_of: dic
                 link.target == target for link in RECORDS[table].links):
             labels[target] = {i: number for number, i in job.ledger_numbers(source).items()}
     sql = lg.sql
-    counts = {_db_table(table): n, "event": n}
+    counts = {RECORDS[table].sql_table: n, "event": n}
     for spec in RECORDS[table].links:
         counts[table_name(spec.table)] = sum(len(rec.links.get(spec.name, ())) for rec in records)
     with loading(sql, counts):
@@ -1148,7 +1143,8 @@ def _write(lg: Ledger, job: Job, records: list[Record], first: int, code_of: dic
     # A unit's parent may come later in the file: parents are set once all rows exist
     # (SQLite checks the foreign key per statement).
     if table == "units":
-        sql.execute_many(f"UPDATE {_db_table(table)} SET parent_id = :_parent WHERE id = :_id",
+        sql.execute_many(f"UPDATE {RECORDS[table].sql_table} SET parent_id = :_parent "
+                         "WHERE id = :_id",
                          [{"_id": rec.id, "_parent": rec.values["parent_id"]}
                           for rec in records if rec.values["parent_id"] is not None])
 
@@ -1199,7 +1195,7 @@ def _write_part(lg: Ledger, job: Job, records: list[Record],
     stored = [snap[name] if sql.dialect == "sqlite" else column[name] for name in names]
     if table == "units":  # parents are set once every unit of the file is in (`_write`)
         stored[names.index("parent_id")] = [None] * n
-    insert(sql, _db_table(table), ["id", *names], [ids, *stored], n)
+    insert(sql, RECORDS[table].sql_table, ["id", *names], [ids, *stored], n)
     for name, pairs in links.items():
         spec = specs[name]
         insert(sql, table_name(spec.table), [spec.parent, spec.child],
