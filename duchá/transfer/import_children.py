@@ -259,18 +259,12 @@ def write(lg: Ledger, table: str, records: list[Record]) -> None:
     from duchá.history.events import record_many, snapshot
     from duchá.storage.bulk import insert_rows
     from duchá.tables import table_of
+    from duchá.transfer.reimport import write_notes
 
     numbers = _numbers(lg)
-    if table == "progress":
-        insert_rows(lg.session, table_of(m.Progress),
-                    [rec.values for rec in records])
-        record_many(lg.session, [
-            {"actor": lg.actor, "action": "progress", "table": "item",
-             "subject": numbers[("item", rec.values["item_id"])], "before": None,
-             "on": rec.on,
-             "after": {"on": rec.on.isoformat() if rec.on else None,
-                       "text": rec.values["text"], "percent": rec.values["percent"]}}
-            for rec in records])
+    if table == "progress":  # as an item sheet's 进展情况 are written
+        write_notes(lg, [(rec.values["item_id"], numbers[("item", rec.values["item_id"])],
+                          rec.values) for rec in records])
         return
     model = m.Extension if table == "extensions" else m.Accountability
     key = "extension" if table == "extensions" else "accountability"
