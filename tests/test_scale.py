@@ -99,6 +99,66 @@ def test_an_import_does_not_load_the_orm(demo_template: Path, tmp_path: Path) ->
     assert "已完成设计" in shown.stdout, shown.output
 
 
+def _findings_file(folder: Path, rows: int, first: int = 0) -> Path:
+    path = folder / "findings.csv"
+    lines = ["责任单位,发现问题,整改方式,发现日期,整改时限"]
+    lines += [f"fgw,台账不规范{i},限期整改,2026-10-12,2026-11-30"
+              for i in range(first, first + rows)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("other_reader", [False, True], ids=["alone", "beside-a-reader"])
+def test_a_large_import_is_a_load_and_the_ledger_stays_in_wal(
+        demo_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        other_reader: bool) -> None:
+    """A file of LOAD_BYTES or more is written in a rollback journal when the ledger is the
+    import's alone, and in the WAL beside another connection (at once: no busy wait); either
+    way the rows and their history are in, and the ledger is in WAL mode after."""
+    import sqlite3
+    import time
+
+    from duchá import db as dbmod
+    from duchá.commands import transfer
+
+    path = demo_copy(demo_template, tmp_path)
+    monkeypatch.setattr(transfer, "LOAD_BYTES", 1000)
+    switched: list[bool] = []
+    journal_off = dbmod._journal_off
+    monkeypatch.setattr(dbmod, "_journal_off",
+                        lambda conn: switched.append(journal_off(conn)) or switched[-1])
+    reader = sqlite3.connect(path) if other_reader else None
+    if reader is not None:
+        reader.execute("SELECT count(*) FROM finding").fetchone()  # open on the WAL, idle
+    run = CliRunner()
+    small = tmp_path / "small"
+    small.mkdir()
+    begun = time.monotonic()
+    r = run.invoke(app, ["--db", str(path), "--as-of", DEMO_AS_OF, "import", "findings",
+                         str(_findings_file(small, 3))])
+    assert r.exit_code == 0, r.output
+    assert switched == []  # under LOAD_BYTES: the WAL as any write
+    r = run.invoke(app, ["--db", str(path), "--as-of", DEMO_AS_OF, "import", "findings",
+                         str(_findings_file(tmp_path, 300, first=3))])
+    assert r.exit_code == 0, r.output
+    assert time.monotonic() - begun < dbmod.BUSY_TIMEOUT_MS / 1000
+    assert switched == [not other_reader]
+    if reader is not None:
+        assert reader.execute("SELECT count(*) FROM finding WHERE description LIKE "
+                              "'台账不规范%'").fetchone()[0] == 303
+        reader.close()
+    con = sqlite3.connect(path)
+    try:
+        assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert con.execute("SELECT count(*) FROM event WHERE action = 'import' AND "
+                           "subject_table = 'finding'").fetchone()[0] >= 303
+    finally:
+        con.close()
+    assert not path.with_name(path.name + "-journal").exists()
+    r = run.invoke(app, ["--db", str(path), "--as-of", DEMO_AS_OF, "verify"])
+    assert r.exit_code == 0, r.output
+
+
 def test_the_catalog_and_the_models_say_the_same_columns(tmp_path: Path) -> None:
     """SQL-text writes and snapshots read a SQLite table's columns from the ledger's catalog
     and table names by the models' naming rule: both agree with the models, on a fresh

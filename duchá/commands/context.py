@@ -126,8 +126,9 @@ class State:
         return locate(self.db)
 
     @contextmanager
-    def ledger(self, *, write: bool = True) -> Iterator[Ledger]:
-        """Open the ledger and run the body as one transaction.
+    def ledger(self, *, write: bool = True, load: bool = False) -> Iterator[Ledger]:
+        """Open the ledger and run the body as one transaction (`load`: one that adds many
+        rows, as db.file_scope takes it).
 
         A write transaction is not committed when the body ends but when the command's
         output has been rendered and encoded (`_deliver`), or when the command returns
@@ -139,7 +140,7 @@ class State:
         self.check_target()
         self.settle()  # a second scope in one command sees what the first one wrote
         scope = ExitStack()
-        lg = scope.enter_context(self._scope(write, as_of))
+        lg = scope.enter_context(self._scope(write, as_of, load))
         try:
             yield lg
             if self.zh:  # Chinese output names units by their short names
@@ -155,7 +156,7 @@ class State:
             self._close(scope, lg)
 
     @contextmanager
-    def _scope(self, write: bool, as_of: date) -> Iterator[Ledger]:
+    def _scope(self, write: bool, as_of: date, load: bool) -> Iterator[Ledger]:
         """The transaction: on a ledger file the driver's connection, with a session made on
         it when a service needs one (db.file_scope); on a server an engine's session."""
         from duchá.services.ledger import Ledger
@@ -165,7 +166,8 @@ class State:
             from duchá.db import file_scope
             from duchá.storage.sql import SqliteSql
 
-            with file_scope(loc, write=write, notify=self.info) as (conn, open_session):
+            with file_scope(loc, write=write, notify=self.info, load=load) as (conn,
+                                                                        open_session):
                 yield Ledger(actor=self.actor, today=as_of, sql=SqliteSql(conn),
                              open_session=open_session)
             return
