@@ -17,9 +17,11 @@ import typer
 import typer.main
 from typer.core import TyperGroup
 
-from duchá.commands import COMPLETE_VAR
+from duchá.commands import COMPLETE_VAR, coerce
 from duchá.commands.context import ENCODINGS, LANGS, State
 from duchá.errors import EXIT_BAD_INPUT, EXIT_LEDGER, BadInput, DuchaError
+
+coerce.install()
 
 # Options that belong to the whole program but may be typed after the subcommand
 # (`duchá item list -f csv`): they are moved to the front before parsing.

@@ -93,9 +93,10 @@ def test_a_command_loads_only_its_own_module_and_help_lists_them_all() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.splitlines()
-    # items, what it shares with findings (extend, account) and the invocation context only
-    assert out[0] == ("['duchá.commands.attached', 'duchá.commands.context', "
-                      "'duchá.commands.items']")
+    # items, what it shares with findings (extend, account), the invocation context and the
+    # values' conversion only
+    assert out[0] == ("['duchá.commands.attached', 'duchá.commands.coerce', "
+                      "'duchá.commands.context', 'duchá.commands.items']")
     assert out[1] == "True"  # the metavars of the command asked about, in a fresh process
     from duchá.cli import MODULES
 

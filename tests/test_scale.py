@@ -22,7 +22,7 @@ from conftest import DEMO_AS_OF, demo_copy
 from duchá.cli import app
 
 HEAVY = ("sqlalchemy", "sqlmodel", "duchá.models", "rich.table",
-         "tabulate", "alembic")
+         "tabulate", "alembic", "pydantic")
 
 
 @pytest.mark.parametrize("args", [
@@ -38,7 +38,8 @@ HEAVY = ("sqlalchemy", "sqlmodel", "duchá.models", "rich.table",
 def test_reads_in_sql_text_do_not_load_the_orm(demo_template: Path, tmp_path: Path,
                                                args: list[str]) -> None:
     """A ledger file is read on the driver's connection: SQLAlchemy, SQLModel and the models
-    are not even imported (their import alone outweighs such a command)."""
+    are not even imported (their import alone outweighs such a command), nor pydantic, which
+    Typer would load to convert the options' values (commands/coerce.py)."""
     db = demo_copy(demo_template, tmp_path)
     code = (
         "import sys, io, contextlib\n"
@@ -53,7 +54,6 @@ def test_reads_in_sql_text_do_not_load_the_orm(demo_template: Path, tmp_path: Pa
     done = subprocess.run([sys.executable, "-c", code, "--db", str(db), "--as-of", DEMO_AS_OF,
                            *args, "-f", "csv"], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
-    # (pydantic itself is Typer's: its parameters are coerced by pydantic adapters.)
     assert done.stdout.strip().splitlines()[-1] == "[]", done.stdout
     if args[:2] == ["item", "add"]:  # the SQL-text write keeps the history whole
         r = CliRunner().invoke(app, ["--db", str(db), "--as-of", DEMO_AS_OF, "verify"])
