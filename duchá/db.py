@@ -338,7 +338,7 @@ def file_scope(loc: Location, *, write: bool, notify: Callable[[str], None] | No
     session's pending changes first) and rolls back on any error.  `load`: a writer that
     adds many rows (a large import) runs in a rollback journal when it can (`_journal_off`)."""
     conn = connect(loc, notify=notify)
-    rollback_journal = load and write and _journal_off(conn)
+    rollback_journal = False
     sessions: list[Session] = []
     token = _lent.set(conn)
 
@@ -350,6 +350,7 @@ def file_scope(loc: Location, *, write: bool, notify: Callable[[str], None] | No
         return session
 
     try:
+        rollback_journal = load and write and _journal_off(conn)
         conn.execute("BEGIN IMMEDIATE" if write else "BEGIN DEFERRED")
         yield conn, open_session
         for session in sessions:
