@@ -189,6 +189,12 @@ def cpu(samples: list[Sample]) -> float:
     return statistics.median(s.cpu for s in samples)
 
 
+def spread(a: list[Sample], b: list[Sample]) -> str:
+    """The ratios of the pairs, lowest and highest: how far the machine moved the verdict."""
+    ratios = [x.cpu / y.cpu for x, y in zip(a, b, strict=True) if y.cpu]
+    return f"pairs {min(ratios):.2f}× to {max(ratios):.2f}×" if ratios else ""
+
+
 def report(result: Result) -> None:
     RESULTS.append(result)
     verdict = "PASS" if result.passed else "FAIL"
@@ -274,7 +280,7 @@ def bench_import(led: Ledger, tmp: Path, runs: int) -> None:
 
     a, b = paired(ours, floor, runs, warm=False)
     report(Result(f"import findings ({led.findings:,} rows)", cpu(a), cpu(b), 3,
-                  "parse + executemany into an empty table"))
+                  "parse + executemany into an empty table", spread(a, b)))
 
 
 def bench_verify(led: Ledger, runs: int, budget: float | None) -> None:
