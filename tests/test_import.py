@@ -343,3 +343,26 @@ def test_a_first_large_import_builds_its_tables_indexes_again(
     assert [r[3] for r in rows[:4]] == ["rectified", "open", "open", "rectified"]
     assert {r[2] for r in rows} == {"immediate", "deadline"}
     assert ledger("verify").exit_code == 0
+
+
+@pytest.mark.parametrize("rows", [
+    [("它's 同一个", 1, "a"), ("它's 同一个", 2, "b"), ("它's 同一个", 3, "c")],  # a constant text
+    [("x", 1, "a\0b"), ("x", 1, "a\0b"), ("x", 1, "a\0b")],  # every column constant, one a NUL
+    [("a", 1, None), ("b", 1, None), ("a", 1, None)],  # the middle row differs
+    [("1", 1, "t"), ("1", 1, "t"), ("1", 1, "t")] * 400,  # more rows than one statement holds
+])
+def test_a_bulk_insert_stores_what_an_executemany_stores(rows: list[tuple[object, ...]]) -> None:
+    """Columns with one text in every row are written into the statement as literals
+    (storage/bulk.py): the rows read back are those a plain executemany stores."""
+    import sqlite3
+
+    from duchá.storage import bulk
+
+    con = sqlite3.connect(":memory:")
+    for table in ("a", "b"):
+        con.execute(f"CREATE TABLE {table} (t TEXT, n INTEGER, u TEXT)")
+    con.executemany("INSERT INTO a VALUES (?, ?, ?)", rows)
+    bulk.insert_columns(con, "b", ["t", "n", "u"], [list(c) for c in zip(*rows, strict=True)],
+                        len(rows))
+    read = "SELECT t, typeof(t), n, typeof(n), u, typeof(u) FROM {} ORDER BY rowid"
+    assert con.execute(read.format("b")).fetchall() == con.execute(read.format("a")).fetchall()

@@ -205,10 +205,10 @@ def dump_many(keys: Sequence[str], columns: Sequence[Sequence[Any]]) -> list[str
     for at, j in enumerate(order):
         text += ("" if at == 0 else ", ") + _ENCODE(keys[j]) + ": "
         col = columns[j]
-        kinds = set(map(type, col))
-        if kinds == {type(None)}:
+        if not n or (col[0] is None and col.count(None) == n):  # all NULL: no type pass
             text += "null"
             continue
+        kinds = set(map(type, col))
         pieces.append([text] * n)
         text = ""
         if kinds <= {str}:

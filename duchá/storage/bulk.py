@@ -119,6 +119,8 @@ def insert(sql: Sql, table: str, names: Sequence[str], columns: Sequence[Sequenc
 
 def _has_dates(values: Sequence[Any]) -> bool:
     """Whether a column holds dates, by its first value (a column holds one type, and NULLs)."""
+    if not values or (values[0] is None and values.count(None) == len(values)):  # all NULL
+        return False
     first = next((v for v in values if v is not None), None)
     if isinstance(first, datetime):
         raise TypeError("a timestamp is not a plain value for a bulk insert")
@@ -214,11 +216,15 @@ def insert_columns(driver: sqlite3.Connection, table: str, names: Sequence[str],
         if not keep:  # every value NULL: one column says so
             keep = [0]
         kept = [columns[i] for i in keep]
+        # A column with the same value in every row (an import's actor, action, time) is
+        # written into the statement once instead of bound in every row.
+        marks = [_literal(c, count) or "?" for c in kept]
+        kept = [c for c, mark in zip(kept, marks, strict=True) if mark == "?"]
         limit = driver.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
-        per = max(1, min(ROWS_PER_STATEMENT, limit // len(keep)))
+        per = max(1, min(ROWS_PER_STATEMENT, limit // max(len(kept), 1)))
         head = (f"INSERT INTO {quote(table)} ({', '.join(quote(names[i]) for i in keep)}) "
                 "VALUES ")
-        one = "(" + ", ".join("?" for _ in keep) + ")"
+        one = "(" + ", ".join(marks) + ")"
         full = head + ", ".join(one for _ in range(per))
         if count > CHUNK:
             cursor.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
@@ -227,7 +233,7 @@ def insert_columns(driver: sqlite3.Connection, table: str, names: Sequence[str],
             done = 0
             for i in range(0, count, per):
                 part = [c[i:i + per] for c in kept]
-                n = len(part[0])
+                n = min(per, count - i)
                 cursor.execute(full if n == per else head + ", ".join(one for _ in range(n)),
                                list(chain.from_iterable(zip(*part, strict=True))))
                 if progress and (i + n >= done + CHUNK or i + n == count):
@@ -238,6 +244,17 @@ def insert_columns(driver: sqlite3.Connection, table: str, names: Sequence[str],
                 cursor.execute(sql)
     finally:
         cursor.close()
+
+
+def _literal(values: Sequence[Any], count: int) -> str | None:
+    """The SQL literal of a column's one text when every row has it (text equals only text),
+    else None.  A few rows are looked at before all of them are counted."""
+    first = values[0]
+    if type(first) is not str or "\0" in first:
+        return None
+    if values[-1] != first or values[count // 2] != first or values.count(first) != count:
+        return None
+    return "'" + first.replace("'", "''") + "'"
 
 
 def _set_aside(cursor: sqlite3.Cursor, quote: Callable[[str], str], table: str,

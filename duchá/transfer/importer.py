@@ -1167,6 +1167,9 @@ def _write_part(lg: Ledger, job: Job, records: list[Record],
     # events.snapshot's JSON-ready values (dates as ISO text), a column at a time.
     snap: dict[str, Sequence[Any]] = {}
     for name, col in column.items():
+        if col[0] is None and col.count(None) == n:  # NULL in every row: nothing to write out
+            snap[name] = col
+            continue
         kinds = set(map(type, col))
         if kinds <= {date, type(None)} and date in kinds:
             col = iso_dates(col)
@@ -1182,7 +1185,8 @@ def _write_part(lg: Ledger, job: Job, records: list[Record],
     for ref in history.KINDS[SUBJECT[table]].refs:
         label = labels[ref.target]
         keys = column.get(ref.column, [None] * n)
-        snap[ref.name] = [None if k is None else label.get(k) for k in keys]
+        snap[ref.name] = [None] * n if keys[0] is None and keys.count(None) == n else [
+            None if k is None else label.get(k) for k in keys]
     if all(list(rec.links) == link_names for rec in records):
         after = dump_many(list(snap), list(snap.values()))
     else:  # records with different lists: each snapshot with its own
