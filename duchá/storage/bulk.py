@@ -216,7 +216,7 @@ def insert_columns(driver: sqlite3.Connection, table: str, names: Sequence[str],
         if not keep:  # every value NULL: one column says so
             keep = [0]
         kept = [columns[i] for i in keep]
-        # A column with the same value in every row (an import's actor, action, time) is
+        # A column with the same text in every row (an import's actor, action, time) is
         # written into the statement once instead of bound in every row.
         marks = [_literal(c, count) or "?" for c in kept]
         kept = [c for c, mark in zip(kept, marks, strict=True) if mark == "?"]
