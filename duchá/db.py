@@ -190,14 +190,22 @@ def _wal(raw: Any) -> None:
 
     cur = raw.cursor()
     if cur.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-        cur.execute("PRAGMA busy_timeout=0")
         try:
-            cur.execute("PRAGMA journal_mode=WAL")
+            _switch_journal(cur, "WAL")
         except sqlite3.OperationalError:
             pass  # another process holds the file; the next open switches it
-        finally:
-            cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cur.close()
+
+
+def _switch_journal(cur: Any, mode: str) -> str:
+    """PRAGMA journal_mode=`mode` without waiting on the busy timeout (a switch needs the
+    file to itself for a moment; another process on it is a reason not to switch now, not
+    to wait); the mode the file is in after."""
+    cur.execute("PRAGMA busy_timeout=0")
+    try:
+        return str(cur.execute(f"PRAGMA journal_mode={mode}").fetchone()[0]).lower()
+    finally:
+        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
 
 
 def _judge(loc: Location, version: int | None) -> int:
@@ -388,14 +396,10 @@ def _journal_off(conn: sqlite3.Connection) -> bool:
     (`connect`)."""
     import sqlite3
 
-    conn.execute("PRAGMA busy_timeout=0")
     try:
-        mode = conn.execute("PRAGMA journal_mode=DELETE").fetchone()[0]
+        return _switch_journal(conn, "DELETE") == "delete"
     except sqlite3.OperationalError:
-        mode = "wal"
-    finally:
-        conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-    return str(mode).lower() == "delete"
+        return False
 
 
 def upgrade_file(path: Path) -> None:
