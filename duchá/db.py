@@ -72,8 +72,14 @@ def locate(db: str | None) -> Location:
 
 
 def _on_connect(dbapi_conn: Any, _record: object) -> None:
+    import sqlite3
+
     # The driver must not open transactions on its own: our "begin" listener does.
     dbapi_conn.isolation_level = None
+    # None bound as NULL by an adapter (the module's, for every connection): without one,
+    # Python 3.11's driver seeks an adapting protocol for each None it binds, raising and
+    # dropping an AttributeError on the way, which a large import pays per empty cell.
+    sqlite3.register_adapter(type(None), _NULL)
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
@@ -83,6 +89,8 @@ def _on_connect(dbapi_conn: Any, _record: object) -> None:
     # left exactly as it was.
 
 
+_NULLS: dict[object, None] = {}
+_NULL = _NULLS.get  # None for None, in C: no Python frame per value
 _engines: dict[str, Engine] = {}
 _begin_mode: ContextVar[str] = ContextVar("begin_mode", default="DEFERRED")
 

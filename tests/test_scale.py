@@ -314,6 +314,26 @@ def test_digest_chain_links_as_digest_row_does(events: list[tuple[str, ...]],
     assert digest_chain(list(zip(*rows, strict=True)), prev) == expected
 
 
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.dictionaries(TEXT, VALUE, max_size=6), min_size=1, max_size=5),
+       st.one_of(st.none(), TEXT))
+def test_digest_chain_of_snapshots_in_utf8_links_as_digest_row_does(
+        snapshots: list[dict[str, object]], prev: str | None) -> None:
+    """Snapshots that `dump` wrote (quotes, backslashes and control characters in their
+    values, escaped there) are hashed from their UTF-8 as digest_row hashes their text."""
+    from duchá.history.events import JsonTexts, digest_chain, digest_row, dump
+
+    afters = JsonTexts(dump(s) or "" for s in snapshots)
+    rows = [(i, "2026-06-01T00:00:00.000000+00:00", "2026-06-01", "clerk", "import",
+             "finding", f"WT-2026-{i:04d}", None, after) for i, after in enumerate(afters, 1)]
+    expected, link = [], prev
+    for row in rows:
+        link = digest_row((*row, link))
+        expected.append(link)
+    assert digest_chain(list(zip(*rows, strict=True)), prev,
+                        after_utf8=[a.encode() for a in afters]) == expected
+
+
 class _Answers:
     """A stand-in for Sql that answers every query with the same rows."""
 

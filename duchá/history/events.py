@@ -138,11 +138,13 @@ assert _SORTED == ("action", "actor", "after", "at", "before", "id", "on", "prev
                    "subject", "subject_table"), "digest_row and digest_chain write keys so"
 
 
-def digest_chain(columns: Sequence[Sequence[Any]], prev: str | None) -> list[str]:
+def digest_chain(columns: Sequence[Sequence[Any]], prev: str | None, *,
+                 after_utf8: Sequence[bytes] | None = None) -> list[str]:
     """`digest_row` of many events at once, each linked to the one before: `columns` are
     the HASHED columns but prev_hash (each event's values, in HASHED's order), `prev` the
     hash the first links to; the events' hashes, in order.  Each event's text around its
-    link is written a column at a time; then the chain runs through them."""
+    link is written a column at a time; then the chain runs through them.  `after_utf8`:
+    the after column's texts as UTF-8, when each is a JSON text as `dump` writes it."""
     ids, at, on, actor, action, table, subject, before, after = columns
     try:
         if set(map(type, ids)) - {int}:
@@ -150,10 +152,15 @@ def digest_chain(columns: Sequence[Sequence[Any]], prev: str | None) -> list[str
         # _HEAD and _TAIL written out, with the keys in _SORTED's order, in pieces around
         # the two values that are long (the snapshot) or known only in turn (the link): each
         # piece is fed to the hash as it is, never copied into one text per event.
-        befores = [f'{{"action":{ac},"actor":{who},"after":'.encode()
+        opened = ""
+        if after_utf8 is not None:
+            afters = _escaped_json(after_utf8)
+            opened = '"'  # the quotes around each snapshot, written with its neighbours
+        else:
+            afters = [a.encode() for a in _encoded(after)]
+        befores = [f'{{"action":{ac},"actor":{who},"after":{opened}'.encode()
                    for ac, who in zip(_encoded(action), _encoded(actor), strict=True)]
-        afters = [a.encode() for a in _encoded(after)]
-        middles = [f',"at":{t},"before":{bf},"id":{i},"on":{o},"prev_hash":'.encode()
+        middles = [f'{opened},"at":{t},"before":{bf},"id":{i},"on":{o},"prev_hash":'.encode()
                    for t, bf, i, o in zip(_encoded(at), _encoded(before), ids, _encoded(on),
                                           strict=True)]
         tails = [f',"subject":{s},"subject_table":{t}}}'.encode()
@@ -179,6 +186,14 @@ def digest_chain(columns: Sequence[Sequence[Any]], prev: str | None) -> list[str
     return out
 
 
+def _escaped_json(texts: Sequence[bytes]) -> list[bytes]:
+    """The UTF-8 of JSON texts as `dump` writes them, escaped as the json module escapes a
+    string inside JSON, without the quotes around it.  Such a text holds no raw control
+    character (the json module writes each as an escape), so only its quotes and backslashes
+    are escaped; and in UTF-8 no byte of another character is one of those two."""
+    return [t.replace(b"\\", b"\\\\").replace(b'"', b'\\"') for t in texts]
+
+
 def _encoded(values: Sequence[Any]) -> list[str]:
     """A column of text and NULLs as JSON; TypeError for any other value."""
     kinds = set(map(type, values))
@@ -191,14 +206,19 @@ def _encoded(values: Sequence[Any]) -> list[str]:
     raise TypeError(kinds)
 
 
-def dump_many(keys: Sequence[str], columns: Sequence[Sequence[Any]]) -> list[str]:
+class JsonTexts(list[str]):
+    """Snapshots as `dump` writes them (`dump_many`): JSON text in which the json module
+    wrote every control character as an escape, so none is in the text itself."""
+
+
+def dump_many(keys: Sequence[str], columns: Sequence[Sequence[Any]]) -> JsonTexts:
     """`dump` of many snapshots with the same keys, given as columns (columns[j][i] is row
     i's value of keys[j]): each value is written as the json module writes it inside the
     dict, a column at a time, the keys and separators once for all rows."""
     n = len(columns[0]) if columns else 0
     if not all(type(k) is str for k in keys) or len(set(keys)) != len(keys):
-        return [dump(dict(zip(keys, row, strict=True))) or ""
-                for row in zip(*columns, strict=True)]
+        return JsonTexts(dump(dict(zip(keys, row, strict=True))) or ""
+                         for row in zip(*columns, strict=True))
     order = sorted(range(len(keys)), key=lambda j: keys[j])
     pieces: list[Sequence[str]] = []
     text = "{"
@@ -220,7 +240,7 @@ def dump_many(keys: Sequence[str], columns: Sequence[Sequence[Any]]) -> list[str
         else:  # numbers with NULLs, lists, dates...: the json module's text of the value
             pieces.append([_json_value(v) for v in col])
     pieces.append([text + "}"] * n)
-    return list(map("".join, zip(*pieces, strict=True)))
+    return JsonTexts(map("".join, zip(*pieces, strict=True)))
 
 
 def _json_value(value: Any) -> str:
@@ -329,7 +349,7 @@ def record_columns(sql: Sql, *, actor: Sequence[str], action: Sequence[str],
     """`record_many` of events given as columns (a value per event in each), snapshots as
     dicts or their JSON text (`dump_many`), in SQL text: hashed and inserted as stored text,
     a column at a time, with no conversion per value and no ORM."""
-    from duchá.storage.bulk import insert
+    from duchá.storage.bulk import Utf8Text, insert
 
     n = len(subject)
     if not n:
@@ -341,16 +361,24 @@ def record_columns(sql: Sql, *, actor: Sequence[str], action: Sequence[str],
     befores = _dumped(before)
     afters = _dumped(after)
     columns = (ids, at, on_text, actor, action, table, subject, befores, afters)
-    hashes = digest_chain(columns, prev)
+    # On SQLite the snapshots are encoded once, for the hash and for the database alike.
+    utf8 = Utf8Text(a.encode() for a in afters) \
+        if sql.dialect == "sqlite" and isinstance(afters, JsonTexts) else None
+    hashes = digest_chain(columns, prev, after_utf8=utf8)
     # The date itself where a server's column is of type date (SQLite stores its ISO text).
     stored_on = on_text if sql.dialect == "sqlite" else on
     insert(sql, "event", (*HASHED, "hash"),
-           [ids, at, stored_on, actor, action, table, subject, befores, afters,
-            [prev, *hashes[:-1]], hashes], n)
+           [ids, at, stored_on, actor, action, table, subject, befores,
+            afters if utf8 is None else utf8, [prev, *hashes[:-1]], hashes], n)
 
 
 def _dumped(values: Sequence[dict[str, Any] | str | None]) -> Sequence[str | None]:
     """Snapshots as the JSON text events store (text and NULLs as they are)."""
-    if set(map(type, values)) <= {str, type(None)}:
+    if isinstance(values, JsonTexts):
+        return values
+    kinds = set(map(type, values))
+    if kinds <= {str, type(None)}:
         return values  # type: ignore[return-value]  # only text and None, as checked
+    if kinds == {dict}:
+        return JsonTexts(map(dump, values))  # type: ignore[arg-type]  # dicts give text
     return [dump(v) for v in values]

@@ -117,6 +117,11 @@ def insert(sql: Sql, table: str, names: Sequence[str], columns: Sequence[Sequenc
                     f"(SELECT coalesce(max(id), 0) + 1 FROM {_ident(table)}), false)")
 
 
+class Utf8Text(list[bytes]):
+    """A column of text given as its UTF-8, stored as the text it encodes (a caller that has
+    encoded its texts anyway spares the driver encoding each again)."""
+
+
 def _has_dates(values: Sequence[Any]) -> bool:
     """Whether a column holds dates, by its first value (a column holds one type, and NULLs)."""
     if not values or (values[0] is None and values.count(None) == len(values)):  # all NULL
@@ -218,8 +223,10 @@ def insert_columns(driver: sqlite3.Connection, table: str, names: Sequence[str],
         kept = [columns[i] for i in keep]
         # A column with the same text in every row (an import's actor, action, time) is
         # written into the statement once instead of bound in every row.
-        marks = [_literal(c, count) or "?" for c in kept]
-        kept = [c for c, mark in zip(kept, marks, strict=True) if mark == "?"]
+        literals = [None if isinstance(c, Utf8Text) else _literal(c, count) for c in kept]
+        marks = [lit or ("CAST(? AS TEXT)" if isinstance(c, Utf8Text) else "?")
+                 for c, lit in zip(kept, literals, strict=True)]
+        kept = [c for c, lit in zip(kept, literals, strict=True) if lit is None]
         limit = driver.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
         per = max(1, min(ROWS_PER_STATEMENT, limit // max(len(kept), 1)))
         head = (f"INSERT INTO {quote(table)} ({', '.join(quote(names[i]) for i in keep)}) "

@@ -1153,7 +1153,7 @@ def _write_part(lg: Ledger, job: Job, records: list[Record],
                 labels: dict[str, dict[Any, str]]) -> None:
     """Insert some of the records, their links and their events, a column at a time."""
     from duchá.history import replay as history
-    from duchá.history.events import dump, dump_many, record_columns
+    from duchá.history.events import JsonTexts, dump, dump_many, record_columns
     from duchá.storage.bulk import insert, iso_dates
 
     table = job.table
@@ -1190,7 +1190,7 @@ def _write_part(lg: Ledger, job: Job, records: list[Record],
     if all(list(rec.links) == link_names for rec in records):
         after = dump_many(list(snap), list(snap.values()))
     else:  # records with different lists: each snapshot with its own
-        after = []
+        after = JsonTexts()
         for i, rec in enumerate(records):
             one = {k: v[i] for k, v in snap.items() if k not in specs or k in rec.links}
             after.append(dump(one) or "")
