@@ -2,4 +2,4 @@
 storage/migrations.  The schema itself is models.py's; the number lives apart so that opening
 a ledger checks it without loading the models."""
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9

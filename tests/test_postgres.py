@@ -436,6 +436,13 @@ def test_a_schema_1_ledger_on_the_server_is_migrated_when_opened(pg_url: str) ->
         con.execute("ALTER TABLE item DROP COLUMN remarks")
         con.execute("ALTER TABLE item ALTER COLUMN assigned SET NOT NULL")
         con.execute("ALTER TABLE item ALTER COLUMN due SET NOT NULL")
+        # schema 9: events were indexed by their timestamp, findings' indexes held every row
+        con.execute("CREATE INDEX ix_event_at ON event (at)")
+        for name, columns in (("ix_finding_inspection", "inspection_id"),
+                              ("ix_finding_item", "item_id"),
+                              ("ix_finding_lookback", "status, lookback_due")):
+            con.execute(f"DROP INDEX {name}")
+            con.execute(f"CREATE INDEX {name} ON finding ({columns})")
         con.execute("UPDATE ducha_meta SET value = '1' WHERE key = 'schema_version'")
         con.execute("UPDATE alembic_version SET version_num = '0001'")
     r = run("verify")
@@ -444,6 +451,10 @@ def test_a_schema_1_ledger_on_the_server_is_migrated_when_opened(pg_url: str) ->
     assert dump(pg_url) == current  # the chain rebuilt exactly as duchá writes it
     with _connect(pg_url) as con:
         assert con.execute("SELECT 1 FROM pg_indexes WHERE indexname = 'ix_event_on'").fetchone()
+        assert not con.execute("SELECT 1 FROM pg_indexes WHERE indexname = 'ix_event_at'"
+                               ).fetchone()
+        assert con.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_finding_item'"
+                           ).fetchone()[0].endswith("WHERE (item_id IS NOT NULL)")
         with pytest.raises(psycopg.errors.RaiseException, match="append-only"):
             con.execute("DELETE FROM event")
         names = {r[0] for r in con.execute(
