@@ -454,11 +454,13 @@ class ReminderLine(SQLModel, table=True):
 
 
 def _one_of(column: str, terms: vocab.Vocab | tuple[str, ...]) -> str:
+    """`column` is one of the codes, as equalities joined by OR (schema 9): SQLite codes an
+    IN list of more than two values inside a CHECK as a temporary table built for every row
+    written, and compares equalities in place.  The same rows pass, NULL included."""
     codes = terms.codes if isinstance(terms, vocab.Vocab) else list(terms)
     if any("'" in code for code in codes):  # would need escaping in the DDL text
         raise ValueError(f"a code with a quote cannot go into a CHECK constraint: {codes}")
-    listed = ", ".join(f"'{code}'" for code in codes)
-    return f"{column} IN ({listed})"
+    return " OR ".join(f"{column} = '{code}'" for code in codes)
 
 
 # Schema 4: the database itself refuses an impossible row, whoever writes it (an SQL shell, a

@@ -211,10 +211,42 @@ def test_the_allowed_codes_are_the_vocabularies() -> None:
     from duchá.models import CHECKS
 
     text = {name: condition for checks in CHECKS.values() for name, condition in checks}
-    for name, words in (("ck_item_category", vocab.CATEGORY), ("ck_item_status",
-                        vocab.ITEM_STATUS), ("ck_finding_status", vocab.FINDING_STATUS),
-                        ("ck_extension_status", vocab.EXTENSION_STATUS)):
-        assert text[name].endswith("(" + ", ".join(f"'{c}'" for c in words.codes) + ")")
+    for name, column, words in (("ck_item_category", "category", vocab.CATEGORY),
+                                ("ck_item_status", "status", vocab.ITEM_STATUS),
+                                ("ck_finding_status", "status", vocab.FINDING_STATUS),
+                                ("ck_extension_status", "status", vocab.EXTENSION_STATUS)):
+        assert text[name] == " OR ".join(f"{column} = '{c}'" for c in words.codes)
+
+
+def test_migration_9_froze_the_lists_of_codes_of_this_schema() -> None:
+    """Schema 9 writes a list of codes as equalities joined by OR; its step holds schema 8's
+    IN lists and makes this schema's text of each."""
+    from duchá.models import CHECKS, SCHEMA_VERSION
+
+    step = migration_step("0009_lean_indexes.py")
+    if SCHEMA_VERSION == 9:
+        text = {name: condition for checks in CHECKS.values() for name, condition in checks}
+        made = {name: step.as_equalities(old) for checks in step.LISTS.values()
+                for name, old in checks}
+        assert made == {name: text[name] for name in made}
+        assert not [c for c in text.values() if " IN (" in c]
+
+
+def test_writing_a_row_builds_no_table_of_codes(cli: Runner, db_path: Path) -> None:
+    """SQLite codes an IN list of more than two values in a CHECK as a temporary table built
+    for every row written; the schema's checks compare in place instead."""
+    assert cli("init").exit_code == 0
+    con = sqlite3.connect(db_path)
+    try:
+        for table in ("unit", "item", "plan_entry", "inspection", "finding", "extension",
+                      "accountability", "reminder", "reminder_line"):
+            columns = [f'"{r[1]}"' for r in con.execute(f"PRAGMA table_info({table})")]
+            program = con.execute(
+                f"EXPLAIN INSERT INTO {table} ({', '.join(columns)}) "
+                f"VALUES ({', '.join('?' * len(columns))})", [None] * len(columns)).fetchall()
+            assert "OpenEphemeral" not in {op[1] for op in program}, table
+    finally:
+        con.close()
 
 
 def test_migration_4_froze_the_constraints_of_this_schema() -> None:

@@ -1,25 +1,66 @@
-"""Schema version 9: indexes that cost every write no more than the queries need (issue 15).
+"""Schema version 9: constraints and indexes that cost a write no more than they must (issue 15).
 
 Revision ID: 0009
 Revises: 0008
+A CHECK that a code is one of a list (`status IN ('open', ...)`) made SQLite build a temporary
+table of the list for every row written, as it codes an IN list of more than two values inside
+a CHECK (some 20,000 instructions a row: a fifth of an import's inserts).  The same condition
+written as equalities joined by OR (`status = 'open' OR status = ...`) is compared in place;
+it lets through exactly the rows the IN list let through, NULL included, so no row is checked
+again.  PostgreSQL replaces each constraint in place.  SQLite cannot, so each such table is
+rebuilt as 0007 rebuilds the item table: renamed aside, created again from its old text with
+the conditions rewritten, the rows copied, the old table dropped, its indexes and triggers
+created again (foreign keys are checked before commit, duchá.storage.migrate).
+
 ix_event_at goes: no query reads events by their timestamp (`duchá log` and the dated reports
 read `on` and the id), and every event written kept it up to date.  A finding's inspection,
 item and 回头看 deadline are empty on most rows, and every query that reads these indexes
 compares the column with a value, which no empty cell matches: the three indexes keep only
 the rows that have one (partial indexes, read by such queries on SQLite and PostgreSQL alike).
 
-The DDL is written out here, as a fresh ledger's create_all writes it from models.py, not read
-from there: this step keeps producing schema 9 whatever models.py says later.
+The conditions and DDL are written out here, not read from models.py: this step keeps
+producing schema 9 whatever models.py says later.
 """
 
 from __future__ import annotations
 
+import re
+
 from alembic import op
+
+from duchá.errors import LedgerUnusable
 
 revision = "0009"
 down_revision = "0008"
 branch_labels = None
 depends_on = None
+
+_METHOD = "'self-check', 'written', 'on-site', 'third-party', 'unannounced'"
+_CATEGORY = ("'policy', 'decision', 'meeting', 'target', 'proposal', 'instruction', 'visit', "
+             "'assigned'")
+# Schema 8's conditions that name a list of codes, by table: (constraint, condition).
+LISTS: dict[str, tuple[tuple[str, str], ...]] = {
+    "unit": (("ck_unit_kind", "kind IN ('county', 'department', 'agency', 'other')"),),
+    "item": (("ck_item_category", f"category IN ({_CATEGORY})"),
+             ("ck_item_status", "status IN ('open', 'done', 'cancelled')")),
+    "plan_entry": (
+        ("ck_plan_entry_kind",
+         "kind IN ('comprehensive', 'special', 'assessment', 'evaluation', 'other')"),
+        ("ck_plan_entry_method", f"method IS NULL OR method IN ({_METHOD})"),
+        ("ck_plan_entry_status", "status IN ('planned', 'done', 'cancelled')")),
+    "inspection": (("ck_inspection_method", f"method IN ({_METHOD})"),),
+    "finding": (
+        ("ck_finding_severity", "severity IN ('general', 'serious')"),
+        ("ck_finding_mode", "mode IN ('immediate', 'deadline', 'long-term')"),
+        ("ck_finding_status",
+         "status IN ('open', 'rectifying', 'rectified', 'verified', 'reopened')")),
+    "extension": (("ck_extension_subject", "subject_table IN ('item', 'finding')"),
+                  ("ck_extension_status", "status IN ('pending', 'approved', 'rejected')")),
+    "accountability": (("ck_accountability_subject", "subject_table IN ('item', 'finding')"),),
+    "reminder": (("ck_reminder_kind", "kind IN ('urge', 'supervise')"),),
+    "reminder_line": (("ck_reminder_line_level", "level IN ('urge', 'supervise', 'circulate')"),),
+}
+_LIST = re.compile(r"(\w+) IN \(([^)]*)\)")
 
 PARTIAL = (
     ("ix_finding_inspection", "inspection_id", "inspection_id"),
@@ -28,7 +69,51 @@ PARTIAL = (
 )
 
 
+def as_equalities(condition: str) -> str:
+    """Schema 9's text of a condition: each `column IN ('a', 'b')` as
+    `column = 'a' OR column = 'b'` (only ever joined to the rest by OR)."""
+    return _LIST.sub(lambda m: " OR ".join(f"{m[1]} = {code}" for code in m[2].split(", ")),
+                     condition)
+
+
+def _rebuild_sqlite(table: str, checks: tuple[tuple[str, str], ...]) -> None:
+    conn = op.get_bind()
+    old_sql = conn.exec_driver_sql(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)).scalar_one()
+    new_sql = old_sql
+    for name, condition in checks:
+        old = f"CONSTRAINT {name} CHECK ({condition})"
+        if old not in new_sql:
+            raise LedgerUnusable(f"cannot migrate: the {table} table does not read as schema 8 "
+                                 f"expects ({old} not found)")
+        new_sql = new_sql.replace(old, f"CONSTRAINT {name} CHECK ({as_equalities(condition)})")
+    kept = [r[0] for r in conn.exec_driver_sql(
+        "SELECT sql FROM sqlite_master WHERE type IN ('index', 'trigger') AND tbl_name = ? "
+        "AND sql IS NOT NULL ORDER BY type, name", (table,))]
+    columns = ", ".join(f'"{r[1]}"' for r in conn.exec_driver_sql(f"PRAGMA table_info({table})"))
+    aside = f"_ducha_old_{table}"
+    conn.exec_driver_sql(f"ALTER TABLE {table} RENAME TO {aside}")
+    conn.exec_driver_sql(new_sql)
+    conn.exec_driver_sql(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {aside}")
+    conn.exec_driver_sql(f"DROP TABLE {aside}")
+    for statement in kept:
+        conn.exec_driver_sql(statement)
+
+
 def upgrade() -> None:
+    conn = op.get_bind()
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("PRAGMA legacy_alter_table = ON")
+        try:
+            for table, checks in LISTS.items():
+                _rebuild_sqlite(table, checks)
+        finally:
+            conn.exec_driver_sql("PRAGMA legacy_alter_table = OFF")
+    else:
+        for table, checks in LISTS.items():
+            for name, condition in checks:
+                op.execute(f"ALTER TABLE {table} DROP CONSTRAINT {name}, ADD CONSTRAINT {name} "
+                           f"CHECK ({as_equalities(condition)})")
     op.execute("DROP INDEX IF EXISTS ix_event_at")
     for name, columns, kept in PARTIAL:
         op.execute(f"DROP INDEX IF EXISTS {name}")
