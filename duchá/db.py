@@ -76,10 +76,12 @@ def _on_connect(dbapi_conn: Any, _record: object) -> None:
 
     # The driver must not open transactions on its own: our "begin" listener does.
     dbapi_conn.isolation_level = None
-    # None bound as NULL by an adapter (the module's, for every connection): without one,
-    # Python 3.11's driver seeks an adapting protocol for each None it binds, raising and
-    # dropping an AttributeError on the way, which a large import pays per empty cell.
+    # None and bytes bound as they are by adapters (the module's, for every connection):
+    # without one, Python 3.11's driver seeks an adapting protocol for each such value it
+    # binds, raising and dropping an AttributeError on the way, which a large import pays per
+    # empty cell and per snapshot (bulk.Utf8Text).
     sqlite3.register_adapter(type(None), _NULL)
+    sqlite3.register_adapter(bytes, bytes)  # (bytes(b) is b itself)
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")

@@ -357,7 +357,9 @@ def record_columns(sql: Sql, *, actor: Sequence[str], action: Sequence[str],
     last_id, prev = head(sql)
     at = [stored_at(datetime.now(UTC))] * n
     ids = range(last_id + 1, last_id + 1 + n)
-    on_text = [o.isoformat() if isinstance(o, date) else o for o in on]
+    # (each distinct date written once: an import's events share a few hundred dates)
+    days = {o: o.isoformat() for o in set(on) if isinstance(o, date)}
+    on_text = [days.get(o, o) for o in on]
     befores = _dumped(before)
     afters = _dumped(after)
     columns = (ids, at, on_text, actor, action, table, subject, befores, afters)
