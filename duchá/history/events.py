@@ -358,7 +358,8 @@ def record_columns(sql: Sql, *, actor: Sequence[str], action: Sequence[str],
     at = [stored_at(datetime.now(UTC))] * n
     ids = range(last_id + 1, last_id + 1 + n)
     # (each distinct date written once: an import's events share a few hundred dates)
-    days = {o: o.isoformat() for o in set(on) if isinstance(o, date)}
+    days: dict[date | None, str | None] = {o: o.isoformat() for o in set(on)
+                                           if isinstance(o, date)}
     on_text = [days.get(o, o) for o in on]
     befores = _dumped(before)
     afters = _dumped(after)

@@ -23,6 +23,7 @@ from __future__ import annotations
 from alembic import op
 
 from duchá.errors import LedgerUnusable
+from duchá.storage.migrations.rebuild import legacy_alter, rebuild_sqlite
 
 revision = "0004"
 down_revision = "0003"
@@ -102,32 +103,18 @@ def _rebuild_sqlite(table: str, checks: tuple[tuple[str, str], ...]) -> None:
     conn = op.get_bind()
     old_sql = conn.exec_driver_sql(
         "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)).scalar_one()
-    indexes = [r[0] for r in conn.exec_driver_sql(
-        "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
-        "AND sql IS NOT NULL ORDER BY name", (table,))]
-    columns = ", ".join(f'"{r[1]}"' for r in conn.exec_driver_sql(
-        f"PRAGMA table_info({table})"))
     body = old_sql.rstrip().removesuffix(")").rstrip()
     added = "".join(f", \n\tCONSTRAINT {name} CHECK ({condition})" for name, condition in checks)
-    aside = f"_ducha_old_{table}"
-    conn.exec_driver_sql(f"ALTER TABLE {table} RENAME TO {aside}")
-    conn.exec_driver_sql(f"{body}{added}\n)")
-    conn.exec_driver_sql(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {aside}")
-    conn.exec_driver_sql(f"DROP TABLE {aside}")
-    for statement in indexes:
-        conn.exec_driver_sql(statement)
+    rebuild_sqlite(conn, table, f"{body}{added}\n)")
 
 
 def upgrade() -> None:
     _refuse_broken_rows()
     conn = op.get_bind()
     if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("PRAGMA legacy_alter_table = ON")
-        try:
+        with legacy_alter(conn):
             for table, checks in CHECKS.items():
                 _rebuild_sqlite(table, checks)
-        finally:
-            conn.exec_driver_sql("PRAGMA legacy_alter_table = OFF")
     else:
         for table, checks in CHECKS.items():
             for name, condition in checks:

@@ -22,6 +22,7 @@ import re
 from alembic import op
 
 from duchá.errors import LedgerUnusable
+from duchá.storage.migrations.rebuild import legacy_alter, rebuild_sqlite
 
 revision = "0007"
 down_revision = "0006"
@@ -46,26 +47,14 @@ def _rebuild_sqlite() -> None:
         if n != 1:
             raise LedgerUnusable(f"cannot migrate: the item table does not read as schema 6 "
                                  f"expects ({pattern.pattern} not found)")
-    kept = [r[0] for r in conn.exec_driver_sql(
-        "SELECT sql FROM sqlite_master WHERE type IN ('index', 'trigger') AND tbl_name = 'item' "
-        "AND sql IS NOT NULL ORDER BY type, name")]
-    columns = ", ".join(f'"{r[1]}"' for r in conn.exec_driver_sql("PRAGMA table_info(item)"))
-    conn.exec_driver_sql("ALTER TABLE item RENAME TO _ducha_old_item")
-    conn.exec_driver_sql(new_sql)
-    conn.exec_driver_sql(f"INSERT INTO item ({columns}) SELECT {columns} FROM _ducha_old_item")
-    conn.exec_driver_sql("DROP TABLE _ducha_old_item")
-    for statement in kept:
-        conn.exec_driver_sql(statement)
+    rebuild_sqlite(conn, "item", new_sql)
 
 
 def upgrade() -> None:
     conn = op.get_bind()
     if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("PRAGMA legacy_alter_table = ON")
-        try:
+        with legacy_alter(conn):
             _rebuild_sqlite()
-        finally:
-            conn.exec_driver_sql("PRAGMA legacy_alter_table = OFF")
     else:
         op.execute("ALTER TABLE item ALTER COLUMN assigned DROP NOT NULL")
         op.execute("ALTER TABLE item ALTER COLUMN due DROP NOT NULL")

@@ -8,9 +8,7 @@ a CHECK (some 20,000 instructions a row: a fifth of an import's inserts).  The s
 written as equalities joined by OR (`status = 'open' OR status = ...`) is compared in place;
 it lets through exactly the rows the IN list let through, NULL included, so no row is checked
 again.  PostgreSQL replaces each constraint in place.  SQLite cannot, so each such table is
-rebuilt as 0007 rebuilds the item table: renamed aside, created again from its old text with
-the conditions rewritten, the rows copied, the old table dropped, its indexes and triggers
-created again (foreign keys are checked before commit, duchá.storage.migrate).
+rebuilt (duchá.storage.migrations.rebuild) from its old text with the conditions rewritten.
 
 ix_event_at goes: no query reads events by their timestamp (`duchá log` and the dated reports
 read `on` and the id), and every event written kept it up to date.  A finding's inspection,
@@ -29,6 +27,7 @@ import re
 from alembic import op
 
 from duchá.errors import LedgerUnusable
+from duchá.storage.migrations.rebuild import legacy_alter, rebuild_sqlite
 
 revision = "0009"
 down_revision = "0008"
@@ -87,28 +86,15 @@ def _rebuild_sqlite(table: str, checks: tuple[tuple[str, str], ...]) -> None:
             raise LedgerUnusable(f"cannot migrate: the {table} table does not read as schema 8 "
                                  f"expects ({old} not found)")
         new_sql = new_sql.replace(old, f"CONSTRAINT {name} CHECK ({as_equalities(condition)})")
-    kept = [r[0] for r in conn.exec_driver_sql(
-        "SELECT sql FROM sqlite_master WHERE type IN ('index', 'trigger') AND tbl_name = ? "
-        "AND sql IS NOT NULL ORDER BY type, name", (table,))]
-    columns = ", ".join(f'"{r[1]}"' for r in conn.exec_driver_sql(f"PRAGMA table_info({table})"))
-    aside = f"_ducha_old_{table}"
-    conn.exec_driver_sql(f"ALTER TABLE {table} RENAME TO {aside}")
-    conn.exec_driver_sql(new_sql)
-    conn.exec_driver_sql(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {aside}")
-    conn.exec_driver_sql(f"DROP TABLE {aside}")
-    for statement in kept:
-        conn.exec_driver_sql(statement)
+    rebuild_sqlite(conn, table, new_sql)
 
 
 def upgrade() -> None:
     conn = op.get_bind()
     if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("PRAGMA legacy_alter_table = ON")
-        try:
+        with legacy_alter(conn):
             for table, checks in LISTS.items():
                 _rebuild_sqlite(table, checks)
-        finally:
-            conn.exec_driver_sql("PRAGMA legacy_alter_table = OFF")
     else:
         for table, checks in LISTS.items():
             for name, condition in checks:
