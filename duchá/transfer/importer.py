@@ -62,6 +62,9 @@ def fields(table: str, got: dict[str, Any]) -> tuple[dict[str, Any], dict[str, l
     return got, {name: got.pop(name) for name in lists if name in got} if lists else {}
 
 
+# Per table: the fields that hold a date (a snapshot holds it as ISO text).
+_DATES = {t: frozenset(c.name for c in columns if c.kind in ("date", "deadline"))
+          for t, columns in TABLES.items()}
 # Per table: the column each reference is stored in, and the names of its lists.
 _SHAPES = {t: ({spec.name: spec.column for spec in r.refs}, {spec.name for spec in r.links})
            for t, r in RECORDS.items()}
@@ -742,13 +745,11 @@ def _item_update(job: Job, r: Row, got: dict[str, Any], existing: reimport.Exist
                  code_of: dict[int, str]) -> Record | None:
     """The row as a change to an item already in the ledger: its final state checked as a
     whole, and the columns it changes."""
-    from datetime import date as day
-
     snap = existing.snap
     final: dict[str, Any] = {k: snap.get(k) for k in ("assigned", "due", "status",
                                                        "closed_on")}
     for k in ("assigned", "due", "closed_on"):
-        final[k] = day.fromisoformat(final[k]) if final[k] else None
+        final[k] = date.fromisoformat(final[k]) if final[k] else None
     implied = job.implied.setdefault(r.line, set())
     if r.given("assigned"):
         final["assigned"] = got["assigned"]
@@ -897,13 +898,10 @@ def _finding_new(job: Job, r: Row, got: dict[str, Any], num: tuple[int, int] | N
 
 def _finding_update(job: Job, r: Row, got: dict[str, Any], existing: reimport.Existing,
                     done: bool | None, code_of: dict[int, str]) -> Record | None:
-    from datetime import date as day
-
     snap = existing.snap
-    final: dict[str, Any] = {}
-    for k, v in snap.items():
-        kind = next((c.kind for c in TABLES["findings"] if c.name == k), "text")
-        final[k] = day.fromisoformat(v) if v and kind in ("date", "deadline") else v
+    dates = _DATES["findings"]
+    final: dict[str, Any] = {k: date.fromisoformat(v) if v and k in dates else v
+                             for k, v in snap.items()}
     implied = job.implied.setdefault(r.line, set())
     for k, v in got.items():
         if r.given(k) or (k == "due" and "due" in r.long_term):

@@ -14,7 +14,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from typing import TYPE_CHECKING, Any
+
+from duchá.dates import plain
 
 if TYPE_CHECKING:
     from duchá.services.ledger import Ledger
@@ -126,11 +129,9 @@ def plan(kind: str, existing: Existing, r: Row, values: dict[str, Any],
          links: dict[str, list[int]], code_of: dict[int, str]) -> Update:
     """What the row changes in `existing`: the columns the row gives (a blank cell changes
     nothing) whose value differs from the record's, and the lists it gives."""
-    from duchá.dates import plain
-
     implied = r.job.implied.get(r.line, set())
     snap = existing.snap
-    by_column = {spec.column: spec.name for spec in _refs(kind)}
+    by_column = _field_of_column(kind)
     update = Update(existing)
     for column, value in values.items():
         name = by_column.get(column, column)
@@ -156,6 +157,12 @@ def _refs(kind: str) -> tuple[Any, ...]:
     from duchá.tables import BY_KIND
 
     return BY_KIND[kind].refs
+
+
+@cache
+def _field_of_column(kind: str) -> dict[str, str]:
+    """A reference's field by the column it is stored in (lead_unit_id: lead_unit)."""
+    return {spec.column: spec.name for spec in _refs(kind)}
 
 
 def apply(lg: Ledger, kind: str, updates: list[Update], on: dict[int, date]) -> None:
