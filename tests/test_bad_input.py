@@ -242,6 +242,9 @@ CASES: list[tuple[str, list[str], int, str]] = [
     ("import-blank", ["import", "items", "{tmp}/blank.csv"], BAD, "is empty"),
     ("import-header-only", ["import", "items", "{tmp}/header.csv"], BAD,
      "has a header but no rows"),
+    ("import-unread-columns", ["import", "units", "{tmp}/unread.csv"], BAD,
+     "has no row with a value under the columns it imports (单位代码, 单位名称); nothing to "
+     "import"),
     ("import-bad-date", ["import", "items", "{tmp}/bad-date.csv"], BAD,
      "1 bad line, nothing imported; fix them and import again: line 3: due: '2026-13-45' is "
      "not a real date"),
@@ -421,6 +424,8 @@ def _files_for(folder: Path, template: Path | None = None) -> None:
     (folder / "empty.csv").write_bytes(b"")
     (folder / "blank.csv").write_bytes(b"\n\n  \n")
     (folder / "header.csv").write_text("事项名称,类别,牵头单位,落实时限\n")
+    # (something said only beside the columns: a 备注 the units table does not import)
+    (folder / "unread.csv").write_text("备注,单位代码,单位名称\n已核对,,\n")
     (folder / "bad-date.csv").write_text(ITEMS_HEAD + "甲,meeting,fgw,2026-12-31\n"
                                          "乙,meeting,fgw,2026-13-45\n")
     (folder / "no-lead.csv").write_text("title,category,due\n甲,meeting,2026-12-31\n")

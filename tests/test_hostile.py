@@ -349,6 +349,7 @@ def import_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @example(("items", b"title,category,lead_unit,due\n\"unclosed,meeting,fgw,2026-12-31\n"))
 @example(("units", "code,name\nnew,新单位\nnew,又一个\n".encode()))
 @example(("findings", b"description,unit,mode\n\x00,jyj,immediate\n"))
+@example(("units", b",code,name\r0\n"))  # a value only under an unnamed column
 def test_import_any_file(import_template: Path, tmp_path: Path, case: tuple[str, bytes]) -> None:
     import shutil
     import tempfile

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from duchá.errors import BadInput
 from duchá.transfer import import_children, importer, reimport, rejects, sheets
 from duchá.transfer import import_settings as import_service
 from duchá.transfer.columns import CHILD_TABLES, SERVICE_TABLES
@@ -49,6 +50,11 @@ def validate(lg: Ledger, table: str, sheet: importer.Sheet, options: Options | N
         importer.allocate_numbers(job, records)
     if job.errors:
         raise rejects.refuse(job, opts.errors)
+    if not records and not _said(sheet, where, more):
+        # (every row says something only under columns the import leaves aside)
+        raise BadInput(f"{sheet.label} has no row with a value under the columns it imports "
+                       f"({', '.join(job.header_of(name) for name in where)}); nothing to "
+                       "import")
     if unknown:
         lg.warn(f"columns ignored (not {table} fields): {', '.join(unknown)}")
     for name, lines in filled.items():
@@ -57,6 +63,12 @@ def validate(lg: Ledger, table: str, sheet: importer.Sheet, options: Options | N
     for what, lines in job.notes.items():
         lg.warn(f"{what} ({rejects.at(sheet.noun, lines)})")
     return job, records
+
+
+def _said(sheet: importer.Sheet, where: dict[str, int], more: dict[str, list[int]]) -> bool:
+    """Whether a row has a value under a column the import reads."""
+    read = {*where.values(), *(j for js in more.values() for j in js)}
+    return any(i < len(row) and row[i].strip() for _, row in sheet.rows for i in read)
 
 
 def run(lg: Ledger, table: str, path: Path, options: Options | None = None,
