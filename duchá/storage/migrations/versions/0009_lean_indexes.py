@@ -4,11 +4,12 @@ Revision ID: 0009
 Revises: 0008
 A CHECK that a code is one of a list (`status IN ('open', ...)`) made SQLite build a temporary
 table of the list for every row written, as it codes an IN list of more than two values inside
-a CHECK (some 20,000 instructions a row: a fifth of an import's inserts).  The same condition
-written as equalities joined by OR (`status = 'open' OR status = ...`) is compared in place;
-it lets through exactly the rows the IN list let through, NULL included, so no row is checked
-again.  PostgreSQL replaces each constraint in place.  SQLite cannot, so each such table is
-rebuilt (duchá.storage.migrations.rebuild) from its old text with the conditions rewritten.
+a CHECK (20,000 to 65,000 instructions a row: a quarter to a half of a plain insert).  The
+same condition written as equalities joined by OR (`status = 'open' OR status = ...`) is
+compared in place; it lets through exactly the rows the IN list let through, NULL included,
+so no row is checked again.  PostgreSQL replaces each constraint in place.  SQLite cannot,
+so each such table is rebuilt (duchá.storage.migrations.rebuild) from its old text with the
+conditions rewritten.
 
 ix_event_at goes: no query reads events by their timestamp (`duchá log` and the dated reports
 read `on` and the id), and every event written kept it up to date.  A finding's inspection,
