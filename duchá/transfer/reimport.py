@@ -153,16 +153,12 @@ def plan(kind: str, existing: Existing, r: Row, values: dict[str, Any],
     return update
 
 
-def _refs(kind: str) -> tuple[Any, ...]:
-    from duchá.tables import BY_KIND
-
-    return BY_KIND[kind].refs
-
-
 @cache
 def _field_of_column(kind: str) -> dict[str, str]:
     """A reference's field by the column it is stored in (lead_unit_id: lead_unit)."""
-    return {spec.column: spec.name for spec in _refs(kind)}
+    from duchá.tables import BY_KIND
+
+    return {spec.column: spec.name for spec in BY_KIND[kind].refs}
 
 
 def apply(lg: Ledger, kind: str, updates: list[Update], on: dict[int, date]) -> None:
