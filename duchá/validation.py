@@ -9,7 +9,7 @@ sentence before the database would refuse the row.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
@@ -83,6 +83,37 @@ def finding_due(lg: Ledger, *, mode: str, found: date, due: date | None,
         raise Invalid("due", f"due date {due} is before the date found ({found}); give a due "
                       "date on or after it")
     return due
+
+
+def finding_dues(lg: Ledger, *, modes: Sequence[str], found: Sequence[date],
+                 due: Sequence[date | None]) -> tuple[list[date | None], set[int]]:
+    """`finding_due` of many findings imported from an old ledger (long_term_open), a column
+    at a time: each row's date as finding_due gives it, and the rows it refuses (their date
+    here is None; finding_due on the row says why).  The default of a missing date is worked
+    out once per mode and date found (a big file repeats a few hundred); a date given stands
+    when it is not before the date found, as in finding_due."""
+    out = list(due)
+    refused: set[int] = set()
+    if None in out:
+        defaults: dict[tuple[str, date], date | Invalid | None] = {}
+        for i in [i for i, d in enumerate(out) if d is None]:
+            key = (modes[i], found[i])
+            if key not in defaults:
+                try:
+                    defaults[key] = finding_due(lg, mode=key[0], found=key[1], due=None,
+                                                long_term_open=True)
+                except Invalid as exc:
+                    defaults[key] = exc
+            value = defaults[key]
+            if isinstance(value, Invalid):
+                refused.add(i)
+            else:
+                out[i] = value
+    refused.update(i for i, (d, f) in enumerate(zip(out, found, strict=True))
+                   if d is not None and d < f)
+    for i in refused:
+        out[i] = None
+    return out, refused
 
 
 def finding_status_dates(*, status: str, rectified_on: date | None,

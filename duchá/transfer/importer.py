@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import compress, count, repeat
-from operator import itemgetter, setitem
+from operator import attrgetter, is_, is_not, itemgetter, setitem
 from typing import TYPE_CHECKING, Any
 
 from duchá import validation, vocab
@@ -399,6 +399,58 @@ class Row:
                 len(self.extra or ()))
 
 
+@dataclass(slots=True)
+class Batch:
+    """Some rows of the file read together (Job.batches): each column's cells, and what
+    Row.read_all gives for them, a column at a time."""
+
+    job: Job
+    lines: list[int]
+    cells: dict[str, list[str | None]]  # the file's columns (stripped, None for empty)
+    same: dict[str, Any]  # the value of each column the file lacks, the same in every row
+    ahead: dict[str, list[Any]]  # the others, read ahead; _AHEAD where a cell is still to read
+    todo: set[int]  # the rows with a cell still to read (Row.read_all reads it)
+    said: list[bool]  # whether the row has a cell that says something (else it is blank)
+    _rows: list[Row] | None = None
+
+    def read_ahead(self) -> set[int]:
+        """Read the cells still to read, row by row in order (Row.read_all), into `values`;
+        the rows (by their place in the batch) that read with a word about them: an error, a
+        长期, a further unit.  Every row must say something (`said`)."""
+        assert all(self.said), "blank rows are read row by row"
+        odd: set[int] = set()
+        if self.todo:
+            rows = self.rows()
+            for i in sorted(self.todo):
+                r = rows[i]
+                got = r.read_all()
+                if not r.ok or r._said() != (0, 0, 0):
+                    odd.add(i)
+                for name, values in self.ahead.items():
+                    values[i] = got[name]
+            self.todo = set()
+        return odd
+
+    def values(self) -> dict[str, list[Any]]:
+        """What read_all gives for each row, a column at a time (after `read_ahead`)."""
+        n = len(self.lines)
+        return {name: self.ahead[name] if name in self.ahead else [value] * n
+                for name, value in self.same.items()}
+
+    def rows(self) -> list[Row]:
+        """The rows that say something, each with its values: `same` copied, then the
+        others set a column at a time, and the rows made, all without a Python loop."""
+        if self._rows is None:
+            n = len(self.lines)
+            gots = list(map(dict.copy, repeat(self.same, n)))
+            for name, values in self.ahead.items():
+                deque(map(setitem, gots, repeat(name), values), maxlen=0)
+            made = map(Row, repeat(self.job), self.lines, repeat(self.cells), count(), gots,
+                       map(self.todo.__contains__, count()))
+            self._rows = list(compress(made, self.said))
+        return self._rows
+
+
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -556,11 +608,17 @@ class Job:
     def rows(self) -> Iterator[Row]:
         """The data rows with their values, a batch at a time, each cell read ahead when
         its text was read before (Row.read_all reads the others)."""
+        for batch in self.batches():
+            yield from batch.rows()
+
+    def batches(self) -> Iterator[Batch]:
+        """The data rows a batch at a time, their cells read ahead a column at a time (a
+        batch is read when the rows before it have been: what they read is known in it)."""
         rows = self.sheet.rows
         for start in range(0, len(rows), _BATCH):
-            yield from self._batch(rows[start:start + _BATCH])
+            yield self._batch(rows[start:start + _BATCH])
 
-    def _batch(self, rows: list[tuple[int, list[str]]]) -> Iterator[Row]:
+    def _batch(self, rows: list[tuple[int, list[str]]]) -> Batch:
         width = len(self.sheet.header)
         kept = rows
         grid = list(map(itemgetter(1), rows))
@@ -578,7 +636,7 @@ class Job:
         column = dict(zip(self.where, raw, strict=True))
         n = len(kept)
         # What read_all gives, a column at a time: in a column the file lacks, the same for
-        # every row (in `same`, copied for each row); in the others, read ahead (`ahead`).
+        # every row (in `same`); in the others, read ahead (`ahead`).
         same: dict[str, Any] = {}
         ahead: dict[str, list[Any]] = {}
         for col, empty in self.reading():
@@ -603,14 +661,8 @@ class Job:
         for values in ahead.values():
             if _AHEAD in values:
                 todo.update(i for i, v in enumerate(values) if v is _AHEAD)
-        # Each row's values: `same` copied, then the others set a column at a time, and the
-        # rows made, all without a Python loop over the rows.
-        gots = list(map(dict.copy, repeat(same, n)))
-        for name, values in ahead.items():
-            deque(map(setitem, gots, repeat(name), values), maxlen=0)
-        made = map(Row, repeat(self), map(itemgetter(0), kept), repeat(column), count(), gots,
-                   map(todo.__contains__, count()))
-        yield from compress(made, map(any, zip(*raw, strict=False)))  # (not the blank ones)
+        said = list(map(any, zip(*raw, strict=False)))  # (not the blank ones)
+        return Batch(self, list(map(itemgetter(0), kept)), column, same, ahead, todo, said)
 
     def _cells(self, rows: list[list[str]], name: str, shortest: int) -> list[str | None]:
         """A column's cells, stripped, None for empty; a list field's further columns
@@ -829,31 +881,44 @@ def _codes(job: Job) -> dict[int, str]:
 
 
 def _findings(job: Job) -> list[Record]:
-    from duchá.transfer import reimport
+    from duchá.transfer import plain_findings, reimport
 
     match = reimport.Matcher(job, "finding")
     code_of = _codes(job)
-    numbered = "number" in job.where  # (else no row has a number to read)
-    out = []
-    for r in job.rows():
-        got = r.read_all()
-        done = got.pop("rectified")  # 是否整改到位
-        done = done if r.given("rectified") else None
-        if "due" in r.long_term:  # 长期: long-term rectification, no due date
-            if r.given("mode") and got["mode"] != "long-term":
-                r.fail("due", f"says 长期 but the rectification mode is {got['mode']}; write "
-                       "a date, or the mode 长期整改")
-            got["mode"] = "long-term"
-        num = r.number("findings") if numbered else None
-        existing = match.find(r, _number_text("findings", num), got["description"],
-                              got["unit"])
-        if existing is not None:
-            rec = _finding_update(job, r, got, existing, done, code_of)
-        else:
-            rec = _finding_new(job, r, got, num, done)
-        if rec is not None and r.ok:
-            out.append(rec)
+    out: list[Record] = []
+    for batch in job.batches():
+        made = plain_findings.records(job, match, batch, code_of)
+        if made is not None:
+            out.extend(made)
+            continue
+        for r in batch.rows():
+            rec = finding_row(job, match, r, code_of)
+            if rec is not None:
+                out.append(rec)
     return out
+
+
+def finding_row(job: Job, match: reimport.Matcher, r: Row, code_of: dict[int, str]
+                 ) -> Record | None:
+    """A row read and checked on its own: a new finding, an update of one in the ledger,
+    or None (its errors said)."""
+    numbered = "number" in job.where  # (else no row has a number to read)
+    got = r.read_all()
+    done = got.pop("rectified")  # 是否整改到位
+    done = done if r.given("rectified") else None
+    if "due" in r.long_term:  # 长期: long-term rectification, no due date
+        if r.given("mode") and got["mode"] != "long-term":
+            r.fail("due", f"says 长期 but the rectification mode is {got['mode']}; write "
+                   "a date, or the mode 长期整改")
+        got["mode"] = "long-term"
+    num = r.number("findings") if numbered else None
+    existing = match.find(r, _number_text("findings", num), got["description"],
+                          got["unit"])
+    if existing is not None:
+        rec = _finding_update(job, r, got, existing, done, code_of)
+    else:
+        rec = _finding_new(job, r, got, num, done)
+    return rec if rec is not None and r.ok else None
 
 
 def _rectified_today(job: Job, r: Row, got: dict[str, Any]) -> None:
@@ -862,6 +927,13 @@ def _rectified_today(job: Job, r: Row, got: dict[str, Any]) -> None:
         job.implied.setdefault(r.line, set()).add("rectified_on")
         job.note(f"整改到位 without a 整改完成日期: rectified on the as-of date {job.lg.today}",
                  r.line)
+
+
+def implied_status(verified_on: date | None, rectified_on: date | None, done: bool | None,
+                   plan_text: str | None, plan_on: date | None) -> str:
+    """A new finding's status when its row gives none: what its dates say."""
+    return ("verified" if verified_on else "rectified" if rectified_on or done
+            else "rectifying" if plan_text or plan_on else "open")
 
 
 def _finding_new(job: Job, r: Row, got: dict[str, Any], num: tuple[int, int] | None,
@@ -875,10 +947,8 @@ def _finding_new(job: Job, r: Row, got: dict[str, Any], num: tuple[int, int] | N
         except validation.Invalid as exc:
             r.refuse(exc)
             got["due"] = None
-    implied = ("verified" if got["verified_on"] else "rectified"
-               if got["rectified_on"] or done else "rectifying"
-               if got["plan_text"] or got["plan_on"] else "open")
-    got["status"] = got["status"] or implied
+    got["status"] = got["status"] or implied_status(
+        got["verified_on"], got["rectified_on"], done, got["plan_text"], got["plan_on"])
     if done and got["status"] not in ("rectified", "verified"):
         r.fail("rectified", f"says 是 but the status is {got['status']}")
     _rectified_today(job, r, got)
@@ -1003,17 +1073,18 @@ def allocate_numbers(job: Job, records: list[Record]) -> None:
     prefix, width = PREFIX[job.table]
     taken = job.ledger_numbers(job.table)
     seen: dict[tuple[int, int], int] = {}
-    years: set[int] = set()  # the years of the numbers to allocate
-    for rec in records:
-        if rec.seq is None:
-            years.add(rec.year)
-            continue
-        number = f"{prefix}-{rec.year}-{rec.seq:0{width}d}"
-        if (rec.year, rec.seq) in seen:
-            job.error(rec.line, f"number {number} repeats {job.at(seen[(rec.year, rec.seq)])}")
+    given = list(map(attrgetter("seq"), records))
+    year_of = list(map(attrgetter("year"), records))
+    years = set(compress(year_of, map(is_, given, repeat(None))))  # the years to allocate in
+    for rec, seq in compress(zip(records, given, strict=True),
+                             map(is_not, given, repeat(None))):
+        assert seq is not None  # (as compress chose)
+        number = f"{prefix}-{rec.year}-{seq:0{width}d}"
+        if (rec.year, seq) in seen:
+            job.error(rec.line, f"number {number} repeats {job.at(seen[(rec.year, seq)])}")
         elif number in taken:
             job.error(rec.line, f"number {number} is already in the ledger")
-        seen.setdefault((rec.year, rec.seq), rec.line)
+        seen.setdefault((rec.year, seq), rec.line)
     top: dict[int, int] = {}
     if years:
         among, params = placeholders("y", sorted(years))
@@ -1022,15 +1093,16 @@ def allocate_numbers(job: Job, records: list[Record]) -> None:
             "GROUP BY year", params)}
     for (y, s) in seen:
         top[y] = max(top.get(y, 0), s)
+    # The next numbers of each year in the order of the rows, then every record's number,
+    # year and seq set a column at a time.
+    after = {y: count(top.get(y, 0) + 1) for y in years}
+    seqs = [s if s is not None else next(after[y]) for s, y in zip(given, year_of, strict=True)]
+    deque(map(setattr, records, repeat("seq"), seqs), maxlen=0)
+    values = list(map(attrgetter("values"), records))
     number_of = f"{prefix}-%d-%0{width}d"  # PREFIX-year-seq, as above (% formats fastest)
-    for rec in records:
-        year, seq = rec.year, rec.seq
-        if seq is None:
-            rec.seq = seq = top[year] = top.get(year, 0) + 1
-        values = rec.values  # (stored one by one: update's keywords make a dict per record)
-        values["number"] = number_of % (year, seq)
-        values["year"] = year
-        values["seq"] = seq
+    for name, column in (("number", map(number_of.__mod__, zip(year_of, seqs, strict=True))),
+                         ("year", year_of), ("seq", seqs)):
+        deque(map(setitem, values, repeat(name), column), maxlen=0)
 
 
 def new_id(job: Job, rec: Record) -> int:

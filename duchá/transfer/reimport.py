@@ -92,6 +92,17 @@ class Matcher:
         self.seen: dict[tuple[str, int], int] = {}
         self.seen_numbers: dict[str, int] = {}
 
+    def fresh(self, keys: list[tuple[str, int]]) -> bool:
+        """Whether rows named by these keys (the text as `same_text` reads it, the unit) are
+        all new records: none repeats another of them or a row seen before, none names a
+        record of the ledger.  `find` says the same of each such row, one at a time."""
+        return (len(set(keys)) == len(keys) and self.seen.keys().isdisjoint(keys)
+                and self.by_key.keys().isdisjoint(keys))
+
+    def take(self, keys: list[tuple[str, int]], lines: list[int]) -> None:
+        """The rows of `fresh` keys seen, at these lines."""
+        self.seen.update(zip(keys, lines, strict=True))
+
     def find(self, r: Row, number: str | None, text: str | None, unit: int | None
              ) -> Existing | None:
         """The record the row names, or None for a new one; a row that repeats another row
