@@ -16,8 +16,8 @@ from collections import defaultdict, deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import compress, count, repeat
-from operator import attrgetter, is_, is_not, itemgetter, setitem
+from itertools import chain, compress, count, repeat
+from operator import attrgetter, is_, itemgetter, setitem
 from typing import TYPE_CHECKING, Any
 
 from duchá import validation, vocab
@@ -63,7 +63,7 @@ def fields(table: str, got: dict[str, Any]) -> tuple[dict[str, Any], dict[str, l
 
 
 # Per table: the fields that hold a date (a snapshot holds it as ISO text).
-_DATES = {t: frozenset(c.name for c in columns if c.kind in ("date", "deadline"))
+DATES = {t: frozenset(c.name for c in columns if c.kind in ("date", "deadline"))
           for t, columns in TABLES.items()}
 # Per table: the column each reference is stored in, and the names of its lists.
 _SHAPES = {t: ({spec.name: spec.column for spec in r.refs}, {spec.name for spec in r.links})
@@ -707,7 +707,74 @@ class Record:
         return self.update is None
 
 
-def _number_text(table: str, num: tuple[int, int] | None) -> str | None:
+@dataclass(slots=True)
+class Block:
+    """New records kept in columns (import_findings, and `write` for all it writes): what a
+    Record per row would hold, each a list with a value per row, and `values` a column per
+    field under the names of a Record's values."""
+
+    lines: list[int]
+    year: list[int]
+    seq: list[int | None]
+    values: dict[str, list[Any]]
+    links: list[dict[str, list[Any]]] | None  # each row's (None: no lists in any row)
+    on: list[date | None]
+    ids: Sequence[int] = ()  # given by `write`
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    @classmethod
+    def of(cls, items: Sequence[Record | Block], names: Sequence[str]) -> Block:
+        """The records and blocks as one block, in their order, with the fields `names`."""
+        blocks: list[Block] = []
+        run: list[Record] = []
+        for it in items:
+            if isinstance(it, Record):
+                run.append(it)
+                continue
+            if run:
+                blocks.append(cls._of_records(run, names))
+                run = []
+            blocks.append(it)
+        if run or not blocks:
+            blocks.append(cls._of_records(run, names))
+        if len(blocks) == 1:
+            return blocks[0]
+        links = None
+        if any(b.links for b in blocks):
+            links = [x for b in blocks for x in (b.links or [{} for _ in b.lines])]
+        def joined(get: Callable[[Block], Sequence[Any]]) -> list[Any]:
+            return list(chain.from_iterable(map(get, blocks)))
+
+        return cls(joined(attrgetter("lines")), joined(attrgetter("year")),
+                   joined(attrgetter("seq")),
+                   {name: list(chain.from_iterable(b.values[name] for b in blocks))
+                    for name in names},
+                   links, joined(attrgetter("on")), joined(attrgetter("ids")))
+
+    @classmethod
+    def _of_records(cls, records: list[Record], names: Sequence[str]) -> Block:
+        values = [r.values for r in records]
+        columns = [list(map(itemgetter(name), values)) for name in names]
+        return cls([r.line for r in records], [r.year for r in records],
+                   [r.seq for r in records], dict(zip(names, columns, strict=True)),
+                   [r.links for r in records] if any(r.links for r in records) else None,
+                   [r.on for r in records], [r.id for r in records if r.id is not None])
+
+    def part(self, start: int, stop: int) -> Block:
+        return Block(self.lines[start:stop], self.year[start:stop], self.seq[start:stop],
+                     {k: v[start:stop] for k, v in self.values.items()},
+                     None if self.links is None else self.links[start:stop],
+                     self.on[start:stop], self.ids[start:stop])
+
+
+def rows_of(records: Sequence[Record | Block]) -> int:
+    """How many rows the records and blocks hold."""
+    return sum(len(it) if isinstance(it, Block) else 1 for it in records)
+
+
+def number_text(table: str, num: tuple[int, int] | None) -> str | None:
     if num is None:
         return None
     prefix, width = PREFIX[table]
@@ -745,7 +812,7 @@ def _items(job: Job) -> list[Record]:
     from duchá.transfer import reimport
 
     match = reimport.Matcher(job, "item")
-    code_of = _codes(job)
+    code_of = unit_codes(job)
     stamp = job.stamp()
     out = []
     for r in job.rows():
@@ -759,7 +826,7 @@ def _items(job: Job) -> list[Record]:
         got["units"] = [u for u in dict.fromkeys([*extra, *got["units"]]) if u != lead]
         progress = got.pop("progress")
         num = r.number("items")
-        existing = match.find(r, _number_text("items", num), got["title"], lead)
+        existing = match.find(r, number_text("items", num), got["title"], lead)
         if existing is not None:
             rec = _item_update(job, r, got, existing, code_of)
         else:
@@ -874,132 +941,10 @@ def _inspections(job: Job) -> list[Record]:
     return out
 
 
-def _codes(job: Job) -> dict[int, str]:
+def unit_codes(job: Job) -> dict[int, str]:
     from duchá.services import units
 
     return {u.id: u.code for u in units._all(job.lg) if u.id is not None}
-
-
-def _findings(job: Job) -> list[Record]:
-    from duchá.transfer import plain_findings, reimport
-
-    match = reimport.Matcher(job, "finding")
-    code_of = _codes(job)
-    out: list[Record] = []
-    for batch in job.batches():
-        made = plain_findings.records(job, match, batch, code_of)
-        if made is not None:
-            out.extend(made)
-            continue
-        for r in batch.rows():
-            rec = finding_row(job, match, r, code_of)
-            if rec is not None:
-                out.append(rec)
-    return out
-
-
-def finding_row(job: Job, match: reimport.Matcher, r: Row, code_of: dict[int, str]
-                 ) -> Record | None:
-    """A row read and checked on its own: a new finding, an update of one in the ledger,
-    or None (its errors said)."""
-    numbered = "number" in job.where  # (else no row has a number to read)
-    got = r.read_all()
-    done = got.pop("rectified")  # 是否整改到位
-    done = done if r.given("rectified") else None
-    if "due" in r.long_term:  # 长期: long-term rectification, no due date
-        if r.given("mode") and got["mode"] != "long-term":
-            r.fail("due", f"says 长期 but the rectification mode is {got['mode']}; write "
-                   "a date, or the mode 长期整改")
-        got["mode"] = "long-term"
-    num = r.number("findings") if numbered else None
-    existing = match.find(r, _number_text("findings", num), got["description"],
-                          got["unit"])
-    if existing is not None:
-        rec = _finding_update(job, r, got, existing, done, code_of)
-    else:
-        rec = _finding_new(job, r, got, num, done)
-    return rec if rec is not None and r.ok else None
-
-
-def _rectified_today(job: Job, r: Row, got: dict[str, Any]) -> None:
-    if got["status"] in ("rectified", "verified") and got["rectified_on"] is None:
-        got["rectified_on"] = job.lg.today
-        job.implied.setdefault(r.line, set()).add("rectified_on")
-        job.note(f"整改到位 without a 整改完成日期: rectified on the as-of date {job.lg.today}",
-                 r.line)
-
-
-def implied_status(verified_on: date | None, rectified_on: date | None, done: bool | None,
-                   plan_text: str | None, plan_on: date | None) -> str:
-    """A new finding's status when its row gives none: what its dates say."""
-    return ("verified" if verified_on else "rectified" if rectified_on or done
-            else "rectifying" if plan_text or plan_on else "open")
-
-
-def _finding_new(job: Job, r: Row, got: dict[str, Any], num: tuple[int, int] | None,
-                 done: bool | None) -> Record | None:
-    # The same defaults and checks as `finding add`, called here rather than through Row.check,
-    # whose repacked keywords cost more than these rules, twice per row.
-    if r.ok:
-        try:
-            got["due"] = validation.finding_due(job.lg, mode=got["mode"], found=got["found_on"],
-                                                due=got["due"], long_term_open=True)
-        except validation.Invalid as exc:
-            r.refuse(exc)
-            got["due"] = None
-    got["status"] = got["status"] or implied_status(
-        got["verified_on"], got["rectified_on"], done, got["plan_text"], got["plan_on"])
-    if done and got["status"] not in ("rectified", "verified"):
-        r.fail("rectified", f"says 是 but the status is {got['status']}")
-    _rectified_today(job, r, got)
-    if r.ok:
-        try:
-            validation.finding_status_dates(status=got["status"],
-                                            rectified_on=got["rectified_on"],
-                                            verified_on=got["verified_on"])
-        except validation.Invalid as exc:
-            r.refuse(exc)
-    if not r.ok:
-        return None
-    values, links = fields("findings", got)
-    year, seq = num if num else (got["found_on"].year, None)
-    return Record(r.line, year, seq, values, links, got["found_on"])
-
-
-def _finding_update(job: Job, r: Row, got: dict[str, Any], existing: reimport.Existing,
-                    done: bool | None, code_of: dict[int, str]) -> Record | None:
-    snap = existing.snap
-    dates = _DATES["findings"]
-    final: dict[str, Any] = {k: date.fromisoformat(v) if v and k in dates else v
-                             for k, v in snap.items()}
-    implied = job.implied.setdefault(r.line, set())
-    for k, v in got.items():
-        if r.given(k) or (k == "due" and "due" in r.long_term):
-            final[k] = v
-    if "due" in r.long_term:
-        final["mode"] = "long-term"
-        implied.add("mode")
-    if done and not r.given("status") and final["status"] not in ("rectified", "verified"):
-        final["status"] = "rectified"
-        implied.add("status")
-    _rectified_today(job, r, final)
-    if r.ok and final["due"] is not None and final["due"] < final["found_on"]:
-        r.check(validation.finding_due, job.lg, mode=final["mode"], found=final["found_on"],
-                due=final["due"])
-    if r.ok:
-        r.check(validation.finding_status_dates, status=final["status"],
-                rectified_on=final["rectified_on"], verified_on=final["verified_on"])
-    if not r.ok:
-        return None
-    for k in ("mode", "status", "rectified_on"):
-        if k in implied:
-            got[k] = final[k]
-    values, links = fields("findings", got)
-    if not r.given("number"):  # matched by its description and unit: those stay
-        values.pop("unit_id", None)
-        values["description"] = snap["description"]
-    update = reimport.plan("finding", existing, r, values, links, code_of)
-    return Record(r.line, 0, None, {**values, "number": existing.number}, links, None, update)
 
 
 def _units(job: Job) -> list[Record]:
@@ -1056,35 +1001,47 @@ def _units(job: Job) -> list[Record]:
     return out
 
 
-PREPARE = {"units": _units, "items": _items, "plans": _plans, "inspections": _inspections,
-           "findings": _findings}
+# (findings: import_findings.prepare)
+PREPARE: dict[str, Callable[[Job], Sequence[Record | Block]]] = {
+    "units": _units, "items": _items, "plans": _plans, "inspections": _inspections}
 
 
 # ---------------------------------------------------------------- numbering and writing
 
 
-def allocate_numbers(job: Job, records: list[Record]) -> None:
+def allocate_numbers(job: Job, records: Sequence[Record | Block]) -> None:
     """Check given numbers against the file and the ledger; allocate the missing ones."""
     from duchá.storage.sql import placeholders
 
     if job.table == "units":
         return
-    records = [rec for rec in records if rec.update is None]  # new: the others keep theirs
+    # The new records (the others keep their numbers), a value per row in file order.
+    items = [it for it in records if isinstance(it, Block) or it.update is None]
+    given: list[int | None] = []
+    year_of: list[int] = []
+    line_of: list[int] = []
+    for it in items:
+        if isinstance(it, Block):
+            given += it.seq
+            year_of += it.year
+            line_of += it.lines
+        else:
+            given.append(it.seq)
+            year_of.append(it.year)
+            line_of.append(it.line)
     prefix, width = PREFIX[job.table]
     taken = job.ledger_numbers(job.table)
     seen: dict[tuple[int, int], int] = {}
-    given = list(map(attrgetter("seq"), records))
-    year_of = list(map(attrgetter("year"), records))
     years = set(compress(year_of, map(is_, given, repeat(None))))  # the years to allocate in
-    for rec, seq in compress(zip(records, given, strict=True),
-                             map(is_not, given, repeat(None))):
-        assert seq is not None  # (as compress chose)
-        number = f"{prefix}-{rec.year}-{seq:0{width}d}"
-        if (rec.year, seq) in seen:
-            job.error(rec.line, f"number {number} repeats {job.at(seen[(rec.year, seq)])}")
+    for i in [i for i, seq in enumerate(given) if seq is not None]:
+        year, seq, line = year_of[i], given[i], line_of[i]
+        assert seq is not None  # (as chosen)
+        number = f"{prefix}-{year}-{seq:0{width}d}"
+        if (year, seq) in seen:
+            job.error(line, f"number {number} repeats {job.at(seen[(year, seq)])}")
         elif number in taken:
-            job.error(rec.line, f"number {number} is already in the ledger")
-        seen.setdefault((rec.year, seq), rec.line)
+            job.error(line, f"number {number} is already in the ledger")
+        seen.setdefault((year, seq), line)
     top: dict[int, int] = {}
     if years:
         among, params = placeholders("y", sorted(years))
@@ -1093,16 +1050,27 @@ def allocate_numbers(job: Job, records: list[Record]) -> None:
             "GROUP BY year", params)}
     for (y, s) in seen:
         top[y] = max(top.get(y, 0), s)
-    # The next numbers of each year in the order of the rows, then every record's number,
-    # year and seq set a column at a time.
+    # The next numbers of each year in the order of the rows, then each record's number,
+    # year and seq set.
     after = {y: count(top.get(y, 0) + 1) for y in years}
     seqs = [s if s is not None else next(after[y]) for s, y in zip(given, year_of, strict=True)]
-    deque(map(setattr, records, repeat("seq"), seqs), maxlen=0)
-    values = list(map(attrgetter("values"), records))
     number_of = f"{prefix}-%d-%0{width}d"  # PREFIX-year-seq, as above (% formats fastest)
-    for name, column in (("number", map(number_of.__mod__, zip(year_of, seqs, strict=True))),
-                         ("year", year_of), ("seq", seqs)):
-        deque(map(setitem, values, repeat(name), column), maxlen=0)
+    numbers = list(map(number_of.__mod__, zip(year_of, seqs, strict=True)))
+    at = 0
+    for it in items:
+        if isinstance(it, Block):
+            k = len(it)
+            it.seq = list(seqs[at:at + k])
+            it.values.update(number=numbers[at:at + k], year=year_of[at:at + k],
+                             seq=seqs[at:at + k])
+            at += k
+        else:  # (stored one by one: update's keywords make a dict per record)
+            values = it.values
+            it.seq = seqs[at]
+            values["number"] = numbers[at]
+            values["year"] = year_of[at]
+            values["seq"] = seqs[at]
+            at += 1
 
 
 def new_id(job: Job, rec: Record) -> int:
@@ -1121,7 +1089,7 @@ def _unit_kind(name: str) -> str:
     return "other"
 
 
-def create_units(lg: Ledger, job: Job, records: list[Record]) -> None:
+def create_units(lg: Ledger, job: Job, records: Sequence[Record | Block]) -> None:
     """Add the units the file names and the ledger lacks (code = the name, spaces removed),
     then give the records their ids instead of the stand-ins."""
     from duchá.services import units
@@ -1138,6 +1106,14 @@ def create_units(lg: Ledger, job: Job, records: list[Record]) -> None:
         return real.get(value, value) if isinstance(value, int) else value
 
     for rec in records:
+        if isinstance(rec, Block):  # (new records of plain rows: their columns swapped)
+            for column, values in rec.values.items():
+                if column.endswith("_id"):
+                    rec.values[column] = list(map(swap, values))
+            for links in rec.links or ():
+                for name, ids in links.items():
+                    links[name] = [swap(i) for i in ids]
+            continue
         for column, value in rec.values.items():
             if column.endswith("_id"):
                 rec.values[column] = swap(value)
@@ -1155,7 +1131,7 @@ def _next_id(lg: Ledger, table: str) -> int:
     return int(lg.sql.scalar(f"SELECT max(id) FROM {RECORDS[table].sql_table}") or 0) + 1
 
 
-def write(lg: Ledger, job: Job, records: list[Record],
+def write(lg: Ledger, job: Job, records: Sequence[Record | Block],
           progress: Progress | None = None) -> None:
     """Insert the records, their links and their events in bulk, a column at a time."""
     from duchá.services import units
@@ -1163,17 +1139,27 @@ def write(lg: Ledger, job: Job, records: list[Record],
     table = job.table
     first = _next_id(lg, table)
     code_of = {u.id: u.code for u in units._all(lg)}
-    if table == "units":
-        for i, rec in enumerate(records):
-            code_of[first + i] = rec.values["code"]
-        by_code = {rec.values["code"].lower(): first + i for i, rec in enumerate(records)}
-        for rec in records:
+    at = first
+    for it in records:
+        if isinstance(it, Block):
+            it.ids = range(at, at + len(it))
+            at += len(it)
+        else:
+            it.id = at
+            at += 1
+    if table == "units":  # (units come as records, row by row)
+        units_of = [rec for rec in records if isinstance(rec, Record)]
+        for rec in units_of:
+            assert rec.id is not None  # just given
+            code_of[rec.id] = rec.values["code"]
+        by_code = {rec.values["code"].lower(): rec.id for rec in units_of}
+        for rec in units_of:
             parent = rec.links.pop("parent_code", None)
             if parent:
                 rec.values["parent_id"] = by_code[parent[0]]
-    total = len(records)
+    total = at - first
     if records:
-        _write(lg, job, records, first, code_of, progress)
+        _write(lg, job, records, code_of, progress)
     if table == "units":
         units._forget(lg)
     if progress:
@@ -1185,14 +1171,15 @@ def write(lg: Ledger, job: Job, records: list[Record],
 WRITE_PART = 10000
 
 
-def _write(lg: Ledger, job: Job, records: list[Record], first: int, code_of: dict[int, str],
+def _write(lg: Ledger, job: Job, records: Sequence[Record | Block], code_of: dict[int, str],
            progress: Progress | None) -> None:
     from duchá.storage.bulk import loading
 
     table = job.table
-    n = len(records)
-    for rid, rec in enumerate(records, start=first):
-        rec.id = rid
+    head = records[0]
+    names = list(head.values)
+    whole = Block.of(records, names)
+    n = len(whole)
     # The snapshot's references (history.Ref: lead unit by code, plan by number...), as
     # history.snap builds them, from the lookups already at hand.
     labels: dict[str, dict[Any, str]] = {"Unit": code_of}
@@ -1204,35 +1191,35 @@ def _write(lg: Ledger, job: Job, records: list[Record], first: int, code_of: dic
     sql = lg.sql
     counts = {RECORDS[table].sql_table: n, "event": n}
     for spec in RECORDS[table].links:
-        counts[table_name(spec.table)] = sum(len(rec.links.get(spec.name, ())) for rec in records)
+        counts[table_name(spec.table)] = sum(len(links.get(spec.name, ()))
+                                             for links in whole.links or ())
     with loading(sql, counts):
         for start in range(0, n, WRITE_PART):
-            _write_part(lg, job, records[start:start + WRITE_PART], labels)
+            _write_part(lg, job, whole.part(start, start + WRITE_PART), labels)
             if progress:
                 progress("insert", min(start + WRITE_PART, n), n)
     # A unit's parent may come later in the file: parents are set once all rows exist
     # (SQLite checks the foreign key per statement).
     if table == "units":
+        parents = whole.values["parent_id"]
         sql.execute_many(f"UPDATE {RECORDS[table].sql_table} SET parent_id = :_parent "
                          "WHERE id = :_id",
-                         [{"_id": rec.id, "_parent": rec.values["parent_id"]}
-                          for rec in records if rec.values["parent_id"] is not None])
+                         [{"_id": rid, "_parent": parent}
+                          for rid, parent in zip(whole.ids, parents, strict=True)
+                          if parent is not None])
 
 
-def _write_part(lg: Ledger, job: Job, records: list[Record],
-                labels: dict[str, dict[Any, str]]) -> None:
+def _write_part(lg: Ledger, job: Job, block: Block, labels: dict[str, dict[Any, str]]) -> None:
     """Insert some of the records, their links and their events, a column at a time."""
     from duchá.history import replay as history
     from duchá.history.events import JsonTexts, dump, dump_many, record_columns
     from duchá.storage.bulk import insert, iso_dates
 
     table = job.table
-    n = len(records)
-    ids = [rec.id for rec in records]
-    names = list(records[0].values)
-    columns: list[Sequence[Any]] = [list(c) for c in zip(
-        *map(itemgetter(*names), [rec.values for rec in records]), strict=True)]
-    column = dict(zip(names, columns, strict=True))
+    n = len(block)
+    ids = list(block.ids)
+    column = block.values
+    names = list(column)
     specs = {spec.name: spec for spec in RECORDS[table].links}
     # events.snapshot's JSON-ready values (dates as ISO text), a column at a time.
     snap: dict[str, Sequence[Any]] = {}
@@ -1247,22 +1234,24 @@ def _write_part(lg: Ledger, job: Job, records: list[Record],
             col = [v.isoformat() if isinstance(v, date) else v for v in col]
         snap[name] = col
     links: dict[str, list[tuple[int | None, Any]]] = {}  # (record id, linked id) pairs
-    link_names = list(records[0].links)
+    rows_links = block.links or [{}] * n
+    link_names = list(rows_links[0])
     for name in link_names:
         spec, label = specs[name], labels[specs[name].target]
-        links[name] = [(rec.id, x) for rec in records for x in rec.links[name]]
-        snap[name] = [sorted(label[x] for x in rec.links[name]) for rec in records]
+        links[name] = [(rid, x) for rid, row in zip(ids, rows_links, strict=True)
+                       for x in row[name]]
+        snap[name] = [sorted(label[x] for x in row[name]) for row in rows_links]
     for ref in history.KINDS[SUBJECT[table]].refs:
         label = labels[ref.target]
         keys = column.get(ref.column, [None] * n)
         snap[ref.name] = [None] * n if keys[0] is None and keys.count(None) == n else [
             None if k is None else label.get(k) for k in keys]
-    if all(list(rec.links) == link_names for rec in records):
+    if block.links is None or all(list(row) == link_names for row in rows_links):
         after = dump_many(list(snap), list(snap.values()))
     else:  # records with different lists: each snapshot with its own
         after = JsonTexts()
-        for i, rec in enumerate(records):
-            one = {k: v[i] for k, v in snap.items() if k not in specs or k in rec.links}
+        for i, row in enumerate(rows_links):
+            one = {k: v[i] for k, v in snap.items() if k not in specs or k in row}
             after.append(dump(one) or "")
     sql = lg.sql
     # SQLite stores a date as its ISO text, the snapshot's; a server takes the date itself.
@@ -1275,6 +1264,7 @@ def _write_part(lg: Ledger, job: Job, records: list[Record],
         insert(sql, table_name(spec.table), [spec.parent, spec.child],
                [[p for p, _ in pairs], [c for _, c in pairs]], len(pairs))
     key_field = "code" if table == "units" else "number"
+    today = lg.today
     record_columns(sql, actor=[lg.actor] * n, action=["import"] * n,
                    table=[SUBJECT[table]] * n, subject=column[key_field], before=[None] * n,
-                   after=after, on=[rec.on or lg.today for rec in records])
+                   after=after, on=[on or today for on in block.on])

@@ -6,14 +6,14 @@ ledger already has are updated or skipped (reimport)."""
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from duchá.errors import BadInput
-from duchá.transfer import import_children, importer, reimport, rejects, sheets
+from duchá.transfer import import_children, import_findings, importer, reimport, rejects, sheets
 from duchá.transfer import import_settings as import_service
 from duchá.transfer.columns import CHILD_TABLES, SERVICE_TABLES
 
@@ -33,20 +33,25 @@ class Options:
     dry_run: bool = False
 
 
+# The preparation of each record table's rows (import_children and import_settings have theirs).
+PREPARE = {**importer.PREPARE, "findings": import_findings.prepare}
+
+
 def validate(lg: Ledger, table: str, sheet: importer.Sheet, options: Options | None = None
-             ) -> tuple[importer.Job, list[importer.Record]]:
+             ) -> tuple[importer.Job, Sequence[importer.Record | importer.Block]]:
     opts = options or Options()
     where, more, unknown = importer.map_header(table, sheet)
     job = importer.Job(lg, table, sheet, where, more, create_units=opts.create_units)
     if opts.category:
         job.defaults["category"] = opts.category
     filled = sheets.fill_down(table, sheet, where)
+    records: Sequence[importer.Record | importer.Block]
     if table in CHILD_TABLES:
         records = import_children.PREPARE[table](job)
     elif table in SERVICE_TABLES:
         records = import_service.PREPARE[table](job)
     else:
-        records = importer.PREPARE[table](job)
+        records = PREPARE[table](job)
         importer.allocate_numbers(job, records)
     if job.errors:
         raise rejects.refuse(job, opts.errors)
@@ -98,11 +103,13 @@ def _run(lg: Ledger, table: str, path: Path, options: Options | None,
     sheet = importer.read(path, table, opts.encoding, opts.sheet)
     job, records = validate(lg, table, sheet, opts)
     if progress:
-        progress("checked", len(records), len(records))
-    new = [rec for rec in records if rec.new]
-    changed = [rec for rec in records if rec.update is not None and rec.update.changed]
-    notes = [rec for rec in records if rec.notes]
-    same = sum(1 for rec in records if rec.update is not None and not rec.update.changed
+        progress("checked", importer.rows_of(records), importer.rows_of(records))
+    # (a Block holds new records of plain rows, without notes)
+    new = [rec for rec in records if isinstance(rec, importer.Block) or rec.new]
+    rows = [rec for rec in records if not isinstance(rec, importer.Block)]
+    changed = [rec for rec in rows if rec.update is not None and rec.update.changed]
+    notes = [rec for rec in rows if rec.notes]
+    same = sum(1 for rec in rows if rec.update is not None and not rec.update.changed
                and not rec.notes)
     if job.created:
         lg.warn(("would add" if opts.dry_run else "added") + " units the ledger lacked, each "
@@ -112,9 +119,9 @@ def _run(lg: Ledger, table: str, path: Path, options: Options | None,
         if job.created:
             importer.create_units(lg, job, records)
         if table in CHILD_TABLES:
-            import_children.write(lg, table, records)
+            import_children.write(lg, table, _records(records))
         elif table in SERVICE_TABLES:
-            import_service.write(lg, table, records)
+            import_service.write(lg, table, _records(records))
         else:
             importer.write(lg, job, new, progress)
             kind = importer.SUBJECT[table]
@@ -123,16 +130,27 @@ def _run(lg: Ledger, table: str, path: Path, options: Options | None,
                 (rec.update.existing.id if rec.update else importer.new_id(job, rec),
                  rec.values["number"], n) for rec in notes for n in rec.notes])
     if table in CHILD_TABLES:
-        keys = import_children.key_of(lg, table, records)
+        keys = import_children.key_of(lg, table, _records(records))
     elif table in SERVICE_TABLES:
-        keys = import_service.key_of(table, records)
+        keys = import_service.key_of(table, _records(records))
     else:
         key_field = "code" if table == "units" else "number"
-        keys = [rec.values[key_field] for rec in new]
-    added = len(new)
+        ends = [(rec.values[key_field][0], rec.values[key_field][-1])
+                if isinstance(rec, importer.Block) else (rec.values[key_field],) * 2
+                for rec in new[:1] + new[-1:]]
+        keys = [ends[0][0], ends[-1][1]] if ends else []
+    added = importer.rows_of(new)
     updated = len({id(rec) for rec in [*changed, *(r for r in notes if not r.new)]})
     return {"table": table, "file": str(path), "encoding": sheet.encoding,
-            "sheet": sheet.name, "rows": len(records), "added": added, "updated": updated,
+            "sheet": sheet.name, "rows": importer.rows_of(records), "added": added,
+            "updated": updated,
             "unchanged": same, "imported": 0 if opts.dry_run else added + updated,
             "first": keys[0] if keys else None, "last": keys[-1] if keys else None,
             "dry_run": opts.dry_run}
+
+
+def _records(records: Sequence[importer.Record | importer.Block]) -> list[importer.Record]:
+    """The records of a table whose rows are read one by one (no Block among them)."""
+    out = [rec for rec in records if isinstance(rec, importer.Record)]
+    assert len(out) == len(records), "only findings come in blocks"
+    return out
