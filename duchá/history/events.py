@@ -149,22 +149,28 @@ def digest_chain(columns: Sequence[Sequence[Any]], prev: str | None, *,
     try:
         if set(map(type, ids)) - {int}:
             raise TypeError(ids)
-        # _HEAD and _TAIL written out, with the keys in _SORTED's order, in pieces around
-        # the two values that are long (the snapshot) or known only in turn (the link): each
-        # piece is fed to the hash as it is, never copied into one text per event.
+        # _HEAD and _TAIL written out, with the keys in _SORTED's order, around the value
+        # known only in turn (the link).
         opened = ""
         if after_utf8 is not None:
             afters = _escaped_json(after_utf8)
             opened = '"'  # the quotes around each snapshot, written with its neighbours
         else:
             afters = [a.encode() for a in _encoded(after)]
-        befores = [f'{{"action":{ac},"actor":{who},"after":{opened}'.encode()
-                   for ac, who in zip(_encoded(action), _encoded(actor), strict=True)]
-        middles = [f'{opened},"at":{t},"before":{bf},"id":{i},"on":{o},"prev_hash":'.encode()
-                   for t, bf, i, o in zip(_encoded(at), _encoded(before), ids, _encoded(on),
-                                          strict=True)]
-        tails = [f',"subject":{s},"subject_table":{t}}}'.encode()
-                 for s, t in zip(_encoded(subject), _encoded(table), strict=True)]
+        # Each event's text up to its link as one piece (one call to the hash for it), and
+        # the text after it, each piece formatted by %, a column at a time.
+        head = '{"action":%s,"actor":%s,"after":' + opened
+        middle = opened + ',"at":%s,"before":%s,"id":%d,"on":%s,"prev_hash":'
+        tail = ',"subject":%s,"subject_table":%s}'
+        pre = list(map(b"".join, zip(
+            map(str.encode, map(head.__mod__, zip(_encoded(action), _encoded(actor),
+                                                  strict=True))),
+            afters,
+            map(str.encode, map(middle.__mod__, zip(_encoded(at), _encoded(before), ids,
+                                                    _encoded(on), strict=True))),
+            strict=True)))
+        tails = list(map(str.encode, map(tail.__mod__, zip(_encoded(subject), _encoded(table),
+                                                            strict=True))))
     except TypeError:  # a value of another type: one event at a time, as digest_row says
         out = []
         for row in zip(*columns, strict=True):
@@ -174,14 +180,12 @@ def digest_chain(columns: Sequence[Sequence[Any]], prev: str | None, *,
     sha = hashlib.sha256
     out = []
     link = b"null" if prev is None else _ENCODE(prev).encode()
-    for b, a, m, t in zip(befores, afters, middles, tails, strict=True):
-        digest = sha(b)
-        digest.update(a)
-        digest.update(m)
+    for piece, t in zip(pre, tails, strict=True):
+        digest = sha(piece)
         digest.update(link)
         digest.update(t)
         prev = digest.hexdigest()
-        link = b'"' + prev.encode() + b'"'  # hexadecimal: its JSON is itself in quotes
+        link = f'"{prev}"'.encode()  # hexadecimal: its JSON is itself in quotes
         out.append(prev)
     return out
 
@@ -360,7 +364,7 @@ def record_columns(sql: Sql, *, actor: Sequence[str], action: Sequence[str],
     # (each distinct date written once: an import's events share a few hundred dates)
     days: dict[date | None, str | None] = {o: o.isoformat() for o in set(on)
                                            if isinstance(o, date)}
-    on_text = [days.get(o, o) for o in on]
+    on_text = list(map(days.get, on, on))
     befores = _dumped(before)
     afters = _dumped(after)
     columns = (ids, at, on_text, actor, action, table, subject, befores, afters)

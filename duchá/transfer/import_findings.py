@@ -218,26 +218,26 @@ def batch_records(job: Job, match: reimport.Matcher, batch: Batch, code_of: dict
 
 
 def _statuses(v: dict[str, list[Any]], done: list[bool | None]) -> tuple[list[str], set[int]]:
-    """Each row's status: its cell, else what its dates say (implied_status); and
-    the rows whose status and dates disagree, or that say 整改到位 without a date (the row
-    by row check says how, or notes the date it takes)."""
-    out = []
-    odd = set()
-    for j, (given, rectified_on, verified_on, plan_text, plan_on, said_done) in enumerate(zip(
-            v["status"], v["rectified_on"], v["verified_on"], v["plan_text"], v["plan_on"],
-            done, strict=True)):
-        status = given or implied_status(verified_on, rectified_on, said_done,
-                                                  plan_text, plan_on)
-        out.append(status)
-        if (status in _DONE and rectified_on is None) or (said_done and status not in _DONE):
-            odd.add(j)
-            continue
-        try:
-            validation.finding_status_dates(status=status, rectified_on=rectified_on,
-                                            verified_on=verified_on)
-        except validation.Invalid:
-            odd.add(j)
-    return out, odd
+    """Each row's status: its cell, else what its dates say (implied_status); and the rows
+    whose status and dates disagree, or that say 整改到位 without a date (the row by row
+    check says how, or notes the date it takes)."""
+    given, rectified_on, verified_on = v["status"], v["rectified_on"], v["verified_on"]
+    implied = map(implied_status, verified_on, rectified_on, done, v["plan_text"], v["plan_on"])
+    status = [g or i for g, i in zip(given, implied, strict=True)]
+    odd = {j for j, (s, r, d) in enumerate(zip(status, rectified_on, done, strict=True))
+           if (s in _DONE and r is None) or (d and s not in _DONE)}
+    odd.update(j for j, ok in enumerate(map(_dates_agree, status, rectified_on, verified_on))
+               if not ok)
+    return status, odd
+
+
+def _dates_agree(status: str, rectified_on: date | None, verified_on: date | None) -> bool:
+    try:
+        validation.finding_status_dates(status=status, rectified_on=rectified_on,
+                                        verified_on=verified_on)
+    except validation.Invalid:
+        return False
+    return True
 
 
 def _made(lines: list[int], v: dict[str, list[Any]], checked: dict[str, list[Any]]) -> Block:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from itertools import compress, repeat
-from operator import itemgetter
+from operator import itemgetter, sub
 from pathlib import Path
 from typing import Any
 
@@ -311,7 +311,12 @@ def _locate(path: Path, encoding: str, table: str, rows: list[tuple[int, list[st
     body: list[tuple[int, list[str]]] = []
     sections: dict[int, str] = {}
     heading: str | None = None
-    for row in rows[best + 1:]:
+    rest = rows[best + 1:]
+    grid = list(map(itemgetter(1), rest))
+    if min(map(sub, map(len, grid), map(list.count, grid, repeat(""))), default=3) >= 3:
+        # (every row has three cells or more: no footer, no heading, as in most files)
+        return Sheet(path, encoding, header, rest, name, header_line, titles, sections, merged)
+    for row in rest:
         line, cells = row
         if len(cells) - cells.count("") < 3:  # a row of one or two cells: a footer, a heading?
             filled = [c.strip() for c in cells if c.strip()]
