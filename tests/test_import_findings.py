@@ -72,13 +72,14 @@ def ledger_rows(path: Path) -> dict[str, list[tuple]]:
             "finding": con.execute("SELECT * FROM finding ORDER BY id").fetchall(),
             # (not `at`, the time of writing, nor the hashes that cover it)
             "event": con.execute('SELECT id, "on", actor, action, subject_table, subject, '
-                                 '"before", "after" FROM event ORDER BY id').fetchall()}
+                                 '"before", "after" FROM event ORDER BY id').fetchall(),
+            "unit": con.execute("SELECT * FROM unit ORDER BY id").fetchall()}
     finally:
         con.close()
 
 
 def both_ways(ledger: Runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str,
-              db_path: Path) -> tuple[list, list]:
+              db_path: Path, *more: str) -> tuple[list, list]:
     """The import of `text` into two copies of the ledger: as it runs, and with every batch
     left to the row-by-row check; what each said and left in its ledger."""
     f = tmp_path / "问题台账.csv"
@@ -97,9 +98,9 @@ def both_ways(ledger: Runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, t
         return made
 
     monkeypatch.setattr(import_findings, "batch_records", counted)
-    fast = ledger("import", "findings", str(f), "-f", "json", "--as-of", "2026-11-30")
+    fast = ledger("import", "findings", str(f), "-f", "json", "--as-of", "2026-11-30", *more)
     monkeypatch.setattr(import_findings, "batch_records", lambda *args: None)
-    slow = ledger("import", "findings", str(f), "-f", "json", "--as-of", "2026-11-30",
+    slow = ledger("import", "findings", str(f), "-f", "json", "--as-of", "2026-11-30", *more,
                   db=other)
     said = [(r.exit_code, r.stdout.replace(str(other), str(db_path)), r.stderr)
             for r in (fast, slow)]
@@ -153,6 +154,25 @@ def test_a_finding_named_twice_across_batches_is_refused(
     assert said[0] == 2 and said[2].count("\n") >= 1
     assert "line 1101" in said[2] and "the same description and unit as line 5" in said[2]
     assert rows["finding"] == rows_slow["finding"] == []
+
+
+def test_units_the_ledger_lacks_are_added_the_same_either_way(
+        ledger: Runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        db_path: Path) -> None:
+    """--create-units: the plain rows name the new units by stand-ins until they are added."""
+    rnd = random.Random(9)
+    lines = taizhang(9, 1100, odd=0.0).splitlines()
+    new_units = ["华亭市人民政府", "崇信县人民政府", "平凉市审计局"]
+    lines = [lines[0]] + [line.replace(line.split(",")[0], rnd.choice(new_units), 1)
+                          if rnd.random() < 0.3 else line for line in lines[1:]]
+    (said, rows, taken), (said_slow, rows_slow) = both_ways(
+        ledger, tmp_path, monkeypatch, "\n".join(lines) + "\n", db_path, "--create-units")
+    assert said == said_slow
+    assert said[0] == 0, said
+    assert "added units the ledger lacked" in said[2]
+    assert rows == rows_slow
+    assert len(rows["unit"]) == len(UNITS) + 3 and len(rows["finding"]) == 1100
+    assert all(taken)
 
 
 @pytest.fixture(scope="module")
