@@ -297,15 +297,22 @@ def test_dump_many_writes_what_dump_writes(rows: list[dict[str, object]]) -> Non
     assert dump_many(keys, [[r[k] for r in rows] for k in keys]) == [dump(r) for r in rows]
 
 
-@settings(max_examples=100, deadline=None)
-@given(st.lists(st.tuples(TEXT, st.one_of(st.none(), TEXT), TEXT, st.one_of(st.none(), TEXT)),
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(TEXT, st.one_of(st.none(), TEXT), TEXT, st.one_of(st.none(), TEXT),
+                          st.sampled_from(["import", "edit"]), st.sampled_from(["finding", "item"]),
+                          st.one_of(st.none(), TEXT),
+                          st.sampled_from(["2026-06-01T00:00:00.000000+00:00",
+                                           "2026-06-02T08:00:00.000000+00:00"])),
                 min_size=1, max_size=5), st.one_of(st.none(), TEXT), st.booleans())
-def test_digest_chain_links_as_digest_row_does(events: list[tuple[str, ...]],
+def test_digest_chain_links_as_digest_row_does(events: list[tuple[str | None, ...]],
                                                prev: str | None, same: bool) -> None:
+    """Columns whose values repeat (an import's) or vary (a mix of events), NULLs among them."""
     from duchá.history.events import digest_chain, digest_row
 
-    rows = [(i, "2026-06-01T00:00:00.000000+00:00", on, "clerk" if same else actor, "import",
-             "finding", subject, None, after) for i, (actor, on, subject, after)
+    rows = [(i, "2026-06-01T00:00:00.000000+00:00" if same else at, on,
+             "clerk" if same else actor, "import" if same else action,
+             "finding" if same else table, subject, None if same else before, after)
+            for i, (actor, on, subject, after, action, table, before, at)
             in enumerate(events, start=7)]
     expected, link = [], prev
     for row in rows:

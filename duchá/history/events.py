@@ -158,19 +158,20 @@ def digest_chain(columns: Sequence[Sequence[Any]], prev: str | None, *,
         else:
             afters = [a.encode() for a in _encoded(after)]
         # Each event's text up to its link as one piece (one call to the hash for it), and
-        # the text after it, each piece formatted by %, a column at a time.
-        head = '{"action":%s,"actor":%s,"after":' + opened
-        middle = opened + ',"at":%s,"before":%s,"id":%d,"on":%s,"prev_hash":'
-        tail = ',"subject":%s,"subject_table":%s}'
-        pre = list(map(b"".join, zip(
-            map(str.encode, map(head.__mod__, zip(_encoded(action), _encoded(actor),
-                                                  strict=True))),
-            afters,
-            map(str.encode, map(middle.__mod__, zip(_encoded(at), _encoded(before), ids,
-                                                    _encoded(on), strict=True))),
-            strict=True)))
-        tails = list(map(str.encode, map(tail.__mod__, zip(_encoded(subject), _encoded(table),
-                                                            strict=True))))
+        # the text after it: made of pieces that are each worked out once per distinct value
+        # (an import's action, actor, time and dates repeat) and joined a column at a time.
+        heads = _pieces('{"action":%s,"actor":%s,"after":' + opened, action, actor)
+        middles = _pieces(opened + ',"at":%s,"before":%s,"id":', at, before)
+        dates = _pieces(',"on":%s,"prev_hash":', on)
+        numbers = list(map(str.encode, map(int.__repr__, ids)))
+        pre = list(map(b"".join, zip(heads, afters, middles, numbers, dates, strict=True)))
+        if table and table.count(table[0]) == len(table):  # (an import's: one table)
+            end = _pieces(',"subject_table":%s}', table[:1])[0].decode()
+            tails = [(',"subject":' + s + end).encode() for s in _encoded(subject)]
+        else:
+            tails = list(map(b"".join, zip(
+                map(str.encode, map(',"subject":'.__add__, _encoded(subject))),
+                _pieces(',"subject_table":%s}', table), strict=True)))
     except TypeError:  # a value of another type: one event at a time, as digest_row says
         out = []
         for row in zip(*columns, strict=True):
@@ -195,7 +196,25 @@ def _escaped_json(texts: Sequence[bytes]) -> list[bytes]:
     string inside JSON, without the quotes around it.  Such a text holds no raw control
     character (the json module writes each as an escape), so only its quotes and backslashes
     are escaped; and in UTF-8 no byte of another character is one of those two."""
-    return [t.replace(b"\\", b"\\\\").replace(b'"', b'\\"') for t in texts]
+    n = len(texts)
+    if any(b"\\" in t for t in texts):
+        texts = list(map(bytes.replace, texts, [b"\\"] * n, [b"\\\\"] * n))
+    return list(map(bytes.replace, texts, [b'"'] * n, [b'\\"'] * n))
+
+
+def _pieces(template: str, *columns: Sequence[Any]) -> list[bytes]:
+    """`template` with each event's values of `columns` as JSON (text and NULLs), encoded;
+    each distinct set of values written once.  TypeError for a value of another type."""
+    n = len(columns[0])
+    if n > 1 and all(col.count(col[0]) == n for col in columns):  # (the same in every event)
+        return _pieces(template, *(col[:1] for col in columns)) * n
+    rows = list(zip(*columns, strict=True))
+    made = {}
+    for row in set(rows):
+        if not all(v is None or type(v) is str for v in row):
+            raise TypeError(row)
+        made[row] = (template % tuple("null" if v is None else _ENCODE(v) for v in row)).encode()
+    return list(map(made.__getitem__, rows))
 
 
 def _encoded(values: Sequence[Any]) -> list[str]:
