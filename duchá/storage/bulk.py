@@ -266,7 +266,7 @@ def _literal(values: Sequence[Any], count: int) -> str | None:
 
 def _set_aside(cursor: sqlite3.Cursor, quote: Callable[[str], str], table: str,
                count: int) -> list[str]:
-    """Drop the table's plain indexes when `count` new rows at least double it; the
+    """Drop the table's plain, whole indexes when `count` new rows at least double it; the
     statements that create them again.  None dropped for a small insert, nor when SQLite
     cannot drop them now (a statement still reading the table)."""
     if count < REINDEX_ROWS:
@@ -277,9 +277,11 @@ def _set_aside(cursor: sqlite3.Cursor, quote: Callable[[str], str], table: str,
         return []
     if (top or 0) > count:
         return []
-    plain = [name for _, name, unique, origin, _ in
+    # (a partial index is kept: the rows it leaves out, most of a load, cost it nothing,
+    # and building it again would read the whole table for the few it holds)
+    plain = [name for _, name, unique, origin, partial in
              cursor.execute(f"PRAGMA index_list({quote(table)})")
-             if not unique and origin == "c"]
+             if not unique and origin == "c" and not partial]
     if not plain:
         return []
     sqls = {name: sql for name, sql in cursor.execute(
