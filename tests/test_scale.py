@@ -297,6 +297,24 @@ def test_dump_many_writes_what_dump_writes(rows: list[dict[str, object]]) -> Non
     assert dump_many(keys, [[r[k] for r in rows] for k in keys]) == [dump(r) for r in rows]
 
 
+FEW = st.sampled_from([None, "一般", 'say "hi"', "back\\slash", "", 0, 1, True, False, 2.0])
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.fixed_dictionaries({
+    "unit": st.sampled_from(["dept01", "dept02", None]), "status": FEW,
+    "seq": st.sampled_from([1, 2, 3, None]), "mixed": FEW, "one": st.just("同")}),
+    min_size=4, max_size=40))
+def test_dump_many_of_repeating_values_writes_what_dump_writes(
+        rows: list[dict[str, object]]) -> None:
+    """Columns that repeat a few values (written once per value), with NULLs, numbers,
+    booleans (True is not 1) and quotes among them."""
+    from duchá.history.events import dump, dump_many
+
+    keys = list(rows[0])
+    assert dump_many(keys, [[r[k] for r in rows] for k in keys]) == [dump(r) for r in rows]
+
+
 @settings(max_examples=150, deadline=None)
 @given(st.lists(st.tuples(TEXT, st.one_of(st.none(), TEXT), TEXT, st.one_of(st.none(), TEXT),
                           st.sampled_from(["import", "edit"]), st.sampled_from(["finding", "item"]),

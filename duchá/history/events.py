@@ -243,6 +243,9 @@ def dump_many(keys: Sequence[str], columns: Sequence[Sequence[Any]]) -> JsonText
         return JsonTexts(dump(dict(zip(keys, row, strict=True))) or ""
                          for row in zip(*columns, strict=True))
     order = sorted(range(len(keys)), key=lambda j: keys[j])
+    # Each row's text is joined from one piece per column that is not NULL throughout: the
+    # key (with the text of the NULL columns before it) and the value, worked out once per
+    # distinct value where a column repeats its values (most do: units, dates, statuses).
     pieces: list[Sequence[str]] = []
     text = "{"
     for at, j in enumerate(order):
@@ -252,16 +255,19 @@ def dump_many(keys: Sequence[str], columns: Sequence[Sequence[Any]]) -> JsonText
             text += "null"
             continue
         kinds = set(map(type, col))
-        pieces.append([text] * n)
-        text = ""
-        if kinds <= {str}:
-            pieces.append(list(map(_ENCODE, col)))
-        elif kinds <= {int}:
-            pieces.append(list(map(int.__repr__, col)))
-        elif kinds <= {str, type(None)}:
-            pieces.append(["null" if v is None else _ENCODE(v) for v in col])
+        head, text = text, ""
+        if kinds <= {str, type(None)} or kinds <= {int, type(None)}:  # (no bool among ints)
+            distinct = set(col)
+            write = _ENCODE if str in kinds else int.__repr__
+            if len(distinct) * 4 <= n:
+                made = {v: head + ("null" if v is None else write(v)) for v in distinct}
+                pieces.append(list(map(made.__getitem__, col)))
+            elif None in distinct:
+                pieces.append([head + ("null" if v is None else write(v)) for v in col])
+            else:
+                pieces.append(list(map(head.__add__, map(write, col))))
         else:  # numbers with NULLs, lists, dates...: the json module's text of the value
-            pieces.append([_json_value(v) for v in col])
+            pieces.append([head + _json_value(v) for v in col])
     pieces.append([text + "}"] * n)
     return JsonTexts(map("".join, zip(*pieces, strict=True)))
 
