@@ -23,7 +23,6 @@ import sqlite3
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
-from itertools import chain
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
@@ -238,11 +237,16 @@ def insert_columns(driver: sqlite3.Connection, table: str, names: Sequence[str],
         aside = _set_aside(cursor, quote, table, count)
         try:
             done = 0
+            width = len(kept)
             for i in range(0, count, per):
-                part = [c[i:i + per] for c in kept]
                 n = min(per, count - i)
+                # The statement's parameters row after row, each column's values laid into
+                # their places by one slice assignment.
+                params: list[Any] = [None] * (n * width)
+                for k, c in enumerate(kept):
+                    params[k::width] = c[i:i + n]
                 cursor.execute(full if n == per else head + ", ".join(one for _ in range(n)),
-                               list(chain.from_iterable(zip(*part, strict=True))))
+                               params)
                 if progress and (i + n >= done + CHUNK or i + n == count):
                     done = i + n
                     progress(done)
