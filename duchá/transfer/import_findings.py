@@ -11,6 +11,7 @@ row by row, in their place.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import date
 from itertools import compress
 from typing import Any
@@ -222,13 +223,22 @@ def _statuses(v: dict[str, list[Any]], done: list[bool | None]) -> tuple[list[st
     whose status and dates disagree, or that say 整改到位 without a date (the row by row
     check says how, or notes the date it takes)."""
     given, rectified_on, verified_on = v["status"], v["rectified_on"], v["verified_on"]
-    implied = map(implied_status, verified_on, rectified_on, done, v["plan_text"], v["plan_on"])
+    implied = _each(implied_status, verified_on, rectified_on, done, v["plan_text"],
+                    v["plan_on"])
     status = [g or i for g, i in zip(given, implied, strict=True)]
     odd = {j for j, (s, r, d) in enumerate(zip(status, rectified_on, done, strict=True))
            if (s in _DONE and r is None) or (d and s not in _DONE)}
-    odd.update(j for j, ok in enumerate(map(_dates_agree, status, rectified_on, verified_on))
+    odd.update(j for j, ok in enumerate(_each(_dates_agree, status, rectified_on, verified_on))
                if not ok)
     return status, odd
+
+
+def _each(rule: Callable[..., Any], *columns: Sequence[Any]) -> list[Any]:
+    """A rule (a function of its arguments alone) on each row's values of `columns`, run
+    once per distinct set of values: most rows of a 台账 repeat another's statuses and dates."""
+    rows = list(zip(*columns, strict=True))
+    verdicts = {row: rule(*row) for row in set(rows)}
+    return list(map(verdicts.__getitem__, rows))
 
 
 def _dates_agree(status: str, rectified_on: date | None, verified_on: date | None) -> bool:

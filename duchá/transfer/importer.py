@@ -412,6 +412,7 @@ class Batch:
     todo: set[int]  # the rows with a cell still to read (Row.read_all reads it)
     said: list[bool]  # whether the row has a cell that says something (else it is blank)
     _rows: list[Row] | None = None
+    _read: dict[int, Row] = field(default_factory=dict)  # rows made and read by read_ahead
 
     def read_ahead(self) -> set[int]:
         """Read the cells still to read, row by row in order (Row.read_all), into `values`;
@@ -420,9 +421,8 @@ class Batch:
         assert all(self.said), "blank rows are read row by row"
         odd: set[int] = set()
         if self.todo:
-            rows = self.rows()
             for i in sorted(self.todo):
-                r = rows[i]
+                r = self._read[i] = self._row(i)  # (`rows` takes it up if the batch needs all)
                 got = r.read_all()
                 if not r.ok or r._said() != (0, 0, 0):
                     odd.add(i)
@@ -448,7 +448,16 @@ class Batch:
             made = map(Row, repeat(self.job), self.lines, repeat(self.cells), count(), gots,
                        map(self.todo.__contains__, count()))
             self._rows = list(compress(made, self.said))
+            for i, r in self._read.items():  # (only when every row says something)
+                self._rows[i] = r
         return self._rows
+
+    def _row(self, i: int) -> Row:
+        """Row i alone, as `rows` makes it."""
+        got = dict(self.same)
+        for name, values in self.ahead.items():
+            got[name] = values[i]
+        return Row(self.job, self.lines[i], self.cells, i, got, i in self.todo)
 
 
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
