@@ -1220,7 +1220,6 @@ def _write(lg: Ledger, job: Job, records: Sequence[Record | Block], code_of: dic
 
 def _write_part(lg: Ledger, job: Job, block: Block, labels: dict[str, dict[Any, str]]) -> None:
     """Insert some of the records, their links and their events, a column at a time."""
-    from duchá.history import replay as history
     from duchá.history.events import JsonTexts, dump, dump_many, record_columns
     from duchá.storage.bulk import insert, iso_dates
 
@@ -1250,7 +1249,7 @@ def _write_part(lg: Ledger, job: Job, block: Block, labels: dict[str, dict[Any, 
         links[name] = [(rid, x) for rid, row in zip(ids, rows_links, strict=True)
                        for x in row[name]]
         snap[name] = [sorted(label[x] for x in row[name]) for row in rows_links]
-    for ref in history.KINDS[SUBJECT[table]].refs:
+    for ref in RECORDS[table].refs:  # (the history's references: replay.KINDS takes them)
         label = labels[ref.target]
         keys = column.get(ref.column, [None] * n)
         snap[ref.name] = [None] * n if keys[0] is None and keys.count(None) == n else [

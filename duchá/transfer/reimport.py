@@ -175,11 +175,11 @@ def _field_of_column(kind: str) -> dict[str, str]:
 def apply(lg: Ledger, kind: str, updates: list[Update], on: dict[int, date]) -> None:
     """Write the updates, each through Ledger.changing: an "edit" for the fields and links,
     then the status step's own event."""
+    if not updates:  # (nothing to load the models for)
+        return
     from duchá.history.replay import model
     from duchá.tables import BY_KIND
 
-    if not updates:  # (nothing to load the models for)
-        return
     rec = BY_KIND[kind]
     cls = model(rec.model)
     for u in updates:
