@@ -134,11 +134,7 @@ def _run(lg: Ledger, table: str, path: Path, options: Options | None,
     elif table in SERVICE_TABLES:
         keys = import_service.key_of(table, _records(records))
     else:
-        key_field = "code" if table == "units" else "number"
-        ends = [(rec.values[key_field][0], rec.values[key_field][-1])
-                if isinstance(rec, importer.Block) else (rec.values[key_field],) * 2
-                for rec in new[:1] + new[-1:]]
-        keys = [ends[0][0], ends[-1][1]] if ends else []
+        keys = _ends(new, "code" if table == "units" else "number")
     added = importer.rows_of(new)
     updated = len({id(rec) for rec in [*changed, *(r for r in notes if not r.new)]})
     return {"table": table, "file": str(path), "encoding": sheet.encoding,
@@ -154,3 +150,12 @@ def _records(records: Sequence[importer.Record | importer.Block]) -> list[import
     out = [rec for rec in records if isinstance(rec, importer.Record)]
     assert len(out) == len(records), "only findings come in blocks"
     return out
+
+
+def _ends(new: Sequence[importer.Record | importer.Block], key: str) -> list[Any]:
+    """The first and the last new record's `key` (a block's first and last row's)."""
+    if not new:
+        return []
+    first, last = new[0], new[-1]
+    return [first.values[key][0] if isinstance(first, importer.Block) else first.values[key],
+            last.values[key][-1] if isinstance(last, importer.Block) else last.values[key]]
