@@ -315,7 +315,7 @@ def test_dump_many_of_repeating_values_writes_what_dump_writes(
     assert dump_many(keys, [[r[k] for r in rows] for k in keys]) == [dump(r) for r in rows]
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(st.lists(st.tuples(TEXT, st.one_of(st.none(), TEXT), TEXT, st.one_of(st.none(), TEXT),
                           st.sampled_from(["import", "edit"]), st.sampled_from(["finding", "item"]),
                           st.one_of(st.none(), TEXT),
