@@ -79,10 +79,15 @@ def finding_due(lg: Ledger, *, mode: str, found: date, due: date | None,
         else:
             raise Invalid("due", "a long-term (长期整改) finding needs a due date: the date by "
                           "which the rectification must be complete, e.g. 2027-06-30 or +6m")
-    if due < found:
+    if _before(due, found):
         raise Invalid("due", f"due date {due} is before the date found ({found}); give a due "
                       "date on or after it")
     return due
+
+
+def _before(due: date, found: date) -> bool:
+    """A due date that comes before the date the finding was found: never allowed."""
+    return due < found
 
 
 def finding_dues(lg: Ledger, *, modes: Sequence[str], found: Sequence[date],
@@ -110,7 +115,7 @@ def finding_dues(lg: Ledger, *, modes: Sequence[str], found: Sequence[date],
             else:
                 out[i] = value
     refused.update(i for i, (d, f) in enumerate(zip(out, found, strict=True))
-                   if d is not None and d < f)
+                   if d is not None and _before(d, f))
     for i in refused:
         out[i] = None
     return out, refused

@@ -31,6 +31,9 @@ from duchá.transfer.importer import (
     unit_codes,
 )
 
+# The statuses of a finding whose rectification is done (整改到位).
+_DONE = ("rectified", "verified")
+
 
 def prepare(job: Job) -> list[Record | Block]:
     """The file's rows checked and made into findings: a batch of rows at a time where it
@@ -74,7 +77,7 @@ def finding_row(job: Job, match: reimport.Matcher, r: Row, code_of: dict[int, st
 
 
 def _rectified_today(job: Job, r: Row, got: dict[str, Any]) -> None:
-    if got["status"] in ("rectified", "verified") and got["rectified_on"] is None:
+    if got["status"] in _DONE and got["rectified_on"] is None:
         got["rectified_on"] = job.lg.today
         job.implied.setdefault(r.line, set()).add("rectified_on")
         job.note(f"整改到位 without a 整改完成日期: rectified on the as-of date {job.lg.today}",
@@ -101,7 +104,7 @@ def _finding_new(job: Job, r: Row, got: dict[str, Any], num: tuple[int, int] | N
             got["due"] = None
     got["status"] = got["status"] or implied_status(
         got["verified_on"], got["rectified_on"], done, got["plan_text"], got["plan_on"])
-    if done and got["status"] not in ("rectified", "verified"):
+    if done and got["status"] not in _DONE:
         r.fail("rectified", f"says 是 but the status is {got['status']}")
     _rectified_today(job, r, got)
     if r.ok:
@@ -131,7 +134,7 @@ def _finding_update(job: Job, r: Row, got: dict[str, Any], existing: reimport.Ex
     if "due" in r.long_term:
         final["mode"] = "long-term"
         implied.add("mode")
-    if done and not r.given("status") and final["status"] not in ("rectified", "verified"):
+    if done and not r.given("status") and final["status"] not in _DONE:
         final["status"] = "rectified"
         implied.add("status")
     _rectified_today(job, r, final)
@@ -153,8 +156,6 @@ def _finding_update(job: Job, r: Row, got: dict[str, Any], existing: reimport.Ex
     update = reimport.plan("finding", existing, r, values, links, code_of)
     return Record(r.line, 0, None, {**values, "number": existing.number}, links, None, update)
 
-
-_DONE = ("rectified", "verified")
 
 
 def batch_records(job: Job, match: reimport.Matcher, batch: Batch, code_of: dict[int, str]
@@ -263,4 +264,4 @@ def _made(lines: list[int], v: dict[str, list[Any]], checked: dict[str, list[Any
         if lists else None
     found = v["found_on"]
     return Block(lines, [d.year for d in found], [None] * len(lines), values, links,
-                          list(found))
+                 list(found))

@@ -753,6 +753,7 @@ class Block:
         links = None
         if any(b.links for b in blocks):
             links = [x for b in blocks for x in (b.links or [{} for _ in b.lines])]
+
         def joined(get: Callable[[Block], Sequence[Any]]) -> list[Any]:
             return list(chain.from_iterable(map(get, blocks)))
 
