@@ -14,6 +14,8 @@ import hashlib
 import json
 from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime
+from itertools import repeat
+from operator import contains
 from typing import TYPE_CHECKING, Any
 
 from duchá.dates import plain
@@ -199,7 +201,7 @@ def _escaped_json(texts: Sequence[bytes]) -> list[bytes]:
     character (the json module writes each as an escape), so only its quotes and backslashes
     are escaped; and in UTF-8 no byte of another character is one of those two."""
     n = len(texts)
-    if any(b"\\" in t for t in texts):
+    if any(map(contains, texts, repeat(b"\\", n))):
         texts = list(map(bytes.replace, texts, [b"\\"] * n, [b"\\\\"] * n))
     return list(map(bytes.replace, texts, [b'"'] * n, [b'\\"'] * n))
 

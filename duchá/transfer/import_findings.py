@@ -172,7 +172,7 @@ def batch_records(job: Job, match: reimport.Matcher, batch: Batch, code_of: dict
     if numbers is not None:  # (a row's own number is matched against the ledger's row by row)
         odd.update(i for i, number in enumerate(numbers) if number is not None)
     texts, units = v["description"], v["unit"]
-    named = list(zip(map(reimport.same_text, texts), units, strict=True))
+    named = list(zip(reimport.same_texts(texts), units, strict=True))
     keys = named if None not in texts and None not in units else [
         k for k, text, unit in zip(named, texts, units, strict=True)
         if text is not None and unit is not None]

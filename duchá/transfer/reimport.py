@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Any
 from duchá.dates import plain
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from duchá.services.ledger import Ledger
     from duchá.transfer.importer import Job, Row
 
@@ -44,6 +46,13 @@ def same_text(text: str | None) -> str:
     """A title compared as a clerk reads it: spaces and line breaks do not count."""
     # str.split's whitespace is the regex \s (str.isspace), at a quarter of the regex's cost.
     return "".join(text.split()) if text else ""
+
+
+def same_texts(texts: Sequence[str | None]) -> list[str]:
+    """`same_text` of a column (no call of ours per text where none is empty)."""
+    if None in texts or "" in texts:
+        return list(map(same_text, texts))
+    return list(map("".join, map(str.split, texts)))  # type: ignore[arg-type]  # (no None)
 
 
 @dataclass
