@@ -410,3 +410,29 @@ def test_a_child_rows_text_is_the_text_its_event_holds(rows: list[tuple[object, 
     usual = ("2026-06-01", "开工建设\n", 40)
     (row,) = child.texts(_Answers([("DB-2026-0001", *usual)]))  # type: ignore[arg-type]
     assert row[1] == dump(child.value(row))
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.lists(st.sampled_from(["a", "b", "中", " ", "\u3000", "\t", ",", "\n", "\r\n", "\r",
+                                 "\x0b", "\x85", "\u2028"]), max_size=60).map("".join),
+       suffix=st.sampled_from([".csv", ".tsv"]))
+def test_a_csv_without_quotes_reads_as_csv_reader_reads_it(
+        text: str, suffix: str, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """A file without quotes is split at its line ends and delimiters directly: the same rows,
+    on the same lines, as csv.reader gives (blank rows left out)."""
+    import csv
+    import io
+
+    from duchá.transfer.sheets import _text_rows
+
+    path = tmp_path_factory.mktemp("csv") / f"t{suffix}"
+    path.write_bytes(("h,i\n" + text).encode("utf-8"))
+    _, delimiter, rows = _text_rows(path, None)
+    body = "h,i\n" + text
+    reader = csv.reader(io.StringIO(body, newline=""), delimiter=delimiter)
+    want, start = [], 1
+    for record in reader:
+        line, start = start, reader.line_num + 1
+        if any(map(str.strip, record)):
+            want.append((line, record))
+    assert rows == want

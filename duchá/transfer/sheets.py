@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from itertools import compress, repeat
+from itertools import compress, count, repeat
 from operator import itemgetter, sub
 from pathlib import Path
 from typing import Any
@@ -158,17 +158,26 @@ def _text_rows(path: Path, encoding: str | None) -> tuple[str, str, list[tuple[i
     first = body if end < 0 else body[:end]
     tabbed = path.suffix.lower() in (".tsv", ".txt") or first.count("\t") > first.count(",")
     delimiter = "\t" if tabbed else ","
-    reader = csv.reader(io.StringIO(body, newline=""), delimiter=delimiter)
     rows: list[tuple[int, list[str]]] = []
     start = 1
     if '"' not in text:  # no quoted cells: each line is one row, on the line of its number
+        flat = body.replace("\r\n", "\n") if "\r" in body else body
+        if "\r" not in flat:  # (a lone \r also ends a line for csv.reader: read by it below)
+            lines = flat.split("\n")
+            # its cells are what lies between the delimiters, as csv.reader reads them (the
+            # rows where a cell says something: a line with more than delimiters and spaces)
+            said = list(map(str.strip, map(str.replace, lines, repeat(delimiter),
+                                           repeat(""))))
+            return used, delimiter, list(zip(compress(count(1), said), map(
+                str.split, compress(lines, said), repeat(delimiter)), strict=True))
         try:
-            records = list(reader)
+            records = list(csv.reader(io.StringIO(body, newline=""), delimiter=delimiter))
         except csv.Error:  # read again below, to say where
-            reader = csv.reader(io.StringIO(body, newline=""), delimiter=delimiter)
+            pass
         else:  # (the rows where a cell says something, without a Python call per row)
             said = map(any, map(map, repeat(str.strip), records))
             return used, delimiter, list(compress(enumerate(records, 1), said))
+    reader = csv.reader(io.StringIO(body, newline=""), delimiter=delimiter)
     try:
         for record in reader:
             line, start = start, reader.line_num + 1
