@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date
-from itertools import compress
+from itertools import compress, count
+from operator import itemgetter, not_
 from typing import Any
 
 from duchá import validation
@@ -223,15 +224,20 @@ def _statuses(v: dict[str, list[Any]], done: list[bool | None]) -> tuple[list[st
     """Each row's status: its cell, else what its dates say (implied_status); and the rows
     whose status and dates disagree, or that say 整改到位 without a date (the row by row
     check says how, or notes the date it takes)."""
-    given, rectified_on, verified_on = v["status"], v["rectified_on"], v["verified_on"]
-    implied = _each(implied_status, verified_on, rectified_on, done, v["plan_text"],
-                    v["plan_on"])
-    status = [g or i for g, i in zip(given, implied, strict=True)]
-    odd = {j for j, (s, r, d) in enumerate(zip(status, rectified_on, done, strict=True))
-           if (s in _DONE and r is None) or (d and s not in _DONE)}
-    odd.update(j for j, ok in enumerate(_each(_dates_agree, status, rectified_on, verified_on))
-               if not ok)
-    return status, odd
+    verdicts = _each(_status_of, v["status"], v["verified_on"], v["rectified_on"], done,
+                     v["plan_text"], v["plan_on"])
+    status = list(map(itemgetter(0), verdicts))
+    return status, set(compress(count(), map(not_, map(itemgetter(1), verdicts))))
+
+
+def _status_of(given: str | None, verified_on: date | None, rectified_on: date | None,
+               done: bool | None, plan_text: str | None, plan_on: date | None
+               ) -> tuple[str, bool]:
+    """A plain row's status (`_statuses`), and whether it may be taken as it is."""
+    status = given or implied_status(verified_on, rectified_on, done, plan_text, plan_on)
+    if (status in _DONE and rectified_on is None) or (done and status not in _DONE):
+        return status, False
+    return status, _dates_agree(status, rectified_on, verified_on)
 
 
 def _each(rule: Callable[..., Any], *columns: Sequence[Any]) -> list[Any]:

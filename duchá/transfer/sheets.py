@@ -166,10 +166,10 @@ def _text_rows(path: Path, encoding: str | None) -> tuple[str, str, list[tuple[i
             lines = flat.split("\n")
             # its cells are what lies between the delimiters, as csv.reader reads them (the
             # rows where a cell says something: a line with more than delimiters and spaces)
-            said = list(map(str.strip, map(str.replace, lines, repeat(delimiter),
-                                           repeat(""))))
-            return used, delimiter, list(zip(compress(count(1), said), map(
-                str.split, compress(lines, said), repeat(delimiter)), strict=True))
+            content = list(map(str.strip, map(str.replace, lines, repeat(delimiter),
+                                            repeat(""))))
+            return used, delimiter, list(zip(compress(count(1), content), map(
+                str.split, compress(lines, content), repeat(delimiter)), strict=True))
         try:
             records = list(csv.reader(io.StringIO(body, newline=""), delimiter=delimiter))
         except csv.Error:  # read again below, to say where
