@@ -167,7 +167,7 @@ def _text_rows(path: Path, encoding: str | None) -> tuple[str, str, list[tuple[i
             # its cells are what lies between the delimiters, as csv.reader reads them (the
             # rows where a cell says something: a line with more than delimiters and spaces)
             content = list(map(str.strip, map(str.replace, lines, repeat(delimiter),
-                                            repeat(""))))
+                                               repeat(""))))
             return used, delimiter, list(zip(compress(count(1), content), map(
                 str.split, compress(lines, content), repeat(delimiter)), strict=True))
         try:
