@@ -837,16 +837,13 @@ def _expected(kind: Kind, last: tuple[int, str | None] | None, renames: _Renames
         return None
     if not isinstance(want, dict):
         return None
-    if not want.keys().isdisjoint(kind.annotations):  # (a step's event: seldom the last)
-        for k in kind.annotations:
-            want.pop(k, None)
+    for k in kind.annotations:
+        want.pop(k, None)
     if have is not None and len(want) < len(have):
-        filled = dict.fromkeys(have)
-        filled.update(want)
-        for ref in kind.ref_columns.keys() - want.keys():
-            if ref in filled and want.get(kind.ref_columns[ref]) is not None:
-                del filled[ref]  # (an event written before references were pinned)
-        want = filled
+        for k in have.keys() - want.keys():
+            ref = kind.ref_columns.get(k)
+            if ref is None or want.get(ref) is None:
+                want[k] = None
     renames.translate(unit_fields, want, last[0])
     return want
 
