@@ -291,29 +291,10 @@ def test_dump_writes_what_the_json_module_writes(flat: dict[str, object],
     "a": TEXT, "b": st.one_of(st.none(), TEXT), "c": st.integers(), "d": VALUE,
     "e": st.none(), "f": st.lists(TEXT, max_size=3)}), min_size=1, max_size=5))
 def test_dump_many_writes_what_dump_writes(rows: list[dict[str, object]]) -> None:
-    from duchá.history.events import dump, dump_many, sparse_of
+    from duchá.history.events import dump, dump_many
 
     keys = list(rows[0])
     assert dump_many(keys, [[r[k] for r in rows] for k in keys]) == [dump(r) for r in rows]
-    assert dump_many(keys, [[r[k] for r in rows] for k in keys], sparse=True) == [
-        dump(sparse_of(r)) for r in rows]
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.lists(st.dictionaries(st.sampled_from("abcdefg"), st.one_of(st.none(), VALUE)),
-                min_size=1, max_size=6), st.permutations("abcdefg"))
-def test_a_sparse_dump_many_leaves_out_null_fields(rows: list[dict[str, object]],
-                                                   keys: list[str]) -> None:
-    """An import's snapshots without their NULL fields: any field may lead a row, any be
-    NULL in some rows, in none or in all (the separators fall where dump puts them)."""
-    from duchá.history.events import dump, dump_many, sparse_of
-
-    keys = [k for k in keys if any(k in r for r in rows)] or keys[:1]  # (a column: n rows)
-    full = [{k: r.get(k) for k in keys} for r in rows]
-    got = dump_many(keys, [[r[k] for r in full] for k in keys], sparse=True)
-    assert got == [dump({k: v for k, v in r.items() if v is not None}) for r in full]
-    assert all(None not in json.loads(t).values() for t in got)
-    assert [dump(sparse_of(r)) for r in full] == got
 
 
 FEW = st.sampled_from([None, "一般", 'say "hi"', "back\\slash", "", 0, 1, True, False, 2.0])

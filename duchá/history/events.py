@@ -3,8 +3,6 @@
 Each event stores `hash` = SHA-256 of its canonical content (every column but `hash`, as the
 database stores it, in JSON with sorted keys) and `prev_hash` = the previous event's hash, so an
 event edited, inserted or deleted behind the tool's back breaks the chain (`duchá verify`).
-A snapshot may leave out fields that are NULL (an import's do: `dump_many(sparse=True)`), and
-whoever reads one takes a field left out as NULL.
 Events are written only here: `record()` for one change, `chain()` for bulk importers.
 """
 
@@ -238,39 +236,23 @@ class JsonTexts(list[str]):
     wrote every control character as an escape, so none is in the text itself."""
 
 
-def dump_many(keys: Sequence[str], columns: Sequence[Sequence[Any]], *,
-              sparse: bool = False) -> JsonTexts:
+def dump_many(keys: Sequence[str], columns: Sequence[Sequence[Any]]) -> JsonTexts:
     """`dump` of many snapshots with the same keys, given as columns (columns[j][i] is row
     i's value of keys[j]): each value is written as the json module writes it inside the
-    dict, a column at a time, the keys and separators once for all rows.  `sparse`: each
-    snapshot without its NULL fields (`sparse_of`)."""
+    dict, a column at a time, the keys and separators once for all rows."""
     n = len(columns[0]) if columns else 0
-    order = sorted(range(len(keys)), key=lambda j: keys[j])
-    if sparse:
-        order = [j for j in order if not _all_null(columns[j], n)]
-    # A sparse row's first field has no separator before it: a column without NULLs leads
-    # every row, and the fields sorted before it carry their separator after them.
-    anchor = next((at for at, j in enumerate(order) if None not in columns[j]), None) \
-        if sparse else 0
-    if not all(type(k) is str for k in keys) or len(set(keys)) != len(keys) or (
-            order and anchor is None):
-        return JsonTexts(dump(sparse_of(dict(zip(keys, row, strict=True))) if sparse
-                              else dict(zip(keys, row, strict=True))) or ""
+    if not all(type(k) is str for k in keys) or len(set(keys)) != len(keys):
+        return JsonTexts(dump(dict(zip(keys, row, strict=True))) or ""
                          for row in zip(*columns, strict=True))
-    lead = anchor or 0
+    order = sorted(range(len(keys)), key=lambda j: keys[j])
     # Each row's text is joined from one piece per column that is not NULL throughout: the
     # key (with the text of the NULL columns before it) and the value, worked out once per
     # distinct value where a column repeats its values (most do: units, dates, statuses).
     pieces: list[Sequence[str]] = []
     text = "{"
     for at, j in enumerate(order):
+        text += ("" if at == 0 else ", ") + _ENCODE(keys[j]) + ": "
         col = columns[j]
-        key = _ENCODE(keys[j]) + ": "
-        if sparse and at != lead and None in col:  # written only where it is not NULL
-            pieces.append(_fields(col, text, key, before=at < lead))
-            text = ""
-            continue
-        text += ("" if at == 0 or (sparse and at <= lead) else ", ") + key
         if not n or (col[0] is None and col.count(None) == n):  # all NULL: no type pass
             text += "null"
             continue
@@ -290,34 +272,6 @@ def dump_many(keys: Sequence[str], columns: Sequence[Sequence[Any]], *,
             pieces.append([head + _json_value(v) for v in col])
     pieces.append([text + "}"] * n)
     return JsonTexts(map("".join, zip(*pieces, strict=True)))
-
-
-def _fields(col: Sequence[Any], text: str, key: str, *, before: bool) -> list[str]:
-    """A sparse snapshot's field (its `key` and the JSON of its value, nothing where NULL)
-    of each row, after `text`: its separator after it (`before` the leading field) or
-    before it."""
-    def field(v: Any) -> str:
-        if v is None:
-            return text
-        value = _ENCODE(v) if type(v) is str else int.__repr__(v) if type(v) is int \
-            else _json_value(v)
-        return text + key + value + ", " if before else text + ", " + key + value
-    if len(set(map(type, col)) - {type(None)}) > 1:  # (1 and True, equal keys of a dict)
-        return list(map(field, col))
-    try:
-        made = {v: field(v) for v in set(col)}
-    except TypeError:  # lists: each row's own
-        return list(map(field, col))
-    return list(map(made.__getitem__, col))
-
-
-def sparse_of(snapshot: dict[str, Any]) -> dict[str, Any]:
-    """A snapshot without its NULL fields, as an import stores a record's (`dump_many`)."""
-    return {k: v for k, v in snapshot.items() if v is not None}
-
-
-def _all_null(col: Sequence[Any], n: int) -> bool:
-    return not n or (col[0] is None and col.count(None) == n)
 
 
 def _json_value(value: Any) -> str:

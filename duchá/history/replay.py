@@ -10,11 +10,9 @@ plus its link lists).  `verify` then works by rule, for every registered kind:
 - child rows written by an action of their own (an item's progress notes) match those events
   one for one.
 
-A field missing from an event counts as null, so a migration that adds a nullable column
-keeps old ledgers verifiable, and an import stores each record's snapshot without its empty
-fields (half the history's size).  The reference fields (Ref: a unit by its code, a plan by its
-number) are the exception where their id is there: events written before they were pinned
-simply lack them.
+A field missing from an old event counts as null, so a migration that adds a nullable column
+keeps old ledgers verifiable; the reference fields (Ref: a unit by its code, a plan by its
+number) are the exception: events written before they were pinned simply lack them.
 
 References are pinned by what they mean, not by surrogate ids: an item's lead unit is its
 code, so two units' ids swapped behind duchá's back show as changed records.  A unit's code
@@ -32,7 +30,6 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import cached_property
 from itertools import groupby, repeat
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
@@ -85,11 +82,6 @@ class Kind:
     @property
     def table_name(self) -> str:
         return table_name(self.model)
-
-    @cached_property
-    def ref_columns(self) -> dict[str, str]:
-        """Each reference field's id column (a unit's code: unit_id)."""
-        return {r.name: r.column for r in self.refs}
 
 
 @dataclass(frozen=True)
@@ -769,7 +761,7 @@ def _compare(sql: Sql, v: Verdict, altered: Verdict, kind: Kind, chain: _Chain,
             last = (eid, after)
         if last is not None and moved.get(subject, 0) > last[0]:
             last = None  # renamed away since
-        want = _expected(kind, last, renames, unit_fields, have)
+        want = _expected(kind, last, renames, unit_fields)
         if want is None or want != have or not pinned.issubset(want):
             _judge(v, kind, subject, last, want, have, pinned)
         if not (live or filed or said):
@@ -823,12 +815,9 @@ def _loads(text: str) -> Any:
 
 
 def _expected(kind: Kind, last: tuple[int, str | None] | None, renames: _Renames,
-              unit_fields: tuple[str, ...], have: dict[str, Any] | None
-              ) -> dict[str, Any] | None:
+              unit_fields: tuple[str, ...]) -> dict[str, Any] | None:
     """What the last event says the record holds, in today's unit codes; None when there is
-    no such event, it deleted the record, or its snapshot cannot be read.  The fields of the
-    record (`have`) that the snapshot leaves out are null there, but for a reference that an
-    event written before references were pinned lacks (its id is there, its code is not)."""
+    no such event, it deleted the record, or its snapshot cannot be read."""
     if last is None or last[1] is None:
         return None
     try:
@@ -839,11 +828,6 @@ def _expected(kind: Kind, last: tuple[int, str | None] | None, renames: _Renames
         return None
     for k in kind.annotations:
         want.pop(k, None)
-    if have is not None and len(want) < len(have):
-        for k in have.keys() - want.keys():
-            ref = kind.ref_columns.get(k)
-            if ref is None or want.get(ref) is None:
-                want[k] = None
     renames.translate(unit_fields, want, last[0])
     return want
 
