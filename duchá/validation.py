@@ -116,12 +116,10 @@ def finding_dues(lg: Ledger, *, modes: Sequence[str], found: Sequence[date],
                 refused.add(i)
             else:
                 out[i] = value
-    if None in out:
-        refused.update(i for i, (d, f) in enumerate(zip(out, found, strict=True))
-                       if d is not None and _before(d, f))
-    else:
-        # (no None in out here)
-        refused.update(compress(count(), map(_before, out, found)))  # type: ignore[arg-type]
+    # (a row without a date compared as due on the day found: never before it)
+    dated: Sequence[date] = [f if d is None else d for d, f in zip(out, found, strict=True)] \
+        if None in out else out  # type: ignore[assignment]  # (no None in out there)
+    refused.update(compress(count(), map(_before, dated, found)))
     for i in refused:
         out[i] = None
     return out, refused

@@ -606,6 +606,13 @@ def test_findings_list_imports_and_reimports(office: Runner, tmp_path: Path) -> 
     third = office("finding", "show", "WT-2026-0003", "-f", "json").json()
     assert (third["status"], third["evidence"]) == ("rectified", "已规范窗口服务")
     assert office("verify", "-f", "csv").exit_code == 0
+    # An update that moves a finding's deadline before the day it was found is refused.
+    ws.cell(5, 5, "2026-05-20")
+    wb.save(path)
+    r = office("import", "findings", str(path), "-f", "csv", *AS_OF)
+    assert r.exit_code == 2
+    assert "row 5: 整改时限: due date 2026-05-20 is before the date found (2026-06-01)" in r.stderr
+    assert office("finding", "show", "WT-2026-0003", "-f", "json").json()["due"] == "2026-09-30"
 
 
 def test_a_progress_sheet_names_items_by_title(office: Runner, tmp_path: Path) -> None:

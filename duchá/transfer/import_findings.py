@@ -139,7 +139,7 @@ def _finding_update(job: Job, r: Row, got: dict[str, Any], existing: reimport.Ex
         final["status"] = "rectified"
         implied.add("status")
     _rectified_today(job, r, final)
-    if r.ok and final["due"] is not None and final["due"] < final["found_on"]:
+    if r.ok and final["due"] is not None:  # (a date given is only held to the date found)
         r.check(validation.finding_due, job.lg, mode=final["mode"], found=final["found_on"],
                 due=final["due"])
     if r.ok:
@@ -156,7 +156,6 @@ def _finding_update(job: Job, r: Row, got: dict[str, Any], existing: reimport.Ex
         values["description"] = snap["description"]
     update = reimport.plan("finding", existing, r, values, links, code_of)
     return Record(r.line, 0, None, {**values, "number": existing.number}, links, None, update)
-
 
 
 def batch_records(job: Job, match: reimport.Matcher, batch: Batch, code_of: dict[int, str]

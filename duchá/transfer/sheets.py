@@ -170,13 +170,6 @@ def _text_rows(path: Path, encoding: str | None) -> tuple[str, str, list[tuple[i
                                                repeat(""))))
             return used, delimiter, list(zip(compress(count(1), content), map(
                 str.split, compress(lines, content), repeat(delimiter)), strict=True))
-        try:
-            records = list(csv.reader(io.StringIO(body, newline=""), delimiter=delimiter))
-        except csv.Error:  # read again below, to say where
-            pass
-        else:  # (the rows where a cell says something, without a Python call per row)
-            said = map(any, map(map, repeat(str.strip), records))
-            return used, delimiter, list(compress(enumerate(records, 1), said))
     reader = csv.reader(io.StringIO(body, newline=""), delimiter=delimiter)
     try:
         for record in reader:
