@@ -178,3 +178,39 @@ def test_restore_of_a_first_release_backup_migrates_it(items: Runner, db_path: P
     rows = items("item", "list", "--all", "-f", "json").json()
     assert {x["number"] for x in rows} == {"DB-2026-0001", "DB-2026-0002"}
     assert items("verify", "-f", "csv").exit_code == 0
+
+
+def _page_size(path: Path) -> int:
+    con = sqlite3.connect(path)
+    try:
+        return int(con.execute("PRAGMA page_size").fetchone()[0])
+    finally:
+        con.close()
+
+
+def test_a_backup_restores_into_a_ledger_of_another_page_size(items: Runner, db_path: Path,
+                                                              tmp_path: Path) -> None:
+    """A ledger made before new ledgers got 16 KB pages keeps its 4 KB pages, and a backup of
+    either kind restores into it (SQLite copies into a WAL file only at its page size)."""
+    from duchá.db import dispose_all
+
+    copy = tmp_path / "copy.db"
+    assert items("backup", str(copy), "-f", "csv").exit_code == 0
+    assert _page_size(copy) == 16384
+    r = items("item", "add", "备份之后的事项", "-c", "meeting", "--lead", "zjj", "--due", "+9d",
+              "--as-of", "2026-06-02", "-f", "csv")
+    assert r.exit_code == 0, r
+    dispose_all()
+    con = sqlite3.connect(db_path)  # the ledger as an older duchá made it
+    con.execute("PRAGMA journal_mode=DELETE")
+    con.execute("PRAGMA page_size=4096")
+    con.execute("VACUUM")
+    con.execute("PRAGMA journal_mode=WAL")
+    con.close()
+    assert _page_size(db_path) == 4096
+    r = items("restore", str(copy), "-f", "csv")
+    assert r.exit_code == 0, r
+    assert _page_size(db_path) == 4096
+    rows = items("item", "list", "--all", "-f", "json").json()
+    assert {x["number"] for x in rows} == {"DB-2026-0001", "DB-2026-0002"}
+    assert items("verify", "-f", "csv").exit_code == 0

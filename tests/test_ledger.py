@@ -21,6 +21,10 @@ def test_init_creates_an_owner_only_ledger(cli: Runner, db_path: Path) -> None:
     assert stat.S_IMODE(db_path.stat().st_mode) == 0o600
     con = sqlite3.connect(db_path)
     assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    from duchá.db import PAGE_SIZE
+
+    # (a bulk import writes a quarter as many pages as with SQLite's default of 4096 bytes)
+    assert con.execute("PRAGMA page_size").fetchone()[0] == PAGE_SIZE == 16384
     from duchá.models import SCHEMA_VERSION
 
     meta = dict(con.execute("SELECT key, value FROM ducha_meta"))

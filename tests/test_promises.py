@@ -98,11 +98,12 @@ def test_disk_full_during_import_is_exit_3_and_loses_nothing(
 
 @pytest.fixture
 def tiny_disk() -> Path:
-    """A 700 KB file system (tmpfs), where the machine lets us mount one (CI runs as root)."""
+    """A 3 MB file system (tmpfs), where the machine lets us mount one (CI runs as root): room
+    for a small ledger (16 KB pages), not for 4,000 more items."""
     if os.geteuid() != 0 or not shutil.which("mount"):
         pytest.skip("mounting a small tmpfs needs root")
     where = Path(tempfile.mkdtemp(prefix="ducha-tiny-"))
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=700k", "tmpfs", str(where)],
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(where)],
                           capture_output=True)
     if done.returncode != 0:
         where.rmdir()

@@ -171,6 +171,8 @@ def restore(loc: Location, src: Path, *, notify: Callable[[str], None]) -> Outco
             notify(f"the ledger as it was is kept in {kept}")
         if not target.exists():
             new_private_file(target)
+        else:
+            _same_pages(tmp, target)
         # Written into the ledger through SQLite, in one transaction: a reader sees the old
         # ledger or the restored one, and a crash leaves one of them (its WAL stays coherent,
         # which replacing the file under it would not).
@@ -183,6 +185,30 @@ def restore(loc: Location, src: Path, *, notify: Callable[[str], None]) -> Outco
     finally:
         tmp.unlink(missing_ok=True)
     return Outcome(target, verdict, {"restored_from": str(src)})
+
+
+def _same_pages(tmp: Path, target: Path) -> None:
+    """The restored copy rebuilt with the ledger's page size where the two differ (a backup
+    from a ledger made before or after PAGE_SIZE changed): SQLite copies pages into a WAL
+    ledger only at its own page size.  The copy is a private file out of WAL mode, where
+    VACUUM may change it."""
+    con = sqlite3.connect(str(target), timeout=BUSY_SECONDS)
+    try:
+        row = con.execute("PRAGMA page_size").fetchone()
+    except sqlite3.DatabaseError:  # not a database: overwritten whole, as before
+        return
+    finally:
+        con.close()
+    size = int(row[0]) if row else 0
+    if not size or target.stat().st_size == 0:
+        return
+    con = sqlite3.connect(str(tmp))
+    try:
+        if con.execute("PRAGMA page_size").fetchone()[0] != size:
+            con.execute(f"PRAGMA page_size={size}")
+            con.execute("VACUUM")
+    finally:
+        con.close()
 
 
 def _set_aside(target: Path) -> Path | None:
