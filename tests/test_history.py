@@ -298,3 +298,33 @@ def test_finding_updated_through_sqlite_is_named(work: Runner, db_path: Path) ->
                      "problem": 'finding WT-2026-0001 was changed outside duchá: status is '
                                 '"rectifying" but event 13 says "open"'}]
     assert "finding WT-2026-0001" in err
+
+
+def test_an_imported_record_left_out_of_its_snapshot_is_still_checked(
+        work: Runner, db_path: Path, tmp_path: Path) -> None:
+    """An import stores each record's snapshot without its empty fields; verify reads a field
+    left out as empty, so one filled behind duchá's back is named, and a reference left out
+    (no item) is still compared."""
+    import json
+
+    f = tmp_path / "f.csv"
+    f.write_text("单位,问题描述,整改方式,发现日期,整改期限\n"
+                 "fgw,台账不全,限期整改,2026-05-06,2026-05-20\n"
+                 "zjj,资料缺页,立行立改,2026-05-07,\n", encoding="utf-8")
+    r = work("import", "findings", str(f), "-f", "csv")
+    assert r.exit_code == 0, r.stderr
+    after = json.loads(sqlite3.connect(db_path).execute(
+        "SELECT after FROM event WHERE subject = 'WT-2026-0001'").fetchone()[0])
+    assert "evidence" not in after and "item" not in after and "item_id" not in after
+    assert after["description"] == "台账不全" and after["unit"] == "fgw"
+    code, _, err = verify(work)
+    assert code == 0, err
+    sql(db_path, "UPDATE finding SET evidence = '照片三张', item_id = 1 "
+                 "WHERE number = 'WT-2026-0001'")
+    code, rows, _ = verify(work)
+    assert code == 1
+    (row,) = rows
+    assert row["subject"] == "WT-2026-0001"
+    # evidence, then item and item_id: the item's number is compared though the event has none
+    assert row["problem"].endswith('evidence is "照片三张" but event 13 says null '
+                                   "(and 2 more fields)")

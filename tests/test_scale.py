@@ -291,10 +291,29 @@ def test_dump_writes_what_the_json_module_writes(flat: dict[str, object],
     "a": TEXT, "b": st.one_of(st.none(), TEXT), "c": st.integers(), "d": VALUE,
     "e": st.none(), "f": st.lists(TEXT, max_size=3)}), min_size=1, max_size=5))
 def test_dump_many_writes_what_dump_writes(rows: list[dict[str, object]]) -> None:
-    from duchá.history.events import dump, dump_many
+    from duchá.history.events import dump, dump_many, sparse_of
 
     keys = list(rows[0])
     assert dump_many(keys, [[r[k] for r in rows] for k in keys]) == [dump(r) for r in rows]
+    assert dump_many(keys, [[r[k] for r in rows] for k in keys], sparse=True) == [
+        dump(sparse_of(r)) for r in rows]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.dictionaries(st.sampled_from("abcdefg"), st.one_of(st.none(), VALUE)),
+                min_size=1, max_size=6), st.permutations("abcdefg"))
+def test_a_sparse_dump_many_leaves_out_null_fields(rows: list[dict[str, object]],
+                                                   keys: list[str]) -> None:
+    """An import's snapshots without their NULL fields: any field may lead a row, any be
+    NULL in some rows, in none or in all (the separators fall where dump puts them)."""
+    from duchá.history.events import dump, dump_many, sparse_of
+
+    keys = [k for k in keys if any(k in r for r in rows)] or keys[:1]  # (a column: n rows)
+    full = [{k: r.get(k) for k in keys} for r in rows]
+    got = dump_many(keys, [[r[k] for r in full] for k in keys], sparse=True)
+    assert got == [dump({k: v for k, v in r.items() if v is not None}) for r in full]
+    assert all(None not in json.loads(t).values() for t in got)
+    assert [dump(sparse_of(r)) for r in full] == got
 
 
 FEW = st.sampled_from([None, "一般", 'say "hi"', "back\\slash", "", 0, 1, True, False, 2.0])
@@ -357,6 +376,32 @@ def test_digest_chain_of_snapshots_in_utf8_links_as_digest_row_does(
         expected.append(link)
     assert digest_chain(list(zip(*rows, strict=True)), prev,
                         after_utf8=[a.encode() for a in afters]) == expected
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(TEXT, st.one_of(st.none(), TEXT), TEXT, st.one_of(st.none(), TEXT),
+                          st.sampled_from(["import", "edit"]), st.sampled_from(["finding", "item"]),
+                          st.one_of(st.none(), TEXT), st.one_of(st.none(), TEXT),
+                          st.sampled_from(["2026-06-01T00:00:00.000000+00:00",
+                                           "2026-06-02T08:00:00.000000+00:00"]),
+                          st.one_of(st.none(), TEXT, st.just(1.5), st.just(7))),
+                min_size=0, max_size=6), st.booleans())
+def test_digest_rows_hashes_as_digest_row_does(
+        events: list[tuple[object, ...]], same: bool) -> None:
+    """Stored events as `verify` reads them (the hash column after them), each with its own
+    link: repeating values or varied ones, NULLs, escapes, and a value of another type (a
+    number where text belongs) that only the json module writes."""
+    from duchá.history.events import digest_row, digest_rows
+
+    rows = [(i, "2026-06-01T00:00:00.000000+00:00" if same else at, on,
+             "clerk" if same else actor, "import" if same else action,
+             "finding" if same else table, subject, None if same else before, after, prev,
+             "stored hash")
+            for i, (actor, on, subject, after, action, table, before, prev, at, odd)
+            in enumerate(events, start=7)]
+    if rows and events[0][9] is not None:  # an odd value where text belongs, in one event
+        rows[0] = (*rows[0][:3], events[0][9], *rows[0][4:])
+    assert digest_rows(rows) == [digest_row(row) for row in rows]
 
 
 class _Answers:

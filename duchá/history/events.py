@@ -3,6 +3,8 @@
 Each event stores `hash` = SHA-256 of its canonical content (every column but `hash`, as the
 database stores it, in JSON with sorted keys) and `prev_hash` = the previous event's hash, so an
 event edited, inserted or deleted behind the tool's back breaks the chain (`duchá verify`).
+A snapshot may leave out fields that are NULL (an import's do: `dump_many(sparse=True)`), and
+whoever reads one takes a field left out as NULL.
 Events are written only here: `record()` for one change, `chain()` for bulk importers.
 """
 
@@ -13,7 +15,7 @@ import json
 from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime
 from itertools import repeat
-from operator import contains
+from operator import contains, methodcaller
 from typing import TYPE_CHECKING, Any
 
 from duchá.dates import plain
@@ -140,6 +142,35 @@ assert _SORTED == ("action", "actor", "after", "at", "before", "id", "on", "prev
                    "subject", "subject_table"), "digest_row and digest_chain write keys so"
 
 
+def digest_rows(rows: Sequence[Sequence[Any]]) -> list[str]:
+    """`digest_row` of many stored events at once, each with its own prev_hash (`verify`
+    checks every event against its hash): the same hashes, each event's text joined from its
+    columns' JSON, written a column at a time (each distinct value of a repeating column
+    once), and hashed without a Python frame per event."""
+    if not rows:
+        return []
+    try:
+        ids, at, on, actor, action, table, subject, before, after, prev = \
+            list(zip(*rows, strict=False))[:10]
+        if set(map(type, ids)) - {int}:
+            raise TypeError(ids)
+        texts = map(b"".join, zip(
+            _pieces('{"action":%s,"actor":%s,"after":', action, actor),
+            map(str.encode, _encoded(after)),
+            _pieces(',"at":%s,"before":', at),
+            map(str.encode, _encoded(before)),
+            map(str.encode, map(',"id":{}'.format, ids)),
+            _pieces(',"on":%s,"prev_hash":', on),
+            map(str.encode, _encoded(prev)),
+            _pieces(',"subject":%s,"subject_table":%s}', subject, table), strict=True))
+        return list(map(_HEX, map(hashlib.sha256, texts)))
+    except TypeError:  # a value of another type: one event at a time, as digest_row says
+        return [digest_row(row) for row in rows]
+
+
+_HEX = methodcaller("hexdigest")
+
+
 def digest_chain(columns: Sequence[Sequence[Any]], prev: str | None, *,
                  after_utf8: Sequence[bytes] | None = None) -> list[str]:
     """`digest_row` of many events at once, each linked to the one before: `columns` are
@@ -236,23 +267,39 @@ class JsonTexts(list[str]):
     wrote every control character as an escape, so none is in the text itself."""
 
 
-def dump_many(keys: Sequence[str], columns: Sequence[Sequence[Any]]) -> JsonTexts:
+def dump_many(keys: Sequence[str], columns: Sequence[Sequence[Any]], *,
+              sparse: bool = False) -> JsonTexts:
     """`dump` of many snapshots with the same keys, given as columns (columns[j][i] is row
     i's value of keys[j]): each value is written as the json module writes it inside the
-    dict, a column at a time, the keys and separators once for all rows."""
+    dict, a column at a time, the keys and separators once for all rows.  `sparse`: each
+    snapshot without its NULL fields (`sparse_of`)."""
     n = len(columns[0]) if columns else 0
-    if not all(type(k) is str for k in keys) or len(set(keys)) != len(keys):
-        return JsonTexts(dump(dict(zip(keys, row, strict=True))) or ""
-                         for row in zip(*columns, strict=True))
     order = sorted(range(len(keys)), key=lambda j: keys[j])
+    if sparse:
+        order = [j for j in order if not _all_null(columns[j], n)]
+    # A sparse row's first field has no separator before it: a column without NULLs leads
+    # every row, and the fields sorted before it carry their separator after them.
+    anchor = next((at for at, j in enumerate(order) if None not in columns[j]), None) \
+        if sparse else 0
+    if not all(type(k) is str for k in keys) or len(set(keys)) != len(keys) or (
+            order and anchor is None):
+        return JsonTexts(dump(sparse_of(dict(zip(keys, row, strict=True))) if sparse
+                              else dict(zip(keys, row, strict=True))) or ""
+                         for row in zip(*columns, strict=True))
+    lead = anchor or 0
     # Each row's text is joined from one piece per column that is not NULL throughout: the
     # key (with the text of the NULL columns before it) and the value, worked out once per
     # distinct value where a column repeats its values (most do: units, dates, statuses).
     pieces: list[Sequence[str]] = []
     text = "{"
     for at, j in enumerate(order):
-        text += ("" if at == 0 else ", ") + _ENCODE(keys[j]) + ": "
         col = columns[j]
+        key = _ENCODE(keys[j]) + ": "
+        if sparse and at != lead and None in col:  # written only where it is not NULL
+            pieces.append(_fields(col, text, key, before=at < lead))
+            text = ""
+            continue
+        text += ("" if at == 0 or (sparse and at <= lead) else ", ") + key
         if not n or (col[0] is None and col.count(None) == n):  # all NULL: no type pass
             text += "null"
             continue
@@ -272,6 +319,34 @@ def dump_many(keys: Sequence[str], columns: Sequence[Sequence[Any]]) -> JsonText
             pieces.append([head + _json_value(v) for v in col])
     pieces.append([text + "}"] * n)
     return JsonTexts(map("".join, zip(*pieces, strict=True)))
+
+
+def _fields(col: Sequence[Any], text: str, key: str, *, before: bool) -> list[str]:
+    """A sparse snapshot's field (its `key` and the JSON of its value, nothing where NULL)
+    of each row, after `text`: its separator after it (`before` the leading field) or
+    before it."""
+    def field(v: Any) -> str:
+        if v is None:
+            return text
+        value = _ENCODE(v) if type(v) is str else int.__repr__(v) if type(v) is int \
+            else _json_value(v)
+        return text + key + value + ", " if before else text + ", " + key + value
+    if len(set(map(type, col)) - {type(None)}) > 1:  # (1 and True, equal keys of a dict)
+        return list(map(field, col))
+    try:
+        made = {v: field(v) for v in set(col)}
+    except TypeError:  # lists: each row's own
+        return list(map(field, col))
+    return list(map(made.__getitem__, col))
+
+
+def sparse_of(snapshot: dict[str, Any]) -> dict[str, Any]:
+    """A snapshot without its NULL fields, as an import stores a record's (`dump_many`)."""
+    return {k: v for k, v in snapshot.items() if v is not None}
+
+
+def _all_null(col: Sequence[Any], n: int) -> bool:
+    return not n or (col[0] is None and col.count(None) == n)
 
 
 def _json_value(value: Any) -> str:

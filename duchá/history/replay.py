@@ -10,9 +10,11 @@ plus its link lists).  `verify` then works by rule, for every registered kind:
 - child rows written by an action of their own (an item's progress notes) match those events
   one for one.
 
-A field missing from an old event counts as null, so a migration that adds a nullable column
-keeps old ledgers verifiable; the reference fields (Ref: a unit by its code, a plan by its
-number) are the exception: events written before they were pinned simply lack them.
+A field missing from an event counts as null, so a migration that adds a nullable column
+keeps old ledgers verifiable, and an import stores each record's snapshot without its empty
+fields (half the history's size).  The reference fields (Ref: a unit by its code, a plan by its
+number) are the exception where their id is there: events written before they were pinned
+simply lack them.
 
 References are pinned by what they mean, not by surrogate ids: an item's lead unit is its
 code, so two units' ids swapped behind duchá's back show as changed records.  A unit's code
@@ -30,12 +32,13 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 from itertools import groupby, repeat
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from duchá.dates import plain
-from duchá.history.events import HASHED, digest_row, dump, snapshot
+from duchá.history.events import HASHED, digest_rows, dump, snapshot
 from duchá.tables import LinkSpec, RefSpec, table_name
 
 if TYPE_CHECKING:
@@ -82,6 +85,11 @@ class Kind:
     @property
     def table_name(self) -> str:
         return table_name(self.model)
+
+    @cached_property
+    def ref_columns(self) -> dict[str, str]:
+        """Each reference field's id column (a unit's code: unit_id)."""
+        return {r.name: r.column for r in self.refs}
 
 
 @dataclass(frozen=True)
@@ -573,18 +581,19 @@ def verify(sql: Sql, *, head: str | None = None, integrity: bool = True) -> Verd
     # Each event is hashed where the comparison reads it whole (those of tables with no kind
     # apart); an event's altered content is told after its links, before its record.
     altered = Verdict()
+    unhashed = _Unhashed(sql, altered)
     child_problems: dict[int, Verdict] = {i: Verdict() for i in range(len(CHILDREN))}
     child_counts: dict[int, list[int]] = {i: [0, 0] for i in range(len(CHILDREN))}
     for table, kind in KINDS.items():
-        records = _compare(sql, v, altered, kind, chain, child_problems, child_counts)
+        records = _compare(sql, v, unhashed, kind, chain, child_problems, child_counts)
         v.summary.append({"table": table, "records": records,
                           "events": chain.per_table[table]})
     from duchá.storage.sql import placeholders
 
     listed, params = placeholders("t", list(KINDS))
-    for row in sql.stream(f"{_EVENT_SQL} WHERE subject_table IS NULL "
-                          f"OR subject_table NOT IN ({listed})", params):
-        _hashed(sql, altered, row)
+    unhashed.add(sql.stream(f"{_EVENT_SQL} WHERE subject_table IS NULL "
+                            f"OR subject_table NOT IN ({listed})", params))
+    unhashed.flush()
     v.problems[linked:linked] = altered.problems
     for i, child in enumerate(CHILDREN):
         v.problems.extend(child_problems[i].problems)
@@ -667,15 +676,31 @@ def _chain(sql: Sql, v: Verdict, want_head: str | None) -> _Chain:
     return out
 
 
-def _hashed(sql: Sql, v: Verdict, row: tuple[Any, ...]) -> None:
-    """An event (a row of _EVENT_SQL) whose content no longer matches its hash (one with no
-    hash the chain's pass told)."""
-    stored = row[10]
-    if stored is not None and digest_row(
-            row if sql.dialect == "sqlite" else tuple(map(_text, row))) != stored:
-        eid, action, table, subject = row[0], row[4], row[5], row[6]
-        v.add(eid, table, subject, f"event {eid} ({action} {table} {subject}) was altered "
-              "after it was written: its content does not match its hash")
+class _Unhashed:
+    """Events read whole (rows of _EVENT_SQL), held until there are enough to hash at once
+    (digest_rows); each whose content no longer matches its hash is told in `altered` (one
+    with no hash the chain's pass told).  Memory holds one such part of the history."""
+
+    PART = 512
+
+    def __init__(self, sql: Sql, altered: Verdict) -> None:
+        self.texts = sql.dialect == "sqlite"  # there every value already is as hashed
+        self.altered = altered
+        self.rows: list[tuple[Any, ...]] = []
+
+    def add(self, rows: Iterable[tuple[Any, ...]]) -> None:
+        self.rows.extend(rows if self.texts else (tuple(map(_text, r)) for r in rows))
+        if len(self.rows) >= self.PART:
+            self.flush()
+
+    def flush(self) -> None:
+        rows, self.rows = self.rows, []
+        for row, digest in zip(rows, digest_rows(rows), strict=True):
+            if row[10] is not None and digest != row[10]:
+                eid, action, table, subject = row[0], row[4], row[5], row[6]
+                self.altered.add(eid, table, subject, f"event {eid} ({action} {table} "
+                                 f"{subject}) was altered after it was written: its content "
+                                 "does not match its hash")
 
 
 def _groups(rows: Iterable[tuple[Any, ...]]) -> Iterator[tuple[str, list[tuple[Any, ...]]]]:
@@ -684,18 +709,17 @@ def _groups(rows: Iterable[tuple[Any, ...]]) -> Iterator[tuple[str, list[tuple[A
         yield str(subject), list(group)
 
 
-def _compare(sql: Sql, v: Verdict, altered: Verdict, kind: Kind, chain: _Chain,
+def _compare(sql: Sql, v: Verdict, unhashed: _Unhashed, kind: Kind, chain: _Chain,
              child_problems: dict[int, Verdict], child_counts: dict[int, list[int]]) -> int:
     """A kind's records against their last events, and its child rows against theirs, one
     subject at a time; the number of records.  Each event's content is held to its hash
-    here, where it is read whole (`altered` tells those that differ)."""
+    where it is read whole (`unhashed` hashes them a part at a time)."""
     table = kind.table
     unit_fields = kind.unit_fields()
     pinned = {r.name for r in kind.refs}
     children = [(i, c) for i, c in enumerate(CHILDREN) if c.table == table]
     child_of = {a: (i, c) for i, c in children for a in (c.action, *c.actions)}
     moved = {s: eid for (t, s), eid in chain.moved.items() if t == table}
-    texts = sql.dialect == "sqlite"  # there every value already is as the hash reads it
     events = groupby(sql.stream(
         f"{_EVENT_SQL} WHERE subject_table = :table "
         f"ORDER BY {sql.bytewise('subject') if sql.dialect != 'sqlite' else 'subject'}, id",
@@ -743,10 +767,8 @@ def _compare(sql: Sql, v: Verdict, altered: Verdict, kind: Kind, chain: _Chain,
         last: tuple[int, str | None] | None = None
         filed: dict[int, dict[tuple[str, str, str, str], list[int]]] = {}
         said: dict[int, list[str | None]] = {}  # quick children: their events' texts
+        unhashed.add(evs)
         for row in evs:
-            if row[10] is not None and digest_row(
-                    row if texts else tuple(map(_text, row))) != row[10]:
-                _hashed(sql, altered, row)
             eid, action, after = row[0], row[4], row[8]
             hit = child_of.get(action)
             if hit is not None:
@@ -761,7 +783,7 @@ def _compare(sql: Sql, v: Verdict, altered: Verdict, kind: Kind, chain: _Chain,
             last = (eid, after)
         if last is not None and moved.get(subject, 0) > last[0]:
             last = None  # renamed away since
-        want = _expected(kind, last, renames, unit_fields)
+        want = _expected(kind, last, renames, unit_fields, have)
         if want is None or want != have or not pinned.issubset(want):
             _judge(v, kind, subject, last, want, have, pinned)
         if not (live or filed or said):
@@ -815,9 +837,12 @@ def _loads(text: str) -> Any:
 
 
 def _expected(kind: Kind, last: tuple[int, str | None] | None, renames: _Renames,
-              unit_fields: tuple[str, ...]) -> dict[str, Any] | None:
+              unit_fields: tuple[str, ...], have: dict[str, Any] | None
+              ) -> dict[str, Any] | None:
     """What the last event says the record holds, in today's unit codes; None when there is
-    no such event, it deleted the record, or its snapshot cannot be read."""
+    no such event, it deleted the record, or its snapshot cannot be read.  The fields of the
+    record (`have`) that the snapshot leaves out are null there, but for a reference that an
+    event written before references were pinned lacks (its id is there, its code is not)."""
     if last is None or last[1] is None:
         return None
     try:
@@ -829,6 +854,13 @@ def _expected(kind: Kind, last: tuple[int, str | None] | None, renames: _Renames
     if not want.keys().isdisjoint(kind.annotations):  # (a step's event: seldom the last)
         for k in kind.annotations:
             want.pop(k, None)
+    if have is not None and len(want) < len(have):
+        filled = dict.fromkeys(have)
+        filled.update(want)
+        for ref in kind.ref_columns.keys() - want.keys():
+            if ref in filled and want.get(kind.ref_columns[ref]) is not None:
+                del filled[ref]  # (an event written before references were pinned)
+        want = filled
     renames.translate(unit_fields, want, last[0])
     return want
 

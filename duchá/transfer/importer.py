@@ -1221,7 +1221,7 @@ def _write(lg: Ledger, job: Job, records: Sequence[Record | Block], code_of: dic
 
 def _write_part(lg: Ledger, job: Job, block: Block, labels: dict[str, dict[Any, str]]) -> None:
     """Insert some of the records, their links and their events, a column at a time."""
-    from duchá.history.events import JsonTexts, dump, dump_many, record_columns
+    from duchá.history.events import JsonTexts, dump, dump_many, record_columns, sparse_of
     from duchá.storage.bulk import insert, iso_dates
 
     table = job.table
@@ -1256,12 +1256,12 @@ def _write_part(lg: Ledger, job: Job, block: Block, labels: dict[str, dict[Any, 
         snap[ref.name] = [None] * n if keys[0] is None and keys.count(None) == n else [
             None if k is None else label.get(k) for k in keys]
     if block.links is None or all(list(row) == link_names for row in rows_links):
-        after = dump_many(list(snap), list(snap.values()))
+        after = dump_many(list(snap), list(snap.values()), sparse=True)
     else:  # records with different lists: each snapshot with its own
         after = JsonTexts()
         for i, row in enumerate(rows_links):
             one = {k: v[i] for k, v in snap.items() if k not in specs or k in row}
-            after.append(dump(one) or "")
+            after.append(dump(sparse_of(one)) or "")
     sql = lg.sql
     # SQLite stores a date as its ISO text, the snapshot's; a server takes the date itself.
     stored = [snap[name] if sql.dialect == "sqlite" else column[name] for name in names]
