@@ -192,11 +192,11 @@ def _ensure_wal(engine: Engine) -> None:
         raw.close()
 
 
-# The page size of a new ledger file, in bytes.  A large import writes every page it fills
-# twice (to the WAL at its commit, into the file when the WAL is checkpointed): with pages
-# four times SQLite's default, a quarter as many writes and page headers.  A 100,000-row
-# import took 9% less CPU in paired runs (bench/bench_budgets.py); `verify`'s integrity check
-# reads a fifth less.  An existing ledger keeps the size it was made with.
+# The page size of a new ledger file, in bytes.  A large import fills tens of megabytes of
+# new pages: with pages four times SQLite's default, a quarter as many to allocate, split
+# off, index and write.  A 100,000-row import took 9% less CPU in eight paired runs, and
+# `verify`'s integrity check a fifth less.  An existing ledger keeps the size it was made
+# with (`storage.backup` restores into it at that size).
 PAGE_SIZE = 16384
 
 
