@@ -76,12 +76,14 @@ def _on_connect(dbapi_conn: Any, _record: object) -> None:
 
     # The driver must not open transactions on its own: our "begin" listener does.
     dbapi_conn.isolation_level = None
-    # None and bytes bound as they are by adapters (the module's, for every connection):
-    # without one, Python 3.11's driver seeks an adapting protocol for each such value it
-    # binds, raising and dropping an AttributeError on the way, which a large import pays per
-    # empty cell and per snapshot (bulk.Utf8Text).
-    sqlite3.register_adapter(type(None), _NULL)
-    sqlite3.register_adapter(bytes, bytes)  # (bytes(b) is b itself)
+    if not _ADAPTED:
+        # None and bytes bound as they are by adapters (the module's, for every connection,
+        # so registered once): without one, Python 3.11's driver seeks an adapting protocol
+        # for each such value it binds, raising and dropping an AttributeError on the way,
+        # which a large import pays per empty cell and per snapshot (bulk.Utf8Text).
+        sqlite3.register_adapter(type(None), _NULL)
+        sqlite3.register_adapter(bytes, bytes)  # (bytes(b) is b itself)
+        _ADAPTED.append(True)
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
@@ -91,6 +93,7 @@ def _on_connect(dbapi_conn: Any, _record: object) -> None:
     # left exactly as it was.
 
 
+_ADAPTED: list[bool] = []  # (the adapters are registered: once per process)
 _NULLS: dict[object, None] = {}
 _NULL = _NULLS.get  # None for None, in C: no Python frame per value
 _engines: dict[str, Engine] = {}

@@ -462,3 +462,19 @@ def test_a_csv_without_quotes_reads_as_csv_reader_reads_it(
         if any(map(str.strip, record)):
             want.append((line, record))
     assert rows == want
+
+
+def test_none_and_bytes_bind_through_the_adapters_registered_once(tmp_path: Path) -> None:
+    """Without an adapter, Python 3.11's driver looks for an adapting protocol on each None
+    and bytes value it binds (an exception raised and dropped per empty cell of an import);
+    the ledger's connections register one for each, once for the process."""
+    import sqlite3
+
+    from duchá import db
+
+    r = CliRunner().invoke(app, ["--db", str(tmp_path / "l.db"), "init"])
+    assert r.exit_code == 0, r.output
+    protocol = sqlite3.PrepareProtocol
+    assert (type(None), protocol) in sqlite3.adapters
+    assert (bytes, protocol) in sqlite3.adapters
+    assert db._ADAPTED == [True]
