@@ -149,3 +149,25 @@ def test_a_units_parent_swapped_behind_the_tools_back_is_named(cli: Runner, demo
     assert row["subject"] == "kongtong"
     assert row["problem"].startswith('unit kongtong was changed outside duchá: parent is "jyj" '
                                      'but event ')
+
+
+def test_altered_events_are_named_whatever_their_table(cli: Runner, demo: Path) -> None:
+    """Events are hashed a part at a time as verify reads them: an altered one is named,
+    whether its table has records to compare (a finding's) or not (a table no kind knows)."""
+    con = sqlite3.connect(demo)
+    triggers = con.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+                           "AND tbl_name = 'event'").fetchall()
+    for name, _ in triggers:
+        con.execute(f"DROP TRIGGER {name}")
+    (first,) = con.execute("SELECT min(id) FROM event WHERE subject_table = 'finding'").fetchone()
+    (last,) = con.execute("SELECT max(id) FROM event").fetchone()
+    con.execute("UPDATE event SET actor = 'someone' WHERE id = ?", (first,))
+    con.execute("UPDATE event SET subject_table = 'elsewhere' WHERE id = ?", (last,))
+    for _, sql in triggers:
+        con.execute(sql)
+    con.commit()
+    con.close()
+    r = cli("verify", "-f", "json", db=demo)
+    assert r.exit_code == 1, r
+    altered = {x["event"]: x["table"] for x in r.json() if "was altered" in x["problem"]}
+    assert altered == {first: "finding", last: "elsewhere"}, r.json()

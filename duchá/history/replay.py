@@ -591,8 +591,9 @@ def verify(sql: Sql, *, head: str | None = None, integrity: bool = True) -> Verd
     from duchá.storage.sql import placeholders
 
     listed, params = placeholders("t", list(KINDS))
-    unhashed.add(sql.stream(f"{_EVENT_SQL} WHERE subject_table IS NULL "
-                            f"OR subject_table NOT IN ({listed})", params))
+    for row in sql.stream(f"{_EVENT_SQL} WHERE subject_table IS NULL "
+                          f"OR subject_table NOT IN ({listed})", params):
+        unhashed.add((row,))  # (a part at a time, however many there are)
     unhashed.flush()
     v.problems[linked:linked] = altered.problems
     for i, child in enumerate(CHILDREN):
