@@ -19,6 +19,7 @@ from operator import contains, methodcaller
 from typing import TYPE_CHECKING, Any
 
 from duchá.dates import plain
+from duchá.storage.bulk import all_null
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -276,7 +277,7 @@ def dump_many(keys: Sequence[str], columns: Sequence[Sequence[Any]], *,
     n = len(columns[0]) if columns else 0
     order = sorted(range(len(keys)), key=lambda j: keys[j])
     if sparse:
-        order = [j for j in order if not _all_null(columns[j], n)]
+        order = [j for j in order if not all_null(columns[j])]
     # A sparse row's first field has no separator before it: a column without NULLs leads
     # every row, and the fields sorted before it carry their separator after them.
     anchor = next((at for at, j in enumerate(order) if None not in columns[j]), None) \
@@ -300,7 +301,7 @@ def dump_many(keys: Sequence[str], columns: Sequence[Sequence[Any]], *,
             text = ""
             continue
         text += ("" if at == 0 or (sparse and at <= lead) else ", ") + key
-        if not n or (col[0] is None and col.count(None) == n):  # all NULL: no type pass
+        if all_null(col):  # no type pass
             text += "null"
             continue
         kinds = set(map(type, col))
@@ -343,10 +344,6 @@ def _fields(col: Sequence[Any], text: str, key: str, *, before: bool) -> list[st
 def sparse_of(snapshot: dict[str, Any]) -> dict[str, Any]:
     """A snapshot without its NULL fields, as an import stores a record's (`dump_many`)."""
     return {k: v for k, v in snapshot.items() if v is not None}
-
-
-def _all_null(col: Sequence[Any], n: int) -> bool:
-    return not n or (col[0] is None and col.count(None) == n)
 
 
 def _json_value(value: Any) -> str:

@@ -121,9 +121,15 @@ class Utf8Text(list[bytes]):
     encoded its texts anyway spares the driver encoding each again)."""
 
 
+def all_null(values: Sequence[Any]) -> bool:
+    """Whether a column is NULL in every row (or has none): most columns answer by their
+    first value, without a pass over the rest."""
+    return not values or (values[0] is None and values.count(None) == len(values))
+
+
 def _has_dates(values: Sequence[Any]) -> bool:
     """Whether a column holds dates, by its first value (a column holds one type, and NULLs)."""
-    if not values or (values[0] is None and values.count(None) == len(values)):  # all NULL
+    if all_null(values):
         return False
     first = next((v for v in values if v is not None), None)
     if isinstance(first, datetime):
@@ -214,9 +220,8 @@ def insert_columns(driver: sqlite3.Connection, table: str, names: Sequence[str],
     try:
         defaults = {row[1]: row[4] for row in
                     cursor.execute(f"PRAGMA table_info({quote(table)})")}
-        keep = [i for i, n in enumerate(names)  # (a first value answers for most columns)
-                if defaults.get(n) is not None or columns[i][0] is not None
-                or columns[i].count(None) != count]
+        keep = [i for i, n in enumerate(names)
+                if defaults.get(n) is not None or not all_null(columns[i])]
         if not keep:  # every value NULL: one column says so
             keep = [0]
         kept = [columns[i] for i in keep]

@@ -1222,7 +1222,7 @@ def _write(lg: Ledger, job: Job, records: Sequence[Record | Block], code_of: dic
 def _write_part(lg: Ledger, job: Job, block: Block, labels: dict[str, dict[Any, str]]) -> None:
     """Insert some of the records, their links and their events, a column at a time."""
     from duchá.history.events import JsonTexts, dump, dump_many, record_columns, sparse_of
-    from duchá.storage.bulk import insert, iso_dates
+    from duchá.storage.bulk import all_null, insert, iso_dates
 
     table = job.table
     n = len(block)
@@ -1233,7 +1233,7 @@ def _write_part(lg: Ledger, job: Job, block: Block, labels: dict[str, dict[Any, 
     # events.snapshot's JSON-ready values (dates as ISO text), a column at a time.
     snap: dict[str, Sequence[Any]] = {}
     for name, col in column.items():
-        if col[0] is None and col.count(None) == n:  # NULL in every row: nothing to write out
+        if all_null(col):  # NULL in every row: nothing to write out
             snap[name] = col
             continue
         kinds = set(map(type, col))
@@ -1253,7 +1253,7 @@ def _write_part(lg: Ledger, job: Job, block: Block, labels: dict[str, dict[Any, 
     for ref in RECORDS[table].refs:  # (the history's references: replay.KINDS takes them)
         label = labels[ref.target]
         keys = column.get(ref.column, [None] * n)
-        snap[ref.name] = [None] * n if keys[0] is None and keys.count(None) == n else [
+        snap[ref.name] = [None] * n if all_null(keys) else [
             None if k is None else label.get(k) for k in keys]
     if block.links is None or all(list(row) == link_names for row in rows_links):
         after = dump_many(list(snap), list(snap.values()), sparse=True)
