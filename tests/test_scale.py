@@ -478,3 +478,45 @@ def test_none_and_bytes_bind_through_the_adapters_registered_once(tmp_path: Path
     assert (type(None), protocol) in sqlite3.adapters
     assert (bytes, protocol) in sqlite3.adapters
     assert db._ADAPTED == [True]
+
+
+CELL = st.sampled_from(["dept01", "一般", "", " ", "\u3000", "\t", "2026-06-01", " 长期 ",
+                        "a b", "\x0b", "问题"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(CELL, min_size=1, max_size=4), min_size=1, max_size=8),
+       st.sampled_from(["\n", "\r\n", "mixed"]), st.sampled_from([",", "\t"]),
+       st.booleans())
+def test_a_file_without_quotes_reads_as_csv_reader_reads_it(
+        tmp_path_factory: pytest.TempPathFactory, rows: list[list[str]], ending: str,
+        delimiter: str, last_break: bool) -> None:
+    """The quick read of a CSV without quotes (lines split on their endings, then cells on
+    the delimiter) keeps the rows csv.reader keeps, with their line numbers: blank lines,
+    lines of delimiters and spaces (the ideographic space among them), \\r\\n, \\n or both."""
+    import csv
+    import io
+
+    from duchá.transfer.sheets import _text_rows
+
+    ends = ["\r\n" if ending == "mixed" and i % 2 else "\n" if ending == "mixed" else ending
+            for i in range(len(rows))]
+    text = "".join(delimiter.join(r) + e for r, e in zip(rows, ends, strict=True))
+    if not last_break:
+        text = text.rstrip("\r\n")
+    path = tmp_path_factory.mktemp("q") / ("t.tsv" if delimiter == "\t" else "t.csv")
+    path.write_bytes(("序号" + delimiter + "单位\n" + text).encode("utf-8"))
+    reader = csv.reader(io.StringIO(("序号" + delimiter + "单位\n" + text), newline=""),
+                        delimiter=delimiter)
+    expected, start = [], 1
+    for record in reader:
+        line, start = start, reader.line_num + 1
+        if any(map(str.strip, record)):
+            expected.append((line, record))
+    assert _text_rows(path, None)[2] == expected
+
+
+def test_the_spaces_a_line_may_hold_are_those_str_strip_takes() -> None:
+    from duchá.transfer.sheets import _SPACES
+
+    assert _SPACES == "".join(c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace())

@@ -223,10 +223,20 @@ def _statuses(v: dict[str, list[Any]], done: list[bool | None]) -> tuple[list[st
     """Each row's status: its cell, else what its dates say (implied_status); and the rows
     whose status and dates disagree, or that say 整改到位 without a date (the row by row
     check says how, or notes the date it takes)."""
-    verdicts = _each(_status_of, v["status"], v["verified_on"], v["rectified_on"], done,
-                     v["plan_text"], v["plan_on"])
+    columns = (v["status"], v["verified_on"], v["rectified_on"], done, v["plan_text"],
+               v["plan_on"])
+    # What _status_of says of a row depends on its status, on 整改到位 and on which of
+    # the other cells say something, not on the dates they say: once per such pattern.
+    pattern = list(zip(columns[0], *map(_said, columns[1:3]), columns[3],
+                       *map(_said, columns[4:]), strict=True))
+    verdicts = _each_pattern(_status_of, pattern, columns)
     status = list(map(itemgetter(0), verdicts))
     return status, set(compress(count(), map(not_, map(itemgetter(1), verdicts))))
+
+
+def _said(column: Sequence[Any]) -> list[bool]:
+    """Whether each value says something (a date, a text that is not empty)."""
+    return list(map(bool, column))
 
 
 def _status_of(given: str | None, verified_on: date | None, rectified_on: date | None,
@@ -239,12 +249,14 @@ def _status_of(given: str | None, verified_on: date | None, rectified_on: date |
     return status, _dates_agree(status, rectified_on, verified_on)
 
 
-def _each(rule: Callable[..., Any], *columns: Sequence[Any]) -> list[Any]:
-    """A rule (a function of its arguments alone) on each row's values of `columns`, run
-    once per distinct set of values: most rows of a 台账 repeat another's statuses and dates."""
-    rows = list(zip(*columns, strict=True))
-    verdicts = {row: rule(*row) for row in set(rows)}
-    return list(map(verdicts.__getitem__, rows))
+def _each_pattern(rule: Callable[..., Any], pattern: Sequence[Any],
+                  columns: Sequence[Sequence[Any]]) -> list[Any]:
+    """A rule on each row's values of `columns`, run on the first row of each distinct
+    `pattern` only: the rule's verdict depends on the row's pattern alone."""
+    n = len(pattern)
+    first = dict(zip(reversed(pattern), range(n - 1, -1, -1), strict=True))
+    verdicts = {key: rule(*(col[i] for col in columns)) for key, i in first.items()}
+    return list(map(verdicts.__getitem__, pattern))
 
 
 def _dates_agree(status: str, rectified_on: date | None, verified_on: date | None) -> bool:

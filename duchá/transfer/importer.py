@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import chain, compress, count, repeat
-from operator import attrgetter, is_, itemgetter, setitem
+from operator import attrgetter, is_, is_not, itemgetter, setitem
 from typing import TYPE_CHECKING, Any
 
 from duchá import validation, vocab
@@ -1043,7 +1043,7 @@ def allocate_numbers(job: Job, records: Sequence[Record | Block]) -> None:
     taken = job.ledger_numbers(job.table)
     seen: dict[tuple[int, int], int] = {}
     years = set(compress(year_of, map(is_, given, repeat(None))))  # the years to allocate in
-    for i in [i for i, seq in enumerate(given) if seq is not None]:
+    for i in compress(count(), map(is_not, given, repeat(None))):
         year, seq, line = year_of[i], given[i], line_of[i]
         assert seq is not None  # (as chosen)
         number = f"{prefix}-{year}-{seq:0{width}d}"
@@ -1063,7 +1063,11 @@ def allocate_numbers(job: Job, records: Sequence[Record | Block]) -> None:
     # The next numbers of each year in the order of the rows, then each record's number,
     # year and seq set.
     after = {y: count(top.get(y, 0) + 1) for y in years}
-    seqs = [s if s is not None else next(after[y]) for s, y in zip(given, year_of, strict=True)]
+    if years and given.count(None) == len(given):  # (no row gives one: each the next)
+        seqs = list(map(next, map(after.__getitem__, year_of)))
+    else:
+        seqs = [s if s is not None else next(after[y]) for s, y in zip(given, year_of,
+                                                                        strict=True)]
     number_of = f"{prefix}-%d-%0{width}d"  # PREFIX-year-seq, as above (% formats fastest)
     numbers = list(map(number_of.__mod__, zip(year_of, seqs, strict=True)))
     at = 0

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from itertools import compress, count, repeat
-from operator import itemgetter, sub
+from operator import is_, itemgetter, not_, sub
 from pathlib import Path
 from typing import Any
 
@@ -161,13 +161,15 @@ def _text_rows(path: Path, encoding: str | None) -> tuple[str, str, list[tuple[i
     rows: list[tuple[int, list[str]]] = []
     start = 1
     if '"' not in text:  # no quoted cells: each line is one row, on the line of its number
-        flat = body.replace("\r\n", "\n") if "\r" in body else body
-        if "\r" not in flat:  # (a lone \r also ends a line for csv.reader: read by it below)
-            lines = flat.split("\n")
+        # Lines end in \r\n (Excel's) or \n; a lone \r also ends a line for csv.reader:
+        # such a file is read by it below.
+        crlf = body.count("\r\n")
+        if crlf == body.count("\r"):
+            lines = body.split("\r\n" if crlf else "\n") if crlf in (0, body.count("\n")) \
+                else body.replace("\r\n", "\n").split("\n")
             # its cells are what lies between the delimiters, as csv.reader reads them (the
             # rows where a cell says something: a line with more than delimiters and spaces)
-            content = list(map(str.strip, map(str.replace, lines, repeat(delimiter),
-                                               repeat(""))))
+            content = _says(lines, delimiter)
             return used, delimiter, list(zip(compress(count(1), content), map(
                 str.split, compress(lines, content), repeat(delimiter)), strict=True))
     reader = csv.reader(io.StringIO(body, newline=""), delimiter=delimiter)
@@ -180,6 +182,25 @@ def _text_rows(path: Path, encoding: str | None) -> tuple[str, str, list[tuple[i
         raise BadInput(f"{path}: line {start}: not readable as CSV ({exc}); check the "
                        "quotes on that line") from None
     return used, delimiter, rows
+
+
+def _says(lines: list[str], delimiter: str) -> list[bool]:
+    """Whether each line holds more than delimiters and spaces.  A line that starts with
+    something else does (str.lstrip gives it back as it is); only the others, few in a
+    台账, are looked at whole."""
+    skip = delimiter + _SPACES
+    says = list(map(is_, map(str.lstrip, lines, repeat(skip)), lines))
+    for i in compress(count(), map(not_, lines)):  # (an empty line is its own lstrip)
+        says[i] = False
+    for i in compress(count(), map(not_, says)):
+        says[i] = bool(lines[i].replace(delimiter, "").strip())
+    return says
+
+
+# Every character str.strip() takes for a space (the ideographic space among them);
+# tests/test_import.py holds it to str.isspace.
+_SPACES = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004"
+           "\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
 
 
 def _cell(value: Any) -> str:
