@@ -102,6 +102,7 @@ def _run(lg: Ledger, table: str, path: Path, options: Options | None,
     opts = options or Options()
     sheet = importer.read(path, table, opts.encoding, opts.sheet)
     job, records = validate(lg, table, sheet, opts)
+    sheet.rows.clear()  # every cell is read: the memory of a large file's serves the write
     if progress:
         progress("checked", importer.rows_of(records), importer.rows_of(records))
     # (a Block holds new records of plain rows, without notes)
