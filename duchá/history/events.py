@@ -14,7 +14,8 @@ import hashlib
 import json
 from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime
-from operator import methodcaller
+from itertools import repeat
+from operator import contains, methodcaller
 from typing import TYPE_CHECKING, Any
 
 from duchá.dates import plain
@@ -228,14 +229,11 @@ def _escaped_json(texts: Sequence[bytes]) -> list[bytes]:
     """The UTF-8 of JSON texts as `dump` writes them, escaped as the json module escapes a
     string inside JSON, without the quotes around it.  Such a text holds no raw control
     character (the json module writes each as an escape), so only its quotes and backslashes
-    are escaped, in all the texts at once, joined by NULs that none holds; and in UTF-8 no
-    byte of another character is one of those three."""
-    if not texts:
-        return []
-    blob = b"\0".join(texts)
-    if b"\\" in blob:
-        blob = blob.replace(b"\\", b"\\\\")
-    return blob.replace(b'"', b'\\"').split(b"\0")
+    are escaped; and in UTF-8 no byte of another character is one of those two."""
+    n = len(texts)
+    if any(map(contains, texts, repeat(b"\\", n))):
+        texts = list(map(bytes.replace, texts, [b"\\"] * n, [b"\\\\"] * n))
+    return list(map(bytes.replace, texts, [b'"'] * n, [b'\\"'] * n))
 
 
 def _pieces(template: str, *columns: Sequence[Any]) -> list[bytes]:
@@ -298,18 +296,18 @@ def dump_many(keys: Sequence[str], columns: Sequence[Sequence[Any]], *,
     for at, j in enumerate(order):
         col = columns[j]
         key = _ENCODE(keys[j]) + ": "
-        if sparse and at != lead and None in col:  # written only where it is not NULL
-            pieces.append(_fields(col, text, key, before=at < lead))
+        kinds, distinct = _kinds(col)
+        if sparse and at != lead and NoneType in kinds:  # written only where it is not NULL
+            pieces.append(_fields(col, kinds, distinct, text, key, before=at < lead))
             text = ""
             continue
         text += ("" if at == 0 or (sparse and at <= lead) else ", ") + key
-        if all_null(col):  # no type pass
+        if kinds == {NoneType}:
             text += "null"
             continue
-        kinds = set(map(type, col))
         head, text = text, ""
-        if kinds <= {str, type(None)} or kinds <= {int, type(None)}:  # (no bool among ints)
-            distinct = set(col)
+        if distinct is not None and (kinds <= {str, NoneType} or kinds <= {int, NoneType}):
+            # (no bool among the numbers, as the kinds say)
             write = _ENCODE if str in kinds else int.__repr__
             if len(distinct) * 4 <= n:
                 made = {v: head + ("null" if v is None else write(v)) for v in distinct}
@@ -324,22 +322,37 @@ def dump_many(keys: Sequence[str], columns: Sequence[Sequence[Any]], *,
     return JsonTexts(map("".join, zip(*pieces, strict=True)))
 
 
-def _fields(col: Sequence[Any], text: str, key: str, *, before: bool) -> list[str]:
+NoneType = type(None)
+
+
+def _kinds(col: Sequence[Any]) -> tuple[set[type], set[Any] | None]:
+    """The types of a column's values, and its distinct values (None when they cannot be
+    held in a set: lists).  Only text and NULLs are typed from the distinct values alone:
+    among numbers a set keeps one of 1, 1.0 and True, which JSON writes apart."""
+    try:
+        distinct = set(col)
+    except TypeError:
+        return set(map(type, col)), None
+    kinds = set(map(type, distinct))
+    if not kinds <= {str, NoneType}:
+        kinds = set(map(type, col))
+    return kinds, distinct
+
+
+def _fields(col: Sequence[Any], kinds: set[type], distinct: set[Any] | None, text: str,
+            key: str, *, before: bool) -> list[str]:
     """A sparse snapshot's field (its `key` and the JSON of its value, nothing where NULL)
     of each row, after `text`: its separator after it (`before` the leading field) or
-    before it."""
+    before it.  `kinds` and `distinct` as `_kinds` gives them."""
     def field(v: Any) -> str:
         if v is None:
             return text
         value = _ENCODE(v) if type(v) is str else int.__repr__(v) if type(v) is int \
             else _json_value(v)
         return text + key + value + ", " if before else text + ", " + key + value
-    if len(set(map(type, col)) - {type(None)}) > 1:  # (1 and True, equal keys of a dict)
+    if distinct is None or len(kinds - {NoneType}) > 1:  # (lists; 1 and True)
         return list(map(field, col))
-    try:
-        made = {v: field(v) for v in set(col)}
-    except TypeError:  # lists: each row's own
-        return list(map(field, col))
+    made = {v: field(v) for v in distinct}
     return list(map(made.__getitem__, col))
 
 

@@ -676,15 +676,15 @@ class Job:
     def _cells(self, rows: list[list[str]], name: str, shortest: int) -> list[str | None]:
         """A column's cells, stripped, None for empty; a list field's further columns
         (配合单位 beside 责任单位) joined to it (`shortest`: the fewest cells of a row)."""
-        texts = _column(rows, self.where[name], shortest)
+        texts: list[str | None] = _column(rows, self.where[name], shortest)
         for j in self.more.get(name, ()):
             more = _column(rows, j, shortest)
             texts = [f"{v}、{w}" if v and w else v or w for v, w in zip(texts, more, strict=True)]
         # (A column without an empty cell, as most are, is taken without a pass over it.)
-        return [v or None for v in texts] if "" in texts else list(texts)
+        return [v or None for v in texts] if "" in texts else texts
 
 
-def _column(rows: list[list[str]], i: int, shortest: int) -> list[str]:
+def _column(rows: list[list[str]], i: int, shortest: int) -> list[str | None]:
     """The stripped cells of column i (empty in a row too short to have it)."""
     if shortest > i:
         return list(map(str.strip, map(itemgetter(i), rows)))
