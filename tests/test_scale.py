@@ -504,10 +504,10 @@ def test_a_file_without_quotes_reads_as_csv_reader_reads_it(
     text = "".join(delimiter.join(r) + e for r, e in zip(rows, ends, strict=True))
     if not last_break:
         text = text.rstrip("\r\n")
+    text = "序号" + delimiter + "单位" + ("\n" if ending == "mixed" else ending) + text
     path = tmp_path_factory.mktemp("q") / ("t.tsv" if delimiter == "\t" else "t.csv")
-    path.write_bytes(("序号" + delimiter + "单位\n" + text).encode("utf-8"))
-    reader = csv.reader(io.StringIO(("序号" + delimiter + "单位\n" + text), newline=""),
-                        delimiter=delimiter)
+    path.write_bytes(text.encode("utf-8"))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     expected, start = [], 1
     for record in reader:
         line, start = start, reader.line_num + 1

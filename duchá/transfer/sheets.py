@@ -198,7 +198,7 @@ def _says(lines: list[str], delimiter: str) -> list[bool]:
 
 
 # Every character str.strip() takes for a space (the ideographic space among them);
-# tests/test_import.py holds it to str.isspace.
+# tests/test_scale.py holds it to str.isspace.
 _SPACES = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004"
            "\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
 
