@@ -446,22 +446,27 @@ def test_a_csv_without_quotes_reads_as_csv_reader_reads_it(
         text: str, suffix: str, tmp_path_factory: pytest.TempPathFactory) -> None:
     """A file without quotes is split at its line ends and delimiters directly: the same rows,
     on the same lines, as csv.reader gives (blank rows left out)."""
-    import csv
-    import io
-
     from duchá.transfer.sheets import _text_rows
 
     path = tmp_path_factory.mktemp("csv") / f"t{suffix}"
     path.write_bytes(("h,i\n" + text).encode("utf-8"))
     _, delimiter, rows = _text_rows(path, None)
-    body = "h,i\n" + text
-    reader = csv.reader(io.StringIO(body, newline=""), delimiter=delimiter)
-    want, start = [], 1
+    assert rows == csv_reader_rows("h,i\n" + text, delimiter)
+
+
+def csv_reader_rows(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
+    """The rows csv.reader reads from `text` that say something, each with the line it
+    starts on: what `_text_rows` must give."""
+    import csv
+    import io
+
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows, start = [], 1
     for record in reader:
         line, start = start, reader.line_num + 1
         if any(map(str.strip, record)):
-            want.append((line, record))
-    assert rows == want
+            rows.append((line, record))
+    return rows
 
 
 def test_none_and_bytes_bind_through_the_adapters_registered_once(tmp_path: Path) -> None:
@@ -491,12 +496,9 @@ CELL = st.sampled_from(["dept01", "一般", "", " ", "\u3000", "\t", "2026-06-01
 def test_a_file_without_quotes_reads_as_csv_reader_reads_it(
         tmp_path_factory: pytest.TempPathFactory, rows: list[list[str]], ending: str,
         delimiter: str, last_break: bool) -> None:
-    """The quick read of a CSV without quotes (lines split on their endings, then cells on
-    the delimiter) keeps the rows csv.reader keeps, with their line numbers: blank lines,
-    lines of delimiters and spaces (the ideographic space among them), \\r\\n, \\n or both."""
-    import csv
-    import io
-
+    """As the test above, on files made of cells as a 台账's are, whose line ends are \\r\\n
+    throughout (Excel's: the header's too, so the split on \\r\\n itself is taken), \\n
+    throughout, or both; blank lines and lines of delimiters and spaces among them."""
     from duchá.transfer.sheets import _text_rows
 
     ends = ["\r\n" if ending == "mixed" and i % 2 else "\n" if ending == "mixed" else ending
@@ -507,13 +509,7 @@ def test_a_file_without_quotes_reads_as_csv_reader_reads_it(
     text = "序号" + delimiter + "单位" + ("\n" if ending == "mixed" else ending) + text
     path = tmp_path_factory.mktemp("q") / ("t.tsv" if delimiter == "\t" else "t.csv")
     path.write_bytes(text.encode("utf-8"))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    expected, start = [], 1
-    for record in reader:
-        line, start = start, reader.line_num + 1
-        if any(map(str.strip, record)):
-            expected.append((line, record))
-    assert _text_rows(path, None)[2] == expected
+    assert _text_rows(path, None)[2] == csv_reader_rows(text, delimiter)
 
 
 def test_the_spaces_a_line_may_hold_are_those_str_strip_takes() -> None:
