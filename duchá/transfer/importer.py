@@ -1190,40 +1190,78 @@ def _write(lg: Ledger, job: Job, records: Sequence[Record | Block], code_of: dic
     from duchá.storage.bulk import loading
 
     table = job.table
-    head = records[0]
-    names = list(head.values)
-    whole = Block.of(records, names)
-    n = len(whole)
-    # The snapshot's references (history.Ref: lead unit by code, plan by number...), as
-    # history.snap builds them, from the lookups already at hand.
-    labels: dict[str, dict[Any, str]] = {"Unit": code_of}
-    for target, source in (("Item", "items"), ("Inspection", "inspections"),
-                           ("PlanEntry", "plans")):
-        if any(ref.target == target for ref in RECORDS[table].refs) or any(
-                link.target == target for link in RECORDS[table].links):
-            labels[target] = {i: number for number, i in job.ledger_numbers(source).items()}
+    names = list(records[0].values)
+    n = rows_of(records)
+    labels = _Labels(job, code_of)
     sql = lg.sql
     counts = {RECORDS[table].sql_table: n, "event": n}
     for spec in RECORDS[table].links:
-        counts[table_name(spec.table)] = sum(len(links.get(spec.name, ()))
-                                             for links in whole.links or ())
+        counts[table_name(spec.table)] = sum(
+            len(links.get(spec.name, ())) for it in records
+            for links in ((it.links or ()) if isinstance(it, Block) else (it.links,)))
     with loading(sql, counts):
-        for start in range(0, n, WRITE_PART):
-            _write_part(lg, job, whole.part(start, start + WRITE_PART), labels)
+        done = 0
+        for part in _parts(records):
+            # (each part's columns joined from its records: no copy of the whole file's)
+            block = Block.of(part, names)
+            _write_part(lg, job, block, labels)
+            done += len(block)
+            del block
             if progress:
-                progress("insert", min(start + WRITE_PART, n), n)
+                progress("insert", done, n)
     # A unit's parent may come later in the file: parents are set once all rows exist
     # (SQLite checks the foreign key per statement).
     if table == "units":
-        parents = whole.values["parent_id"]
         sql.execute_many(f"UPDATE {RECORDS[table].sql_table} SET parent_id = :_parent "
                          "WHERE id = :_id",
-                         [{"_id": rid, "_parent": parent}
-                          for rid, parent in zip(whole.ids, parents, strict=True)
-                          if parent is not None])
+                         [{"_id": rec.id, "_parent": rec.values["parent_id"]}
+                          for rec in records if isinstance(rec, Record)
+                          and rec.values["parent_id"] is not None])
 
 
-def _write_part(lg: Ledger, job: Job, block: Block, labels: dict[str, dict[Any, str]]) -> None:
+def _parts(records: Sequence[Record | Block]) -> Iterator[list[Record | Block]]:
+    """The records in runs of about WRITE_PART rows, in order (a block longer than that
+    cut in pieces)."""
+    run: list[Record | Block] = []
+    size = 0
+    for it in records:
+        if isinstance(it, Block) and len(it) > WRITE_PART:
+            if run:
+                yield run
+                run, size = [], 0
+            for start in range(0, len(it), WRITE_PART):
+                yield [it.part(start, start + WRITE_PART)]
+            continue
+        run.append(it)
+        size += len(it) if isinstance(it, Block) else 1
+        if size >= WRITE_PART:
+            yield run
+            run, size = [], 0
+    if run:
+        yield run
+
+
+# The tables whose records a snapshot names by number, by the target of its reference.
+_LABELLED = {"Item": "items", "Inspection": "inspections", "PlanEntry": "plans"}
+
+
+class _Labels(dict[str, dict[Any, str]]):
+    """The snapshot's references (history.Ref: lead unit by code, plan by number...), as
+    history.snap builds them, from the lookups already at hand: target -> id -> label.  A
+    table's numbers are looked up when a row first refers to one of its records (most
+    imports name no item, inspection nor plan)."""
+
+    def __init__(self, job: Job, code_of: dict[int, str]) -> None:
+        super().__init__(Unit=code_of)
+        self.job = job
+
+    def __missing__(self, target: str) -> dict[Any, str]:
+        made = self[target] = {i: number for number, i in
+                               self.job.ledger_numbers(_LABELLED[target]).items()}
+        return made
+
+
+def _write_part(lg: Ledger, job: Job, block: Block, labels: _Labels) -> None:
     """Insert some of the records, their links and their events, a column at a time."""
     from duchá.history.events import JsonTexts, dump, dump_many, record_columns, sparse_of
     from duchá.storage.bulk import all_null, insert, iso_dates
@@ -1240,10 +1278,11 @@ def _write_part(lg: Ledger, job: Job, block: Block, labels: dict[str, dict[Any, 
         if all_null(col):  # NULL in every row: nothing to write out
             snap[name] = col
             continue
-        kinds = set(map(type, col))
-        if kinds <= {date, type(None)} and date in kinds:
+        # (a column holds one type, and NULLs: its first value says which)
+        first = type(next(v for v in col if v is not None))
+        if first is date:
             col = iso_dates(col)
-        elif any(issubclass(t, date) for t in kinds):
+        elif issubclass(first, date):
             col = [v.isoformat() if isinstance(v, date) else v for v in col]
         snap[name] = col
     links: dict[str, list[tuple[int | None, Any]]] = {}  # (record id, linked id) pairs
@@ -1255,10 +1294,12 @@ def _write_part(lg: Ledger, job: Job, block: Block, labels: dict[str, dict[Any, 
                        for x in row[name]]
         snap[name] = [sorted(label[x] for x in row[name]) for row in rows_links]
     for ref in RECORDS[table].refs:  # (the history's references: replay.KINDS takes them)
-        label = labels[ref.target]
         keys = column.get(ref.column, [None] * n)
-        snap[ref.name] = [None] * n if all_null(keys) else [
-            None if k is None else label.get(k) for k in keys]
+        if all_null(keys):
+            snap[ref.name] = [None] * n
+            continue
+        label = labels[ref.target]
+        snap[ref.name] = [None if k is None else label.get(k) for k in keys]
     if block.links is None or all(list(row) == link_names for row in rows_links):
         after = dump_many(list(snap), list(snap.values()), sparse=True)
     else:  # records with different lists: each snapshot with its own
