@@ -489,16 +489,22 @@ CELL = st.sampled_from(["dept01", "一般", "", " ", "\u3000", "\t", "2026-06-01
                         "a b", "\x0b", "问题"])
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(st.lists(st.lists(CELL, min_size=1, max_size=4), min_size=1, max_size=8),
        st.sampled_from(["\n", "\r\n", "mixed"]), st.sampled_from([",", "\t"]),
-       st.booleans())
+       st.booleans(), st.sampled_from([1, 5, 16, 1 << 20]), st.booleans())
 def test_a_file_without_quotes_reads_as_csv_reader_reads_it(
         tmp_path_factory: pytest.TempPathFactory, rows: list[list[str]], ending: str,
-        delimiter: str, last_break: bool) -> None:
+        delimiter: str, last_break: bool, piece: int, bom: bool) -> None:
     """As the test above, on files made of cells as a 台账's are, whose line ends are \\r\\n
     throughout (Excel's: the header's too, so the split on \\r\\n itself is taken), \\n
-    throughout, or both; blank lines and lines of delimiters and spaces among them."""
+    throughout, or both; blank lines and lines of delimiters and spaces among them.  A
+    large file is decoded and split a piece of about `piece` bytes at a time (a few lines
+    each here, to cut small ones): the rows and their lines are the same, and Excel's UTF-8
+    mark ahead of the text is left out and named."""
+    from unittest import mock
+
+    from duchá.transfer import sheets
     from duchá.transfer.sheets import _text_rows
 
     ends = ["\r\n" if ending == "mixed" and i % 2 else "\n" if ending == "mixed" else ending
@@ -508,8 +514,11 @@ def test_a_file_without_quotes_reads_as_csv_reader_reads_it(
         text = text.rstrip("\r\n")
     text = "序号" + delimiter + "单位" + ("\n" if ending == "mixed" else ending) + text
     path = tmp_path_factory.mktemp("q") / ("t.tsv" if delimiter == "\t" else "t.csv")
-    path.write_bytes(text.encode("utf-8"))
-    assert _text_rows(path, None)[2] == csv_reader_rows(text, delimiter)
+    path.write_bytes(b"\xef\xbb\xbf" * bom + text.encode("utf-8"))
+    with mock.patch.object(sheets, "_PIECE", piece):
+        used, _, got = _text_rows(path, None)
+    assert got == csv_reader_rows(text, delimiter)
+    assert used == ("utf-8-sig" if bom else "utf-8")
 
 
 def test_the_spaces_a_line_may_hold_are_those_str_strip_takes() -> None:

@@ -142,11 +142,16 @@ def _text_rows(path: Path, encoding: str | None) -> tuple[str, str, list[tuple[i
         # A large binary file is refused from its first block, before reading it all.
         data = fh.read(BINARY_PROBE)
         if NUL not in data or _utf16(data):
-            data += fh.read()
+            fh.seek(0)
+            data = fh.read()  # (read again whole: no copy of the file joined to its start)
     if NUL in data and not (_utf16(data) or (encoding and "16" in encoding)):
         raise BadInput(f"{path} is not a CSV text file (binary data on line "
                        f"{_line_of(data, data.index(NUL))}); save the sheet as .xlsx or CSV "
                        "and import that")
+    if b'"' not in data and encoding in (None, "utf-8", "utf-8-sig") and not _utf16(data):
+        quick = _utf8_rows(path, data, encoding)
+        if quick is not None:
+            return quick
     text, used = decode(path, data, encoding)
     # A text that starts with something says something (no stripped copy of it to look at).
     head = text[:1]
@@ -181,6 +186,53 @@ def _text_rows(path: Path, encoding: str | None) -> tuple[str, str, list[tuple[i
     except csv.Error as exc:
         raise BadInput(f"{path}: line {start}: not readable as CSV ({exc}); check the "
                        "quotes on that line") from None
+    return used, delimiter, rows
+
+
+# The bytes of a large file decoded and split at a time (at a line's end), so that its text
+# and its lines are not held whole beside its cells.
+_PIECE = 1 << 20
+_BOM = b"\xef\xbb\xbf"
+
+
+def _utf8_rows(path: Path, data: bytes, encoding: str | None
+               ) -> tuple[str, str, list[tuple[int, list[str]]]] | None:
+    """What _text_rows reads from a UTF-8 file without quotes whose lines all end alike (no
+    cell spans lines, so each line is a row), decoded a piece at a time; None for any other
+    file, and for one without a row (_text_rows reads those whole, and says why)."""
+    start = 0
+    while data.startswith(_BOM, start):  # (the text after its marks, as body is)
+        start += len(_BOM)
+    crlf = data.count(b"\r\n")
+    if crlf != data.count(b"\r") or crlf not in (0, data.count(b"\n")):
+        return None  # (a lone \r, or \r\n and \n mixed: read whole)
+    end = data.find(b"\n", start)
+    try:
+        first = data[start:end if end >= 0 else len(data)].decode()
+    except UnicodeDecodeError:
+        return None
+    tabbed = path.suffix.lower() in (".tsv", ".txt") or first.count("\t") > first.count(",")
+    delimiter = "\t" if tabbed else ","
+    sep = "\r\n" if crlf else "\n"
+    rows: list[tuple[int, list[str]]] = []
+    line = 1
+    while start < len(data):
+        stop = data.find(b"\n", start + _PIECE)
+        stop = len(data) if stop < 0 else stop + 1
+        try:
+            lines = data[start:stop].decode().split(sep)
+        except UnicodeDecodeError:  # (not UTF-8: decode says what it is)
+            return None
+        if stop < len(data):
+            lines.pop()  # (the empty text after the piece's last line end)
+        content = _says(lines, delimiter)
+        rows += zip(compress(count(line), content), map(
+            str.split, compress(lines, content), repeat(delimiter)), strict=True)
+        line += len(lines)
+        start = stop
+    if not rows:
+        return None
+    used = encoding or ("utf-8-sig" if data.startswith(_BOM) else "utf-8")
     return used, delimiter, rows
 
 
