@@ -159,6 +159,32 @@ def test_a_large_import_is_a_load_and_the_ledger_stays_in_wal(
     assert r.exit_code == 0, r.output
 
 
+@pytest.mark.parametrize(("journal", "kib"), [("wal", "BULK_CACHE_KIB"),
+                                               ("delete", "SPILL_CACHE_KIB")])
+def test_a_bulk_load_holds_its_pages_in_memory_only_in_the_wal(
+        tmp_path: Path, journal: str, kib: str) -> None:
+    """In the WAL a large load keeps its pages in memory till the commit (a page spilled
+    there is read back through it); in a rollback journal it lets them go into the file as
+    they fill, and keeps a small cache."""
+    import sqlite3
+
+    from duchá.storage import bulk
+    from duchá.storage.sql import SqliteSql
+
+    con = sqlite3.connect(tmp_path / "l.db", isolation_level=None)
+    try:
+        con.execute(f"PRAGMA journal_mode={journal}")
+        con.execute("CREATE TABLE t (x)")
+        con.execute("BEGIN IMMEDIATE")
+        with bulk.loading(SqliteSql(con), {"t": bulk.CHUNK + 1}):
+            (size,) = con.execute("PRAGMA cache_size").fetchone()
+        con.execute("ROLLBACK")
+    finally:
+        con.close()
+    assert size == -getattr(bulk, kib)
+    assert bulk.SPILL_CACHE_KIB < bulk.BULK_CACHE_KIB
+
+
 def test_the_catalog_and_the_models_say_the_same_columns(tmp_path: Path) -> None:
     """SQL-text writes and snapshots read a SQLite table's columns from the ledger's catalog
     and table names by the models' naming rule: both agree with the models, on a fresh
