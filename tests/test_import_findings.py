@@ -43,6 +43,8 @@ def taizhang(seed: int, rows: int, odd: float, kinds: int = 6) -> str:
             if rnd.random() < 0.5:
                 verified = (found + timedelta(days=9)).isoformat()
                 status = rnd.choice(["", "已销号", "verified"])
+        else:  # (statuses that differ on rows whose dates look alike)
+            status = ("", "整改中", "未整改", "open")[i % 4]
         description = f"发现问题{i}：台账不规范"
         if rnd.random() < odd:
             kind = rnd.randrange(kinds)

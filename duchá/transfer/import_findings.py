@@ -225,10 +225,17 @@ def _statuses(v: dict[str, list[Any]], done: list[bool | None]) -> tuple[list[st
     check says how, or notes the date it takes)."""
     columns = (v["status"], v["verified_on"], v["rectified_on"], done, v["plan_text"],
                v["plan_on"])
+    n = len(done)
+    if not n:
+        return [], set()
     # What _status_of says of a row depends on its status, on 整改到位 and on which of
-    # the other cells say something, not on the dates they say: once per such pattern.
-    pattern = list(zip(columns[0], *map(_said, columns[1:3]), columns[3],
-                       *map(_said, columns[4:]), strict=True))
+    # the other cells say something, not on the dates they say: once per such pattern,
+    # made of the cells that differ between the batch's rows (in a 台账 without a status,
+    # a plan or 整改到位 column, only whether the dates are there).
+    keys = [col if j in (0, 3) else _said(col) for j, col in enumerate(columns)
+            if col.count(col[0]) != n]
+    pattern: Sequence[Any] = [None] * n if not keys else keys[0] if len(keys) == 1 \
+        else list(zip(*keys, strict=True))
     verdicts = _each_pattern(_status_of, pattern, columns)
     status = list(map(itemgetter(0), verdicts))
     return status, set(compress(count(), map(not_, map(itemgetter(1), verdicts))))
