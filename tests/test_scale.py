@@ -360,6 +360,28 @@ def test_dump_many_of_repeating_values_writes_what_dump_writes(
     assert dump_many(keys, [[r[k] for r in rows] for k in keys]) == [dump(r) for r in rows]
 
 
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.one_of(st.none(), VALUE), min_size=1, max_size=4),
+       st.integers(min_value=0, max_value=300), st.sampled_from([257, 300, 600]))
+def test_dump_many_of_long_columns_of_distinct_values_writes_what_dump_writes(
+        odd: list[object], at: int, n: int) -> None:
+    """An import's numbers and descriptions: columns long enough that their first values,
+    all different, have them typed without a set of every value; NULLs and values of other
+    types (True beside 1, 1.0, quotes) further down in some, and the sparse form too."""
+    from duchá.history.events import dump, dump_many, sparse_of
+
+    text = [f'问题 "{i}"' for i in range(n)]
+    text[at % n: at % n + len(odd)] = odd
+    text = text[:n]
+    rows = [{"number": f"WT-2026-{i:05d}", "seq": i, "description": d, "unit": "dept01",
+             "count": i if i != at else odd[0]}
+            for i, d in enumerate(text)]
+    keys = list(rows[0])
+    columns = [[r[k] for r in rows] for k in keys]
+    assert dump_many(keys, columns) == [dump(r) for r in rows]
+    assert dump_many(keys, columns, sparse=True) == [dump(sparse_of(r)) for r in rows]
+
+
 @settings(max_examples=100, deadline=None)
 @given(st.lists(st.tuples(TEXT, st.one_of(st.none(), TEXT), TEXT, st.one_of(st.none(), TEXT),
                           st.sampled_from(["import", "edit"]), st.sampled_from(["finding", "item"]),

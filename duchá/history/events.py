@@ -306,16 +306,17 @@ def dump_many(keys: Sequence[str], columns: Sequence[Sequence[Any]], *,
             text += "null"
             continue
         head, text = text, ""
-        if distinct is not None and (kinds <= {str, NoneType} or kinds <= {int, NoneType}):
+        if kinds <= {str, NoneType} or kinds <= {int, NoneType}:
             # (no bool among the numbers, as the kinds say)
             write = _ENCODE if str in kinds else int.__repr__
-            if len(distinct) * 4 <= n:
+            if distinct is not None and len(distinct) * 4 <= n:
                 made = {v: head + ("null" if v is None else write(v)) for v in distinct}
                 pieces.append(list(map(made.__getitem__, col)))
-            elif None in distinct:
+            elif NoneType in kinds:
                 pieces.append([head + ("null" if v is None else write(v)) for v in col])
-            else:
-                pieces.append(list(map(head.__add__, map(write, col))))
+            else:  # (the key a piece of its own: no text made per row to hold both)
+                pieces.append([head] * n)
+                pieces.append(list(map(write, col)))
         else:  # numbers with NULLs, lists, dates...: the json module's text of the value
             pieces.append([head + _json_value(v) for v in col])
     pieces.append([text + "}"] * n)
@@ -323,13 +324,19 @@ def dump_many(keys: Sequence[str], columns: Sequence[Sequence[Any]], *,
 
 
 NoneType = type(None)
+# The first values of a column that say whether it repeats its values (`_kinds`).
+_SAMPLE = 64
 
 
 def _kinds(col: Sequence[Any]) -> tuple[set[type], set[Any] | None]:
     """The types of a column's values, and its distinct values (None when they cannot be
-    held in a set: lists).  Only text and NULLs are typed from the distinct values alone:
-    among numbers a set keeps one of 1, 1.0 and True, which JSON writes apart."""
+    held in a set: lists; nor for a long column whose first values all differ, as numbers
+    and descriptions do, where the set would hold every value).  Only text and NULLs are
+    typed from the distinct values alone: among numbers a set keeps one of 1, 1.0 and True,
+    which JSON writes apart."""
     try:
+        if len(col) > 4 * _SAMPLE and len(set(col[:_SAMPLE])) == _SAMPLE:
+            return set(map(type, col)), None
         distinct = set(col)
     except TypeError:
         return set(map(type, col)), None
