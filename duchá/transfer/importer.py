@@ -670,7 +670,9 @@ class Job:
         for values in ahead.values():
             if _AHEAD in values:
                 todo.update(i for i, v in enumerate(values) if v is _AHEAD)
-        said = list(map(any, zip(*raw, strict=False)))  # (not the blank ones)
+        # (not the blank ones; every row says something where a column has no empty cell)
+        said = [True] * n if any(None not in col for col in raw) else \
+            list(map(any, zip(*raw, strict=False)))
         return Batch(self, list(map(itemgetter(0), kept)), column, same, ahead, todo, said)
 
     def _cells(self, rows: list[list[str]], name: str, shortest: int) -> list[str | None]:
