@@ -683,7 +683,11 @@ class Job:
             more = _column(rows, j, shortest)
             texts = [f"{v}、{w}" if v and w else v or w for v, w in zip(texts, more, strict=True)]
         # (A column without an empty cell, as most are, is taken without a pass over it.)
-        return [v or None for v in texts] if "" in texts else texts
+        return list(map(_NONE_IF_EMPTY.get, texts, texts)) if "" in texts else texts
+
+
+# An empty cell's text -> None (its .get(text, text) leaves any other text as it is).
+_NONE_IF_EMPTY: dict[str | None, None] = {"": None}
 
 
 def _column(rows: list[list[str]], i: int, shortest: int) -> list[str | None]:
