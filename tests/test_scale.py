@@ -517,6 +517,24 @@ def csv_reader_rows(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
     return rows
 
 
+def test_a_ledger_connection_keeps_more_than_sqlites_default_page_cache(tmp_path: Path) -> None:
+    """A ledger's 16 KB pages would fill SQLite's default 2 MB cache at 125 pages, and
+    `verify` or `check` read the same pages from the file again and again."""
+    from duchá import db
+
+    path = tmp_path / "l.db"
+    r = CliRunner().invoke(app, ["--db", str(path), "init"])
+    assert r.exit_code == 0, r.output
+    con = db.connect(db.locate(str(path)))
+    try:
+        (size,) = con.execute("PRAGMA cache_size").fetchone()
+        (page,) = con.execute("PRAGMA page_size").fetchone()
+    finally:
+        con.close()
+    assert size == -db.CACHE_KIB
+    assert db.CACHE_KIB * 1024 // page >= 1000  # pages held, against the default's 125
+
+
 def test_none_and_bytes_bind_through_the_adapters_registered_once(tmp_path: Path) -> None:
     """Without an adapter, Python 3.11's driver looks for an adapting protocol on each None
     and bytes value it binds (an exception raised and dropped per empty cell of an import);
