@@ -1304,8 +1304,8 @@ def _write_part(lg: Ledger, job: Job, block: Block, labels: _Labels) -> None:
         if all_null(keys):
             snap[ref.name] = [None] * n
             continue
-        label = labels[ref.target]
-        snap[ref.name] = [None if k is None else label.get(k) for k in keys]
+        # (None, no id, is no label's key: its label is None)
+        snap[ref.name] = list(map(labels[ref.target].get, keys))
     if block.links is None or all(list(row) == link_names for row in rows_links):
         after = dump_many(list(snap), list(snap.values()), sparse=True)
     else:  # records with different lists: each snapshot with its own
