@@ -14,6 +14,7 @@ the row above, unless the file carries record numbers (an export, whose blanks a
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import compress, count, repeat
 from operator import is_, itemgetter, not_, sub
@@ -157,12 +158,9 @@ def _text_rows(path: Path, encoding: str | None) -> tuple[str, str, list[tuple[i
     head = text[:1]
     if (head in ("", "\ufeff") or head.isspace()) and not text.strip().strip("\ufeff").strip():
         raise BadInput(f"{path} is empty; give a CSV file with a header line and rows")
-    # Excel's "Unicode text" and .tsv/.txt files separate cells with tabs.
     body = text.lstrip("\ufeff")
     end = body.find("\n")  # (the first line without a copy of the rest, as split would make)
-    first = body if end < 0 else body[:end]
-    tabbed = path.suffix.lower() in (".tsv", ".txt") or first.count("\t") > first.count(",")
-    delimiter = "\t" if tabbed else ","
+    delimiter = _delimiter(path, body if end < 0 else body[:end])
     rows: list[tuple[int, list[str]]] = []
     start = 1
     if '"' not in text:  # no quoted cells: each line is one row, on the line of its number
@@ -172,11 +170,7 @@ def _text_rows(path: Path, encoding: str | None) -> tuple[str, str, list[tuple[i
         if crlf == body.count("\r"):
             lines = body.split("\r\n" if crlf else "\n") if crlf in (0, body.count("\n")) \
                 else body.replace("\r\n", "\n").split("\n")
-            # its cells are what lies between the delimiters, as csv.reader reads them (the
-            # rows where a cell says something: a line with more than delimiters and spaces)
-            content = _says(lines, delimiter)
-            return used, delimiter, list(zip(compress(count(1), content), map(
-                str.split, compress(lines, content), repeat(delimiter)), strict=True))
+            return used, delimiter, list(_line_rows(lines, delimiter, 1))
     reader = csv.reader(io.StringIO(body, newline=""), delimiter=delimiter)
     try:
         for record in reader:
@@ -211,8 +205,7 @@ def _utf8_rows(path: Path, data: bytes, encoding: str | None
         first = data[start:end if end >= 0 else len(data)].decode()
     except UnicodeDecodeError:
         return None
-    tabbed = path.suffix.lower() in (".tsv", ".txt") or first.count("\t") > first.count(",")
-    delimiter = "\t" if tabbed else ","
+    delimiter = _delimiter(path, first)
     sep = "\r\n" if crlf else "\n"
     rows: list[tuple[int, list[str]]] = []
     line = 1
@@ -225,15 +218,30 @@ def _utf8_rows(path: Path, data: bytes, encoding: str | None
             return None
         if stop < len(data):
             lines.pop()  # (the empty text after the piece's last line end)
-        content = _says(lines, delimiter)
-        rows += zip(compress(count(line), content), map(
-            str.split, compress(lines, content), repeat(delimiter)), strict=True)
+        rows += _line_rows(lines, delimiter, line)
         line += len(lines)
         start = stop
     if not rows:
         return None
     used = encoding or ("utf-8-sig" if data.startswith(_BOM) else "utf-8")
     return used, delimiter, rows
+
+
+def _delimiter(path: Path, first: str) -> str:
+    """The delimiter of a text file whose first line is `first`: Excel's "Unicode text" and
+    .tsv/.txt files separate cells with tabs."""
+    tabbed = path.suffix.lower() in (".tsv", ".txt") or first.count("\t") > first.count(",")
+    return "\t" if tabbed else ","
+
+
+def _line_rows(lines: list[str], delimiter: str, first: int
+               ) -> Iterator[tuple[int, list[str]]]:
+    """The rows of lines without quotes, `first` the number of the first: each line that
+    says something (more than delimiters and spaces), with its line's number, its cells
+    what lies between the delimiters, as csv.reader reads them."""
+    content = _says(lines, delimiter)
+    return zip(compress(count(first), content), map(
+        str.split, compress(lines, content), repeat(delimiter)), strict=True)
 
 
 def _says(lines: list[str], delimiter: str) -> list[bool]:
