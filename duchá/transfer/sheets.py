@@ -395,8 +395,7 @@ def _locate(path: Path, encoding: str, table: str, rows: list[tuple[int, list[st
     sections: dict[int, str] = {}
     heading: str | None = None
     rest = rows[best + 1:]
-    grid = list(map(itemgetter(1), rest))
-    if min(map(sub, map(len, grid), map(list.count, grid, repeat(""))), default=3) >= 3:
+    if _three_filled(list(map(itemgetter(1), rest))):
         # (every row has three cells or more: no footer, no heading, as in most files)
         return Sheet(path, encoding, header, rest, name, header_line, titles, sections, merged)
     for row in rest:
@@ -412,6 +411,20 @@ def _locate(path: Path, encoding: str, table: str, rows: list[tuple[int, list[st
             sections[line] = heading
         body.append(row)
     return Sheet(path, encoding, header, body, name, header_line, titles, sections, merged)
+
+
+def _three_filled(grid: list[list[str]]) -> bool:
+    """Whether every row has three cells or more that are not empty: at once when three
+    columns have no empty cell (most files: a look at three cells of each row), else by
+    counting each row's."""
+    shortest = min(map(len, grid), default=0)
+    full = 0
+    for j in range(min(shortest, 8)):  # (the first columns: a 台账's names and texts)
+        if "" not in map(itemgetter(j), grid):
+            full += 1
+            if full == 3:
+                return True
+    return min(map(sub, map(len, grid), map(list.count, grid, repeat(""))), default=3) >= 3
 
 
 def fill_down(table: str, sheet: Sheet, where: dict[str, int]) -> dict[str, list[int]]:
