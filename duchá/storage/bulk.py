@@ -41,12 +41,6 @@ ROWS_PER_STATEMENT = 500
 # pages are used.  What 100,000 findings and their events write fits, so no page is written
 # to the WAL and read back before the commit (64 MB cost about 0.15 s more of such I/O).
 BULK_CACHE_KIB = 262144
-# The same in a rollback journal (a large import's: db._journal_off), where a page that
-# leaves the cache goes straight into the file, once, as it would at the commit: 16 MB.  The
-# whole load held in memory would cost a fresh page of memory (a page fault) per 4 KB, four
-# times what the index builds pay to read back the pages they need (100,000 findings: 16,000
-# page faults and 63 MB less).
-SPILL_CACHE_KIB = 16384
 # An insert of at least this many rows, and of at least as many as the table holds, builds
 # the table's plain indexes again afterwards instead of filling them row by row.
 REINDEX_ROWS = 20000
@@ -170,10 +164,15 @@ def loading(sql: Sql, counts: Mapping[str, int]) -> Iterator[None]:
 
 
 def _bulk_cache(cursor: sqlite3.Cursor) -> None:
-    """The page cache of a bulk insert, as large as its journal needs (see BULK_CACHE_KIB)."""
+    """The page cache of a bulk insert: in the WAL, BULK_CACHE_KIB.  In a rollback journal (a
+    large import's: db._journal_off) the connection's own (db.CACHE_KIB): a page that leaves
+    it goes straight into the file, once, as it would at the commit, where holding the whole
+    load would take fresh memory for all of it, a page fault per 4 KB, four times what the
+    index builds pay to read back the pages they need (100,000 findings: 16,000 page faults
+    and 63 MB more)."""
     (mode,) = cursor.execute("PRAGMA journal_mode").fetchone()
-    kib = BULK_CACHE_KIB if str(mode).lower() == "wal" else SPILL_CACHE_KIB
-    cursor.execute(f"PRAGMA cache_size = -{kib}")
+    if str(mode).lower() == "wal":
+        cursor.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
 
 
 def _ident(name: str) -> str:
