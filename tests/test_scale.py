@@ -500,7 +500,7 @@ def test_a_csv_without_quotes_reads_as_csv_reader_reads_it(
     path = tmp_path_factory.mktemp("csv") / f"t{suffix}"
     path.write_bytes(("h,i\n" + text).encode("utf-8"))
     _, delimiter, rows = _text_rows(path, None)
-    assert rows == csv_reader_rows("h,i\n" + text, delimiter)
+    assert list(rows) == csv_reader_rows("h,i\n" + text, delimiter)
 
 
 def csv_reader_rows(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
@@ -584,7 +584,7 @@ def test_a_file_without_quotes_reads_as_csv_reader_reads_it(
     path.write_bytes(b"\xef\xbb\xbf" * bom + text.encode("utf-8"))
     with mock.patch.object(sheets, "_PIECE", piece):
         used, _, got = _text_rows(path, None)
-    assert got == csv_reader_rows(text, delimiter)
+    assert list(got) == csv_reader_rows(text, delimiter)
     assert used == ("utf-8-sig" if bom else "utf-8")
 
 

@@ -19,9 +19,12 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from duchá.errors import BadInput
+
+if TYPE_CHECKING:
+    from duchá.transfer.grid import Rows
 
 TITLE = "督查督办事项进展情况反馈表"
 SHEET = "反馈表"
@@ -258,14 +261,14 @@ def _workbook_rows(path: Path) -> list[tuple[int, list[str]]]:
     return named[0] if named else sheets[0][1] if sheets else []
 
 
-def _text_rows(path: Path) -> list[tuple[int, list[str]]]:
+def _text_rows(path: Path) -> Rows:
     from duchá.transfer.sheets import _text_rows as text_rows
 
     _, _, rows = text_rows(path, None)
     return rows
 
 
-def _parse(path: Path, noun: str, rows: list[tuple[int, list[str]]]) -> Returned:
+def _parse(path: Path, noun: str, rows: Rows) -> Returned:
     got = Returned(path, noun)
     where: dict[str, int] | None = None
     for n, cells in rows:

@@ -16,6 +16,7 @@ from collections import defaultdict, deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from itertools import chain, compress, count, repeat
 from operator import attrgetter, is_, is_not, itemgetter, setitem
 from typing import TYPE_CHECKING, Any
@@ -26,6 +27,7 @@ from duchá.services.units import split_names
 from duchá.tables import RECORDS, table_name
 from duchá.transfer import reimport, sheets
 from duchá.transfer.columns import TABLES, Column, key, lookup
+from duchá.transfer.grid import Grid, Rows
 from duchá.words import a
 
 if TYPE_CHECKING:
@@ -627,23 +629,28 @@ class Job:
         for start in range(0, len(rows), _BATCH):
             yield self._batch(rows[start:start + _BATCH])
 
-    def _batch(self, rows: list[tuple[int, list[str]]]) -> Batch:
+    def _batch(self, rows: Rows) -> Batch:
         width = len(self.sheet.header)
-        kept = rows
-        grid = list(map(itemgetter(1), rows))
-        if max(map(len, grid), default=0) > width:
-            kept = []
-            for line, row in rows:
-                if len(row) > width and any(c.strip() for c in row[width:]):
-                    self.error(line, f"{len(row)} cells but the header has {width} columns; "
-                               "check the commas and quotes")
-                    continue
-                kept.append((line, row))
-            grid = list(map(itemgetter(1), kept))
-        shortest = min(map(len, grid), default=0)
-        raw = [self._cells(grid, name, shortest) for name in self.where]
+        take: Callable[[int], list[Any]]
+        if isinstance(rows, Grid) and rows.width == width:  # (the header is one of its rows)
+            lines, take = rows.lines, rows.stripped
+        else:
+            kept = rows
+            grid = list(map(itemgetter(1), rows))
+            if max(map(len, grid), default=0) > width:
+                kept = []
+                for line, row in rows:
+                    if len(row) > width and any(c.strip() for c in row[width:]):
+                        self.error(line, f"{len(row)} cells but the header has {width} "
+                                   "columns; check the commas and quotes")
+                        continue
+                    kept.append((line, row))
+                grid = list(map(itemgetter(1), kept))
+            lines = list(map(itemgetter(0), kept))
+            take = partial(_column, grid, shortest=min(map(len, grid), default=0))
+        raw = [self._cells(take, name) for name in self.where]
         column = dict(zip(self.where, raw, strict=True))
-        n = len(kept)
+        n = len(lines)
         # What read_all gives, a column at a time: in a column the file lacks, the same for
         # every row (in `same`); in the others, read ahead (`ahead`).
         same: dict[str, Any] = {}
@@ -673,14 +680,14 @@ class Job:
         # (not the blank ones; every row says something where a column has no empty cell)
         said = [True] * n if any(None not in col for col in raw) else \
             list(map(any, zip(*raw, strict=False)))
-        return Batch(self, list(map(itemgetter(0), kept)), column, same, ahead, todo, said)
+        return Batch(self, lines, column, same, ahead, todo, said)
 
-    def _cells(self, rows: list[list[str]], name: str, shortest: int) -> list[str | None]:
-        """A column's cells, stripped, None for empty; a list field's further columns
-        (配合单位 beside 责任单位) joined to it (`shortest`: the fewest cells of a row)."""
-        texts: list[str | None] = _column(rows, self.where[name], shortest)
+    def _cells(self, take: Callable[[int], list[Any]], name: str) -> list[str | None]:
+        """A column's cells, stripped, None for empty (`take`: column j's stripped cells); a
+        list field's further columns (配合单位 beside 责任单位) joined to it."""
+        texts: list[str | None] = take(self.where[name])
         for j in self.more.get(name, ()):
-            more = _column(rows, j, shortest)
+            more = take(j)
             texts = [f"{v}、{w}" if v and w else v or w for v, w in zip(texts, more, strict=True)]
         # (A column without an empty cell, as most are, is taken without a pass over it.)
         return list(map(_NONE_IF_EMPTY.get, texts, texts)) if "" in texts else texts

@@ -24,6 +24,7 @@ from typing import Any
 from duchá import validation
 from duchá.errors import BadInput
 from duchá.transfer.columns import IGNORED, TABLES, key, lookup, table_name
+from duchá.transfer.grid import Grid, Rows, join, split_lines
 
 BINARY_PROBE = 64 * 1024
 NUL = b"\x00"
@@ -44,7 +45,7 @@ class Sheet:
     path: Path
     encoding: str  # the text's encoding, or the workbook's kind (xlsx, xls)
     header: list[str]
-    rows: list[tuple[int, list[str]]]
+    rows: Rows  # a Grid where every row is as wide (a CSV's, mostly)
     name: str | None = None  # the workbook's sheet
     header_line: int = 1
     titles: list[str] = field(default_factory=list)  # the lines above the header
@@ -134,7 +135,7 @@ def decode(path: Path, data: bytes, encoding: str | None) -> tuple[str, str]:
             "GB18030 text; save the file as CSV (UTF-8) or pass «encoding»") from None
 
 
-def _text_rows(path: Path, encoding: str | None) -> tuple[str, str, list[tuple[int, list[str]]]]:
+def _text_rows(path: Path, encoding: str | None) -> tuple[str, str, Rows]:
     """(encoding, delimiter, non-empty rows with their line numbers) of a CSV or text file."""
     import csv
     import io
@@ -170,7 +171,7 @@ def _text_rows(path: Path, encoding: str | None) -> tuple[str, str, list[tuple[i
         if crlf == body.count("\r"):
             lines = body.split("\r\n" if crlf else "\n") if crlf in (0, body.count("\n")) \
                 else body.replace("\r\n", "\n").split("\n")
-            return used, delimiter, list(_line_rows(lines, delimiter, 1))
+            return used, delimiter, _split(lines, delimiter, 1)
     reader = csv.reader(io.StringIO(body, newline=""), delimiter=delimiter)
     try:
         for record in reader:
@@ -190,7 +191,7 @@ _BOM = b"\xef\xbb\xbf"
 
 
 def _utf8_rows(path: Path, data: bytes, encoding: str | None
-               ) -> tuple[str, str, list[tuple[int, list[str]]]] | None:
+               ) -> tuple[str, str, Rows] | None:
     """What _text_rows reads from a UTF-8 file without quotes whose lines all end alike (no
     cell spans lines, so each line is a row), decoded a piece at a time; None for any other
     file, and for one without a row (_text_rows reads those whole, and says why)."""
@@ -207,6 +208,7 @@ def _utf8_rows(path: Path, data: bytes, encoding: str | None
         return None
     delimiter = _delimiter(path, first)
     sep = "\r\n" if crlf else "\n"
+    grids: list[Grid] | None = []  # (until a piece's rows are not all as wide)
     rows: list[tuple[int, list[str]]] = []
     line = 1
     while start < len(data):
@@ -218,13 +220,24 @@ def _utf8_rows(path: Path, data: bytes, encoding: str | None
             return None
         if stop < len(data):
             lines.pop()  # (the empty text after the piece's last line end)
-        rows += _line_rows(lines, delimiter, line)
+        says = _says(lines, delimiter)
+        if grids is not None:
+            piece = split_lines(lines, says, delimiter, line)
+            if piece is not None:
+                grids.append(piece)
+            else:
+                rows, grids = [row for g in grids for row in g], None
+        if grids is None:
+            rows += _line_rows(lines, delimiter, line, says)
         line += len(lines)
         start = stop
-    if not rows:
+    whole = join(grids) if grids is not None else None
+    if grids is not None and whole is None:
+        rows = [row for g in grids for row in g]
+    if not (whole or rows):
         return None
     used = encoding or ("utf-8-sig" if data.startswith(_BOM) else "utf-8")
-    return used, delimiter, rows
+    return used, delimiter, whole or rows
 
 
 def _delimiter(path: Path, first: str) -> str:
@@ -234,12 +247,18 @@ def _delimiter(path: Path, first: str) -> str:
     return "\t" if tabbed else ","
 
 
-def _line_rows(lines: list[str], delimiter: str, first: int
+def _split(lines: list[str], delimiter: str, first: int) -> Rows:
+    """`_line_rows` as a Grid when every line that says something is as wide."""
+    says = _says(lines, delimiter)
+    grid = split_lines(lines, says, delimiter, first)
+    return grid if grid is not None else list(_line_rows(lines, delimiter, first, says))
+
+
+def _line_rows(lines: list[str], delimiter: str, first: int, content: list[bool]
                ) -> Iterator[tuple[int, list[str]]]:
     """The rows of lines without quotes, `first` the number of the first: each line that
-    says something (more than delimiters and spaces), with its line's number, its cells
-    what lies between the delimiters, as csv.reader reads them."""
-    content = _says(lines, delimiter)
+    says something (more than delimiters and spaces: `content`, from _says), with its line's
+    number, its cells what lies between the delimiters, as csv.reader reads them."""
     return zip(compress(count(first), content), map(
         str.split, compress(lines, content), repeat(delimiter)), strict=True)
 
@@ -380,8 +399,8 @@ def _missing(table: str, sheet: Sheet) -> list[str]:
     return [c.name for c in TABLES[table] if c.required and c.name not in have]
 
 
-def _locate(path: Path, encoding: str, table: str, rows: list[tuple[int, list[str]]],
-            name: str | None, merged: bool) -> Sheet:
+def _locate(path: Path, encoding: str, table: str, rows: Rows, name: str | None,
+            merged: bool) -> Sheet:
     """The sheet with its header row: the one among the first that names the most columns
     (the first row when none names any)."""
     best, best_score = 0, 0
@@ -391,15 +410,14 @@ def _locate(path: Path, encoding: str, table: str, rows: list[tuple[int, list[st
             best, best_score = i, score
     header_line, header = rows[best]
     titles = [" ".join(c.strip() for c in cells if c.strip()) for _, cells in rows[:best]]
-    body: list[tuple[int, list[str]]] = []
     sections: dict[int, str] = {}
     heading: str | None = None
     rest = rows[best + 1:]
-    if _three_filled(list(map(itemgetter(1), rest))):
+    if _three_filled(rest):
         # (every row has three cells or more: no footer, no heading, as in most files)
         return Sheet(path, encoding, header, rest, name, header_line, titles, sections, merged)
-    for row in rest:
-        line, cells = row
+    kept: list[int] = []
+    for k, (line, cells) in enumerate(rest):
         if len(cells) - cells.count("") < 3:  # a row of one or two cells: a footer, a heading?
             filled = [c.strip() for c in cells if c.strip()]
             if len(filled) == 1 and _FOOTER.match(filled[0]):
@@ -409,14 +427,22 @@ def _locate(path: Path, encoding: str, table: str, rows: list[tuple[int, list[st
                 continue
         if heading:
             sections[line] = heading
-        body.append(row)
+        kept.append(k)
+    body = rest.keep(kept) if isinstance(rest, Grid) else [rest[k] for k in kept]
     return Sheet(path, encoding, header, body, name, header_line, titles, sections, merged)
 
 
-def _three_filled(grid: list[list[str]]) -> bool:
+def _three_filled(rows: Rows) -> bool:
     """Whether every row has three cells or more that are not empty: at once when three
     columns have no empty cell (most files: a look at three cells of each row), else by
     counting each row's."""
+    if isinstance(rows, Grid):  # (a look at a column at a time, until three are full)
+        full = 0
+        for j in range(min(rows.width, 8)):
+            full += "" not in rows.column(j)
+            if full == 3:
+                return True
+    grid = list(map(itemgetter(1), rows))
     shortest = min(map(len, grid), default=0)
     full = 0
     for j in range(min(shortest, 8)):  # (the first columns: a 台账's names and texts)
@@ -434,6 +460,11 @@ def fill_down(table: str, sheet: Sheet, where: dict[str, int]) -> dict[str, list
     if sheet.merged or sheet.workbook or "number" in where or "item" in where:
         return {}
     filled: dict[str, list[int]] = {}
+    if isinstance(sheet.rows, Grid):
+        for col in TABLES[table]:
+            if col.fill and col.name in where:
+                _fill_column(sheet.rows, where[col.name], filled.setdefault(col.name, []))
+        return {name: lines for name, lines in filled.items() if lines}
     grid = list(map(itemgetter(1), sheet.rows))
     for col in TABLES[table]:
         if not col.fill or col.name not in where:
@@ -454,6 +485,21 @@ def fill_down(table: str, sheet: Sheet, where: dict[str, int]) -> dict[str, list
                 cells[i] = above
                 filled.setdefault(col.name, []).append(line)
     return filled
+
+
+def _fill_column(grid: Grid, i: int, lines: list[int]) -> None:
+    """fill_down's column i of a Grid (every row has it), the lines filled added to `lines`."""
+    cells = grid.column(i)
+    if all(map(str.strip, cells)):
+        return  # no blank cell in the column
+    above = ""
+    for k, cell in enumerate(cells):
+        if cell.strip():
+            above = cell
+        elif above:
+            cells[k] = above
+            lines.append(grid.lines[k])
+    grid.set_column(i, cells)
 
 
 def ignored(table: str, header: str) -> bool:
