@@ -14,8 +14,7 @@ import hashlib
 import json
 from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime
-from itertools import repeat
-from operator import contains, methodcaller
+from operator import methodcaller
 from typing import TYPE_CHECKING, Any
 
 from duchá.dates import plain
@@ -231,7 +230,9 @@ def _escaped_json(texts: Sequence[bytes]) -> list[bytes]:
     character (the json module writes each as an escape), so only its quotes and backslashes
     are escaped; and in UTF-8 no byte of another character is one of those two."""
     n = len(texts)
-    if any(map(contains, texts, repeat(b"\\", n))):
+    # (one look at them all: `in` on each would first ask whether its needle is a number,
+    # and raise and drop a TypeError per text)
+    if b"\\" in b"".join(texts):
         texts = list(map(bytes.replace, texts, [b"\\"] * n, [b"\\\\"] * n))
     return list(map(bytes.replace, texts, [b'"'] * n, [b'\\"'] * n))
 
