@@ -78,7 +78,9 @@ _LIST = object()
 # A cell that Job.rows did not read ahead: Row.read_all reads it.
 _AHEAD = object()
 # Rows read ahead at a time (Job.rows): what the rows before a batch read is known in it.
+# The first batch is smaller: nothing is known yet, and each of its rows is read whole.
 _BATCH = 512
+_FIRST_BATCH = 64
 
 
 # ---------------------------------------------------------------- reading the file
@@ -626,7 +628,8 @@ class Job:
         """The data rows a batch at a time, their cells read ahead a column at a time (a
         batch is read when the rows before it have been: what they read is known in it)."""
         rows = self.sheet.rows
-        for start in range(0, len(rows), _BATCH):
+        yield self._batch(rows[:_FIRST_BATCH])
+        for start in range(_FIRST_BATCH, len(rows), _BATCH):
             yield self._batch(rows[start:start + _BATCH])
 
     def _batch(self, rows: Rows) -> Batch:
@@ -689,8 +692,9 @@ class Job:
         for j in self.more.get(name, ()):
             more = take(j)
             texts = [f"{v}、{w}" if v and w else v or w for v, w in zip(texts, more, strict=True)]
-        # (A column without an empty cell, as most are, is taken without a pass over it.)
-        return list(map(_NONE_IF_EMPTY.get, texts, texts)) if "" in texts else texts
+        # (A column without an empty cell, as most are, is taken without a pass over it;
+        # `all` asks each text its length, where `in` would compare it with "".)
+        return texts if all(texts) else list(map(_NONE_IF_EMPTY.get, texts, texts))
 
 
 # An empty cell's text -> None (its .get(text, text) leaves any other text as it is).

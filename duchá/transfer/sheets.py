@@ -198,9 +198,12 @@ def _utf8_rows(path: Path, data: bytes, encoding: str | None
     start = 0
     while data.startswith(_BOM, start):  # (the text after its marks, as body is)
         start += len(_BOM)
-    crlf = data.count(b"\r\n")
-    if crlf != data.count(b"\r") or crlf not in (0, data.count(b"\n")):
-        return None  # (a lone \r, or \r\n and \n mixed: read whole)
+    # (a lone \r, or \r\n and \n mixed: read whole; a file without \r is looked at once)
+    crlf = 0
+    if data.find(b"\r") >= 0:
+        crlf = data.count(b"\r\n")
+        if crlf != data.count(b"\r") or crlf != data.count(b"\n"):
+            return None
     end = data.find(b"\n", start)
     try:
         first = data[start:end if end >= 0 else len(data)].decode()
