@@ -218,12 +218,13 @@ def _utf8_rows(path: Path, data: bytes, encoding: str | None
         stop = data.find(b"\n", start + _PIECE)
         stop = len(data) if stop < 0 else stop + 1
         try:
-            lines = data[start:stop].decode().split(sep)
+            text = data[start:stop].decode()
         except UnicodeDecodeError:  # (not UTF-8: decode says what it is)
             return None
+        lines = text.split(sep)
         if stop < len(data):
             lines.pop()  # (the empty text after the piece's last line end)
-        says = _says(lines, delimiter)
+        says = _says(lines, delimiter, text)
         if grids is not None:
             piece = split_lines(lines, says, delimiter, line)
             if piece is not None:
@@ -266,11 +267,20 @@ def _line_rows(lines: list[str], delimiter: str, first: int, content: list[bool]
         str.split, compress(lines, content), repeat(delimiter)), strict=True)
 
 
-def _says(lines: list[str], delimiter: str) -> list[bool]:
+def _says(lines: list[str], delimiter: str, text: str | None = None) -> list[bool]:
     """Whether each line holds more than delimiters and spaces.  A line that starts with
     something else does (str.lstrip gives it back as it is); only the others, few in a
-    台账, are looked at whole."""
+    台账, are looked at whole.  `text`: the lines' text, looked at once for a line that
+    starts otherwise (most pieces of a 台账 have none)."""
     skip = delimiter + _SPACES
+    if text is not None and lines and lines[0][:1] and lines[0][0] not in skip:
+        starts = _STARTS.get(delimiter)
+        if starts is None:
+            starts = _STARTS[delimiter] = re.compile("\n[" + re.escape(skip) + "]")
+        if starts.search(text) is None:
+            says = [True] * len(lines)
+            says[-1] = bool(lines[-1])  # (the empty text after a last line end)
+            return says
     says = list(map(is_, map(str.lstrip, lines, repeat(skip)), lines))
     for i in compress(count(), map(not_, lines)):  # (an empty line is its own lstrip)
         says[i] = False
@@ -278,6 +288,9 @@ def _says(lines: list[str], delimiter: str) -> list[bool]:
         says[i] = bool(lines[i].replace(delimiter, "").strip())
     return says
 
+
+# A line end followed by a delimiter or a space, by delimiter (_says).
+_STARTS: dict[str, re.Pattern[str]] = {}
 
 # Every character str.strip() takes for a space (the ideographic space among them);
 # tests/test_scale.py holds it to str.isspace.
