@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -385,3 +386,50 @@ def test_a_bulk_insert_stores_what_an_executemany_stores(rows: list[tuple[object
         bulk.Utf8Text(v.encode() for v in c) if all(isinstance(v, str) for v in c) else list(c)
         for c in zip(*rows, strict=True)], len(rows))
     assert con.execute(read.format("b")).fetchall() == con.execute(read.format("a")).fetchall()
+
+
+@pytest.mark.parametrize("ids", [
+    range(4, 7),  # the next rowids: SQLite numbers the rows itself
+    [4, 5, 6],  # the same as a list
+    [5, 6, 7],  # a gap after the last row: written as given
+    [7, 6, 5],  # not in order: written as given
+])
+def test_a_bulk_insert_of_the_next_rowids_leaves_the_numbering_to_sqlite(
+        ids: Sequence[int], tmp_path: Path) -> None:
+    """An import's records and events are numbered max(id) + 1 on (their hash covers the
+    event's id): SQLite gives exactly those rowids to rows inserted without one, and appends
+    them without looking each up.  Any other ids are written as they are."""
+    import sqlite3
+
+    from duchá.storage import bulk
+    from duchá.storage.sql import SqliteSql
+
+    con = sqlite3.connect(tmp_path / "t.db", isolation_level=None)
+    con.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)")
+    con.executemany("INSERT INTO t VALUES (?, ?)", [(1, "a"), (2, "b"), (3, "c")])
+    statements: list[str] = []
+    con.set_trace_callback(statements.append)
+    bulk.insert(SqliteSql(con), "t", ["id", "v"], [ids, ["x", "y", "z"]], 3, rowids=True)
+    con.set_trace_callback(None)
+    assert con.execute("SELECT id, v FROM t WHERE id > 3 ORDER BY v").fetchall() == \
+        list(zip(ids, ["x", "y", "z"], strict=True))
+    inserts = [s for s in statements if s.startswith("INSERT")]
+    assert inserts and all(('"id"' in s) == (list(ids) != [4, 5, 6]) for s in inserts)
+
+
+def test_a_bulk_insert_refuses_rows_that_sqlite_numbered_otherwise(tmp_path: Path) -> None:
+    """Should SQLite ever number the rows otherwise than the ids their events hash, the
+    insert fails (and its transaction with it) rather than leave a broken chain."""
+    import sqlite3
+    from unittest import mock
+
+    from duchá.storage import bulk
+    from duchá.storage.sql import SqliteSql
+
+    con = sqlite3.connect(tmp_path / "t.db", isolation_level=None)
+    con.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)")
+    con.execute("INSERT INTO t VALUES (1, 'a')")
+    with mock.patch.object(bulk, "_next_rowids", return_value=True), \
+            pytest.raises(RuntimeError, match="numbered up to 3, not 4"):
+        bulk.insert(SqliteSql(con), "t", ["id", "v"], [range(3, 5), ["x", "y"]], 2,
+                    rowids=True)

@@ -498,7 +498,7 @@ def record_columns(sql: Sql, *, actor: Sequence[str], action: Sequence[str],
     stored_on = on_text if sql.dialect == "sqlite" else on
     insert(sql, "event", (*HASHED, "hash"),
            [ids, at, stored_on, actor, action, table, subject, befores,
-            afters if utf8 is None else utf8, [prev, *hashes[:-1]], hashes], n)
+            afters if utf8 is None else utf8, [prev, *hashes[:-1]], hashes], n, rowids=True)
 
 
 def _dumped(values: Sequence[dict[str, Any] | str | None]) -> Sequence[str | None]:

@@ -92,16 +92,26 @@ def _driver(session: Session) -> sqlite3.Connection:
 
 
 def insert(sql: Sql, table: str, names: Sequence[str], columns: Sequence[Sequence[Any]],
-           count: int, progress: Callable[[int], None] | None = None) -> None:
+           count: int, progress: Callable[[int], None] | None = None, *,
+           rowids: bool = False) -> None:
     """Insert rows given as columns of plain values (text, numbers, booleans, dates; each
-    column `count` long, in the order of `names`) into `table`, in the transaction of `sql`."""
+    column `count` long, in the order of `names`) into `table`, in the transaction of `sql`.
+    `rowids`: the first column is the table's INTEGER PRIMARY KEY (its rowid)."""
     if not count:
         return
     from duchá.storage.sql import SqliteSql
 
     if isinstance(sql, SqliteSql):
         stored = [iso_dates(c) if _has_dates(c) else c for c in columns]
+        own = rowids and _next_rowids(sql.conn, table, columns[0], count)
+        if own:  # SQLite numbers them as given, appending without a search per row
+            names, stored = names[1:], stored[1:]
         insert_columns(sql.conn, table, names, stored, count, progress)
+        if own:
+            (last,) = sql.conn.execute(f"SELECT max(rowid) FROM {_ident(table)}").fetchone()
+            if last != columns[0][-1]:  # (SQLite gives max(rowid) + 1: it cannot be other)
+                raise RuntimeError(f"{table}: rows numbered up to {last}, not "
+                                   f"{columns[0][-1]}; nothing was written")
         return
     query = (f"INSERT INTO {_ident(table)} ({', '.join(map(_ident, names))}) VALUES "
              f"({', '.join(f':p{i}' for i in range(len(names)))})")
@@ -173,6 +183,20 @@ def _bulk_cache(cursor: sqlite3.Cursor) -> None:
     (mode,) = cursor.execute("PRAGMA journal_mode").fetchone()
     if str(mode).lower() == "wal":
         cursor.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
+
+
+def _next_rowids(driver: sqlite3.Connection, table: str, ids: Sequence[Any],
+                 count: int) -> bool:
+    """Whether `ids` are the rowids SQLite gives `count` rows inserted into the table without
+    one: whole numbers from its largest rowid + 1, one after the other."""
+    first = ids[0]
+    if type(first) is not int or ids[-1] != first + count - 1:
+        return False
+    (top,) = driver.execute(f"SELECT max(rowid) FROM {_ident(table)}").fetchone()
+    if first != (top or 0) + 1:
+        return False
+    return (isinstance(ids, range) and ids.step == 1) or list(ids) == list(
+        range(first, first + count))
 
 
 def _ident(name: str) -> str:

@@ -1285,7 +1285,7 @@ def _write_part(lg: Ledger, job: Job, block: Block, labels: _Labels) -> None:
 
     table = job.table
     n = len(block)
-    ids = list(block.ids)
+    ids = block.ids if isinstance(block.ids, range) else list(block.ids)
     column = block.values
     names = list(column)
     specs = {spec.name: spec for spec in RECORDS[table].links}
@@ -1329,7 +1329,7 @@ def _write_part(lg: Ledger, job: Job, block: Block, labels: _Labels) -> None:
     stored = [snap[name] if sql.dialect == "sqlite" else column[name] for name in names]
     if table == "units":  # parents are set once every unit of the file is in (`_write`)
         stored[names.index("parent_id")] = [None] * n
-    insert(sql, RECORDS[table].sql_table, ["id", *names], [ids, *stored], n)
+    insert(sql, RECORDS[table].sql_table, ["id", *names], [ids, *stored], n, rowids=True)
     for name, pairs in links.items():
         spec = specs[name]
         insert(sql, table_name(spec.table), [spec.parent, spec.child],
