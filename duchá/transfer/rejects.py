@@ -6,7 +6,6 @@ encoding (or as a workbook), to fix in Excel and import again."""
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -87,6 +86,8 @@ def write(job: Job, target: Path) -> None:
     rows = [[str(line), "; ".join(job.errors[line]),
              *cells.get(line, []), *[""] * (width - len(cells.get(line, [])))]
             for line in sorted(job.errors)]
+    import tempfile  # (only for a file of rejects: its import costs every import 5 ms)
+
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".ducha-", suffix=target.suffix)
     os.close(fd)
     try:
