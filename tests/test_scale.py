@@ -10,6 +10,7 @@ import json
 import subprocess
 import sys
 import tracemalloc
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -112,17 +113,17 @@ def _findings_file(folder: Path, rows: int, first: int = 0) -> Path:
 def test_a_large_import_is_a_load_and_the_ledger_stays_in_wal(
         demo_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         other_reader: bool) -> None:
-    """A file of LOAD_BYTES or more is written in a rollback journal when the ledger is the
+    """A file of LARGE_FILE bytes or more is written in a rollback journal when the ledger is the
     import's alone, and in the WAL beside another connection (at once: no busy wait); either
     way the rows and their history are in, and the ledger is in WAL mode after."""
     import sqlite3
     import time
 
     from duchá import db as dbmod
-    from duchá.commands import transfer
+    from duchá.transfer import run as import_run
 
     path = demo_copy(demo_template, tmp_path)
-    monkeypatch.setattr(transfer, "LOAD_BYTES", 1000)
+    monkeypatch.setattr(import_run, "LARGE_FILE", 1000)
     switched: list[bool] = []
     journal_off = dbmod._journal_off
     monkeypatch.setattr(dbmod, "_journal_off",
@@ -137,7 +138,7 @@ def test_a_large_import_is_a_load_and_the_ledger_stays_in_wal(
     r = run.invoke(app, ["--db", str(path), "--as-of", DEMO_AS_OF, "import", "findings",
                          str(_findings_file(small, 3))])
     assert r.exit_code == 0, r.output
-    assert switched == []  # under LOAD_BYTES: the WAL as any write
+    assert switched == []  # under LARGE_FILE: the WAL as any write
     r = run.invoke(app, ["--db", str(path), "--as-of", DEMO_AS_OF, "import", "findings",
                          str(_findings_file(tmp_path, 300, first=3))])
     assert r.exit_code == 0, r.output
@@ -157,6 +158,67 @@ def test_a_large_import_is_a_load_and_the_ledger_stays_in_wal(
     assert not path.with_name(path.name + "-journal").exists()
     r = run.invoke(app, ["--db", str(path), "--as-of", DEMO_AS_OF, "verify"])
     assert r.exit_code == 0, r.output
+
+
+def test_a_large_import_keeps_the_memory_it_frees(
+        demo_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large file (a dry run too) is read, checked and written with the C allocator told
+    to keep what it frees (duchá.memory); a small one leaves the allocator as it is."""
+    from contextlib import contextmanager
+
+    from duchá import memory
+    from duchá.transfer import run as import_run
+
+    entered: list[str] = []
+    real = memory.freed_memory_kept
+
+    @contextmanager
+    def spy():  # type: ignore[no-untyped-def]
+        with real() as kept:
+            entered.append("kept" if kept else "not kept")
+            yield kept
+
+    monkeypatch.setattr(memory, "freed_memory_kept", spy)
+    monkeypatch.setattr(import_run, "LARGE_FILE", 1000)
+    path = demo_copy(demo_template, tmp_path)
+    small, large = tmp_path / "small", tmp_path / "large"
+    small.mkdir()
+    large.mkdir()
+    run = CliRunner()
+    for folder, rows, dry in ((small, 3, []), (large, 300, ["--dry-run"]), (large, 300, [])):
+        r = run.invoke(app, ["--db", str(path), "--as-of", DEMO_AS_OF, "import", "findings",
+                             str(_findings_file(folder, rows)), *dry])
+        assert r.exit_code == 0, r.output
+    glibc = memory._mallopt() is not None
+    assert entered == ["kept" if glibc else "not kept"] * 2
+    assert run.invoke(app, ["--db", str(path), "verify"]).exit_code == 0
+
+
+def test_the_allocator_goes_back_to_its_thresholds_as_far_as_it_was_told(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """mallopt as glibc answers it: each threshold it took is set back after, and a refusal
+    (0) stops there; without a mallopt nothing is asked."""
+    from duchá import memory
+
+    for answers, kept, restored in (([1, 1], True, [-3, -1]), ([1, 0], False, [-3]),
+                                    ([0], False, [])):
+        calls: list[tuple[int, int]] = []
+        replies = iter(answers)
+
+        def mallopt(param: int, value: int, calls: list[tuple[int, int]] = calls,
+                    replies: Iterator[int] = replies) -> int:
+            calls.append((param, value))
+            return next(replies, 1)
+
+        monkeypatch.setattr(memory, "_mallopt", lambda mallopt=mallopt: mallopt)
+        with memory.freed_memory_kept() as got:
+            assert got is kept
+            told = list(calls)
+        assert [p for p, _ in told] == [-3, -1][:len(answers)]
+        assert calls[len(told):] == [(p, memory._DEFAULT) for p in restored]
+    monkeypatch.setattr(memory, "_mallopt", lambda: None)
+    with memory.freed_memory_kept() as got:
+        assert got is False
 
 
 @pytest.mark.parametrize("journal", ["wal", "delete"])

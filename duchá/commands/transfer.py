@@ -16,9 +16,6 @@ from duchá.transfer.columns import TABLES, help_table, table_name
 SUMMARY_COLS = cols("table:表 file:文件 encoding:编码 sheet:工作表 rows:行数 added:新增 "
                     "updated:更新 unchanged:未变 imported:导入 first:首个编号 last:末个编号 "
                     "dry_run:试运行")
-# A file this large (some 5,000 rows of CSV and more) is imported as a load (db.file_scope): the
-# few milliseconds of switching the ledger's journal and back pay for themselves from there.
-LOAD_BYTES = 1 << 20
 TABLE_LIST = ("units, items, plans, inspections, findings, quotas, progress, extensions, "
               "accountability, settings or calendar")
 
@@ -74,10 +71,12 @@ def _import(ctx: typer.Context, table: str, file: Path, dry_run: bool, *,
     if category is not None and name != "items":
         raise BadInput("--category gives the category of items; it does not apply to "
                        f"{name}")
+    large = file.is_file() and file.stat().st_size >= import_run.LARGE_FILE
     options = import_run.Options(
         encoding=encoding, sheet=sheet, errors=_reject_file(errors, file),
-        category=_category(category), create_units=create_units, dry_run=dry_run)
-    load = not dry_run and file.is_file() and file.stat().st_size >= LOAD_BYTES
+        category=_category(category), create_units=create_units, dry_run=dry_run,
+        large=large)
+    load = large and not dry_run
     with st.ledger(load=load) as lg, _progress_bar(sys.stderr.isatty()) as progress:
         row = import_run.run(lg, name, file, options, progress=progress)
     st.emit([row], SUMMARY_COLS)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,6 +31,14 @@ class Options:
     create_units: bool = False  # units the ledger lacks are added (code = name)
     errors: Path | None = None  # the bad rows go there, with their reasons
     dry_run: bool = False
+    large: bool = False  # a file of LARGE_FILE bytes or more (a load: see db.file_scope)
+
+
+# The size (some 5,000 rows of CSV) from which a file is imported as a large one
+# (Options.large): freed memory kept for the next columns (duchá.memory), and written as a
+# load (db.file_scope), whose few milliseconds of switching the ledger's journal and back
+# pay for themselves from there.
+LARGE_FILE = 1 << 20
 
 
 # The preparation of each record table's rows (import_children and import_settings have theirs).
@@ -79,7 +87,10 @@ def _said(sheet: importer.Sheet, where: dict[str, int], more: dict[str, list[int
 def run(lg: Ledger, table: str, path: Path, options: Options | None = None,
         progress: importer.Progress | None = None) -> dict[str, Any]:
     """Import one file into one table; a summary row."""
-    with _no_cycle_collection():
+    from duchá.memory import freed_memory_kept
+
+    large = options is not None and options.large
+    with _no_cycle_collection(), freed_memory_kept() if large else nullcontext():
         return _run(lg, table, path, options, progress)
 
 
