@@ -333,7 +333,9 @@ def main() -> None:
     ap.add_argument("--million", type=int, default=1_000_000,
                     help="findings of the large ledger (overdue ≤2×, verify's memory)")
     ap.add_argument("--skip-million", action="store_true")
-    ap.add_argument("--runs", type=int, default=5, help="paired runs per workload")
+    # (nine: on a shared machine one import's pairs range from 2× to 4× its floor, and with
+    # five one slow spell can decide the median)
+    ap.add_argument("--runs", type=int, default=9, help="paired runs per workload")
     ap.add_argument("--keep", type=Path, help="keep the ledgers here and reuse them")
     ap.add_argument("--only", nargs="*", default=[],
                     choices=["overdue", "single", "import", "verify", "scaling", "million"])
