@@ -10,10 +10,11 @@ from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_taizhang import AS_OF, HEADER, _grid, office_at, write_csv
 
+from conftest import Runner
 from duchá.transfer import sheets
 from duchá.transfer.grid import Grid, join, split_lines
-from tests.test_taizhang import AS_OF, HEADER, UNITS, _grid, write_csv
 
 CELLS = st.sampled_from(["dept01", "一般", "", " ", "2026-06-01", "长期", "a b"])
 
@@ -91,13 +92,10 @@ def test_the_taizhang_padded_and_ragged_reads_the_same(tmp_path: Path) -> None:
         [(line, row + [""] * (width - len(row))) for line, row in ragged.rows]
 
 
-def test_the_taizhang_padded_and_ragged_imports_the_same(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_the_taizhang_padded_and_ragged_imports_the_same(cli: Runner, tmp_path: Path) -> None:
     exports = []
     for name, make in (("padded.csv", write_csv), ("ragged.csv", _ragged)):
-        db = tmp_path / f"{name}.db"
-        assert cli("init", db=db).exit_code == 0
-        for code, unit, kind in UNITS:
-            assert cli("unit", "add", code, unit, "--kind", kind, db=db).exit_code == 0
+        db = office_at(cli, tmp_path / f"{name}.db")
         r = cli("import", "items", str(make(tmp_path / name)), *AS_OF, "-f", "csv", db=db)
         assert r.exit_code == 0, r
         warnings = [w for w in r.stderr.splitlines() if w.startswith("warning:")]

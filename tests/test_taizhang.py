@@ -284,13 +284,18 @@ def test_the_same_taizhang_as_gb18030_csv(office: Runner, tmp_path: Path) -> Non
     assert (r.json()[0]["added"], r.json()[0]["unchanged"]) == (0, 16)
 
 
+def office_at(cli: Runner, db: Path) -> Path:
+    """A new ledger at `db` with the office's units (as the `office` fixture's)."""
+    assert cli("init", db=db).exit_code == 0
+    for code, unit, kind in UNITS:
+        assert cli("unit", "add", code, unit, "--kind", kind, db=db).exit_code == 0
+    return db
+
+
 def test_xlsx_and_csv_give_the_same_ledger(cli: Runner, tmp_path: Path) -> None:
     ledgers = []
     for name, make in (("a.xlsx", write_xlsx), ("b.csv", write_csv)):
-        db = tmp_path / f"{name}.db"
-        assert cli("init", db=db).exit_code == 0
-        for code, unit, kind in UNITS:
-            assert cli("unit", "add", code, unit, "--kind", kind, db=db).exit_code == 0
+        db = office_at(cli, tmp_path / f"{name}.db")
         f = make(tmp_path / name)
         assert cli("import", "items", str(f), *AS_OF, "-f", "csv", db=db).exit_code == 0
         ledgers.append(cli("export", "items", "-f", "csv", db=db).stdout)
