@@ -452,20 +452,22 @@ def _three_filled(rows: Rows) -> bool:
     """Whether every row has three cells or more that are not empty: at once when three
     columns have no empty cell (most files: a look at three cells of each row), else by
     counting each row's."""
-    if isinstance(rows, Grid):  # (a look at a column at a time, until three are full)
-        full = 0
-        for j in range(min(rows.width, 8)):
-            full += "" not in rows.column(j)
-            if full == 3:
-                return True
-    grid = list(map(itemgetter(1), rows))
-    shortest = min(map(len, grid), default=0)
+    grid: list[list[str]] | None = None
+    columns: Iterator[Any]
+    if isinstance(rows, Grid):  # (each column a slice, taken in C)
+        columns = map(rows.column, range(min(rows.width, 8)))
+    else:
+        grid = list(map(itemgetter(1), rows))
+        shortest = min(map(len, grid), default=0)
+        columns = (map(itemgetter(j), grid) for j in range(min(shortest, 8)))
     full = 0
-    for j in range(min(shortest, 8)):  # (the first columns: a 台账's names and texts)
-        if "" not in map(itemgetter(j), grid):
+    for column in columns:  # (the first columns: a 台账's names and texts)
+        if "" not in column:
             full += 1
             if full == 3:
                 return True
+    if grid is None:
+        grid = list(map(itemgetter(1), rows))
     return min(map(sub, map(len, grid), map(list.count, grid, repeat(""))), default=3) >= 3
 
 
@@ -476,46 +478,43 @@ def fill_down(table: str, sheet: Sheet, where: dict[str, int]) -> dict[str, list
     if sheet.merged or sheet.workbook or "number" in where or "item" in where:
         return {}
     filled: dict[str, list[int]] = {}
-    if isinstance(sheet.rows, Grid):
-        for col in TABLES[table]:
-            if col.fill and col.name in where:
-                _fill_column(sheet.rows, where[col.name], filled.setdefault(col.name, []))
-        return {name: lines for name, lines in filled.items() if lines}
-    grid = list(map(itemgetter(1), sheet.rows))
+    rows = sheet.rows
     for col in TABLES[table]:
         if not col.fill or col.name not in where:
             continue
         i = where[col.name]
-        try:
-            if all(map(str.strip, map(itemgetter(i), grid))):
-                continue  # no blank cell in the column
-        except IndexError:  # a row too short to have it: filled below
-            pass
-        above = ""
-        for line, cells in sheet.rows:
-            if i >= len(cells):
-                cells.extend([""] * (i + 1 - len(cells)))
-            if cells[i].strip():
-                above = cells[i]
-            elif above:
-                cells[i] = above
-                filled.setdefault(col.name, []).append(line)
+        if isinstance(rows, Grid):  # (every row has the column)
+            cells = rows.column(i)
+            done = _filled_down(cells)
+            if done:
+                rows.set_column(i, cells)
+            lines = [rows.lines[k] for k in done]
+        else:
+            cells = [row[i] if i < len(row) else "" for _, row in rows]
+            done = _filled_down(cells)
+            for k in done:
+                row = rows[k][1]
+                row.extend([""] * (i + 1 - len(row)))  # (a row too short to have it)
+                row[i] = cells[k]
+            lines = [rows[k][0] for k in done]
+        if lines:
+            filled[col.name] = lines
     return filled
 
 
-def _fill_column(grid: Grid, i: int, lines: list[int]) -> None:
-    """fill_down's column i of a Grid (every row has it), the lines filled added to `lines`."""
-    cells = grid.column(i)
+def _filled_down(cells: list[str]) -> list[int]:
+    """A column's blank cells given the value above them, in place; their places."""
     if all(map(str.strip, cells)):
-        return  # no blank cell in the column
+        return []  # no blank cell in the column
     above = ""
+    done = []
     for k, cell in enumerate(cells):
         if cell.strip():
             above = cell
         elif above:
             cells[k] = above
-            lines.append(grid.lines[k])
-    grid.set_column(i, cells)
+            done.append(k)
+    return done
 
 
 def ignored(table: str, header: str) -> bool:
